@@ -1,0 +1,44 @@
+# saleor-qb-sync developer commands. `make test` is what CI runs (see .ci/run).
+PYTHON ?= $(shell command -v python3.12 || ls $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -1)
+VENV := .venv
+BIN := $(VENV)/bin
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/saleor_qb_sync
+QBXML_SCHEMA_DIR ?= $(abspath ../shared/qbxml-schema/13.0)
+QBWC_WSDL ?= $(abspath ../shared/qbwc-wsdl/QBWebConnectorSvc.wsdl)
+export QBXML_SCHEMA_DIR QBWC_WSDL
+
+.PHONY: setup test test-saleor bench lint demo serve clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || (echo "Python 3.12 not found: install it (pyenv install 3.12) or set PYTHON=" && exit 1)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-saleor:
+	@test -n "$(SALEOR_SRC)" || (echo "set SALEOR_SRC=<path to a Saleor checkout with its venv>" && exit 2)
+	SALEOR_SRC=$(SALEOR_SRC) tests/saleor/run
+
+bench: setup
+	$(BIN)/python -m benchmarks.run
+
+lint: setup
+	$(BIN)/ruff check saleor_qb_sync tests benchmarks
+
+demo: setup
+	$(BIN)/python -m saleor_qb_sync.demo
+
+serve: setup
+	$(BIN)/python -m saleor_qb_sync.standalone.manage migrate --noinput
+	$(BIN)/python -m saleor_qb_sync.standalone.manage runserver 127.0.0.1:8000
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

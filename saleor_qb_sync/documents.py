@@ -1,0 +1,206 @@
+"""The order as we export it: a host-neutral, immutable snapshot of one Saleor order.
+
+Saleor's ORM (``saleor_host/orders.py``), its GraphQL answers (``testing/saleor_sample.py``) and
+our sample-order generator all produce ``OrderDocument``; everything downstream (qbXML mapping,
+preview, engine) reads only this. Money is ``Decimal`` everywhere, in the order's currency.
+
+Saleor's own invariants, which ``OrderDocument.totals_problem`` checks:
+- a line's ``total_price`` already includes its share of order-level discounts and vouchers;
+- sum of line totals + shipping price = order total, minus gift cards used in the legacy flow
+  (which reduce ``total`` but not ``subtotal``); gift cards paid through the Transaction API do not
+  reduce the total and appear as payments instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    """Round half up to two decimals, as QuickBooks stores amounts."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class ChargeStatus(StrEnum):
+    NONE = "none"
+    PARTIAL = "partial"
+    FULL = "full"
+    OVERCHARGED = "overcharged"
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    first_name: str = ""
+    last_name: str = ""
+    company_name: str = ""
+    street_address_1: str = ""
+    street_address_2: str = ""
+    city: str = ""
+    city_area: str = ""
+    postal_code: str = ""
+    country_code: str = ""
+    country_area: str = ""
+    phone: str = ""
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """Who bought: a registered user (``user_id`` set) or a guest known only by e-mail."""
+
+    email: str
+    user_id: str | None = None
+    first_name: str = ""
+    last_name: str = ""
+    company_name: str = ""
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    line_id: str
+    product_name: str
+    variant_name: str
+    sku: str | None
+    quantity: int
+    unit_price_net: Decimal
+    unit_price_gross: Decimal
+    total_price_net: Decimal
+    total_price_gross: Decimal
+    undiscounted_unit_price_net: Decimal
+    undiscounted_unit_price_gross: Decimal
+    undiscounted_total_price_net: Decimal
+    undiscounted_total_price_gross: Decimal
+    tax_rate: Decimal | None = None
+    variant_id: str | None = None
+    is_gift_card: bool = False
+    tax_class_name: str | None = None
+
+    @property
+    def tax_amount(self) -> Decimal:
+        return self.total_price_gross - self.total_price_net
+
+    @property
+    def is_taxed(self) -> bool:
+        return self.tax_amount != ZERO or bool(self.tax_rate)
+
+    @property
+    def description(self) -> str:
+        """Product and variant as a person reads them; Saleor fills an unnamed variant's name
+        with its global ID, which says nothing to a bookkeeper, so it is left out."""
+        variant = self.variant_name.strip()
+        if not variant or variant == self.variant_id:
+            return self.product_name
+        return f"{self.product_name} ({variant})"
+
+
+@dataclass(frozen=True, slots=True)
+class Shipping:
+    method_name: str
+    price_net: Decimal
+    price_gross: Decimal
+    tax_rate: Decimal | None = None
+
+    @property
+    def tax_amount(self) -> Decimal:
+        return self.price_gross - self.price_net
+
+
+@dataclass(frozen=True, slots=True)
+class Discount:
+    """An order-level discount or voucher; its amount is already spread into line totals."""
+
+    kind: str  # voucher, manual, promotion, order_promotion, sale
+    amount: Decimal
+    name: str = ""
+    voucher_code: str | None = None
+    value_type: str = "fixed"  # fixed or percentage
+    value: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    method: str  # card, gift_card, other (Saleor's payment_method_type) or a gateway name
+    amount: Decimal
+    name: str = ""
+    psp_reference: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDocument:
+    order_id: str  # Saleor's Order UUID
+    number: int
+    created_at: datetime
+    channel_slug: str
+    currency: str
+    status: str
+    charge_status: ChargeStatus
+    customer: Customer
+    lines: tuple[OrderLine, ...]
+    total_net: Decimal
+    total_gross: Decimal
+    billing_address: Address | None = None
+    shipping_address: Address | None = None
+    shipping: Shipping | None = None
+    discounts: tuple[Discount, ...] = ()
+    voucher_code: str | None = None
+    #: gift cards used in the legacy flow: they reduced ``total_gross`` below lines + shipping
+    gift_card_amount: Decimal = ZERO
+    payments: tuple[Payment, ...] = ()
+    total_charged: Decimal = ZERO
+    customer_note: str = ""
+    undiscounted_total_gross: Decimal = ZERO
+    metadata: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def total_tax(self) -> Decimal:
+        return self.total_gross - self.total_net
+
+    @property
+    def subtotal_gross(self) -> Decimal:
+        return sum((line.total_price_gross for line in self.lines), ZERO)
+
+    @property
+    def subtotal_net(self) -> Decimal:
+        return sum((line.total_price_net for line in self.lines), ZERO)
+
+    @property
+    def is_fully_charged(self) -> bool:
+        return self.charge_status in (ChargeStatus.FULL, ChargeStatus.OVERCHARGED)
+
+    @property
+    def customer_name(self) -> str:
+        """The name a person would use for the buyer: the user, else the billing address."""
+        if self.customer.full_name:
+            return self.customer.full_name
+        if self.billing_address and self.billing_address.full_name:
+            return self.billing_address.full_name
+        return self.customer.email
+
+    def totals_problem(self) -> str | None:
+        """Say what is wrong when lines + shipping - legacy gift cards != total; else None."""
+        shipping_gross = self.shipping.price_gross if self.shipping else ZERO
+        expected = self.subtotal_gross + shipping_gross - self.gift_card_amount
+        if to_cents(expected) != to_cents(self.total_gross):
+            return (
+                f"lines ({to_cents(self.subtotal_gross)}) + shipping ({to_cents(shipping_gross)})"
+                f" - gift cards ({to_cents(self.gift_card_amount)}) = {to_cents(expected)}, "
+                f"but the order total is {to_cents(self.total_gross)} {self.currency}"
+            )
+        return None

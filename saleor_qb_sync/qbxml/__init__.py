@@ -1,0 +1,1 @@
+"""qbXML: what QuickBooks Desktop reads and writes (mapping, builders, parser, limits, statuses)."""

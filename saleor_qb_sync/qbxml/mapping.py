@@ -1,0 +1,382 @@
+"""From an order and the store's preferences to the QuickBooks records that represent it.
+
+``map_order(order, preferences)`` returns a ``MappedOrder``: the transaction (invoice, sales
+receipt or sales order), the customer and the items it references, and warnings a person can act
+on. Everything here is already fitted to QuickBooks' limits (``text.fit``), so builders and
+look-ups use exactly the names the transaction references.
+
+How money maps (``tax_mode=line_item``, the default): product lines at their undiscounted net
+price, one discount line for everything vouchers and promotions took off, shipping at its net
+price, gift cards used in Saleor's legacy flow as a negative line, and Saleor's tax as one line.
+The tax line absorbs the sub-cent rounding of the other lines, so the QuickBooks total equals
+Saleor's gross total to the cent. With ``quickbooks_tax_item`` the lines carry taxable codes and
+QuickBooks computes the tax itself with the configured sales tax item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from ..documents import ZERO, Address, OrderDocument, OrderLine, to_cents
+from ..errors import MappingError
+from ..preferences import (
+    CustomerMode,
+    CustomerNameFormat,
+    ItemMode,
+    MissingItemAction,
+    Preferences,
+    TaxMode,
+    TransactionType,
+)
+from . import text
+
+RATE_PLACES = Decimal("0.00001")
+
+
+class TxnKind(StrEnum):
+    INVOICE = "Invoice"
+    SALES_RECEIPT = "SalesReceipt"
+    SALES_ORDER = "SalesOrder"
+
+
+class ItemKind(StrEnum):
+    NON_INVENTORY = "ItemNonInventory"
+    OTHER_CHARGE = "ItemOtherCharge"
+
+
+@dataclass(frozen=True, slots=True)
+class QbAddress:
+    lines: tuple[str, ...]  # Addr1.. (at most 5)
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    name: str
+    company_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    bill_address: QbAddress | None = None
+    ship_address: QbAddress | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    name: str
+    kind: ItemKind
+    description: str
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionLine:
+    item_name: str
+    description: str
+    amount: Decimal
+    quantity: Decimal | None = None
+    rate: Decimal | None = None
+    #: True/False → SalesTaxCodeRef Tax/Non; None leaves the item's own code
+    taxable: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    kind: TxnKind
+    order_id: str
+    order_number: int
+    ref_number: str
+    txn_date: date
+    customer_name: str
+    lines: tuple[TransactionLine, ...]
+    memo: str
+    currency: str
+    bill_address: QbAddress | None = None
+    ship_address: QbAddress | None = None
+    class_name: str = ""
+    ar_account: str = ""
+    deposit_to_account: str = ""
+    #: set in quickbooks_tax_item mode: the sales tax item QuickBooks computes tax with
+    item_sales_tax: str = ""
+
+    @property
+    def lines_total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def external_guid(self) -> str:
+        return "{" + self.order_id + "}"
+
+
+@dataclass(frozen=True, slots=True)
+class MappedOrder:
+    transaction: Transaction
+    customer: CustomerRecord
+    items: tuple[ItemRecord, ...]
+    warnings: tuple[str, ...]
+
+
+def transaction_kind(order: OrderDocument, preferences: Preferences) -> TxnKind:
+    kind = preferences.transaction_type
+    if kind == TransactionType.BY_PAYMENT_STATUS:
+        return TxnKind.SALES_RECEIPT if order.is_fully_charged else TxnKind.INVOICE
+    return {
+        TransactionType.INVOICE: TxnKind.INVOICE,
+        TransactionType.SALES_RECEIPT: TxnKind.SALES_RECEIPT,
+        TransactionType.SALES_ORDER: TxnKind.SALES_ORDER,
+    }[kind]
+
+
+def ref_number(order_number: int, preferences: Preferences) -> str:
+    ref = f"{preferences.ref_number_prefix}{order_number}"
+    if len(ref) > text.REF_NUMBER:
+        raise MappingError(
+            order_number,
+            f"its QuickBooks number {ref!r} is longer than QuickBooks' {text.REF_NUMBER} "
+            "characters; shorten the RefNumber prefix",
+            code="ref_number_too_long",
+        )
+    return ref
+
+
+def customer_name(order: OrderDocument, preferences: Preferences) -> str:
+    if preferences.customer_mode == CustomerMode.SINGLE_CUSTOMER:
+        return text.fit(preferences.single_customer_name, text.CUSTOMER_NAME)
+    return text.fit(_raw_customer_name(order, preferences), text.CUSTOMER_NAME)
+
+
+def _raw_customer_name(order: OrderDocument, preferences: Preferences) -> str:
+    customer = order.customer
+    billing = order.billing_address or Address()
+    first = customer.first_name or billing.first_name
+    last = customer.last_name or billing.last_name
+    company = customer.company_name or billing.company_name
+    fmt = preferences.customer_name_format
+    if fmt == CustomerNameFormat.EMAIL:
+        name = customer.email
+    elif fmt == CustomerNameFormat.LAST_FIRST:
+        name = ", ".join(p for p in (last, first) if p)
+    elif fmt == CustomerNameFormat.COMPANY_OR_NAME and company:
+        name = company
+    else:
+        name = " ".join(p for p in (first, last) if p)
+    name = name.strip() or customer.email or f"Saleor guest {order.number}"
+    # QuickBooks reserves ":" for Parent:Job full names.
+    return name.replace(":", " ")
+
+
+def product_item_name(line: OrderLine, preferences: Preferences) -> str | None:
+    """The QuickBooks item for a product line, or None when the rule says to fail."""
+    if preferences.item_mode == ItemMode.SINGLE_ITEM:
+        return text.fit(preferences.default_item_name, text.ITEM_NAME)
+    if line.sku and line.sku.strip():
+        return text.fit(line.sku, text.ITEM_NAME)
+    action = preferences.missing_item_action
+    if action == MissingItemAction.USE_DEFAULT:
+        return text.fit(preferences.default_item_name, text.ITEM_NAME)
+    if action == MissingItemAction.CREATE:
+        return text.fit(line.product_name, text.ITEM_NAME) or text.fit(
+            preferences.default_item_name, text.ITEM_NAME
+        )
+    return None
+
+
+def no_sku_rule(preferences: Preferences) -> str:
+    """In words: what happens to a line without SKU under these preferences."""
+    if preferences.item_mode == ItemMode.SINGLE_ITEM:
+        return f'every line uses the item "{preferences.default_item_name}"'
+    return {
+        MissingItemAction.USE_DEFAULT: f'it will use the item "{preferences.default_item_name}"',
+        MissingItemAction.CREATE: "an item named after the product will be used (created if missing)",
+        MissingItemAction.FAIL: "the order will fail until the line has a SKU",
+    }[preferences.missing_item_action]
+
+
+def qb_address(address: Address | None) -> QbAddress | None:
+    if address is None:
+        return None
+    candidates = (address.full_name, address.company_name, address.street_address_1,
+                  address.street_address_2)
+    lines = tuple(text.fit(c, text.ADDRESS_LINE) for c in candidates if c and c.strip())
+    if not lines and not address.city:
+        return None
+    state = address.country_area or address.city_area
+    return QbAddress(
+        lines=tuple(line for line in lines if line)[:5],
+        city=text.fit(address.city, text.CITY),
+        state=text.fit(state, text.STATE),
+        postal_code=text.fit(address.postal_code, text.POSTAL_CODE),
+        country=text.fit(address.country_code, text.COUNTRY),
+    )
+
+
+def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
+    """Map one order; raises ``MappingError`` when it cannot become a transaction."""
+    warnings: list[str] = []
+    kind = transaction_kind(order, preferences)
+    ref = ref_number(order.number, preferences)
+    problem = order.totals_problem()
+    if problem:
+        raise MappingError(order.number, f"its amounts do not add up: {problem}",
+                           code="inconsistent_totals")
+
+    items: dict[str, ItemRecord] = {}
+
+    def use_item(name: str, kind_: ItemKind, description: str) -> str:
+        items.setdefault(name, ItemRecord(
+            name=name, kind=kind_, description=text.fit(description, text.LINE_DESC),
+            account=preferences.income_account,
+        ))
+        return name
+
+    line_item_tax = preferences.tax_mode == TaxMode.LINE_ITEM
+    lines: list[TransactionLine] = []
+    discount = ZERO
+    for line in order.lines:
+        if line.is_gift_card:
+            name = use_item(text.fit(preferences.gift_card_item_name, text.ITEM_NAME),
+                            ItemKind.OTHER_CHARGE, "Gift card")
+        else:
+            name = product_item_name(line, preferences)
+            if name is None:
+                raise MappingError(
+                    order.number,
+                    f'the line "{line.product_name}" has no SKU and the rule for missing items '
+                    "is to fail; give the variant a SKU or change the missing item rule",
+                    code="missing_sku",
+                )
+            use_item(name, ItemKind.NON_INVENTORY, line.product_name)
+        quantity = Decimal(line.quantity)
+        actual = to_cents(line.total_price_net)
+        base = to_cents(line.undiscounted_unit_price_net * quantity)
+        if line.undiscounted_unit_price_net > ZERO and base >= actual:
+            rate, amount = line.undiscounted_unit_price_net, base
+            discount += actual - base
+        else:
+            rate = (line.total_price_net / quantity) if quantity else ZERO
+            amount = actual
+        lines.append(TransactionLine(
+            item_name=name,
+            description=text.fit(line.description, text.LINE_DESC),
+            quantity=quantity,
+            rate=rate.quantize(RATE_PLACES),
+            amount=amount,
+            taxable=False if line_item_tax else line.is_taxed,
+        ))
+
+    if discount != ZERO:
+        codes = [d.voucher_code for d in order.discounts if d.voucher_code] or (
+            [order.voucher_code] if order.voucher_code else [])
+        names = [d.name for d in order.discounts if d.name]
+        label = "Discount" + (f" ({', '.join(codes + names)})" if codes or names else "")
+        lines.append(TransactionLine(
+            item_name=use_item(text.fit(preferences.discount_item_name, text.ITEM_NAME),
+                               ItemKind.OTHER_CHARGE, "Discounts and vouchers from Saleor"),
+            description=text.fit(label, text.LINE_DESC),
+            amount=discount,
+            taxable=False if line_item_tax else None,
+        ))
+
+    if order.shipping is not None:
+        lines.append(TransactionLine(
+            item_name=use_item(text.fit(preferences.shipping_item_name, text.ITEM_NAME),
+                               ItemKind.OTHER_CHARGE, "Shipping"),
+            description=text.fit(order.shipping.method_name or "Shipping", text.LINE_DESC),
+            amount=to_cents(order.shipping.price_net),
+            taxable=False if line_item_tax else order.shipping.tax_amount != ZERO,
+        ))
+
+    if order.gift_card_amount != ZERO:
+        lines.append(TransactionLine(
+            item_name=use_item(text.fit(preferences.gift_card_item_name, text.ITEM_NAME),
+                               ItemKind.OTHER_CHARGE, "Gift card"),
+            description="Gift card applied",
+            amount=-to_cents(order.gift_card_amount),
+            taxable=False if line_item_tax else None,
+        ))
+
+    if line_item_tax:
+        tax_line = to_cents(order.total_gross) - sum((ln.amount for ln in lines), ZERO)
+        if tax_line != ZERO or order.total_tax != ZERO:
+            lines.append(TransactionLine(
+                item_name=use_item(text.fit(preferences.sales_tax_item_name, text.ITEM_NAME),
+                                   ItemKind.OTHER_CHARGE, "Sales tax collected by Saleor"),
+                description="Sales tax",
+                amount=tax_line,
+                taxable=False,
+            ))
+
+    name = customer_name(order, preferences)
+    if preferences.customer_mode == CustomerMode.PER_CUSTOMER and text.would_change(
+        _raw_customer_name(order, preferences), text.CUSTOMER_NAME
+    ):
+        warnings.append(f'customer name will be shortened to "{name}" for QuickBooks')
+    if any(not (ln.sku and ln.sku.strip()) for ln in order.lines if not ln.is_gift_card) and (
+        preferences.item_mode == ItemMode.BY_SKU
+    ):
+        warnings.append(f"a line has no SKU: {no_sku_rule(preferences)}")
+    if any(ln.sku and len(ln.sku.strip()) > text.ITEM_NAME for ln in order.lines):
+        warnings.append(f"a SKU is longer than QuickBooks' {text.ITEM_NAME} characters and "
+                        "will be shortened")
+
+    transaction = Transaction(
+        kind=kind,
+        order_id=order.order_id,
+        order_number=order.number,
+        ref_number=ref,
+        txn_date=order.created_at.astimezone(ZoneInfo(preferences.time_zone)).date(),
+        customer_name=name,
+        lines=tuple(lines),
+        memo=text.fit(_memo(order), text.MEMO, multiline=True),
+        currency=order.currency,
+        bill_address=qb_address(order.billing_address),
+        ship_address=qb_address(order.shipping_address),
+        class_name=text.fit(preferences.class_name, text.FULL_NAME_REF),
+        ar_account=text.fit(preferences.ar_account, text.FULL_NAME_REF)
+        if kind != TxnKind.SALES_RECEIPT else "",
+        deposit_to_account=text.fit(preferences.deposit_to_account, text.FULL_NAME_REF)
+        if kind == TxnKind.SALES_RECEIPT else "",
+        item_sales_tax="" if line_item_tax else text.fit(
+            preferences.sales_tax_item_name, text.ITEM_SALES_TAX_REF),
+    )
+    customer = _customer_record(order, preferences, name)
+    return MappedOrder(transaction, customer, tuple(items.values()), tuple(warnings))
+
+
+def _memo(order: OrderDocument) -> str:
+    parts = [f"Saleor order #{order.number}"]
+    if order.voucher_code:
+        parts.append(f"voucher {order.voucher_code}")
+    gift_card_payments = sum(
+        (p.amount for p in order.payments if p.method == "gift_card"), ZERO)
+    if gift_card_payments:
+        parts.append(f"paid {to_cents(gift_card_payments)} {order.currency} by gift card")
+    memo = ", ".join(parts)
+    if order.customer_note.strip():
+        memo += f"\nCustomer note: {order.customer_note.strip()}"
+    return memo
+
+
+def _customer_record(order: OrderDocument, preferences: Preferences, name: str) -> CustomerRecord:
+    if preferences.customer_mode == CustomerMode.SINGLE_CUSTOMER:
+        return CustomerRecord(name=name)
+    billing = order.billing_address or Address()
+    return CustomerRecord(
+        name=name,
+        company_name=text.fit(order.customer.company_name or billing.company_name,
+                              text.COMPANY_NAME),
+        first_name=text.fit(order.customer.first_name or billing.first_name, text.PERSON_NAME),
+        last_name=text.fit(order.customer.last_name or billing.last_name, text.PERSON_NAME),
+        email=text.fit(order.customer.email, text.EMAIL),
+        phone=text.fit(billing.phone, text.PHONE),
+        bill_address=qb_address(order.billing_address),
+        ship_address=qb_address(order.shipping_address),
+    )

@@ -1,0 +1,1 @@
+"""Test doubles for QuickBooks and the QuickBooks Web Connector, built from public specs only."""

@@ -1,0 +1,1 @@
+"""Shared fixtures: factories with keyword defaults, as Saleor's test suite does."""
