@@ -204,3 +204,62 @@ class OrderDocument:
                 f"but the order total is {to_cents(self.total_gross)} {self.currency}"
             )
         return None
+
+
+# --- JSON form, for storing documents (sample orders, fixtures) -------------------------------
+
+_NESTED = {
+    "customer": Customer,
+    "billing_address": Address,
+    "shipping_address": Address,
+    "shipping": Shipping,
+}
+_SEQUENCES = {"lines": OrderLine, "discounts": Discount, "payments": Payment}
+
+
+def document_to_json(order: OrderDocument) -> dict:
+    """A JSON-safe dict (Decimals and datetimes as strings) that ``document_from_json`` reverses."""
+
+    def plain(value):
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, datetime):
+            return value.isoformat()
+        if isinstance(value, StrEnum):
+            return value.value
+        if hasattr(value, "__dataclass_fields__"):
+            return {k: plain(getattr(value, k)) for k in value.__dataclass_fields__}
+        if isinstance(value, tuple | list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    return plain(order)
+
+
+def _from_json(cls, data: dict):
+    import dataclasses
+
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        if value is not None:
+            if f.name in _NESTED:
+                value = _from_json(_NESTED[f.name], value)
+            elif f.name in _SEQUENCES:
+                value = tuple(_from_json(_SEQUENCES[f.name], v) for v in value)
+            elif f.type in ("Decimal", "Decimal | None"):
+                value = Decimal(value)
+            elif f.name == "created_at":
+                value = datetime.fromisoformat(value)
+            elif f.name == "charge_status":
+                value = ChargeStatus(value)
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+def document_from_json(data: dict) -> OrderDocument:
+    return _from_json(OrderDocument, data)

@@ -112,6 +112,8 @@ class Preferences:
     #: the store's time zone, used for date-range filters
     time_zone: str = "UTC"
     run_every_minutes: int = 30
+    #: the QuickBooks company's home currency; orders in other currencies get a warning
+    company_currency: str = "USD"
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
@@ -315,6 +317,14 @@ def _time_zone(name: str, raw: Any) -> str:
     return text
 
 
+def _currency(name: str, raw: Any) -> str:
+    text = str(raw).strip().upper()
+    if len(text) != 3 or not text.isalpha():
+        raise PreferenceError(name, f"{raw!r} is not a three-letter currency code such as USD",
+                              code="invalid")
+    return text
+
+
 def _ref_prefix(name: str, raw: Any) -> str:
     text = str(raw).strip()
     if len(text) > 8:
@@ -355,5 +365,6 @@ _PARSERS = {
     "company_file": _text(1000),
     "time_zone": _time_zone,
     "run_every_minutes": _int_range(1, 1440),
+    "company_currency": _currency,
 }
 assert set(_PARSERS) == set(Preferences.field_names()), "every preference needs a parser"

@@ -1,0 +1,234 @@
+"""Our tables in the store's database: pending operations, the export ledger, Web Connector sessions.
+
+Saleor orders and users are referenced by their ids (UUID / number, user id and e-mail), never
+by foreign key: our migrations must not depend on Saleor's apps, and the accounting trail must
+outlive a deleted order.
+
+- ``PendingOperation`` + ``PendingOperationOrder``: a transfer someone queued; one row per order.
+- ``ExportRecord``: the ledger, one row per attempt to put an order into QuickBooks (history).
+- ``ExportedOrder``: which orders are in QuickBooks right now (one row per order, the ledger row
+  that put it there); "exclude already exported" is a subquery on this table.
+- ``WebConnectorSession``, ``MessageSet``: the state of Web Connector conversations, so that any
+  API worker can serve any call and a lost response is reconciled in the next session.
+- ``QuickBooksName``: names we know exist in QuickBooks (customers, items), to skip look-ups.
+- ``AuthenticationAttempt``: failed Web Connector log-ins, for throttling.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+
+class OperationKind(models.TextChoices):
+    PUSH_ORDERS = "push_orders", "Transfer orders"
+
+
+class OperationStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    DELETED = "deleted", "Deleted"
+
+
+class ItemState(models.TextChoices):
+    PENDING = "pending", "Waiting for Web Connector"
+    CLAIMED = "claimed", "In a Web Connector session"
+    DONE = "done", "Exported"
+    FAILED = "failed", "Failed"
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent to QuickBooks"
+    DONE = "done", "In QuickBooks"
+    FAILED = "failed", "Failed"
+    NEEDS_RECONCILING = "needs_reconciling", "Response lost; checking QuickBooks"
+    RESET = "reset", "Marked as not exported"
+
+
+class PendingOperation(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=32, choices=OperationKind.choices,
+                            default=OperationKind.PUSH_ORDERS)
+    status = models.CharField(max_length=16, choices=OperationStatus.choices,
+                              default=OperationStatus.QUEUED)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by_user_id = models.CharField(max_length=64, blank=True, default="")
+    created_by_email = models.CharField(max_length=254, blank=True, default="")
+    created_by_app = models.CharField(max_length=255, blank=True, default="")
+    #: what the person asked for (filter, exclusions), for the record
+    request = models.JSONField(default=dict, blank=True)
+    picked_up_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["status", "created_at"], name="qb_op_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.public_id} ({self.status})"
+
+
+class PendingOperationOrder(models.Model):
+    operation = models.ForeignKey(PendingOperation, on_delete=models.CASCADE, related_name="items")
+    order_id = models.UUIDField()
+    order_number = models.BigIntegerField()
+    state = models.CharField(max_length=16, choices=ItemState.choices, default=ItemState.PENDING)
+    session = models.ForeignKey("WebConnectorSession", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="claimed_items")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("order_number",)
+        constraints = [models.UniqueConstraint(fields=["operation", "order_id"],
+                                               name="qb_op_item_unique_order")]
+        indexes = [
+            models.Index(fields=["state", "operation"], name="qb_op_item_state"),
+            models.Index(fields=["order_id"], name="qb_op_item_order"),
+        ]
+
+
+class ExportRecord(models.Model):
+    """One attempt to put one order into QuickBooks, and what became of it."""
+
+    order_id = models.UUIDField()
+    order_number = models.BigIntegerField()
+    transaction_type = models.CharField(max_length=16)  # Invoice, SalesReceipt, SalesOrder
+    ref_number = models.CharField(max_length=11)
+    txn_id = models.CharField(max_length=64, blank=True, default="")
+    state = models.CharField(max_length=20, choices=ExportState.choices, default=ExportState.QUEUED)
+    status_code = models.IntegerField(null=True, blank=True)
+    status_message = models.TextField(blank=True, default="")
+    #: the advice shown to a person when the export failed
+    action = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    operation = models.ForeignKey(PendingOperation, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="export_records")
+    session = models.ForeignKey("WebConnectorSession", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="export_records")
+    automatic = models.BooleanField(default=False)
+    message_set = models.ForeignKey("MessageSet", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="export_records")
+    request_id = models.CharField(max_length=50, blank=True, default="")
+    linked_existing = models.BooleanField(
+        default=False, help_text="QuickBooks already had it; linked instead of added again")
+    total_amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, default="")
+    reset_by_email = models.CharField(max_length=254, blank=True, default="")
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=["order_id", "-created_at"], name="qb_export_order"),
+            models.Index(fields=["-created_at"], name="qb_export_created"),
+            models.Index(fields=["state", "-created_at"], name="qb_export_state"),
+            models.Index(fields=["order_number"], name="qb_export_number"),
+        ]
+
+
+class ExportedOrder(models.Model):
+    """An order that is in QuickBooks now; deleted when a person resets it."""
+
+    order_id = models.UUIDField(primary_key=True)
+    order_number = models.BigIntegerField()
+    record = models.ForeignKey(ExportRecord, on_delete=models.PROTECT, related_name="+")
+    exported_at = models.DateTimeField(default=timezone.now)
+
+
+class SessionState(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+    DROPPED = "dropped", "Dropped"
+
+
+class WebConnectorSession(models.Model):
+    #: SHA-256 of the ticket: the ticket is a bearer secret, so we keep only its digest
+    ticket_digest = models.CharField(max_length=64, unique=True)
+    username = models.CharField(max_length=100)
+    state = models.CharField(max_length=16, choices=SessionState.choices,
+                             default=SessionState.OPEN)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    company_file = models.TextField(blank=True, default="")
+    qbxml_version = models.CharField(max_length=8, blank=True, default="")
+    host_info = models.JSONField(default=dict, blank=True)
+    automatic = models.BooleanField(default=False)
+    #: the engine's working state between callbacks (current step, counters)
+    work = models.JSONField(default=dict, blank=True)
+    orders_total = models.IntegerField(default=0)
+    orders_done = models.IntegerField(default=0)
+    orders_failed = models.IntegerField(default=0)
+    round_trips = models.IntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    summary = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ("-started_at", "-id")
+        indexes = [models.Index(fields=["state", "last_seen_at"], name="qb_session_state")]
+
+
+class MessageSetKind(models.TextChoices):
+    LOOKUP = "lookup", "Look-ups"
+    WRITE = "write", "Adds"
+    RECONCILE = "reconcile", "Reconciliation"
+
+
+class MessageSetState(models.TextChoices):
+    SENT = "sent", "Sent, waiting for the answer"
+    ANSWERED = "answered", "Answered"
+    LOST = "lost", "Answer lost"
+    RECONCILED = "reconciled", "Reconciled"
+
+
+class MessageSet(models.Model):
+    """A qbXML request we handed to Web Connector, stored before we returned it."""
+
+    message_set_id = models.UUIDField(default=uuid.uuid4, unique=True)
+    session = models.ForeignKey(WebConnectorSession, on_delete=models.CASCADE,
+                                related_name="message_sets")
+    kind = models.CharField(max_length=16, choices=MessageSetKind.choices)
+    state = models.CharField(max_length=16, choices=MessageSetState.choices,
+                             default=MessageSetState.SENT)
+    request_xml = models.TextField()
+    response_xml = models.TextField(blank=True, default="")
+    #: requestID → what it was for: {"order_id", "kind": "txn"|"customer"|"item"|"dup", ...}
+    requests = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        indexes = [models.Index(fields=["kind", "state"], name="qb_msgset_kind_state")]
+
+
+class QuickBooksName(models.Model):
+    class Kind(models.TextChoices):
+        CUSTOMER = "customer", "Customer"
+        ITEM = "item", "Item"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    name = models.CharField(max_length=209)
+    list_id = models.CharField(max_length=64, blank=True, default="")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "name"],
+                                               name="qb_name_unique")]
+
+
+class AuthenticationAttempt(models.Model):
+    username = models.CharField(max_length=100)
+    at = models.DateTimeField(default=timezone.now)
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"], name="qb_auth_user_at")]

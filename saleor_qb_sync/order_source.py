@@ -1,0 +1,119 @@
+"""How the core asks the host for orders, without knowing whether the host is Saleor.
+
+``OrderSource`` is the seam: ``saleor_host/orders.py`` implements it on Saleor's ORM, and
+``standalone/order_source.py`` on our sample-order table. Both run in the same database as our
+ledger, so "exclude already exported" is a database subquery (``is_exported``), never a loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, OuterRef
+
+from .documents import OrderDocument
+from .models import ExportedOrder
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    """Which orders a person (or automatic mode) asks for. Empty tuples mean "no restriction"."""
+
+    #: a Saleor user id (global or raw) or an e-mail address
+    customer: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    include_exported: bool = False
+    channels: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    #: orders created before this moment are left out (the export start date)
+    created_not_before: datetime | None = None
+    #: the store's time zone: date_from/date_to are whole days there
+    time_zone: str = "UTC"
+    #: channels the caller may see; None means all
+    allowed_channels: tuple[str, ...] | None = None
+    order_ids: tuple[str, ...] = field(default=())
+    #: leave out orders automatic mode already tried (see ``attempted_automatically``)
+    skip_automatic_attempts: bool = False
+
+    def created_range(self) -> tuple[datetime | None, datetime | None]:
+        """[start, end) in aware datetimes; date_to is inclusive."""
+        tz = ZoneInfo(self.time_zone)
+        start = datetime.combine(self.date_from, time.min, tzinfo=tz) if self.date_from else None
+        end = (datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=tz)
+               if self.date_to else None)
+        if self.created_not_before and (start is None or self.created_not_before > start):
+            start = self.created_not_before
+        return start, end
+
+    def effective_channels(self) -> tuple[str, ...] | None:
+        """The channels to search: the requested ones within what the caller may see.
+
+        Returns None for "all channels" and an empty tuple when nothing is visible."""
+        requested = set(self.channels) if self.channels else None
+        allowed = set(self.allowed_channels) if self.allowed_channels is not None else None
+        if requested is None and allowed is None:
+            return None
+        if requested is None:
+            return tuple(sorted(allowed))
+        if allowed is None:
+            return tuple(sorted(requested))
+        return tuple(sorted(requested & allowed))
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSummary:
+    order_id: str
+    number: int
+    created_at: datetime
+    channel_slug: str
+    currency: str
+    total_gross: Decimal
+    status: str
+    charge_status: str
+    customer_email: str
+    customer_name: str
+    customer_user_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerSummary:
+    email: str
+    name: str
+    user_id: str | None
+    order_count: int
+
+
+class OrderSource(Protocol):
+    def search(self, flt: OrderFilter, *, offset: int, limit: int) -> tuple[list[OrderSummary], int]:
+        """A page of matching orders, newest first, and the number of all matches."""
+
+    def search_ids(self, flt: OrderFilter, *, exclude: Iterable[str] = ()) -> list[tuple[str, int]]:
+        """(order id, number) of every match minus ``exclude``, oldest first."""
+
+    def load(self, order_ids: Sequence[str]) -> dict[str, OrderDocument]:
+        """Full documents by order id, in bulk; unknown ids are simply absent."""
+
+    def customers(self, search: str, *, offset: int, limit: int
+                  ) -> tuple[list[CustomerSummary], int]:
+        """Customers who have orders, filtered by name or e-mail."""
+
+
+def is_exported(order_pk_field: str) -> Exists:
+    """The subquery "this order is in QuickBooks now"; filter with ``~is_exported(...)``."""
+    return Exists(ExportedOrder.objects.filter(order_id=OuterRef(order_pk_field)))
+
+
+def attempted_automatically(order_pk_field: str) -> Exists:
+    """Automatic mode already tried this order (in flight, or failed and waiting for a person)."""
+    from .models import ExportRecord, ExportState
+
+    return Exists(ExportRecord.objects.filter(
+        order_id=OuterRef(order_pk_field), automatic=True,
+        state__in=[ExportState.QUEUED, ExportState.SENT, ExportState.NEEDS_RECONCILING,
+                   ExportState.FAILED]))

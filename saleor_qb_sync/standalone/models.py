@@ -1,0 +1,33 @@
+"""Sample orders for the standalone server: the order source when Saleor is not there.
+
+One row per order with the columns the preview filters on, and the full ``OrderDocument`` as
+JSON (``order_codec``). Only the standalone app has this table; it never exists inside Saleor.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SampleOrder(models.Model):
+    order_id = models.UUIDField(primary_key=True)
+    number = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    channel_slug = models.CharField(max_length=255)
+    status = models.CharField(max_length=32)
+    charge_status = models.CharField(max_length=32)
+    currency = models.CharField(max_length=3)
+    total_gross = models.DecimalField(max_digits=20, decimal_places=3)
+    customer_email = models.CharField(max_length=254)
+    customer_user_id = models.CharField(max_length=64, null=True, blank=True)
+    customer_name = models.CharField(max_length=255, blank=True, default="")
+    document = models.JSONField()
+
+    class Meta:
+        app_label = "qb_sync_standalone"
+        indexes = [
+            models.Index(fields=["created_at", "number"], name="qb_sample_created"),
+            models.Index(fields=["customer_email", "created_at"], name="qb_sample_email"),
+            models.Index(fields=["customer_user_id", "created_at"], name="qb_sample_user"),
+            models.Index(fields=["status", "created_at"], name="qb_sample_status"),
+        ]

@@ -1,0 +1,115 @@
+"""``OrderSource`` on our sample-order table, for the standalone server, tests and benchmarks."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from ..documents import OrderDocument, document_from_json, document_to_json
+from ..order_source import (
+    CustomerSummary,
+    OrderFilter,
+    OrderSummary,
+    attempted_automatically,
+    is_exported,
+)
+from ..saleor_ids import InvalidGlobalId, from_global_id
+from .models import SampleOrder
+
+
+class SampleOrderSource:
+    def filtered(self, flt: OrderFilter) -> QuerySet[SampleOrder]:
+        qs = SampleOrder.objects.all()
+        if flt.order_ids:
+            qs = qs.filter(order_id__in=flt.order_ids)
+        if flt.customer:
+            if "@" in flt.customer:
+                qs = qs.filter(customer_email__iexact=flt.customer)
+            else:
+                qs = qs.filter(customer_user_id=_user_pk(flt.customer))
+        start, end = flt.created_range()
+        if start:
+            qs = qs.filter(created_at__gte=start)
+        if end:
+            qs = qs.filter(created_at__lt=end)
+        channels = flt.effective_channels()
+        if channels is not None:
+            qs = qs.filter(channel_slug__in=channels)
+        if flt.statuses:
+            qs = qs.filter(status__in=flt.statuses)
+        if not flt.include_exported:
+            qs = qs.filter(~is_exported("order_id"))
+        if flt.skip_automatic_attempts:
+            qs = qs.filter(~attempted_automatically("order_id"))
+        return qs
+
+    def search(self, flt, *, offset, limit):
+        qs = self.filtered(flt)
+        rows = list(qs.order_by("-created_at", "-number")
+                    .values(*_SUMMARY_FIELDS)[offset:offset + limit])
+        return [_summary(r) for r in rows], qs.count()
+
+    def search_ids(self, flt, *, exclude: Iterable[str] = ()):
+        qs = self.filtered(flt)
+        excluded = [uuid.UUID(str(e)) for e in exclude]
+        if excluded:
+            qs = qs.exclude(order_id__in=excluded)
+        return [(str(pk), n) for pk, n in qs.order_by("created_at", "number")
+                .values_list("order_id", "number")]
+
+    def load(self, order_ids: Sequence[str]) -> dict[str, OrderDocument]:
+        rows = SampleOrder.objects.filter(order_id__in=list(order_ids)).values_list(
+            "order_id", "document")
+        return {str(pk): document_from_json(doc) for pk, doc in rows}
+
+    def customers(self, search, *, offset, limit):
+        qs = SampleOrder.objects.all()
+        if search:
+            qs = qs.filter(Q(customer_email__icontains=search) | Q(customer_name__icontains=search))
+        grouped = (qs.values("customer_email").annotate(
+            order_count=Count("order_id"), name=Max("customer_name"),
+            user_id=Max("customer_user_id")).order_by("customer_email"))
+        total = grouped.count()
+        return [CustomerSummary(email=r["customer_email"], name=r["name"] or "",
+                                user_id=r["user_id"], order_count=r["order_count"])
+                for r in grouped[offset:offset + limit]], total
+
+
+_SUMMARY_FIELDS = ("order_id", "number", "created_at", "channel_slug", "currency", "total_gross",
+                   "status", "charge_status", "customer_email", "customer_name",
+                   "customer_user_id")
+
+
+def _summary(row: dict) -> OrderSummary:
+    return OrderSummary(**{**row, "order_id": str(row["order_id"])})
+
+
+def _user_pk(value: str) -> str:
+    """A Saleor user id given globally ("VXNlcjo0Mg==") or raw ("42")."""
+    try:
+        type_name, pk = from_global_id(value)
+    except InvalidGlobalId:
+        return value
+    return pk if type_name == "User" else value
+
+
+def store_sample_orders(orders: Iterable[OrderDocument], *, batch_size: int = 2000) -> int:
+    """Insert (or replace) orders in the sample table; returns how many were written."""
+    objs = [
+        SampleOrder(
+            order_id=o.order_id, number=o.number, created_at=o.created_at,
+            channel_slug=o.channel_slug, status=o.status, charge_status=o.charge_status.value,
+            currency=o.currency, total_gross=o.total_gross, customer_email=o.customer.email,
+            customer_user_id=o.customer.user_id, customer_name=o.customer_name,
+            document=document_to_json(o),
+        )
+        for o in orders
+    ]
+    SampleOrder.objects.bulk_create(
+        objs, batch_size=batch_size, update_conflicts=True, unique_fields=["order_id"],
+        update_fields=["number", "created_at", "channel_slug", "status", "charge_status",
+                       "currency", "total_gross", "customer_email", "customer_user_id",
+                       "customer_name", "document"])
+    return len(objs)

@@ -1,0 +1,493 @@
+"""Transfers: preview, queue, pending operations, automatic selection, and the export ledger.
+
+This is the on-demand order transfer of the product: a person filters orders (customer, dates,
+previously exported or not), previews them, unchecks some and queues the rest as one pending
+operation; Web Connector picks it up on its next run. In automatic mode every eligible order
+that is not in QuickBooks yet is picked up without anyone queuing it.
+
+Every function takes the ``OrderSource`` (the host's orders) explicitly; orders are stored by
+their Saleor UUID. The engine (``qbwc/engine.py``) claims work here and records each answer here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .documents import OrderDocument
+from .errors import MappingError, TransferError
+from .models import (
+    ExportedOrder,
+    ExportRecord,
+    ExportState,
+    ItemState,
+    OperationStatus,
+    PendingOperation,
+    PendingOperationOrder,
+    WebConnectorSession,
+)
+from .order_source import OrderFilter, OrderSource, OrderSummary
+from .preferences import Preferences
+from .qbxml.mapping import map_order
+from .saleor_ids import InvalidGlobalId, uuid_from_global_id
+
+#: The most orders one queue request may cover (a filter can select more than a page shows).
+MAX_QUEUE_SIZE = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is asking: a staff user or an app, and the channels they may see (None = all)."""
+
+    user_id: str = ""
+    email: str = ""
+    app: str = ""
+    channels: tuple[str, ...] | None = None
+
+    @property
+    def label(self) -> str:
+        return self.email or self.app or self.user_id or "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class LastExport:
+    at: datetime
+    transaction_type: str
+    txn_id: str
+    ref_number: str
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewRow:
+    order: OrderSummary
+    exported: bool
+    last_export: LastExport | None
+    planned_transaction_type: str | None
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewPage:
+    rows: list[PreviewRow]
+    total: int
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+
+def transfer_filter(
+    preferences: Preferences,
+    actor: Actor,
+    *,
+    customer: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    include_exported: bool = False,
+    channel: str | None = None,
+) -> OrderFilter:
+    """The filter of the transfer screen, checked: a wrong range is an error, not an empty list."""
+    if date_from and date_to and date_from > date_to:
+        raise TransferError("The start date is after the end date.", field="dateTo",
+                            code="invalid_date_range")
+    customer = (customer or "").strip() or None
+    if customer and len(customer) > 254:
+        raise TransferError("The customer is not an e-mail address or a user ID.",
+                            field="customer", code="invalid")
+    channels = preferences.channels
+    if channel:
+        channels = tuple(c for c in (channels or (channel,)) if c == channel) or ("\x00none",)
+    return OrderFilter(
+        customer=customer,
+        date_from=date_from,
+        date_to=date_to,
+        include_exported=include_exported,
+        channels=channels,
+        statuses=preferences.eligible_statuses,
+        time_zone=preferences.time_zone,
+        allowed_channels=actor.channels,
+    )
+
+
+def automatic_filter(preferences: Preferences) -> OrderFilter:
+    """Every eligible order not yet in QuickBooks and not already tried automatically."""
+    start = None
+    if preferences.export_start_date:
+        start = datetime.combine(preferences.export_start_date, time.min,
+                                 tzinfo=ZoneInfo(preferences.time_zone))
+    return OrderFilter(
+        statuses=preferences.eligible_statuses,
+        channels=preferences.channels,
+        created_not_before=start,
+        time_zone=preferences.time_zone,
+        skip_automatic_attempts=True,
+    )
+
+
+# --- preview ----------------------------------------------------------------------------------
+
+
+def preview(source: OrderSource, preferences: Preferences, flt: OrderFilter, *,
+            offset: int = 0, limit: int = 100) -> PreviewPage:
+    summaries, total = source.search(flt, offset=offset, limit=limit)
+    ids = [s.order_id for s in summaries]
+    documents = source.load(ids)
+    last = last_exports(ids)
+    rows = []
+    for summary in summaries:
+        document = documents.get(summary.order_id)
+        planned, warnings = _plan(document, preferences) if document else (None, ())
+        rows.append(PreviewRow(
+            order=summary,
+            exported=summary.order_id in last,
+            last_export=last.get(summary.order_id),
+            planned_transaction_type=planned,
+            warnings=warnings,
+        ))
+    return PreviewPage(rows=rows, total=total)
+
+
+def _plan(document: OrderDocument, preferences: Preferences) -> tuple[str | None, tuple[str, ...]]:
+    warnings: list[str] = []
+    if document.currency != preferences.company_currency:
+        warnings.append(f"the order is in {document.currency} but the QuickBooks company uses "
+                        f"{preferences.company_currency}; amounts are not converted")
+    if preferences.export_start_date:
+        local = document.created_at.astimezone(ZoneInfo(preferences.time_zone)).date()
+        if local < preferences.export_start_date:
+            warnings.append(f"the order is older than the export start date "
+                            f"({preferences.export_start_date.isoformat()})")
+    try:
+        mapped = map_order(document, preferences)
+    except MappingError as exc:
+        return None, (*warnings, f"cannot be exported: {exc.message}")
+    return mapped.transaction.kind.value, (*warnings, *mapped.warnings)
+
+
+def last_exports(order_ids: Sequence[str]) -> dict[str, LastExport]:
+    """For each order in QuickBooks now: when and as what it was exported."""
+    rows = (ExportedOrder.objects.filter(order_id__in=list(order_ids))
+            .select_related("record"))
+    return {
+        str(row.order_id): LastExport(
+            at=row.exported_at, transaction_type=row.record.transaction_type,
+            txn_id=row.record.txn_id, ref_number=row.record.ref_number)
+        for row in rows
+    }
+
+
+# --- queue ------------------------------------------------------------------------------------
+
+
+def parse_order_ids(values: Iterable[str], *, field: str = "orderIds") -> list[str]:
+    ids = []
+    for value in values:
+        try:
+            ids.append(str(uuid_from_global_id(str(value), "Order")))
+        except InvalidGlobalId as exc:
+            raise TransferError(exc.message, field=field, code="invalid_id") from None
+    return list(dict.fromkeys(ids))
+
+
+def queue_orders(source: OrderSource, preferences: Preferences, actor: Actor,
+                 order_ids: Iterable[str]) -> PendingOperation:
+    """Queue exactly these orders (Saleor global ids or UUIDs)."""
+    ids = parse_order_ids(order_ids)
+    if not ids:
+        raise TransferError("Choose at least one order to transfer.", field="orderIds",
+                            code="empty_selection")
+    flt = OrderFilter(order_ids=tuple(ids), include_exported=True,
+                      statuses=preferences.eligible_statuses, allowed_channels=actor.channels)
+    found = dict(source.search_ids(flt))
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise TransferError(
+            f"{len(missing)} of the chosen orders do not exist, are not visible to you or are "
+            f"not in an exportable status: {', '.join(missing[:5])}"
+            + (" ..." if len(missing) > 5 else ""),
+            field="orderIds", code="not_found")
+    return _create_operation(actor, [(i, found[i]) for i in ids],
+                             request={"orderIds": ids})
+
+
+def queue_filter(source: OrderSource, actor: Actor, flt: OrderFilter,
+                 exclude_order_ids: Iterable[str] = ()) -> PendingOperation:
+    """Queue every order the filter matches except the ones the person unchecked."""
+    excluded = parse_order_ids(exclude_order_ids, field="excludeOrderIds")
+    matches = source.search_ids(flt, exclude=excluded)
+    if not matches:
+        raise TransferError("No orders match this selection; nothing was queued.",
+                            field="filter", code="empty_selection")
+    if len(matches) > MAX_QUEUE_SIZE:
+        raise TransferError(
+            f"The selection has {len(matches)} orders; queue at most {MAX_QUEUE_SIZE} at once "
+            "(narrow the date range).", field="filter", code="too_many")
+    return _create_operation(actor, matches, request={
+        "filter": _filter_record(flt), "excludeOrderIds": excluded})
+
+
+def _filter_record(flt: OrderFilter) -> dict:
+    return {
+        "customer": flt.customer,
+        "dateFrom": flt.date_from.isoformat() if flt.date_from else None,
+        "dateTo": flt.date_to.isoformat() if flt.date_to else None,
+        "includeExported": flt.include_exported,
+        "channels": list(flt.channels),
+    }
+
+
+def _create_operation(actor: Actor, orders: list[tuple[str, int]], *,
+                      request: dict) -> PendingOperation:
+    with transaction.atomic():
+        operation = PendingOperation.objects.create(
+            created_by_user_id=actor.user_id, created_by_email=actor.email,
+            created_by_app=actor.app, request=request,
+            summary=f"{len(orders)} orders queued by {actor.label}")
+        PendingOperationOrder.objects.bulk_create(
+            [PendingOperationOrder(operation=operation, order_id=oid, order_number=number)
+             for oid, number in orders], batch_size=2000)
+    return operation
+
+
+# --- pending operations -------------------------------------------------------------------------
+
+
+def operations_with_counts() -> QuerySet[PendingOperation]:
+    return PendingOperation.objects.annotate(
+        order_count=Count("items"),
+        done_count=Count("items", filter=Q(items__state=ItemState.DONE)),
+        failed_count=Count("items", filter=Q(items__state=ItemState.FAILED)),
+    )
+
+
+def list_operations(*, offset: int = 0, limit: int = 50, include_finished: bool = True
+                    ) -> tuple[list[PendingOperation], int]:
+    qs = PendingOperation.objects.exclude(status=OperationStatus.DELETED)
+    if not include_finished:
+        qs = qs.filter(status__in=[OperationStatus.QUEUED, OperationStatus.IN_PROGRESS])
+    total = qs.count()
+    page = list(operations_with_counts().filter(pk__in=qs.values("pk"))
+                .order_by("-created_at", "-id")[offset:offset + limit])
+    return page, total
+
+
+def delete_operations(public_ids: Iterable[str | uuid.UUID], actor: Actor
+                      ) -> list[PendingOperation]:
+    """Delete queued operations; all or nothing, refused once Web Connector picked one up."""
+    ids = []
+    for value in public_ids:
+        try:
+            ids.append(uuid.UUID(str(value)))
+        except ValueError:
+            raise TransferError(f"{value!r} is not a pending operation ID.", field="ids",
+                                code="invalid_id") from None
+    if not ids:
+        raise TransferError("Choose at least one pending operation.", field="ids",
+                            code="empty_selection")
+    with transaction.atomic():
+        operations = list(PendingOperation.objects.select_for_update()
+                          .filter(public_id__in=ids).exclude(status=OperationStatus.DELETED))
+        found = {op.public_id for op in operations}
+        if missing := [str(i) for i in ids if i not in found]:
+            raise TransferError(f"No pending operation with ID {', '.join(missing)}.",
+                                field="ids", code="not_found")
+        for op in operations:
+            if op.status != OperationStatus.QUEUED:
+                raise TransferError(
+                    f"The operation queued {op.created_at:%Y-%m-%d %H:%M} was picked up by Web "
+                    f"Connector at {op.picked_up_at:%Y-%m-%d %H:%M} and can no longer be "
+                    "deleted; its orders are being exported.",
+                    field="ids", code="already_picked_up")
+        now = timezone.now()
+        for op in operations:
+            op.status = OperationStatus.DELETED
+            op.deleted_at = now
+            op.summary = f"{op.summary}; deleted by {actor.label}"
+            op.save(update_fields=["status", "deleted_at", "summary"])
+    return operations
+
+
+def queued_counts() -> tuple[int, int]:
+    """(queued or running operations, orders in them still waiting)."""
+    active = [OperationStatus.QUEUED, OperationStatus.IN_PROGRESS]
+    operations = PendingOperation.objects.filter(status__in=active).count()
+    orders = PendingOperationOrder.objects.filter(
+        operation__status__in=active, state__in=[ItemState.PENDING, ItemState.CLAIMED]).count()
+    return operations, orders
+
+
+# --- claiming work for a Web Connector session ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    order_id: str
+    order_number: int
+    operation_id: int | None  # None for automatic mode
+
+
+def claim_orders(session: WebConnectorSession, source: OrderSource, preferences: Preferences,
+                 limit: int) -> list[Claim]:
+    """Hand up to ``limit`` orders to this session; no order is ever handed to two sessions.
+
+    Queued operations come first (row locks with SKIP LOCKED, so concurrent workers split the
+    work), then, in automatic mode, eligible orders nobody queued.
+    """
+    claims: list[Claim] = []
+    now = timezone.now()
+    with transaction.atomic():
+        items = list(
+            PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=ItemState.PENDING,
+                    operation__status__in=[OperationStatus.QUEUED, OperationStatus.IN_PROGRESS])
+            .order_by("operation__created_at", "operation_id", "order_number")[:limit])
+        if items:
+            PendingOperationOrder.objects.filter(pk__in=[i.pk for i in items]).update(
+                state=ItemState.CLAIMED, session=session, claimed_at=now)
+            PendingOperation.objects.filter(
+                pk__in={i.operation_id for i in items}, status=OperationStatus.QUEUED,
+            ).update(status=OperationStatus.IN_PROGRESS, picked_up_at=now)
+        claims.extend(Claim(str(i.order_id), i.order_number, i.operation_id) for i in items)
+    if preferences.is_automatic and len(claims) < limit:
+        claimed = {c.order_id for c in claims}
+        for order_id, number in source.search_ids(automatic_filter(preferences)):
+            if len(claims) >= limit:
+                break
+            if order_id not in claimed:
+                claims.append(Claim(order_id, number, None))
+    return claims
+
+
+def release_claims(session: WebConnectorSession, order_ids: Iterable[str] | None = None) -> int:
+    """Give claimed but unsent orders back to the queue (session ended before sending them)."""
+    qs = PendingOperationOrder.objects.filter(session=session, state=ItemState.CLAIMED)
+    if order_ids is not None:
+        qs = qs.filter(order_id__in=list(order_ids))
+    return qs.update(state=ItemState.PENDING, session=None, claimed_at=None)
+
+
+# --- the ledger ---------------------------------------------------------------------------------
+
+
+def record_attempt(*, order_id: str, order_number: int, transaction_type: str, ref_number: str,
+                   session: WebConnectorSession, operation_id: int | None, message_set=None,
+                   request_id: str = "", total_amount: Decimal | None = None,
+                   currency: str = "") -> ExportRecord:
+    return ExportRecord.objects.create(
+        order_id=order_id, order_number=order_number, transaction_type=transaction_type,
+        ref_number=ref_number, state=ExportState.SENT, session=session,
+        operation_id=operation_id, automatic=operation_id is None, message_set=message_set,
+        request_id=request_id, total_amount=total_amount, currency=currency)
+
+
+def record_success(record: ExportRecord, *, txn_id: str, status_code: int = 0,
+                   message: str = "", linked_existing: bool = False) -> None:
+    """The order is in QuickBooks: the ledger says so, once, and the pending item is done."""
+    now = timezone.now()
+    with transaction.atomic():
+        record.state = ExportState.DONE
+        record.txn_id = txn_id
+        record.status_code = status_code
+        record.status_message = message
+        record.linked_existing = linked_existing
+        record.updated_at = now
+        record.save(update_fields=["state", "txn_id", "status_code", "status_message",
+                                   "linked_existing", "updated_at"])
+        ExportedOrder.objects.update_or_create(
+            order_id=record.order_id,
+            defaults={"order_number": record.order_number, "record": record, "exported_at": now})
+        _finish_item(record, ItemState.DONE, now)
+
+
+def record_failure(record: ExportRecord, *, status_code: int | None, message: str,
+                   action: str = "") -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        record.state = ExportState.FAILED
+        record.status_code = status_code
+        record.status_message = message
+        record.action = action
+        record.updated_at = now
+        record.save(update_fields=["state", "status_code", "status_message", "action",
+                                   "updated_at"])
+        _finish_item(record, ItemState.FAILED, now)
+
+
+def fail_unsent(claim: Claim, *, session: WebConnectorSession, transaction_type: str,
+                ref_number: str, message: str, code: str) -> ExportRecord:
+    """An order that could not even be sent (mapping failed): recorded with its reason."""
+    record = ExportRecord.objects.create(
+        order_id=claim.order_id, order_number=claim.order_number,
+        transaction_type=transaction_type, ref_number=ref_number[:11], session=session,
+        operation_id=claim.operation_id, automatic=claim.operation_id is None,
+        state=ExportState.FAILED, status_message=message, action=code)
+    _finish_item(record, ItemState.FAILED, timezone.now())
+    return record
+
+
+def _finish_item(record: ExportRecord, state: str, now: datetime) -> None:
+    if record.operation_id is None:
+        return
+    PendingOperationOrder.objects.filter(
+        operation_id=record.operation_id, order_id=record.order_id).update(
+        state=state, finished_at=now)
+    finish_operation_if_complete(record.operation_id)
+
+
+def finish_operation_if_complete(operation_id: int) -> None:
+    counts = PendingOperationOrder.objects.filter(operation_id=operation_id).aggregate(
+        open=Count("pk", filter=Q(state__in=[ItemState.PENDING, ItemState.CLAIMED])),
+        done=Count("pk", filter=Q(state=ItemState.DONE)),
+        failed=Count("pk", filter=Q(state=ItemState.FAILED)))
+    if counts["open"]:
+        return
+    status = OperationStatus.FAILED if counts["failed"] and not counts["done"] else (
+        OperationStatus.DONE)
+    summary = f"{counts['done']} exported" + (
+        f", {counts['failed']} failed" if counts["failed"] else "")
+    PendingOperation.objects.filter(pk=operation_id).exclude(
+        status=OperationStatus.DELETED).update(
+        status=status, completed_at=timezone.now(), summary=summary)
+
+
+def reset_orders(order_ids: Iterable[str], actor: Actor) -> int:
+    """Mark orders as not exported (a store switching tools); recorded in the ledger."""
+    ids = parse_order_ids(order_ids)
+    if not ids:
+        raise TransferError("Choose at least one order.", field="orderIds",
+                            code="empty_selection")
+    with transaction.atomic():
+        current = list(ExportedOrder.objects.select_for_update().select_related("record")
+                       .filter(order_id__in=ids))
+        for row in current:
+            ExportRecord.objects.create(
+                order_id=row.order_id, order_number=row.order_number,
+                transaction_type=row.record.transaction_type, ref_number=row.record.ref_number,
+                txn_id=row.record.txn_id, state=ExportState.RESET,
+                status_message=f"Marked as not exported by {actor.label}",
+                reset_by_email=actor.email)
+        ExportedOrder.objects.filter(order_id__in=[r.order_id for r in current]).delete()
+    return len(current)
+
+
+def history(*, state: str | None = None, order_number: int | None = None,
+            order_id: str | None = None, offset: int = 0, limit: int = 50
+            ) -> tuple[list[ExportRecord], int]:
+    qs = ExportRecord.objects.all()
+    if state:
+        if state not in ExportState.values:
+            raise TransferError(f"{state!r} is not an export state.", field="state",
+                                code="invalid")
+        qs = qs.filter(state=state)
+    if order_number is not None:
+        qs = qs.filter(order_number=order_number)
+    if order_id:
+        qs = qs.filter(order_id=parse_order_ids([order_id], field="orderId")[0])
+    return list(qs.order_by("-created_at", "-id")[offset:offset + limit]), qs.count()
