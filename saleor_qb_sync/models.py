@@ -232,3 +232,19 @@ class AuthenticationAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["username", "at"], name="qb_auth_user_at")]
+
+
+class Installation(models.Model):
+    """One row: the identifiers Web Connector stamps into the company file (.qwc OwnerID/FileID).
+
+    They are generated once and never change, since changing them forces every Web Connector
+    user to authorise the application again."""
+
+    owner_id = models.UUIDField(default=uuid.uuid4)
+    file_id = models.UUIDField(default=uuid.uuid4)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    @classmethod
+    def current(cls) -> Installation:
+        first = cls.objects.order_by("pk").first()
+        return first or cls.objects.create()

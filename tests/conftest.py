@@ -1,1 +1,116 @@
-"""Shared fixtures: factories with keyword defaults, as Saleor's test suite does."""
+"""Shared fixtures: factories with keyword defaults, as Saleor's test suite does.
+
+Everything runs against a real PostgreSQL database (``DATABASE_URL``) and, for end-to-end
+tests, our own live server on loopback; nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from saleor_qb_sync.standalone.order_source import SampleOrderSource, store_sample_orders
+from saleor_qb_sync.testing.sample_orders import generate_orders
+
+#: the Web Connector user and password of the standalone test store
+QBWC_USER = "quickbooks"
+QBWC_PASSWORD = "correct horse battery staple"
+STAFF_TOKEN = "staff-token"
+BASE_PREFERENCES = {
+    "web_connector_username": QBWC_USER,
+    "web_connector_password": QBWC_PASSWORD,
+    "export_mode": "on_demand",
+    "company_currency": "USD",
+    "orders_per_request": 10,
+}
+
+
+def schema_dir_or_skip() -> str:
+    directory = os.environ.get("QBXML_SCHEMA_DIR")
+    if not directory or not os.path.exists(os.path.join(directory, "qbxmlops130.xsd")):
+        pytest.skip("set QBXML_SCHEMA_DIR to the folder holding Intuit's qbXML 13.0 schema "
+                    "(qbxmlops130.xsd and the files it includes, from the QuickBooks Desktop SDK)")
+    return directory
+
+
+def wsdl_or_skip() -> str:
+    path = os.environ.get("QBWC_WSDL")
+    if not path or not os.path.exists(path):
+        pytest.skip("set QBWC_WSDL to Intuit's QBWebConnectorSvc.wsdl")
+    return path
+
+
+@pytest.fixture
+def configure(settings):
+    """Set the standalone store's preferences: ``configure(export_mode="automatic")``."""
+
+    def apply(**overrides):
+        settings.SALEOR_QB_SYNC_PREFERENCES = {**BASE_PREFERENCES, **overrides}
+        from saleor_qb_sync.standalone.host import StandaloneHost
+
+        return StandaloneHost().preferences()
+
+    apply()
+    settings.SALEOR_QB_SYNC_DEV_TOKENS = {
+        STAFF_TOKEN: {"email": "staff@example.com", "user_id": "7",
+                      "permissions": ["MANAGE_ORDERS"], "channels": None},
+        "no-permission-token": {"email": "viewer@example.com", "permissions": []},
+        "usd-only-token": {"email": "usd@example.com", "permissions": ["MANAGE_ORDERS"],
+                           "channels": ["default-channel"]},
+    }
+    return apply
+
+
+@pytest.fixture
+def orders(db):
+    """Store generated sample orders: ``orders(20, seed=3)`` returns the documents."""
+
+    def create(count: int = 10, **kwargs):
+        documents = generate_orders(count, **kwargs)
+        store_sample_orders(documents)
+        return documents
+
+    return create
+
+
+@pytest.fixture
+def source():
+    return SampleOrderSource()
+
+
+@pytest.fixture(scope="session")
+def qbxml_schema():
+    from saleor_qb_sync.testing.qb_simulator import load_schema
+
+    return load_schema(schema_dir_or_skip())
+
+
+@pytest.fixture
+def quickbooks(qbxml_schema):
+    """A fresh simulated QuickBooks company: ``quickbooks(company=...)``."""
+    from saleor_qb_sync.testing.qb_simulator import QuickBooksSimulator
+
+    def create(company=None):
+        return QuickBooksSimulator(company, schema=qbxml_schema)
+
+    return create
+
+
+@pytest.fixture
+def qbwc_url(live_server):
+    return f"{live_server.url}/plugins/global/saleor_qb_sync/qbwc"
+
+
+@pytest.fixture
+def web_connector(qbwc_url):
+    """A Web Connector emulator built from Intuit's WSDL, aimed at our live endpoint."""
+    from saleor_qb_sync.testing.web_connector import WebConnector
+
+    wsdl = wsdl_or_skip()
+
+    def create(quickbooks, *, username=QBWC_USER, password=QBWC_PASSWORD, **kwargs):
+        kwargs.setdefault("sleep", lambda seconds: None)
+        return WebConnector(qbwc_url, username, password, quickbooks, wsdl=wsdl, **kwargs)
+
+    return create

@@ -150,7 +150,10 @@ def ref_number(order_number: int, preferences: Preferences) -> str:
 def customer_name(order: OrderDocument, preferences: Preferences) -> str:
     if preferences.customer_mode == CustomerMode.SINGLE_CUSTOMER:
         return text.fit(preferences.single_customer_name, text.CUSTOMER_NAME)
-    return text.fit(_raw_customer_name(order, preferences), text.CUSTOMER_NAME)
+    # a name with no Latin-1 letters at all (e.g. all CJK) falls back to the e-mail address
+    return (text.fit(_raw_customer_name(order, preferences), text.CUSTOMER_NAME)
+            or text.fit(order.customer.email.replace(":", " "), text.CUSTOMER_NAME)
+            or f"Saleor guest {order.number}")
 
 
 def _raw_customer_name(order: OrderDocument, preferences: Preferences) -> str:
@@ -177,13 +180,13 @@ def product_item_name(line: OrderLine, preferences: Preferences) -> str | None:
     """The QuickBooks item for a product line, or None when the rule says to fail."""
     if preferences.item_mode == ItemMode.SINGLE_ITEM:
         return text.fit(preferences.default_item_name, text.ITEM_NAME)
-    if line.sku and line.sku.strip():
-        return text.fit(line.sku, text.ITEM_NAME)
+    if line.sku and text.fit(line.sku.replace(":", " "), text.ITEM_NAME):
+        return text.fit(line.sku.replace(":", " "), text.ITEM_NAME)
     action = preferences.missing_item_action
     if action == MissingItemAction.USE_DEFAULT:
         return text.fit(preferences.default_item_name, text.ITEM_NAME)
     if action == MissingItemAction.CREATE:
-        return text.fit(line.product_name, text.ITEM_NAME) or text.fit(
+        return text.fit(line.product_name.replace(":", " "), text.ITEM_NAME) or text.fit(
             preferences.default_item_name, text.ITEM_NAME
         )
     return None

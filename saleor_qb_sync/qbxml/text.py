@@ -11,6 +11,7 @@ import unicodedata
 
 #: Field length limits of QuickBooks Desktop (qbXML 13.0 XSD / OSR; reference notes section 4).
 CUSTOMER_NAME = 41
+CUSTOMER_FULL_NAME = 209
 ITEM_NAME = 31
 REF_NUMBER = 11
 COMPANY_NAME = 41

@@ -28,6 +28,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "standalone-development-only-not-a-sec
 DEBUG = os.environ.get("DEBUG", "") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 USE_TZ = True
+STATIC_URL = "/static/"
 TIME_ZONE = "UTC"
 ROOT_URLCONF = "saleor_qb_sync.standalone.urls"
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))}
@@ -51,3 +52,25 @@ LOGGING = {
 
 #: Marks this process as the standalone host; the development authenticator checks it.
 SALEOR_QB_SYNC_STANDALONE = True
+
+#: Preferences of the standalone store (the plugin configuration inside Saleor). The password
+#: is hashed when loaded; SALEOR_QB_SYNC_PREFERENCES_FILE (JSON) overrides these.
+SALEOR_QB_SYNC_PREFERENCES = {
+    "web_connector_username": "quickbooks",
+    "web_connector_password": os.environ.get("QBWC_PASSWORD", "development-password"),
+    "export_mode": "on_demand",
+    "company_currency": "USD",
+}
+if os.environ.get("SALEOR_QB_SYNC_PREFERENCES_FILE"):
+    import json as _json
+
+    with open(os.environ["SALEOR_QB_SYNC_PREFERENCES_FILE"], encoding="utf-8") as _fh:
+        SALEOR_QB_SYNC_PREFERENCES.update(_json.load(_fh))
+
+#: Development bearer tokens (standalone only): token → identity and permissions.
+SALEOR_QB_SYNC_DEV_TOKENS = {
+    os.environ.get("QB_SYNC_DEV_TOKEN", "dev-staff-token"): {
+        "email": "staff@example.com", "user_id": "1", "permissions": ["MANAGE_ORDERS"],
+        "channels": None,
+    },
+}

@@ -86,7 +86,7 @@ CLIENT_VERSION_ERROR = "E:"
 #: ``clientVersion`` answer prefix: server names the QBWC version it needs; QBWC stops.
 CLIENT_VERSION_UPDATE = "O:"
 
-#: ``authenticate()[1]``: authenticated, nothing to do (compared case-insensitively: ``NONE`` works).
+#: ``authenticate()[1]``: authenticated, nothing to do (case-insensitive: ``NONE`` works too).
 AUTH_NO_WORK = "none"
 #: ``authenticate()[1]``: not a valid user.
 AUTH_INVALID_USER = "nvu"
@@ -97,7 +97,7 @@ AUTH_CURRENT_COMPANY = ""
 #: ``authenticate`` must answer at least ticket + status ("MUST be present even when empty").
 AUTH_MIN_ELEMENTS = 2
 
-#: ``getLastError`` answer after ``""`` from ``sendRequestXML``: wait, then ask again (exact spelling).
+#: ``getLastError`` after ``""`` from ``sendRequestXML``: wait, then ask again (exact spelling).
 LAST_ERROR_NOOP = "NoOp"
 #: ``getLastError`` answer that starts interactive mode (not in Intuit's WSDL, not emulated).
 LAST_ERROR_INTERACTIVE = "Interactive mode"
@@ -118,6 +118,9 @@ MAX_CONNECTION_RETRIES = 2
 HRESULT_PARSE_ERROR = "0x80040400"
 #: QBWC gives up on a callback after about two minutes.
 CALLBACK_TIMEOUT_SECONDS = 120
+
+#: QuickBooks-side methods that may supply ``strHCPResponse``, in order of preference.
+HCP_PROVIDERS = ("host_company_preferences", "hcp_response")
 
 #: Transcript names of the steps that happen on the QuickBooks side (not SOAP calls).
 QB_BEGIN_SESSION = "QuickBooks.BeginSession"
@@ -197,8 +200,11 @@ class QuickBooks(Protocol):
     ``process`` may raise an exception carrying ``hresult`` and ``message`` (QuickBooks threw
     instead of answering: parse error, could not access QuickBooks, …), or one whose class is
     named ``ResponseLost`` / that has ``response_lost = True`` (QuickBooks processed the request
-    but QBWC died before passing the answer on). Optionally ``host_company_preferences() -> str``
-    supplies the HostQuery/CompanyQuery/PreferencesQuery response for ``strHCPResponse``.
+    but QBWC died before passing the answer on). Optional extras, used when present:
+    ``host_company_preferences() -> str`` or ``hcp_response() -> str`` supplies the
+    HostQuery/CompanyQuery/PreferencesQuery response for ``strHCPResponse``, and
+    ``max_qbxml_version`` (a ``(major, minor)`` attribute, property or method) the
+    ``qbXMLMajorVers``/``qbXMLMinorVers`` QBWC reports when ``qbxml_version`` is not given.
     """
 
     def process(self, request_xml: str) -> str: ...
@@ -475,6 +481,16 @@ def _optional_seconds(raw: tuple[str, ...], index: int, name: str) -> int | None
         ) from None
 
 
+def _reported_version(quickbooks: object) -> tuple[int, int]:
+    reported = getattr(quickbooks, "max_qbxml_version", None)
+    if callable(reported):
+        reported = reported()
+    if reported is None:
+        return DEFAULT_QBXML_VERSION
+    major, minor = reported
+    return int(major), int(minor)
+
+
 OpenFailure = tuple[str, str]
 
 
@@ -496,7 +512,7 @@ class WebConnector:
         quickbooks: QuickBooks,
         *,
         company_file: str = DEFAULT_COMPANY_FILE,
-        qbxml_version: tuple[int, int] = DEFAULT_QBXML_VERSION,
+        qbxml_version: tuple[int, int] | None = None,
         country: str = "US",
         wsdl: str | os.PathLike[str] | None = None,
         client_version: str = QBWC_VERSION,
@@ -526,7 +542,7 @@ class WebConnector:
         self.password = password
         self.quickbooks = quickbooks
         self.company_file = company_file
-        self.qbxml_version = tuple(qbxml_version)
+        self.qbxml_version = tuple(qbxml_version or _reported_version(quickbooks))
         self.country = country
         self.client_version = client_version
         self.max_round_trips = max_round_trips
@@ -727,7 +743,7 @@ class WebConnector:
                 return
 
     def _process(self, report: RunReport, request: str) -> tuple[str, str, str] | None:
-        """QuickBooks' ProcessRequest: (response, hresult, message), or None if the answer is lost."""
+        """QuickBooks' ProcessRequest → (response, hresult, message); None if the answer is lost."""
         try:
             response = self.quickbooks.process(request)
         except Exception as exc:
@@ -738,7 +754,9 @@ class WebConnector:
             if failure is None:
                 raise
             hresult, message = failure
-            self._event(report, QB_PROCESS_REQUEST, {"request": request}, None, f"{hresult}: {message}")
+            self._event(
+                report, QB_PROCESS_REQUEST, {"request": request}, None, f"{hresult}: {message}"
+            )
             if self.strict and hresult.upper() == HRESULT_PARSE_ERROR.upper():
                 raise ProtocolViolation(
                     f"QuickBooks could not parse request #{len(report.requests_sent)} "
@@ -757,9 +775,10 @@ class WebConnector:
     def _hcp(self) -> str:
         if self.hcp_response is not None:
             return self.hcp_response
-        provider = getattr(self.quickbooks, "host_company_preferences", None)
-        if callable(provider):
-            return provider()
+        for name in HCP_PROVIDERS:
+            provider = getattr(self.quickbooks, name, None)
+            if callable(provider):
+                return provider()
         return default_hcp_response(self.qbxml_version, self.country)
 
     # ---- SOAP ---------------------------------------------------------------------------------

@@ -177,7 +177,7 @@ def soap_server() -> Iterator[ScriptedSoapServer]:
     server = ScriptedSoapServer()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(server))
     server.url = f"http://127.0.0.1:{httpd.server_port}/plugins/global/saleor_qb_sync/qbwc"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     yield server
     httpd.shutdown()
@@ -700,9 +700,7 @@ def test_a_server_outside_loopback_is_refused():
 # ---- sendRequestXML "" and getLastError --------------------------------------------------------
 
 
-def test_an_empty_request_and_noop_make_qbwc_wait_and_ask_again(
-    soap_server, web_connector, sleeps
-):
+def test_an_empty_request_and_noop_make_qbwc_wait_and_ask_again(soap_server, web_connector, sleeps):
     # given
     soap_server.normal_session(100)
     soap_server.script["sendRequestXML"] = [
@@ -931,3 +929,19 @@ def test_connection_error_retries_are_capped(soap_server, web_connector):
 
     # then
     assert raised.value.report.calls.count("connectionError") == 3
+
+
+def test_the_qbxml_version_quickbooks_reports_is_what_qbwc_passes_on(soap_server, web_connector):
+    # given
+    soap_server.normal_session(100)
+    quickbooks = FakeQuickBooks()
+    quickbooks.max_qbxml_version = (16, 0)
+
+    # when
+    report = web_connector(quickbooks).run_update()
+
+    # then
+    send = soap_server.calls("sendRequestXML")[0]
+    assert (send["qbXMLMajorVers"], send["qbXMLMinorVers"]) == ("16", "0")
+    hcp = etree.fromstring(report.hcp_response.encode(), SAFE_PARSER)
+    assert hcp.findall(".//SupportedQBXMLVersion")[-1].text == "16.0"

@@ -1,0 +1,1 @@
+"""The QuickBooks Web Connector side: session engine, SOAP service, .qwc file."""

@@ -1,0 +1,41 @@
+"""Make spyne 2.14 importable on Python 3.12; the only place that knows about this problem.
+
+spyne 2.14 (its latest release) vendors an old ``six`` whose ``six.moves`` importer implements
+only ``find_module``, which Python 3.12 no longer calls, so ``import spyne`` fails with
+"No module named 'spyne.util.six.moves'" (arskom/spyne#700, #708, #711). spyne imports exactly
+the ``six.moves`` submodules listed below; we register the standard-library modules they stand
+for under those names before spyne is imported. Nothing of spyne is patched.
+
+Import spyne only through this module: ``from saleor_qb_sync.qbwc.compat import spyne``.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import http.cookies
+import importlib
+import sys
+import urllib
+import urllib.error
+import urllib.parse
+import urllib.request
+
+#: ``spyne.util.six.moves.<name>`` → the standard-library module it stands for on Python 3
+SIX_MOVES_ALIASES = {
+    "collections_abc": collections.abc,
+    "http_cookies": http.cookies,
+    "urllib": urllib,
+    "urllib.parse": urllib.parse,
+    "urllib.request": urllib.request,
+    "urllib.error": urllib.error,
+}
+VENDORED_MOVES = "spyne.util.six.moves"
+
+
+def install_six_moves_aliases() -> None:
+    for name, module in SIX_MOVES_ALIASES.items():
+        sys.modules.setdefault(f"{VENDORED_MOVES}.{name}", module)
+
+
+install_six_moves_aliases()
+spyne = importlib.import_module("spyne")

@@ -1,0 +1,798 @@
+"""The Web Connector session engine: QBWC callbacks in, qbXML work out, answers into the ledger.
+
+No framework here: ``Engine`` methods take and return the plain values of the QBWC contract,
+so the spyne service (``service.py``) stays thin and tests can drive the engine directly. All
+session state lives in the database (``WebConnectorSession``, ``MessageSet``), so any API worker
+can serve any call and a restarted server picks up where the last one stopped.
+
+One batch of ``orders_per_request`` orders takes at most two round trips:
+
+1. look-ups: customers and items not in our cache of QuickBooks names and, with
+   ``check_duplicates``, the RefNumbers of the orders (skipped when there is nothing to ask);
+2. adds: the missing customers and items, then one transaction per order, ``continueOnError``,
+   each request with its own ``requestID``; stored with a ``newMessageSetID`` before we answer.
+
+Exactly once: a write whose answer never came (Web Connector dropped, server restarted) is
+reconciled first in the next session, by asking QuickBooks for those RefNumbers and checking the
+ExternalGUID we set, before anything is sent again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.hashers import check_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .. import __version__
+from ..errors import MappingError, QbXmlError
+from ..models import (
+    AuthenticationAttempt,
+    ExportRecord,
+    ExportState,
+    ItemState,
+    MessageSet,
+    MessageSetKind,
+    MessageSetState,
+    PendingOperationOrder,
+    QuickBooksName,
+    SessionState,
+    WebConnectorSession,
+)
+from ..order_source import OrderSource
+from ..preferences import ItemMode, MissingItemAction, Preferences
+from ..qbxml import build
+from ..qbxml.mapping import ItemKind, ItemRecord, MappedOrder, TxnKind, map_order
+from ..qbxml.parse import ResponseItem, parse_hcp_response, parse_response
+from ..qbxml.status import StatusClass, describe, describe_hresult
+from ..transfers import (
+    Claim,
+    automatic_filter,
+    claim_orders,
+    fail_unsent,
+    record_attempt,
+    record_failure,
+    record_success,
+    release_claims,
+)
+
+logger = logging.getLogger(__name__)
+
+#: authenticate() answers (second array element) defined by QBWC
+AUTH_NONE = "none"
+AUTH_INVALID_USER = "nvu"
+AUTH_BUSY = "busy"
+#: getLastError() answer that makes QBWC wait a few seconds and ask for work again
+NO_OP = "NoOp"
+#: connectionError() answer that ends the session
+DONE = "done"
+#: receiveResponseXML() answer for "finished" and for "session-level error"
+PERCENT_DONE = 100
+PERCENT_ERROR = -1
+
+#: failed log-ins within the window after which a user name gets "nvu" without a check
+MAX_FAILED_LOGINS = 5
+FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+#: a session that has not called for this long is considered dropped
+SESSION_TIMEOUT = timedelta(minutes=10)
+#: lowest Web Connector we accept (older builds lack the protocol features we rely on)
+MIN_CLIENT_VERSION = (2, 1, 0, 30)
+#: advisory lock key that serialises "is a session open?" + "open one"
+_SESSION_LOCK_KEY = 0x51B5_0C
+EXPIRED_MESSAGE = ("This Web Connector session has expired or is unknown; the next update "
+                   "starts a new one.")
+
+
+def ticket_digest(ticket: str) -> str:
+    return hashlib.sha256(ticket.encode("utf-8", "replace")).hexdigest()
+
+
+@dataclass
+class _Batch:
+    """The orders of one batch, mapped; built afresh from the database on every callback."""
+
+    claims: list[Claim]
+    mapped: dict[str, MappedOrder]
+
+
+class Engine:
+    """One instance per request: the store's preferences and orders, and a clock."""
+
+    def __init__(self, preferences: Preferences, source: OrderSource,
+                 now: Callable[[], datetime] = timezone.now) -> None:
+        self.preferences = preferences
+        self.source = source
+        self.now = now
+
+    # --- the QBWC callbacks ------------------------------------------------------------------
+
+    def server_version(self) -> str:
+        return f"saleor-qb-sync {__version__}"
+
+    def client_version(self, version: str | None) -> str:
+        parts = []
+        for piece in (version or "").split(".")[:4]:
+            if not piece.isdigit():
+                return ""  # unknown format: let it through rather than block a bookkeeper
+            parts.append(int(piece))
+        if parts and tuple(parts) < MIN_CLIENT_VERSION:
+            return ("E:This QuickBooks Web Connector is too old for saleor-qb-sync; install "
+                    "version 2.1.0.30 or newer from Intuit.")
+        return ""
+
+    def authenticate(self, username: str | None, password: str | None) -> list[str]:
+        username, password = username or "", password or ""
+        if self._throttled(username):
+            return ["", AUTH_INVALID_USER]
+        if not self._credentials_ok(username, password):
+            AuthenticationAttempt.objects.create(username=username[:100], succeeded=False,
+                                                 at=self.now())
+            return ["", AUTH_INVALID_USER]
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SESSION_LOCK_KEY])
+            self._expire_stale_sessions()
+            if WebConnectorSession.objects.filter(state=SessionState.OPEN).exists():
+                return ["", AUTH_BUSY]
+            total = self._work_estimate()
+            if total == 0:
+                return ["", AUTH_NONE]
+            ticket = secrets.token_hex(16)  # 128 random bits
+            WebConnectorSession.objects.create(
+                ticket_digest=ticket_digest(ticket), username=username,
+                started_at=self.now(), last_seen_at=self.now(),
+                automatic=self.preferences.is_automatic, orders_total=total,
+                work={"retried": [], "isolate": []})
+        return [ticket, self.preferences.company_file]
+
+    def send_request_xml(self, ticket: str | None, hcp_response: str | None,
+                         company_file: str | None, country: str | None,
+                         major: int | None, minor: int | None) -> str:
+        session = self._session(ticket)
+        if session is None:
+            return ""
+        if hcp_response and not session.host_info:
+            host = parse_hcp_response(hcp_response)
+            session.host_info = {"product": host.product_name, "country": host.country,
+                                 "company": host.company_name,
+                                 "versions": list(host.supported_versions),
+                                 "sales_tax": host.sales_tax_enabled}
+            session.company_file = company_file or ""
+        version = self.preferences.qbxml_version
+        if major is not None and _version_tuple(f"{major}.{minor or 0}") < _version_tuple(version):
+            session.last_error = (
+                f"This QuickBooks supports qbXML {major}.{minor or 0}, but saleor-qb-sync needs "
+                f"{version}. Update QuickBooks Desktop (2015 or newer) and run Web Connector "
+                "again.")
+            session.save()
+            return ""
+        session.qbxml_version = version
+        try:
+            request = self._next_request(session)
+        except Exception:  # noqa: BLE001 - a server bug must end the session cleanly, logged
+            logger.exception("saleor-qb-sync could not prepare work for Web Connector")
+            session.last_error = ("saleor-qb-sync hit an internal error while preparing orders; "
+                                  "the details are in the server log. Nothing was sent.")
+            release_claims(session)
+            session.save()
+            return ""
+        if request is None:
+            session.last_error = "Nothing left to export."
+            session.save()
+            return ""
+        session.round_trips += 1
+        session.save()
+        return request
+
+    def receive_response_xml(self, ticket: str | None, response: str | None,
+                             hresult: str | None, message: str | None) -> int:
+        session = self._session(ticket)
+        if session is None:
+            return PERCENT_ERROR
+        pending = (MessageSet.objects.filter(session=session, state=MessageSetState.SENT)
+                   .order_by("-created_at").first())
+        if pending is None:
+            session.last_error = "Web Connector sent an answer we did not ask for."
+            session.save()
+            return PERCENT_ERROR
+        if hresult:
+            return self._on_hresult(session, pending, hresult, message or "")
+        try:
+            items = parse_response(response or "")
+        except QbXmlError as exc:
+            session.last_error = f"QuickBooks' answer could not be read: {exc.message}"
+            self._return_unanswered(session, pending)
+            session.save()
+            return PERCENT_ERROR
+        with transaction.atomic():
+            pending.response_xml = response or ""
+            pending.state = MessageSetState.ANSWERED
+            pending.answered_at = self.now()
+            pending.save(update_fields=["response_xml", "state", "answered_at"])
+            by_id = {item.request_id: item for item in items}
+            handler = {
+                MessageSetKind.RECONCILE: self._on_reconcile,
+                MessageSetKind.LOOKUP: self._on_lookup,
+                MessageSetKind.WRITE: self._on_write,
+            }[MessageSetKind(pending.kind)]
+            handler(session, pending, by_id)
+            session.save()
+        return self._percentage(session)
+
+    def connection_error(self, ticket: str | None, hresult: str | None,
+                         message: str | None) -> str:
+        session = self._session(ticket)
+        if session is None:
+            return DONE
+        session.last_error = describe_hresult(hresult or "", message or "")
+        self._close(session, SessionState.CLOSED)
+        return DONE
+
+    def get_last_error(self, ticket: str | None) -> str:
+        session = self._session(ticket, touch=False, include_closed=True)
+        if session is None:
+            return EXPIRED_MESSAGE
+        return session.last_error or NO_OP
+
+    def close_connection(self, ticket: str | None) -> str:
+        session = self._session(ticket, include_closed=True)
+        if session is None:
+            return "OK"
+        if session.state == SessionState.OPEN:
+            self._close(session, SessionState.CLOSED)
+        return session.summary or "OK"
+
+    # --- authentication ---------------------------------------------------------------------
+
+    def _throttled(self, username: str) -> bool:
+        since = self.now() - FAILED_LOGIN_WINDOW
+        return AuthenticationAttempt.objects.filter(
+            username=username[:100], succeeded=False, at__gte=since).count() >= MAX_FAILED_LOGINS
+
+    def _credentials_ok(self, username: str, password: str) -> bool:
+        expected_user = self.preferences.web_connector_username
+        stored = self.preferences.web_connector_password
+        user_ok = hmac.compare_digest(username.encode(), expected_user.encode())
+        # check_password runs even for a wrong user name, so timing says nothing about which
+        password_ok = bool(stored) and check_password(password, stored)
+        return bool(expected_user) and user_ok and password_ok
+
+    # --- sessions ---------------------------------------------------------------------------
+
+    def _session(self, ticket: str | None, *, touch: bool = True,
+                 include_closed: bool = False) -> WebConnectorSession | None:
+        if not ticket:
+            return None
+        session = WebConnectorSession.objects.filter(ticket_digest=ticket_digest(ticket)).first()
+        if session is None:
+            return None
+        if session.state != SessionState.OPEN and not include_closed:
+            return None
+        if session.state == SessionState.OPEN and self.now() - session.last_seen_at > (
+                SESSION_TIMEOUT):
+            self._drop(session)
+            return session if include_closed else None
+        if touch and session.state == SessionState.OPEN:
+            session.last_seen_at = self.now()
+        return session
+
+    def _expire_stale_sessions(self) -> None:
+        cutoff = self.now() - SESSION_TIMEOUT
+        for session in WebConnectorSession.objects.filter(state=SessionState.OPEN,
+                                                          last_seen_at__lt=cutoff):
+            self._drop(session)
+
+    def _drop(self, session: WebConnectorSession) -> None:
+        """A session that stopped calling: unsent orders go back, sent ones get reconciled."""
+        with transaction.atomic():
+            MessageSet.objects.filter(session=session, state=MessageSetState.SENT).update(
+                state=MessageSetState.LOST)
+            ExportRecord.objects.filter(session=session, state=ExportState.SENT).update(
+                state=ExportState.NEEDS_RECONCILING, updated_at=self.now())
+            self._release_unsent(session)
+            session.state = SessionState.DROPPED
+            session.closed_at = self.now()
+            session.summary = session.summary or self._summary(session) + " (session dropped)"
+            session.save()
+
+    def _release_unsent(self, session: WebConnectorSession) -> None:
+        in_flight = ExportRecord.objects.filter(
+            session=session, state__in=[ExportState.SENT, ExportState.NEEDS_RECONCILING],
+        ).values_list("order_id", flat=True)
+        PendingOperationOrder.objects.filter(session=session, state=ItemState.CLAIMED).exclude(
+            order_id__in=in_flight).update(state=ItemState.PENDING, session=None, claimed_at=None)
+
+    def _close(self, session: WebConnectorSession, state: str) -> None:
+        with transaction.atomic():
+            lost = MessageSet.objects.filter(session=session, state=MessageSetState.SENT)
+            if lost.exists():
+                lost.update(state=MessageSetState.LOST)
+                ExportRecord.objects.filter(session=session, state=ExportState.SENT).update(
+                    state=ExportState.NEEDS_RECONCILING, updated_at=self.now())
+            self._release_unsent(session)
+            session.state = state
+            session.closed_at = self.now()
+            session.work = {**session.work, "batch": []}
+            session.summary = self._summary(session)
+            session.save()
+
+    def _summary(self, session: WebConnectorSession) -> str:
+        done, failed = session.orders_done, session.orders_failed
+        text = f"{done} order{'s' if done != 1 else ''} exported"
+        if failed:
+            text += f", {failed} failed: see history"
+        return text
+
+    def _work_estimate(self) -> int:
+        queued = PendingOperationOrder.objects.filter(
+            state=ItemState.PENDING,
+            operation__status__in=["queued", "in_progress"]).count()
+        reconcile = ExportRecord.objects.filter(state=ExportState.NEEDS_RECONCILING).count()
+        automatic = 0
+        if self.preferences.is_automatic:
+            automatic = self.source.search(automatic_filter(self.preferences), offset=0,
+                                           limit=0)[1]
+        return queued + reconcile + automatic
+
+    def _percentage(self, session: WebConnectorSession) -> int:
+        if session.work.get("batch") or self._has_more_work(session):
+            finished = session.orders_done + session.orders_failed
+            total = max(session.orders_total, finished + 1)
+            return max(0, min(99, (100 * finished) // total))
+        self._close(session, SessionState.CLOSED)
+        return PERCENT_DONE
+
+    def _has_more_work(self, session: WebConnectorSession) -> bool:
+        if ExportRecord.objects.filter(state=ExportState.NEEDS_RECONCILING).exists():
+            return True
+        if PendingOperationOrder.objects.filter(
+                state=ItemState.PENDING, operation__status__in=["queued", "in_progress"]).exists():
+            return True
+        if self.preferences.is_automatic:
+            return bool(self.source.search_ids(automatic_filter(self.preferences))[:1])
+        return False
+
+    # --- choosing the next request ----------------------------------------------------------
+
+    def _next_request(self, session: WebConnectorSession) -> str | None:
+        reconcile = self._reconcile_request(session)
+        if reconcile is not None:
+            return reconcile
+        work = session.work
+        if not work.get("batch"):
+            claims = self._claim_batch(session)
+            if not claims:
+                return None
+            work["batch"] = [[c.order_id, c.order_number, c.operation_id] for c in claims]
+            work["step"] = "lookup"
+            work["duplicates"] = {}
+            work["missing_items"] = []
+        batch = self._load_batch(session)
+        if not batch.claims:
+            work["batch"] = []
+            return self._next_request(session)
+        if work.get("step") == "lookup":
+            lookup = self._lookup_request(session, batch)
+            if lookup is not None:
+                return lookup
+            work["step"] = "write"
+        return self._write_request(session, batch)
+
+    def _claim_batch(self, session: WebConnectorSession) -> list[Claim]:
+        isolate = session.work.get("isolate") or []
+        if isolate:
+            order_id, number, operation_id = isolate.pop(0)
+            return [Claim(order_id, number, operation_id)]
+        return claim_orders(session, self.source, self.preferences,
+                            self.preferences.orders_per_request)
+
+    def _load_batch(self, session: WebConnectorSession) -> _Batch:
+        """Map the batch's orders; an order that cannot be mapped fails here, with its reason."""
+        claims = [Claim(*row) for row in session.work["batch"]]
+        documents = self.source.load([c.order_id for c in claims])
+        kept, mapped = [], {}
+        for claim in claims:
+            document = documents.get(claim.order_id)
+            if document is None:
+                self._fail_unsent(session, claim, "The order no longer exists in Saleor.",
+                                  "order_missing")
+                continue
+            try:
+                mapped[claim.order_id] = self._apply_item_rule(
+                    map_order(document, self.preferences), session)
+            except MappingError as exc:
+                self._fail_unsent(session, claim, exc.message, exc.code)
+                continue
+            kept.append(claim)
+        if len(kept) != len(claims):
+            session.work["batch"] = [[c.order_id, c.order_number, c.operation_id] for c in kept]
+        return _Batch(kept, mapped)
+
+    def _apply_item_rule(self, mapped: MappedOrder, session: WebConnectorSession) -> MappedOrder:
+        """With ``use_default``, product items QuickBooks lacks are replaced by the default."""
+        missing = set(session.work.get("missing_items") or [])
+        if (not missing or self.preferences.missing_item_action != MissingItemAction.USE_DEFAULT
+                or self.preferences.item_mode == ItemMode.SINGLE_ITEM):
+            return mapped
+        from dataclasses import replace
+
+        default = self.preferences.default_item_name[:31]
+        lines = tuple(replace(line, item_name=default) if line.item_name in missing else line
+                      for line in mapped.transaction.lines)
+        items = {i.name: i for i in mapped.items if i.name not in missing}
+        items.setdefault(default, ItemRecord(default, ItemKind.NON_INVENTORY, "Saleor product",
+                                             self.preferences.income_account))
+        return replace(mapped, transaction=replace(mapped.transaction, lines=lines),
+                       items=tuple(items.values()))
+
+    def _fail_unsent(self, session, claim: Claim, message: str, code: str) -> None:
+        fail_unsent(claim, session=session, transaction_type="", ref_number="",
+                    message=message, code=code)
+        session.orders_failed += 1
+
+    # --- round trip 0: reconcile what a lost answer left open ---------------------------------
+
+    def _reconcile_request(self, session: WebConnectorSession) -> str | None:
+        records = list(ExportRecord.objects.filter(state=ExportState.NEEDS_RECONCILING)
+                       .order_by("id")[:self.preferences.orders_per_request])
+        if not records:
+            return None
+        requests, meta = [], {}
+        by_kind: dict[str, list[ExportRecord]] = {}
+        for record in records:
+            by_kind.setdefault(record.transaction_type, []).append(record)
+        for index, (kind, group) in enumerate(sorted(by_kind.items())):
+            request_id = f"r{index}"
+            requests.append(build.transaction_query_by_ref(
+                TxnKind(kind), [r.ref_number for r in group], request_id))
+            meta[request_id] = {"kind": "reconcile", "records": [r.pk for r in group]}
+        return self._store(session, MessageSetKind.RECONCILE, requests, meta,
+                           on_error=build.CONTINUE_ON_ERROR)
+
+    def _on_reconcile(self, session, message_set: MessageSet, by_id: dict[str, ResponseItem]):
+        for request_id, meta in message_set.requests.items():
+            answer = by_id.get(request_id)
+            records = ExportRecord.objects.filter(pk__in=meta["records"],
+                                                  state=ExportState.NEEDS_RECONCILING)
+            for record in records:
+                if answer is None or answer.status_class not in (
+                        StatusClass.SUCCESS, StatusClass.NOT_FOUND):
+                    continue  # ask again next time; never guess
+                match = _matching_record(answer, record.ref_number, str(record.order_id),
+                                         record.order_number)
+                if match is not None:
+                    record_success(record, txn_id=match.get("TxnID", ""),
+                                   message="Confirmed in QuickBooks after a lost answer")
+                    session.orders_done += 1
+                    continue
+                # QuickBooks never got it: close this attempt and send the order again
+                record.state = ExportState.FAILED
+                record.status_message = ("Web Connector lost the answer and QuickBooks does not "
+                                         "have this order; it is sent again.")
+                record.action = "resent"
+                record.automatic = False
+                record.updated_at = self.now()
+                record.save()
+                PendingOperationOrder.objects.filter(
+                    operation_id=record.operation_id, order_id=record.order_id,
+                ).update(state=ItemState.PENDING, session=None, claimed_at=None)
+
+    # --- round trip 1: look-ups -------------------------------------------------------------
+
+    def _lookup_request(self, session: WebConnectorSession, batch: _Batch) -> str | None:
+        customers = sorted({m.customer.name for m in batch.mapped.values()})
+        items = sorted({i.name for m in batch.mapped.values() for i in m.items})
+        known = _known_names(customers, items)
+        unknown_customers = [n for n in customers if ("customer", n) not in known]
+        unknown_items = [n for n in items if ("item", n) not in known]
+        requests, meta = [], {}
+        if unknown_customers:
+            requests.append(build.customer_query(unknown_customers, "qc"))
+            meta["qc"] = {"kind": "customers", "names": unknown_customers}
+        if unknown_items:
+            requests.append(build.item_query(unknown_items, "qi"))
+            meta["qi"] = {"kind": "items", "names": unknown_items}
+        if self.preferences.check_duplicates:
+            by_kind: dict[TxnKind, list[str]] = {}
+            for claim in batch.claims:
+                txn = batch.mapped[claim.order_id].transaction
+                by_kind.setdefault(txn.kind, []).append(claim.order_id)
+            for kind, order_ids in sorted(by_kind.items()):
+                request_id = f"qd{kind.value}"
+                refs = [batch.mapped[o].transaction.ref_number for o in order_ids]
+                requests.append(build.transaction_query_by_ref(kind, refs, request_id))
+                meta[request_id] = {"kind": "duplicates", "orders": order_ids}
+        if not requests:
+            return None
+        return self._store(session, MessageSetKind.LOOKUP, requests, meta,
+                           on_error=build.CONTINUE_ON_ERROR)
+
+    def _on_lookup(self, session, message_set: MessageSet, by_id: dict[str, ResponseItem]):
+        work = session.work
+        batch = self._load_batch(session)
+        for request_id, meta in message_set.requests.items():
+            answer = by_id.get(request_id)
+            if meta["kind"] in ("customers", "items"):
+                kind = "customer" if meta["kind"] == "customers" else "item"
+                found = set(answer.found_names) if answer else set()
+                _remember_names(kind, found)
+                if kind == "item":
+                    work["missing_items"] = [n for n in meta["names"] if n not in found]
+            elif meta["kind"] == "duplicates" and answer is not None:
+                for order_id in meta["orders"]:
+                    mapped = batch.mapped.get(order_id)
+                    if mapped is None:
+                        continue
+                    txn = mapped.transaction
+                    match = _matching_record(answer, txn.ref_number, order_id, txn.order_number)
+                    if match is not None:
+                        work["duplicates"][order_id] = match.get("TxnID", "")
+                    elif any(r.get("RefNumber") == txn.ref_number for r in answer.records):
+                        work["duplicates"][order_id] = None  # same number, another document
+        work["step"] = "write"
+
+    # --- round trip 2: adds -------------------------------------------------------------------
+
+    def _write_request(self, session: WebConnectorSession, batch: _Batch) -> str | None:
+        work = session.work
+        duplicates: dict = work.get("duplicates") or {}
+        missing_items = set(work.get("missing_items") or [])
+        to_send: list[Claim] = []
+        for claim in batch.claims:
+            mapped = batch.mapped[claim.order_id]
+            txn = mapped.transaction
+            if claim.order_id in duplicates:
+                record = record_attempt(
+                    order_id=claim.order_id, order_number=claim.order_number,
+                    transaction_type=txn.kind.value, ref_number=txn.ref_number, session=session,
+                    operation_id=claim.operation_id, total_amount=txn.lines_total,
+                    currency=txn.currency)
+                txn_id = duplicates[claim.order_id]
+                if txn_id is None:
+                    record_failure(record, status_code=None, message=(
+                        f"QuickBooks already has a {txn.kind.value} numbered {txn.ref_number} "
+                        "that is not this order."),
+                        action="Set a RefNumber prefix in the plugin settings so Saleor numbers "
+                               "do not collide with numbers already used in QuickBooks.")
+                    session.orders_failed += 1
+                else:
+                    record_success(record, txn_id=txn_id, linked_existing=True,
+                                   message="Already in QuickBooks; linked, not added again")
+                    session.orders_done += 1
+                continue
+            if (missing_items and self.preferences.missing_item_action == MissingItemAction.FAIL
+                    and (absent := sorted({i.name for i in mapped.items} & missing_items))):
+                record = fail_unsent(
+                    claim, session=session, transaction_type=txn.kind.value,
+                    ref_number=txn.ref_number,
+                    message=f"QuickBooks has no item named {', '.join(absent)}.",
+                    code="Create the item in QuickBooks or change the missing item rule.")
+                session.orders_failed += 1
+                continue
+            to_send.append(claim)
+        if not to_send:
+            work["batch"] = []
+            return self._next_request(session)
+
+        known = _known_names(
+            {batch.mapped[c.order_id].customer.name for c in to_send},
+            {i.name for c in to_send for i in batch.mapped[c.order_id].items})
+        requests, meta = [], {}
+        added: set[tuple[str, str]] = set()
+        for claim in to_send:
+            mapped = batch.mapped[claim.order_id]
+            key = ("customer", mapped.customer.name)
+            if key not in known and key not in added and mapped.customer.name:
+                request_id = f"c{len(added)}"
+                requests.append(build.customer_add(mapped.customer, request_id))
+                meta[request_id] = {"kind": "customer", "name": mapped.customer.name}
+                added.add(key)
+        for claim in to_send:
+            for item in batch.mapped[claim.order_id].items:
+                key = ("item", item.name)
+                if key not in known and key not in added:
+                    request_id = f"i{len(added)}"
+                    requests.append(build.item_add(item, request_id))
+                    meta[request_id] = {"kind": "item", "name": item.name}
+                    added.add(key)
+        message_set = MessageSet(session=session, kind=MessageSetKind.WRITE, request_xml="",
+                                 requests={})
+        message_set.save()
+        for index, claim in enumerate(to_send):
+            txn = batch.mapped[claim.order_id].transaction
+            request_id = f"t{index}"
+            try:
+                requests.append(build.transaction_add(txn, request_id))
+            except ValueError as exc:  # the builder refused it: this order fails, not the batch
+                fail_unsent(claim, session=session, transaction_type=txn.kind.value,
+                            ref_number=txn.ref_number, message=str(exc), code="build_failed")
+                session.orders_failed += 1
+                continue
+            record = record_attempt(
+                order_id=claim.order_id, order_number=claim.order_number,
+                transaction_type=txn.kind.value, ref_number=txn.ref_number, session=session,
+                operation_id=claim.operation_id, message_set=message_set,
+                request_id=request_id, total_amount=txn.lines_total, currency=txn.currency)
+            meta[request_id] = {"kind": "txn", "record": record.pk, "order_id": claim.order_id,
+                                "number": claim.order_number,
+                                "operation_id": claim.operation_id}
+        return self._store(session, MessageSetKind.WRITE, requests, meta,
+                           on_error=build.CONTINUE_ON_ERROR, message_set=message_set)
+
+    def _on_write(self, session, message_set: MessageSet, by_id: dict[str, ResponseItem]):
+        work = session.work
+        retried = set(work.get("retried") or [])
+        retry: list[list] = []
+        for request_id, meta in message_set.requests.items():
+            answer = by_id.get(request_id)
+            if meta["kind"] in ("customer", "item"):
+                if answer is not None and (answer.ok or answer.status_code == 3100):
+                    _remember_names(meta["kind"], {meta["name"]})
+                continue
+            record = ExportRecord.objects.get(pk=meta["record"])
+            if answer is None:
+                record_failure(record, status_code=None, message=(
+                    "QuickBooks stopped before this order (an earlier request failed)."),
+                    action="It will be sent again in the next update.")
+                session.orders_failed += 1
+                continue
+            if answer.ok:
+                record_success(record, txn_id=answer.txn_id, status_code=answer.status_code,
+                               message=answer.message if answer.status_code else "")
+                session.orders_done += 1
+            elif answer.status_code == 3140 and meta["order_id"] not in retried:
+                # a name we believed was in QuickBooks is not: forget it and try once more
+                _forget_names_in(answer.message)
+                record.state = ExportState.FAILED
+                record.status_code = answer.status_code
+                record.status_message = answer.message
+                record.action = "retried"
+                record.updated_at = self.now()
+                record.save()
+                retried.add(meta["order_id"])
+                retry.append([meta["order_id"], meta["number"], meta["operation_id"]])
+            else:
+                record_failure(record, status_code=answer.status_code, message=answer.message,
+                               action=describe(answer.status_code, answer.message))
+                session.orders_failed += 1
+                session.last_error = (f"Order #{record.order_number}: "
+                                      f"{describe(answer.status_code, answer.message)}")
+        work["retried"] = sorted(retried)
+        if retry:
+            work["batch"] = retry
+            work["step"] = "lookup"
+            work["duplicates"] = {}
+            work["missing_items"] = []
+        else:
+            work["batch"] = []
+
+    # --- QuickBooks could not answer at all ---------------------------------------------------
+
+    def _on_hresult(self, session, message_set: MessageSet, hresult: str, message: str) -> int:
+        from ..qbxml.status import classify_hresult
+
+        reason = describe_hresult(hresult, message)
+        with transaction.atomic():
+            message_set.state = MessageSetState.ANSWERED
+            message_set.answered_at = self.now()
+            message_set.response_xml = f"hresult={hresult} {message}"
+            message_set.save()
+            klass = classify_hresult(hresult)
+            batch = session.work.get("batch") or []
+            if (message_set.kind == MessageSetKind.WRITE
+                    and klass == StatusClass.NEEDS_PERSON and len(batch) > 1):
+                # QuickBooks refused the whole set: send each order alone to find the bad one
+                self._withdraw_records(message_set, reason)
+                session.work["isolate"] = (session.work.get("isolate") or []) + batch
+                session.work["batch"] = []
+                session.last_error = reason
+                session.save()
+                return self._percentage(session)
+            if message_set.kind == MessageSetKind.WRITE and klass == StatusClass.NEEDS_PERSON:
+                for record in ExportRecord.objects.filter(message_set=message_set,
+                                                          state=ExportState.SENT):
+                    record_failure(record, status_code=None, message=reason,
+                                   action="QuickBooks could not read the request for this order.")
+                    session.orders_failed += 1
+                session.work["batch"] = []
+                session.last_error = reason
+                session.save()
+                return self._percentage(session)
+            # QuickBooks busy or unreachable: nothing was processed; try again next update
+            self._withdraw_records(message_set, reason)
+            session.last_error = reason
+            self._close(session, SessionState.CLOSED)
+        return PERCENT_ERROR
+
+    def _withdraw_records(self, message_set: MessageSet, reason: str) -> None:
+        """QuickBooks processed nothing of this set: its attempts end, the orders go back."""
+        records = ExportRecord.objects.filter(message_set=message_set, state=ExportState.SENT)
+        for record in records:
+            record.state = ExportState.FAILED
+            record.status_message = f"Not processed: {reason}"
+            record.action = "resent"
+            record.automatic = False
+            record.updated_at = self.now()
+            record.save()
+        PendingOperationOrder.objects.filter(
+            order_id__in=[r.order_id for r in records], state=ItemState.CLAIMED,
+            session=message_set.session).update(state=ItemState.PENDING, session=None,
+                                                claimed_at=None)
+
+    def _return_unanswered(self, session, message_set: MessageSet) -> None:
+        message_set.state = MessageSetState.LOST
+        message_set.save(update_fields=["state"])
+        ExportRecord.objects.filter(message_set=message_set, state=ExportState.SENT).update(
+            state=ExportState.NEEDS_RECONCILING, updated_at=self.now())
+        session.work["batch"] = []
+
+    # --- storing a request before it leaves --------------------------------------------------
+
+    def _store(self, session, kind: str, requests, meta: dict, *, on_error: str,
+               message_set: MessageSet | None = None) -> str:
+        message_set = message_set or MessageSet(session=session, kind=kind, requests={},
+                                                request_xml="")
+        # QuickBooks accepts message-set IDs of at most 24 characters
+        new_id = message_set.message_set_id.hex[:24] if kind == MessageSetKind.WRITE else None
+        xml = build.message_set(requests, on_error=on_error,
+                                version=self.preferences.qbxml_version,
+                                new_message_set_id=new_id).decode("utf-8")
+        message_set.kind = kind
+        message_set.request_xml = xml
+        message_set.requests = meta
+        message_set.state = MessageSetState.SENT
+        message_set.save()
+        return xml
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(p) for p in version.split("."))
+    except ValueError:
+        return (0,)
+
+
+def _known_names(customers: Iterable[str], items: Iterable[str]) -> set[tuple[str, str]]:
+    customers, items = list(customers), list(items)
+    rows = QuickBooksName.objects.filter(
+        kind=QuickBooksName.Kind.CUSTOMER, name__in=customers).values_list("kind", "name")
+    rows = list(rows) + list(QuickBooksName.objects.filter(
+        kind=QuickBooksName.Kind.ITEM, name__in=items).values_list("kind", "name"))
+    return {(k, n) for k, n in rows}
+
+
+def _remember_names(kind: str, names: Iterable[str]) -> None:
+    QuickBooksName.objects.bulk_create(
+        [QuickBooksName(kind=kind, name=n) for n in names], ignore_conflicts=True)
+
+
+def _forget_names_in(message: str) -> None:
+    """Drop cached names that QuickBooks' 3140 message quotes ("... QuickBooks Item "X" ...")."""
+    for name in re.findall(r'"([^"]+)"', message or ""):
+        QuickBooksName.objects.filter(name=name).delete()
+
+
+def _matching_record(answer: ResponseItem, ref_number: str, order_id: str,
+                     order_number: int) -> dict | None:
+    """The QuickBooks transaction that is this order: same RefNumber and our ExternalGUID or
+    our memo (QuickBooks does not keep RefNumbers unique, so the number alone proves nothing)."""
+    guid = "{" + order_id.lower() + "}"
+    memo_mark = re.compile(rf"\bSaleor order #{order_number}(?!\d)")
+    for record in answer.records:
+        if record.get("RefNumber") != ref_number:
+            continue
+        if record.get("ExternalGUID", "").lower() == guid or memo_mark.search(
+                record.get("Memo", "")):
+            return record
+    return None

@@ -1,0 +1,164 @@
+"""The QBWC SOAP contract on spyne: thin ``@rpc`` methods that hand every call to ``Engine``.
+
+Names, parameter names and the namespace are exactly Intuit's (``http://developer.intuit.com/``,
+document/literal wrapped); Web Connector never reads our WSDL, it sends messages of that shape.
+``soap_view(request, engine_factory)`` is the single HTTP entry point both hosts mount: it
+answers QBWC's plain GET with 200, serves the WSDL on ``?wsdl``, refuses wrong content types,
+oversized bodies and hostile XML before spyne reads a byte, and turns any failure into a SOAP
+fault rather than an HTML page.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import io
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from ..errors import QbXmlError
+from ..qbxml.parse import parse_xml
+from .compat import spyne  # noqa: F401 - must run before any other spyne import
+from .engine import Engine
+
+from spyne import Application, Array, Integer, ServiceBase, Unicode, rpc  # noqa: E402, I001
+from spyne.protocol.soap import Soap11  # noqa: E402
+from spyne.server.wsgi import WsgiApplication  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+#: the namespace Web Connector requires for every message
+QBWC_NAMESPACE = "http://developer.intuit.com/"
+#: the body QBWC's plain GET (certificate check when adding the .qwc) receives
+PLAIN_GET_BODY = ("saleor-qb-sync: QuickBooks Web Connector endpoint. "
+                  "Add the .qwc file to Web Connector.")
+#: SOAP bodies above this many bytes are refused (answers for 200 orders stay far below)
+DEFAULT_MAX_BODY = 5 * 1024 * 1024
+SOAP_CONTENT_TYPES = ("text/xml", "application/soap+xml")
+
+_current_engine: contextvars.ContextVar[Engine] = contextvars.ContextVar("qbwc_engine")
+
+ArrayOfString = Array(Unicode, type_name="ArrayOfString")
+
+
+def _engine() -> Engine:
+    return _current_engine.get()
+
+
+class QBWebConnectorService(ServiceBase):
+    @rpc(_returns=Unicode, _body_style="wrapped")
+    def serverVersion(ctx):  # noqa: N802, N805
+        return _engine().server_version()
+
+    @rpc(Unicode, _returns=Unicode, _body_style="wrapped")
+    def clientVersion(ctx, strVersion):  # noqa: N802, N803, N805
+        return _engine().client_version(strVersion)
+
+    @rpc(Unicode, Unicode, _returns=ArrayOfString, _body_style="wrapped")
+    def authenticate(ctx, strUserName, strPassword):  # noqa: N803, N805
+        return _engine().authenticate(strUserName, strPassword)
+
+    @rpc(Unicode, Unicode, Unicode, Unicode, Integer, Integer, _returns=Unicode,
+         _body_style="wrapped")
+    def sendRequestXML(ctx, ticket, strHCPResponse, strCompanyFileName,  # noqa: N802, N803, N805
+                       qbXMLCountry, qbXMLMajorVers, qbXMLMinorVers):
+        return _engine().send_request_xml(ticket, strHCPResponse, strCompanyFileName,
+                                          qbXMLCountry, qbXMLMajorVers, qbXMLMinorVers)
+
+    @rpc(Unicode, Unicode, Unicode, Unicode, _returns=Integer, _body_style="wrapped")
+    def receiveResponseXML(ctx, ticket, response, hresult, message):  # noqa: N802, N805
+        return _engine().receive_response_xml(ticket, response, hresult, message)
+
+    @rpc(Unicode, Unicode, Unicode, _returns=Unicode, _body_style="wrapped")
+    def connectionError(ctx, ticket, hresult, message):  # noqa: N802, N805
+        return _engine().connection_error(ticket, hresult, message)
+
+    @rpc(Unicode, _returns=Unicode, _body_style="wrapped")
+    def getLastError(ctx, ticket):  # noqa: N802, N805
+        return _engine().get_last_error(ticket)
+
+    @rpc(Unicode, _returns=Unicode, _body_style="wrapped")
+    def closeConnection(ctx, ticket):  # noqa: N802, N805
+        return _engine().close_connection(ticket)
+
+
+def _on_method_exception(ctx) -> None:
+    logger.error("QBWC call %s failed", getattr(ctx, "method_name", "?"), exc_info=ctx.out_error)
+
+
+soap_application = Application(
+    [QBWebConnectorService],
+    tns=QBWC_NAMESPACE,
+    name="QBWebConnectorSvc",
+    in_protocol=Soap11(validator="lxml"),
+    out_protocol=Soap11(),
+)
+soap_application.event_manager.add_listener("method_exception_object", _on_method_exception)
+_wsgi_app = WsgiApplication(soap_application)
+
+
+def _call_spyne(request: HttpRequest, body: bytes = b"") -> HttpResponse:
+    """Run spyne's WSGI application on a Django request whose body we have already read."""
+    response = HttpResponse()
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        response.status_code = int(status.split(" ", 1)[0])
+        for header, value in headers:
+            response[header] = value
+
+    environ = request.META.copy()
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ.setdefault("wsgi.url_scheme", request.scheme)
+    response.content = b"".join(_wsgi_app(environ, start_response))
+    return response
+
+
+def soap_fault(message: str, *, code: str = "soap:Client", status: int = 500) -> HttpResponse:
+    """A SOAP 1.1 fault envelope (built by lxml, so the message is escaped)."""
+    from lxml import etree
+
+    soap = "http://schemas.xmlsoap.org/soap/envelope/"
+    envelope = etree.Element(f"{{{soap}}}Envelope", nsmap={"soap": soap})
+    fault = etree.SubElement(etree.SubElement(envelope, f"{{{soap}}}Body"), f"{{{soap}}}Fault")
+    etree.SubElement(fault, "faultcode").text = code
+    etree.SubElement(fault, "faultstring").text = message
+    body = etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+    return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+
+
+def soap_view(request: HttpRequest, engine_factory: Callable[[], Engine]) -> HttpResponse:
+    if request.method in ("GET", "HEAD"):
+        if "wsdl" in {k.lower() for k in request.GET}:
+            return _call_spyne(request)
+        return HttpResponse(PLAIN_GET_BODY, content_type="text/plain; charset=utf-8")
+    if request.method != "POST":
+        return soap_fault("Web Connector speaks SOAP over POST.", status=405)
+    content_type = (request.META.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+    if content_type not in SOAP_CONTENT_TYPES:
+        return soap_fault(f"Expected a SOAP message (text/xml), not {content_type or 'nothing'}.",
+                          status=415)
+    limit = getattr(settings, "SALEOR_QB_SYNC_MAX_SOAP_BODY", DEFAULT_MAX_BODY)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit:
+        return soap_fault(f"The message is larger than {limit} bytes.", status=413)
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        return soap_fault(f"The message is larger than {limit} bytes.", status=413)
+    try:
+        parse_xml(body)
+    except QbXmlError as exc:
+        return soap_fault(exc.message)
+    token = _current_engine.set(engine_factory())
+    try:
+        return _call_spyne(request, body)
+    except Exception:  # noqa: BLE001 - never an HTML error page for Web Connector; logged
+        logger.exception("QBWC SOAP call failed")
+        return soap_fault("The server could not process the call.", code="soap:Server")
+    finally:
+        _current_engine.reset(token)

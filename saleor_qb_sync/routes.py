@@ -1,0 +1,93 @@
+"""The plugin's HTTP routes, shared by both hosts (Saleor's plugin ``webhook`` and standalone).
+
+Everything lives under ``/plugins/global/saleor_qb_sync/``:
+
+    qbwc          Web Connector SOAP endpoint (and ``?wsdl``); authenticated by QBWC user/password
+    qwc           the .qwc file, for staff with MANAGE_ORDERS
+    graphql/      our GraphQL API, for staff and apps with MANAGE_ORDERS
+    app/...       the Dashboard extension (manifest and static files)
+
+A ``Host`` supplies what differs between Saleor and the standalone server: preferences, the
+order source, and who the caller is.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from .errors import AuthenticationError
+from .models import Installation
+from .order_source import OrderSource
+from .preferences import Preferences
+from .qbwc.engine import Engine
+from .qbwc.qwc import QwcError, build_qwc
+from .qbwc.service import soap_view
+from .transfers import Actor
+
+#: where both hosts mount the plugin's routes
+ROUTE_PREFIX = "/plugins/global/saleor_qb_sync/"
+#: the Saleor permission every staff-facing route requires
+MANAGE_ORDERS = "MANAGE_ORDERS"
+
+
+class Host(Protocol):
+    def preferences(self) -> Preferences: ...
+
+    def order_source(self) -> OrderSource: ...
+
+    def authenticate(self, request: HttpRequest) -> Actor:
+        """The caller, who must hold MANAGE_ORDERS; raises ``AuthenticationError`` otherwise."""
+        ...
+
+
+def base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(ROUTE_PREFIX)
+
+
+def dispatch(request: HttpRequest, path: str, host: Host) -> HttpResponse:
+    route = path.strip("/")
+    if route == "qbwc":
+        return soap_view(request, lambda: Engine(host.preferences(), host.order_source()))
+    if route == "qwc":
+        return qwc_view(request, host)
+    if route == "graphql" or route.startswith("graphql/"):
+        from .graphql.view import graphql_view
+
+        return graphql_view(request, host)
+    if route == "app" or route.startswith("app/"):
+        from .dashboard import app_view
+
+        return app_view(request, route[len("app"):].lstrip("/"))
+    return JsonResponse({"error": "not_found", "message": f"No route {path!r}."}, status=404)
+
+
+def auth_error_response(exc: AuthenticationError) -> JsonResponse:
+    status = 403 if exc.code == "permission_denied" else 401
+    return JsonResponse({"error": exc.code, "message": exc.message}, status=status)
+
+
+def qwc_view(request: HttpRequest, host: Host) -> HttpResponse:
+    if request.method != "GET":
+        return JsonResponse({"error": "method_not_allowed"}, status=405)
+    try:
+        host.authenticate(request)
+    except AuthenticationError as exc:
+        return auth_error_response(exc)
+    try:
+        content = qwc_content(request, host.preferences())
+    except QwcError as exc:
+        return JsonResponse({"error": exc.code, "message": exc.message}, status=409)
+    response = HttpResponse(content, content_type="application/x-qwc")
+    response["Content-Disposition"] = 'attachment; filename="saleor-quickbooks.qwc"'
+    return response
+
+
+def qwc_content(request: HttpRequest, preferences: Preferences) -> bytes:
+    installation = Installation.current()
+    base = base_url(request)
+    return build_qwc(app_url=base + "qbwc", support_url=base + "app/",
+                     username=preferences.web_connector_username,
+                     owner_id=str(installation.owner_id), file_id=str(installation.file_id),
+                     run_every_minutes=preferences.run_every_minutes)

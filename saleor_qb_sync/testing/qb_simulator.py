@@ -1,0 +1,1693 @@
+"""A stand-in for QuickBooks Desktop's request processor, for tests that cannot run QuickBooks.
+
+The export has to be proven against the behaviour that matters in production: whole message
+sets rejected on a parse error, ``stopOnError`` versus ``continueOnError``, the real status
+codes (1, 500, 3070, 3100, 3140, 3171, 3250…), QuickBooks' own arithmetic for line amounts and
+sales tax, SDK error recovery by message-set ID, and connections that fail or lose responses.
+:class:`QuickBooksSimulator` processes a qbXML request message set the way QuickBooks does and
+answers with the response message set, so the Web Connector emulator can hand it to the
+plugin exactly as QBWC would.
+
+It is written from the protocol notes and Intuit's qbXML 13.0 XSD only; it deliberately does
+not import the project's qbXML builders or parsers (the code under test).
+
+Usage::
+
+    sim = QuickBooksSimulator(Company.default())      # needs QBXML_SCHEMA_DIR (see below)
+    response_xml = sim.process(request_xml)           # may raise QuickBooksError / ResponseLost
+    sim.find_transaction("W1001").total_amount
+
+Fault injection (consumed by the next calls to :meth:`QuickBooksSimulator.process`)::
+
+    sim.faults.inject("lose_response")                # process + store, then raise ResponseLost
+    sim.faults.inject("connection_failure", times=2)  # raise QuickBooksError(0x80040408) twice
+    sim.faults.inject("busy", on_call=3)              # the 3rd call from now fails (0x80040401)
+    sim.faults.inject("slow", seconds=1.5)            # sleep, then process normally
+
+Schema: ``default_schema()`` loads ``qbxmlops130.xsd`` from the folder named by the
+``QBXML_SCHEMA_DIR`` environment variable (Intuit's qbXML SDK schema; not redistributed here).
+
+Modelling choices, each from the reference notes:
+
+- A document that is not well formed or does not validate is rejected as a whole with HRESULT
+  0x80040400 (nothing processed). Exception: a string longer than its ``maxLength`` facet is
+  not a parse error in QuickBooks; the request carrying it fails with status 3070.
+- Characters outside Windows-1252 written literally make QuickBooks fail to parse; the same
+  characters sent as numeric character references are accepted and stored as ``?``.
+- ``stopOnError``: the first request with severity Error ends the set; later requests get no
+  response at all. Warnings (500, 530) and "no match" (1) do not stop.
+- Error recovery follows the SDK guide's table (oldMessageSetID / newMessageSetID): a set with
+  a new ID is processed and its response stored; sending that ID again (alone, or as both old
+  and new ID: the status check) returns the stored response without processing anything;
+  an old ID alone clears the stored state; ``ClearAllMessageSets`` clears everything.
+  ``messageSetStatusCode``: 0 ok, 600 unknown old ID, 9001 same ID but different requests,
+  9004 ID longer than 24 characters. QuickBooks keeps one stored message set per application.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+from saleor_qb_sync.testing.qb_company import (
+    FIRST_LIST_ID_COUNTER,
+    FIRST_TXN_ID_COUNTER,
+    Account,
+    Company,
+    Customer,
+    Item,
+    ListRecord,
+    NameIndex,
+    SalesTaxCode,
+    SimpleListEntry,
+    Transaction,
+    TxnLine,
+)
+
+__all__ = [
+    "Company",
+    "FaultInjector",
+    "QuickBooksError",
+    "QuickBooksSimulator",
+    "ResponseLost",
+    "SchemaNotConfigured",
+    "default_schema",
+]
+
+# --------------------------------------------------------------------------------------------
+# Protocol constants
+# --------------------------------------------------------------------------------------------
+
+#: Environment variable naming the folder that holds Intuit's qbXML 13.0 XSD files.
+SCHEMA_DIR_ENV = "QBXML_SCHEMA_DIR"
+#: Root schema file of the qbXML 13.0 set (it includes the three others).
+SCHEMA_ROOT_FILE = "qbxmlops130.xsd"
+
+#: HRESULT for a request that is not well formed or does not match the qbXML spec.
+HRESULT_PARSE_ERROR = "0x80040400"
+#: Message QuickBooks pairs with :data:`HRESULT_PARSE_ERROR`.
+MESSAGE_PARSE_ERROR = "QuickBooks found an error when parsing the provided XML text stream."
+#: HRESULT for a ``<?qbxml version?>`` the request processor does not support.
+HRESULT_UNSUPPORTED_VERSION = "0x80042500"
+#: Message paired with :data:`HRESULT_UNSUPPORTED_VERSION`.
+MESSAGE_UNSUPPORTED_VERSION = (
+    "The version of QBXML that was requested is not supported or is unknown."
+)
+#: HRESULT when QuickBooks cannot be started (not running, no unattended permission, …).
+HRESULT_COULD_NOT_START = "0x80040408"
+#: Message paired with :data:`HRESULT_COULD_NOT_START`.
+MESSAGE_COULD_NOT_START = "Could not start QuickBooks."
+#: HRESULT when QuickBooks cannot be accessed right now (company file busy); transient.
+HRESULT_COULD_NOT_ACCESS = "0x80040401"
+#: Message paired with :data:`HRESULT_COULD_NOT_ACCESS`.
+MESSAGE_COULD_NOT_ACCESS = "Could not access QuickBooks."
+
+#: Status: success.
+STATUS_OK = 0
+#: Status: a query found nothing (severity Info).
+STATUS_NO_MATCH = 1
+#: Status: a list query found some of the requested objects only (severity Warn).
+STATUS_PARTIAL = 500
+#: Status: a field is not supported by this edition; ignored (severity Warn).
+STATUS_UNSUPPORTED_FIELD = 530
+#: Status: the request type is not supported (here: not implemented by the simulator).
+STATUS_UNSUPPORTED_REQUEST = 1030
+#: Status: requestID longer than 50 characters.
+STATUS_INVALID_REQUEST_ID = 1060
+#: Status: a string is longer than QuickBooks allows for its field.
+STATUS_STRING_TOO_LONG = 3070
+#: Status: a list element name is already in use.
+STATUS_NAME_IN_USE = 3100
+#: Status: a reference to a missing parent in a list.
+STATUS_INVALID_PARENT = 3130
+#: Status: a reference to a missing or inactive list element.
+STATUS_INVALID_REFERENCE = 3140
+#: Status: a transaction dated on or before the company closing date.
+STATUS_CLOSING_DATE = 3171
+#: Status: the feature is not enabled in this company / edition.
+STATUS_FEATURE_UNAVAILABLE = 3250
+
+#: Message of :data:`STATUS_OK`.
+MESSAGE_OK = "Status OK"
+#: Message of :data:`STATUS_NO_MATCH`.
+MESSAGE_NO_MATCH = "A query request did not find a matching object in QuickBooks"
+#: Message of :data:`STATUS_FEATURE_UNAVAILABLE`.
+MESSAGE_FEATURE_UNAVAILABLE = (
+    "This feature is not enabled or not available in this version of QuickBooks."
+)
+#: Tail QuickBooks appends to a 3140 message.
+MESSAGE_INVALID_REFERENCE_TAIL = (
+    "QuickBooks error message: Invalid argument. The specified record does not exist in the list."
+)
+
+#: Message-set status: fine.
+MSGSET_OK = 0
+#: Message-set status: the oldMessageSetID matches no stored ID and no newMessageSetID given.
+MSGSET_UNKNOWN_ID = 600
+#: Message-set status: the newMessageSetID matches the stored one, but the requests differ.
+MSGSET_CHECKSUM_MISMATCH = 9001
+#: Message-set status: a message-set ID longer than :data:`MAX_MESSAGE_SET_ID_LENGTH`.
+MSGSET_ID_TOO_LONG = 9004
+#: Longest message-set ID the SDK accepts.
+MAX_MESSAGE_SET_ID_LENGTH = 24
+#: oldMessageSetID value that clears every stored message set of the application.
+CLEAR_ALL_MESSAGE_SETS = "ClearAllMessageSets"
+
+#: Longest requestID QuickBooks accepts (status 1060 otherwise).
+MAX_REQUEST_ID_LENGTH = 50
+#: Character repertoire QuickBooks Desktop stores (it is not Unicode-capable).
+QB_CHARSET = "cp1252"
+
+CENT = Decimal("0.01")
+PRICE_QUANTUM = Decimal("0.00001")
+HUNDRED = Decimal(100)
+
+_QBXML_VERSION_RE = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
+_ENCODING_RE = re.compile(r"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+# --------------------------------------------------------------------------------------------
+# Exceptions
+# --------------------------------------------------------------------------------------------
+
+
+class QuickBooksError(Exception):
+    """QuickBooks' request processor failed as a whole: no response, an HRESULT instead.
+
+    The Web Connector passes ``hresult`` and ``message`` to ``receiveResponseXML`` (or to
+    ``connectionError`` when the connection itself failed).
+    """
+
+    def __init__(self, hresult: str, message: str) -> None:
+        super().__init__(f"{hresult}: {message}")
+        self.hresult = hresult
+        self.message = message
+
+
+class ResponseLost(Exception):  # noqa: N818 - names the event, as the brief asks
+    """QuickBooks processed the message set but the response never reached the caller.
+
+    ``response_xml`` is what QuickBooks produced (and stored, with error recovery on).
+    """
+
+    def __init__(self, response_xml: str) -> None:
+        super().__init__("QuickBooks processed the request, but its response was lost")
+        self.response_xml = response_xml
+
+
+class SchemaNotConfigured(RuntimeError):
+    """The qbXML XSD is not available (it is Intuit's, not shipped with this project)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Schema
+# --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def load_schema(directory: str) -> etree.XMLSchema:
+    """Load (once per folder) the qbXML 13.0 schema from ``directory``."""
+    root = Path(directory) / SCHEMA_ROOT_FILE
+    if not root.is_file():
+        raise SchemaNotConfigured(
+            f"{root} does not exist. {SCHEMA_DIR_ENV} must name the folder holding Intuit's "
+            f"qbXML 13.0 schema ({SCHEMA_ROOT_FILE}, qbxml130.xsd, qbxmltypes130.xsd, "
+            "qbxmlso130.xsd), as shipped in the QuickBooks Desktop SDK (xsd folder)."
+        )
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.XMLSchema(etree.parse(str(root), parser))
+
+
+def default_schema() -> etree.XMLSchema:
+    """The qbXML 13.0 schema from ``$QBXML_SCHEMA_DIR`` (cached)."""
+    directory = os.environ.get(SCHEMA_DIR_ENV)
+    if not directory:
+        raise SchemaNotConfigured(
+            f"Set {SCHEMA_DIR_ENV} to the folder holding Intuit's qbXML 13.0 schema "
+            f"({SCHEMA_ROOT_FILE} and its includes). Get it from the QuickBooks Desktop SDK "
+            "(developer.intuit.com → QuickBooks Desktop → Download the SDK; the xsd folder)."
+        )
+    return load_schema(directory)
+
+
+# --------------------------------------------------------------------------------------------
+# Fault injection
+# --------------------------------------------------------------------------------------------
+
+#: Fault kinds understood by :meth:`FaultInjector.inject`.
+FAULT_KINDS = ("lose_response", "connection_failure", "busy", "slow")
+
+
+@dataclass
+class _Fault:
+    kind: str
+    remaining: int
+    skip: int
+    seconds: float
+    hresult: str | None
+    message: str | None
+
+
+class FaultInjector:
+    """Schedules transport faults for the next calls to :meth:`QuickBooksSimulator.process`."""
+
+    def __init__(self) -> None:
+        self._faults: list[_Fault] = []
+        self._lock = threading.Lock()
+
+    def inject(
+        self,
+        kind: str,
+        *,
+        times: int = 1,
+        on_call: int = 1,
+        seconds: float = 0.0,
+        hresult: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        """Make calls ``on_call`` … ``on_call + times - 1`` (1 = the next call) fail with ``kind``.
+
+        ``lose_response``: process and store, then raise :class:`ResponseLost`.
+        ``connection_failure``: raise :class:`QuickBooksError` 0x80040408 before processing.
+        ``busy``: raise :class:`QuickBooksError` 0x80040401 before processing.
+        ``slow``: sleep ``seconds``, then process normally.
+        ``hresult`` / ``message`` override the defaults of the two error kinds.
+        """
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault {kind!r}; expected one of {FAULT_KINDS}")
+        if times < 1 or on_call < 1:
+            raise ValueError("times and on_call start at 1")
+        with self._lock:
+            self._faults.append(_Fault(kind, times, on_call - 1, seconds, hresult, message))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    @property
+    def pending(self) -> int:
+        """How many faulty calls are still scheduled."""
+        with self._lock:
+            return sum(f.remaining for f in self._faults)
+
+    def _next_call(self) -> list[_Fault]:
+        """Advance one call; return the faults that fire on it."""
+        fired: list[_Fault] = []
+        with self._lock:
+            for fault in list(self._faults):
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    continue
+                fired.append(fault)
+                fault.remaining -= 1
+                if fault.remaining == 0:
+                    self._faults.remove(fault)
+        return fired
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+class _StatusError(Exception):
+    """A request-level failure: becomes the Rs element's status attributes."""
+
+    def __init__(self, code: int, message: str, severity: str = "Error") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.severity = severity
+
+
+@dataclass
+class _Outcome:
+    code: int = STATUS_OK
+    severity: str = "Info"
+    message: str = MESSAGE_OK
+    rets: list[etree._Element] | None = None
+    attrs: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class ProcessedRequest:
+    """One request QuickBooks answered: its type, requestID and status code (for tests)."""
+
+    request_type: str
+    request_id: str | None
+    status_code: int
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _fmt_money(value: Decimal) -> str:
+    return f"{_money(value):.2f}"
+
+
+def _fmt_price(value: Decimal) -> str:
+    text = format(value.quantize(PRICE_QUANTUM, rounding=ROUND_HALF_UP).normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def _fmt_bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _fmt_time(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _child(parent: etree._Element, tag: str) -> etree._Element | None:
+    return parent.find(tag)
+
+
+def _text(parent: etree._Element, tag: str) -> str | None:
+    """Text of a child as QuickBooks stores it (trimmed, Windows-1252 only, '?' otherwise)."""
+    node = parent.find(tag)
+    if node is None or node.text is None:
+        return None
+    value = node.text.strip()
+    return value.encode(QB_CHARSET, errors="replace").decode(QB_CHARSET)
+
+
+def _decimal(parent: etree._Element, tag: str) -> Decimal | None:
+    value = _text(parent, tag)
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation as error:  # the schema pattern makes this unreachable
+        raise _StatusError(3040, f'There was an error when converting the amount "{value}" '
+                                 f'in the field "{tag}".') from error
+
+
+def _bool(parent: etree._Element, tag: str) -> bool | None:
+    value = _text(parent, tag)
+    if value is None:
+        return None
+    return value.lower() in ("true", "1")
+
+
+def _date(parent: etree._Element, tag: str) -> date | None:
+    value = _text(parent, tag)
+    if not value:
+        return None
+    return date.fromisoformat(value[:10])
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
+    node = etree.SubElement(parent, tag)
+    if text is not None:
+        node.text = text
+    return node
+
+
+def _ref(parent: etree._Element, tag: str, record: ListRecord | None) -> None:
+    if record is None:
+        return
+    node = _sub(parent, tag)
+    _sub(node, "ListID", record.list_id)
+    _sub(node, "FullName", record.full_name)
+
+
+_ADDRESS_FIELDS = (
+    "Addr1", "Addr2", "Addr3", "Addr4", "Addr5", "City", "State", "PostalCode", "Country", "Note",
+)
+
+
+def _read_address(parent: etree._Element, tag: str) -> dict[str, str] | None:
+    node = parent.find(tag)
+    if node is None:
+        return None
+    return {f: v for f in _ADDRESS_FIELDS if (v := _text(node, f)) is not None}
+
+
+def _write_address(parent: etree._Element, tag: str, address: object) -> None:
+    if not isinstance(address, dict):
+        return
+    node = _sub(parent, tag)
+    for name in _ADDRESS_FIELDS:
+        if name in address:
+            _sub(node, name, address[name])
+
+
+def _invalid_reference(kind: str, value: str, where: str) -> _StatusError:
+    return _StatusError(
+        STATUS_INVALID_REFERENCE,
+        f'There is an invalid reference to QuickBooks {kind} "{value}" in the {where}. '
+        f"{MESSAGE_INVALID_REFERENCE_TAIL}",
+    )
+
+
+def _name_in_use(name: str) -> _StatusError:
+    return _StatusError(
+        STATUS_NAME_IN_USE, f'The name "{name}" of the list element is already in use.'
+    )
+
+
+_TXN_LABELS = {"Invoice": "Invoice", "SalesReceipt": "Sales Receipt", "SalesOrder": "Sales Order"}
+
+#: Header elements of transaction adds kept verbatim (as text) and echoed in the Ret.
+_TXN_TEXT_FIELDS = (
+    "IsPending", "IsFinanceCharge", "CheckNumber", "PONumber", "DueDate", "FOB", "ShipDate",
+    "IsManuallyClosed", "Memo", "IsToBePrinted", "IsToBeEmailed", "Other", "ExternalGUID",
+)
+
+#: Simple-list references on transaction headers: element → (list, label in 3140 messages).
+_TXN_SIMPLE_REFS = {
+    "ClassRef": ("classes", "Class"),
+    "TemplateRef": ("templates", "Template"),
+    "PaymentMethodRef": ("payment_methods", "PaymentMethod"),
+    "TermsRef": ("terms", "Terms"),
+    "SalesRepRef": ("sales_reps", "SalesRep"),
+    "ShipMethodRef": ("ship_methods", "ShipMethod"),
+    "CustomerMsgRef": ("customer_messages", "CustomerMsg"),
+}
+
+#: Response element order per transaction kind (qbxml130.xsd InvoiceRet / SalesReceiptRet /
+#: SalesOrderRet), limited to the elements the simulator produces.
+_RET_ORDER = {
+    "Invoice": (
+        "TxnID", "TimeCreated", "TimeModified", "EditSequence", "TxnNumber", "CustomerRef",
+        "ClassRef", "ARAccountRef", "TemplateRef", "TxnDate", "RefNumber", "BillAddress",
+        "ShipAddress", "IsPending", "IsFinanceCharge", "PONumber", "TermsRef", "DueDate",
+        "SalesRepRef", "FOB", "ShipDate", "ShipMethodRef", "Subtotal", "ItemSalesTaxRef",
+        "SalesTaxPercentage", "SalesTaxTotal", "AppliedAmount", "BalanceRemaining", "Memo",
+        "IsPaid", "CustomerMsgRef", "IsToBePrinted", "IsToBeEmailed", "CustomerSalesTaxCodeRef",
+        "Other", "ExternalGUID",
+    ),
+    "SalesReceipt": (
+        "TxnID", "TimeCreated", "TimeModified", "EditSequence", "TxnNumber", "CustomerRef",
+        "ClassRef", "TemplateRef", "TxnDate", "RefNumber", "BillAddress", "ShipAddress",
+        "IsPending", "CheckNumber", "PaymentMethodRef", "DueDate", "SalesRepRef", "ShipDate",
+        "ShipMethodRef", "FOB", "Subtotal", "ItemSalesTaxRef", "SalesTaxPercentage",
+        "SalesTaxTotal", "TotalAmount", "Memo", "CustomerMsgRef", "IsToBePrinted",
+        "IsToBeEmailed", "CustomerSalesTaxCodeRef", "DepositToAccountRef", "Other",
+        "ExternalGUID",
+    ),
+    "SalesOrder": (
+        "TxnID", "TimeCreated", "TimeModified", "EditSequence", "TxnNumber", "CustomerRef",
+        "ClassRef", "TemplateRef", "TxnDate", "RefNumber", "BillAddress", "ShipAddress",
+        "PONumber", "TermsRef", "DueDate", "SalesRepRef", "FOB", "ShipDate", "ShipMethodRef",
+        "Subtotal", "ItemSalesTaxRef", "SalesTaxPercentage", "SalesTaxTotal", "TotalAmount",
+        "IsManuallyClosed", "IsFullyInvoiced", "Memo", "CustomerMsgRef", "IsToBePrinted",
+        "IsToBeEmailed", "CustomerSalesTaxCodeRef", "Other", "ExternalGUID",
+    ),
+}
+
+#: Elements of the Add aggregates that a US QuickBooks Desktop does not support (QBOE or
+#: CA/UK/AU only): ignored with status 530.
+_UNSUPPORTED_US_FIELDS = (
+    "IsTaxIncluded", "DiscountLineAdd", "SalesTaxLineAdd", "ShippingLineAdd",
+)
+_UNSUPPORTED_US_LINE_FIELDS = ("TaxAmount", "IsTaxable")
+
+_CUSTOMER_TEXT_FIELDS = (
+    "CompanyName", "Salutation", "FirstName", "MiddleName", "LastName", "JobTitle",
+    "BillAddress", "ShipAddress", "PrintAs", "Phone", "Mobile", "Pager", "AltPhone", "Fax",
+    "Email", "Cc", "Contact", "AltContact", "TermsRef", "SalesRepRef", "Balance",
+    "TotalBalance", "SalesTaxCodeRef", "ItemSalesTaxRef", "ResaleNumber", "AccountNumber",
+    "CreditLimit", "JobStatus", "Notes", "PreferredDeliveryMethod", "ExternalGUID",
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The simulator
+# --------------------------------------------------------------------------------------------
+
+
+class QuickBooksSimulator:
+    """A QuickBooks Desktop company file answering qbXML message sets (thread-safe)."""
+
+    def __init__(
+        self,
+        company: Company | None = None,
+        *,
+        schema: etree.XMLSchema | None = None,
+        clock: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.company = company or Company.default()
+        self.schema = schema if schema is not None else default_schema()
+        self._clock = clock or (lambda: datetime.now().astimezone())
+        self._sleep = sleep
+        self._lock = threading.RLock()
+        self.faults = FaultInjector()
+        self.closing_date: date | None = self.company.closing_date
+        self.call_count = 0
+        self.history: list[ProcessedRequest] = []
+        self._list_counter = FIRST_LIST_ID_COUNTER
+        self._txn_counter = FIRST_TXN_ID_COUNTER
+        self._txn_number = 0
+        self._line_counter = 0
+        self._auto_ref: dict[str, int] = {}
+        self._recovery: tuple[str, str, str] | None = None  # (ID, checksum, response)
+        self._accounts = NameIndex()
+        self._items = NameIndex()
+        self._customers = NameIndex()
+        self._tax_codes = NameIndex()
+        self._names = NameIndex()  # customers, vendors, employees, other names
+        self._simple: dict[str, NameIndex] = {}
+        self._by_id: dict[str, ListRecord] = {}
+        self._transactions: list[Transaction] = []
+        self._seed()
+
+    # ---------------------------------------------------------------- seeding and identity --
+
+    def _now(self) -> datetime:
+        moment = self._clock()
+        return moment if moment.tzinfo else moment.astimezone()
+
+    def _new_list_id(self) -> str:
+        list_id = f"{self._list_counter:X}-{int(self._now().timestamp())}"
+        self._list_counter += 1
+        return list_id
+
+    def _new_txn_id(self) -> str:
+        txn_id = f"{self._txn_counter:X}-{int(self._now().timestamp())}"
+        self._txn_counter += 1
+        return txn_id
+
+    def _stamp(self, record: ListRecord) -> ListRecord:
+        now = self._now()
+        record.time_created = now
+        record.time_modified = now
+        record.edit_sequence = str(int(now.timestamp()))
+        self._by_id[record.list_id] = record
+        return record
+
+    def _seed(self) -> None:
+        c = self.company
+        now = self._now()
+        for spec in c.accounts:
+            self._accounts.add(spec.name, self._stamp(Account(
+                self._new_list_id(), spec.name, now, spec.is_active,
+                account_type=spec.account_type)))
+        for code in c.sales_tax_codes:
+            self._tax_codes.add(code.name, self._stamp(SalesTaxCode(
+                self._new_list_id(), code.name, now, True,
+                is_taxable=code.is_taxable, description=code.description)))
+        for list_name in ("classes", "terms", "payment_methods", "ship_methods", "sales_reps",
+                          "customer_messages", "templates"):
+            index = self._simple.setdefault(list_name, NameIndex())
+            for name in getattr(c, list_name):
+                index.add(name, self._stamp(SimpleListEntry(
+                    self._new_list_id(), name, now, list_kind=list_name)))
+        for kind, names in (("Vendor", c.vendors), ("Employee", c.employees),
+                            ("OtherName", c.other_names)):
+            for name in names:
+                self._names.add(name, self._stamp(SimpleListEntry(
+                    self._new_list_id(), name, now, list_kind=kind)))
+        for tax in c.sales_tax_items:
+            self._items.add(tax.name, self._stamp(Item(
+                self._new_list_id(), tax.name, now, tax.is_active, kind="SalesTax",
+                description=tax.description, tax_rate=tax.rate_percent)))
+        for spec in c.items:
+            self._items.add(spec.name, self._stamp(Item(
+                self._new_list_id(), spec.name, now, spec.is_active, kind=spec.kind,
+                description=spec.description, price=spec.price,
+                price_percent=spec.price_percent, account=spec.account,
+                sales_tax_code=spec.sales_tax_code, discount_rate=spec.discount_rate,
+                discount_rate_percent=spec.discount_rate_percent)))
+        for spec in c.customers:
+            fields: dict[str, object] = {}
+            if spec.company_name:
+                fields["CompanyName"] = spec.company_name
+            if spec.email:
+                fields["Email"] = spec.email
+            customer = Customer(self._new_list_id(), spec.name, now, spec.is_active,
+                                fields=fields, sales_tax_code=spec.sales_tax_code,
+                                item_sales_tax=spec.item_sales_tax)
+            self._stamp(customer)
+            self._customers.add(spec.name, customer)
+            self._names.add(spec.name, customer)
+
+    # ------------------------------------------------------------------- inspection (tests) --
+
+    @property
+    def customers(self) -> list[Customer]:
+        with self._lock:
+            return list(self._customers.values())  # type: ignore[arg-type]
+
+    @property
+    def items(self) -> list[Item]:
+        with self._lock:
+            return list(self._items.values())  # type: ignore[arg-type]
+
+    @property
+    def accounts(self) -> list[Account]:
+        with self._lock:
+            return list(self._accounts.values())  # type: ignore[arg-type]
+
+    def transactions(self, kind: str | None = None) -> list[Transaction]:
+        """Transactions in creation order; ``kind`` is Invoice, SalesReceipt or SalesOrder."""
+        with self._lock:
+            return [t for t in self._transactions if kind is None or t.kind == kind]
+
+    def find_transaction(self, ref_number: str, kind: str | None = None) -> Transaction | None:
+        """The latest transaction with that RefNumber (QuickBooks does not enforce uniqueness)."""
+        with self._lock:
+            for txn in reversed(self._transactions):
+                if txn.ref_number == ref_number and (kind is None or txn.kind == kind):
+                    return txn
+        return None
+
+    def find_customer(self, full_name: str) -> Customer | None:
+        with self._lock:
+            return self._customers.get(full_name)  # type: ignore[return-value]
+
+    def find_item(self, name: str) -> Item | None:
+        with self._lock:
+            return self._items.get(name)  # type: ignore[return-value]
+
+    def counts(self) -> dict[str, int]:
+        """Number of customers, items, accounts and transactions (per kind)."""
+        with self._lock:
+            result = {
+                "customers": len(self.customers),
+                "items": len(self.items),
+                "accounts": len(self.accounts),
+                "transactions": len(self._transactions),
+            }
+            for kind in _RET_ORDER:
+                result[kind] = sum(1 for t in self._transactions if t.kind == kind)
+            return result
+
+    @property
+    def max_qbxml_version(self) -> tuple[int, int]:
+        """(major, minor) — what QBWC passes as qbXMLMajorVers / qbXMLMinorVers."""
+        major, _, minor = str(self.company.max_qbxml_version).partition(".")
+        return int(major), int(minor or 0)
+
+    def hcp_response(self) -> str:
+        """HostQuery + CompanyQuery + PreferencesQuery responses (QBWC's ``strHCPResponse``).
+
+        Not a call to :meth:`process`: no faults apply and nothing is counted.
+        """
+        major, minor = self.max_qbxml_version
+        request = (
+            f'<?xml version="1.0"?><?qbxml version="{major}.{minor}"?><QBXML>'
+            '<QBXMLMsgsRq onError="continueOnError">'
+            '<HostQueryRq requestID="0"/><CompanyQueryRq requestID="1"/>'
+            '<PreferencesQueryRq requestID="2"/></QBXMLMsgsRq></QBXML>'
+        )
+        with self._lock:
+            return self._process_document(request, record=False)
+
+    # ------------------------------------------------------------------------ entry point --
+
+    def process(self, request_xml: str | bytes) -> str:
+        """Process one qbXML request message set; return the response message set.
+
+        Raises :class:`QuickBooksError` when QuickBooks would answer with an HRESULT instead
+        of a response (parse error, unsupported version, injected connection faults) and
+        :class:`ResponseLost` when a fault drops a response that was processed.
+        """
+        fired = self.faults._next_call()
+        with self._lock:
+            self.call_count += 1
+            for fault in fired:
+                if fault.kind == "slow":
+                    self._sleep(fault.seconds)
+            for fault in fired:
+                if fault.kind == "connection_failure":
+                    raise QuickBooksError(fault.hresult or HRESULT_COULD_NOT_START,
+                                          fault.message or MESSAGE_COULD_NOT_START)
+                if fault.kind == "busy":
+                    raise QuickBooksError(fault.hresult or HRESULT_COULD_NOT_ACCESS,
+                                          fault.message or MESSAGE_COULD_NOT_ACCESS)
+            response = self._process_document(request_xml, record=True)
+            if any(fault.kind == "lose_response" for fault in fired):
+                raise ResponseLost(response)
+            return response
+
+    # ------------------------------------------------------------------- document handling --
+
+    def _parse(self, request_xml: str | bytes) -> etree._Element:
+        try:
+            if isinstance(request_xml, bytes):
+                match = _ENCODING_RE.match(request_xml[:200].decode("latin-1"))
+                request_xml = request_xml.decode(match.group(1) if match else "utf-8")
+            match = _ENCODING_RE.match(request_xml)
+            # Literal text outside Windows-1252 is something QuickBooks cannot parse.
+            request_xml.encode(QB_CHARSET)
+            data = request_xml.encode(match.group(1) if match else "utf-8")
+        except (UnicodeError, LookupError) as error:
+            raise QuickBooksError(HRESULT_PARSE_ERROR, MESSAGE_PARSE_ERROR) from error
+        parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+            dtd_validation=False,
+        )
+        try:
+            root = etree.fromstring(data, parser)
+        except etree.XMLSyntaxError as error:
+            raise QuickBooksError(HRESULT_PARSE_ERROR, MESSAGE_PARSE_ERROR) from error
+        if root.getroottree().docinfo.doctype:
+            raise QuickBooksError(HRESULT_PARSE_ERROR, MESSAGE_PARSE_ERROR)
+        return root
+
+    def _check_version(self, root: etree._Element) -> None:
+        version = None
+        node = root.getprevious()
+        while node is not None:
+            if isinstance(node, etree._ProcessingInstruction) and node.target == "qbxml":
+                version = node.get("version")
+            node = node.getprevious()
+        if version is None:
+            raise QuickBooksError(HRESULT_PARSE_ERROR, MESSAGE_PARSE_ERROR)
+        match = _QBXML_VERSION_RE.match(version)
+        if match is None:
+            raise QuickBooksError(HRESULT_UNSUPPORTED_VERSION, MESSAGE_UNSUPPORTED_VERSION)
+        requested = (int(match.group(1)), int(match.group(2)))
+        if requested > self.max_qbxml_version:
+            raise QuickBooksError(HRESULT_UNSUPPORTED_VERSION, MESSAGE_UNSUPPORTED_VERSION)
+
+    def _validate(self, root: etree._Element) -> dict[etree._Element, tuple[str, str]]:
+        """Validate against the XSD; return over-long strings per request element.
+
+        QuickBooks rejects structural errors with a parse error but reports an over-long
+        string as status 3070 on its request, so ``maxLength`` violations are set aside.
+        """
+        if self.schema.validate(root):
+            return {}
+        too_long: dict[etree._Element, tuple[str, str]] = {}
+        tree = root.getroottree()
+        for error in self.schema.error_log:
+            if error.type_name != "SCHEMAV_CVC_MAXLENGTH_VALID" or not error.path:
+                raise QuickBooksError(HRESULT_PARSE_ERROR, MESSAGE_PARSE_ERROR)
+            parts = error.path.split("/")
+            found = tree.xpath(error.path)
+            request = tree.xpath("/".join(parts[:4]))
+            if not found or not request:
+                raise QuickBooksError(HRESULT_PARSE_ERROR, MESSAGE_PARSE_ERROR)
+            field = found[0]
+            too_long.setdefault(request[0], (etree.QName(field).localname, field.text or ""))
+        return too_long
+
+    def _process_document(self, request_xml: str | bytes, *, record: bool) -> str:
+        root = self._parse(request_xml)
+        self._check_version(root)
+        too_long = self._validate(root)
+        msgs = root.find("QBXMLMsgsRq")
+        if root.tag != "QBXML" or msgs is None:
+            raise QuickBooksError(HRESULT_PARSE_ERROR, MESSAGE_PARSE_ERROR)
+        on_error = msgs.get("onError")
+        if on_error not in ("stopOnError", "continueOnError"):
+            # rollbackOnError: "not valid and will produce an error" (SDK attribute table).
+            raise QuickBooksError(HRESULT_PARSE_ERROR, MESSAGE_PARSE_ERROR)
+        requests = [el for el in msgs if isinstance(el.tag, str)]
+        old_id = msgs.get("oldMessageSetID")
+        new_id = msgs.get("newMessageSetID")
+
+        out_root = etree.Element("QBXML")
+        out_msgs = _sub(out_root, "QBXMLMsgsRs")
+
+        if old_id is not None or new_id is not None:
+            stored = self._recover(out_msgs, requests, old_id, new_id)
+            if stored is not None:
+                return stored
+            if new_id is None and not requests:
+                return self._serialize(out_root)
+
+        include_data = msgs.get("responseData", "includeAll") != "includeNone"
+        for request in requests:
+            rs = self._answer(request, too_long.get(request), include_data)
+            out_msgs.append(rs)
+            if record:
+                self.history.append(ProcessedRequest(
+                    request.tag, request.get("requestID"), int(rs.get("statusCode"))))
+            if on_error == "stopOnError" and rs.get("statusSeverity") == "Error":
+                break
+        response = self._serialize(out_root)
+        if new_id is not None and out_msgs.get("messageSetStatusCode") == str(MSGSET_OK):
+            self._recovery = (new_id, self._checksum(requests), response)
+        return response
+
+    # ---------------------------------------------------------------------- error recovery --
+
+    @staticmethod
+    def _checksum(requests: Iterable[etree._Element]) -> str:
+        digest = hashlib.sha256()
+        for request in requests:
+            digest.update(etree.tostring(request, method="c14n"))
+        return digest.hexdigest()
+
+    def _recover(
+        self,
+        out_msgs: etree._Element,
+        requests: list[etree._Element],
+        old_id: str | None,
+        new_id: str | None,
+    ) -> str | None:
+        """Apply the message-set ID rules; return a stored response to send back, if any."""
+        stored_id = self._recovery[0] if self._recovery else None
+        if new_id is not None:
+            out_msgs.set("newMessageSetID", new_id)
+        for given in (old_id, new_id):
+            if given is not None and given != CLEAR_ALL_MESSAGE_SETS and (
+                len(given) > MAX_MESSAGE_SET_ID_LENGTH
+            ):
+                out_msgs.set("messageSetStatusCode", str(MSGSET_ID_TOO_LONG))
+                return self._serialize(out_msgs.getparent())
+        status = MSGSET_OK
+        if old_id == CLEAR_ALL_MESSAGE_SETS:
+            self._recovery = None
+        elif old_id is not None and old_id != new_id:
+            if old_id == stored_id:
+                self._recovery = None
+            elif new_id is None:
+                status = MSGSET_UNKNOWN_ID
+        elif new_id is not None and new_id == stored_id:
+            # Status check (old == new) or a resend of a stored set: answer from the store.
+            assert self._recovery is not None
+            _, checksum, response = self._recovery
+            if old_id is None and requests and checksum != self._checksum(requests):
+                out_msgs.set("messageSetStatusCode", str(MSGSET_CHECKSUM_MISMATCH))
+                return self._serialize(out_msgs.getparent())
+            return response
+        elif new_id is not None and old_id == new_id:
+            status = MSGSET_UNKNOWN_ID
+            out_msgs.set("messageSetStatusCode", str(status))
+            return self._serialize(out_msgs.getparent())
+        out_msgs.set("messageSetStatusCode", str(status))
+        return None
+
+    @staticmethod
+    def _serialize(root: etree._Element) -> str:
+        return '<?xml version="1.0" ?>\n' + etree.tostring(root, encoding="unicode")
+
+    # ------------------------------------------------------------------------ per request --
+
+    def _answer(
+        self,
+        request: etree._Element,
+        too_long: tuple[str, str] | None,
+        include_data: bool,
+    ) -> etree._Element:
+        tag = request.tag
+        rs_tag = tag[:-2] + "Rs" if tag.endswith("Rq") else tag + "Rs"
+        rs = etree.Element(rs_tag)
+        request_id = request.get("requestID")
+        if request_id is not None:
+            rs.set("requestID", request_id)
+        try:
+            if request_id is not None and len(request_id) > MAX_REQUEST_ID_LENGTH:
+                raise _StatusError(
+                    STATUS_INVALID_REQUEST_ID,
+                    f'The requestID "{request_id}" is invalid, possibly too long. '
+                    f"The maximum length is {MAX_REQUEST_ID_LENGTH} characters.",
+                )
+            if too_long is not None:
+                field, value = too_long
+                raise _StatusError(
+                    STATUS_STRING_TOO_LONG,
+                    f'The string "{value}" in the field "{field}" is too long.',
+                )
+            handler = _HANDLERS.get(tag)
+            if handler is None:
+                raise _StatusError(
+                    STATUS_UNSUPPORTED_REQUEST,
+                    f"The request {tag} is not supported by the QuickBooks simulator.",
+                )
+            outcome = handler(self, request)
+        except _StatusError as error:
+            outcome = _Outcome(error.code, error.severity, error.message)
+        rs.set("statusCode", str(outcome.code))
+        rs.set("statusSeverity", outcome.severity)
+        rs.set("statusMessage", outcome.message)
+        for name, value in (outcome.attrs or {}).items():
+            rs.set(name, value)
+        if include_data:
+            wanted = [el.text for el in request.findall("IncludeRetElement") if el.text]
+            for ret in outcome.rets or []:
+                if wanted:
+                    for node in list(ret):
+                        if node.tag not in wanted:
+                            ret.remove(node)
+                rs.append(ret)
+        return rs
+
+    # ----------------------------------------------------------------------- reference lookup --
+
+    def _lookup(self, index: NameIndex, ref: etree._Element) -> ListRecord | None:
+        list_id = _text(ref, "ListID")
+        if list_id is not None:
+            record = self._by_id.get(list_id)
+            return record if record is not None and index.get(record.full_name) is record \
+                else None
+        return index.get(_text(ref, "FullName"))  # type: ignore[return-value]
+
+    def _resolve(
+        self, parent: etree._Element, tag: str, index: NameIndex, kind: str, where: str,
+    ) -> ListRecord | None:
+        """Resolve an optional ``…Ref``; a missing or inactive target is status 3140."""
+        ref = _child(parent, tag)
+        if ref is None:
+            return None
+        record = self._lookup(index, ref)
+        if record is None or not record.is_active:
+            shown = _text(ref, "ListID") or _text(ref, "FullName") or ""
+            raise _invalid_reference(kind, shown, where)
+        return record
+
+    # ----------------------------------------------------------------------------- lists --
+
+    def _customer_add(self, request: etree._Element) -> _Outcome:
+        add = request.find("CustomerAdd")
+        name = _text(add, "Name") or ""
+        parent = None
+        parent_ref = _child(add, "ParentRef")
+        if parent_ref is not None:
+            parent = self._lookup(self._customers, parent_ref)
+            if parent is None:
+                shown = _text(parent_ref, "ListID") or _text(parent_ref, "FullName") or ""
+                raise _StatusError(
+                    STATUS_INVALID_PARENT,
+                    f'There is an invalid reference to a parent "{shown}" in the Customer list.',
+                )
+        full_name = f"{parent.full_name}:{name}" if parent is not None else name
+        if parent is None and full_name in self._names:
+            raise _name_in_use(name)
+        if parent is not None and full_name in self._customers:
+            raise _name_in_use(name)
+        where = "Customer"
+        self._resolve(add, "ClassRef", self._simple["classes"], "Class", where)
+        refs = {
+            "TermsRef": self._resolve(add, "TermsRef", self._simple["terms"], "Terms", where),
+            "SalesRepRef": self._resolve(add, "SalesRepRef", self._simple["sales_reps"],
+                                         "SalesRep", where),
+        }
+        code = self._resolve(add, "SalesTaxCodeRef", self._tax_codes, "SalesTaxCode", where)
+        tax_item = self._resolve(add, "ItemSalesTaxRef", self._items, "ItemSalesTax", where)
+        if tax_item is not None and tax_item.kind != "SalesTax":  # type: ignore[attr-defined]
+            raise _invalid_reference("ItemSalesTax", tax_item.name, where)
+        fields: dict[str, object] = {}
+        for tag in _CUSTOMER_TEXT_FIELDS:
+            if tag in ("BillAddress", "ShipAddress"):
+                address = _read_address(add, tag)
+                if address is not None:
+                    fields[tag] = address
+            elif tag in ("TermsRef", "SalesRepRef"):
+                if refs[tag] is not None:
+                    fields[tag] = refs[tag]
+            elif tag not in ("SalesTaxCodeRef", "ItemSalesTaxRef", "Balance", "TotalBalance") \
+                    and (value := _text(add, tag)) is not None:
+                fields[tag] = value
+        is_active = _bool(add, "IsActive")
+        customer = Customer(
+            self._new_list_id(), name, self._now(), True if is_active is None else is_active,
+            parent=parent,  # type: ignore[arg-type]
+            fields=fields,
+            sales_tax_code=code.name if code else None,
+            item_sales_tax=tax_item.name if tax_item else None,
+        )
+        self._stamp(customer)
+        self._customers.add(customer.full_name, customer)
+        if parent is None:
+            self._names.add(name, customer)
+        return _Outcome(rets=[self._customer_ret(customer)])
+
+    def _customer_ret(self, customer: Customer) -> etree._Element:
+        ret = etree.Element("CustomerRet")
+        self._list_core(ret, customer)
+        _sub(ret, "Name", customer.name)
+        _sub(ret, "FullName", customer.full_name)
+        _sub(ret, "IsActive", _fmt_bool(customer.is_active))
+        _ref(ret, "ParentRef", customer.parent)
+        _sub(ret, "Sublevel", str(customer.sublevel))
+        balance = sum(
+            (t.total_amount for t in self._transactions
+             if t.kind == "Invoice" and t.customer_name == customer.full_name),
+            Decimal(0),
+        )
+        for tag in _CUSTOMER_TEXT_FIELDS:
+            if tag in ("BillAddress", "ShipAddress"):
+                _write_address(ret, tag, customer.fields.get(tag))
+            elif tag in ("TermsRef", "SalesRepRef"):
+                _ref(ret, tag, customer.fields.get(tag))  # type: ignore[arg-type]
+            elif tag in ("Balance", "TotalBalance"):
+                _sub(ret, tag, _fmt_money(balance))
+            elif tag == "SalesTaxCodeRef":
+                _ref(ret, tag, self._tax_codes.get(customer.sales_tax_code))  # type: ignore
+            elif tag == "ItemSalesTaxRef":
+                _ref(ret, tag, self._items.get(customer.item_sales_tax))  # type: ignore
+            elif tag == "JobStatus":
+                _sub(ret, tag, str(customer.fields.get(tag, "None")))
+            elif tag in customer.fields:
+                _sub(ret, tag, str(customer.fields[tag]))
+        return ret
+
+    @staticmethod
+    def _list_core(ret: etree._Element, record: ListRecord) -> None:
+        _sub(ret, "ListID", record.list_id)
+        _sub(ret, "TimeCreated", _fmt_time(record.time_created))
+        _sub(ret, "TimeModified", _fmt_time(record.time_modified or record.time_created))
+        _sub(ret, "EditSequence", record.edit_sequence)
+
+    def _item_add(self, request: etree._Element) -> _Outcome:
+        kind = request.tag[len("Item"):-len("AddRq")]
+        add = request.find(f"Item{kind}Add")
+        name = _text(add, "Name") or ""
+        where = f"Item{kind}"
+        if name in self._items:
+            raise _name_in_use(name)
+        self._resolve(add, "ClassRef", self._simple["classes"], "Class", where)
+        if _child(add, "ParentRef") is not None:
+            self._resolve(add, "ParentRef", self._items, "Item", where)
+        code = self._resolve(add, "SalesTaxCodeRef", self._tax_codes, "SalesTaxCode", where)
+        item = Item(self._new_list_id(), name, self._now(), _bool(add, "IsActive") is not False,
+                    kind=kind, sales_tax_code=code.name if code else None)
+        if kind == "SalesTax":
+            item.description = _text(add, "ItemDesc")
+            item.tax_rate = _decimal(add, "TaxRate") or Decimal(0)
+            vendor = _child(add, "TaxVendorRef")
+            if vendor is not None:
+                record = self._lookup(self._names, vendor)
+                if not isinstance(record, SimpleListEntry) or record.list_kind != "Vendor":
+                    raise _invalid_reference(
+                        "Vendor", _text(vendor, "ListID") or _text(vendor, "FullName") or "",
+                        where)
+                item.extra["TaxVendorRef"] = record
+        elif kind == "Discount":
+            item.description = _text(add, "ItemDesc")
+            item.discount_rate = _decimal(add, "DiscountRate")
+            item.discount_rate_percent = _decimal(add, "DiscountRatePercent")
+            account = self._resolve(add, "AccountRef", self._accounts, "Account", where)
+            if account is None:
+                raise _invalid_reference("Account", "", where)
+            item.account = account.name
+        else:
+            sales = add.find("SalesOrPurchase")
+            if sales is not None:
+                item.description = _text(sales, "Desc")
+                item.price = _decimal(sales, "Price")
+                item.price_percent = _decimal(sales, "PricePercent")
+                account = self._resolve(sales, "AccountRef", self._accounts, "Account", where)
+            else:
+                sales = add.find("SalesAndPurchase")
+                item.sales_and_purchase = True
+                item.description = _text(sales, "SalesDesc")
+                item.price = _decimal(sales, "SalesPrice")
+                account = self._resolve(sales, "IncomeAccountRef", self._accounts, "Account",
+                                        where)
+                expense = self._resolve(sales, "ExpenseAccountRef", self._accounts, "Account",
+                                        where)
+                item.extra["PurchaseDesc"] = _text(sales, "PurchaseDesc")
+                item.extra["PurchaseCost"] = _decimal(sales, "PurchaseCost")
+                item.extra["ExpenseAccountRef"] = expense
+            if account is None:
+                raise _invalid_reference("Account", "", where)
+            item.account = account.name
+        self._stamp(item)
+        self._items.add(name, item)
+        return _Outcome(rets=[self._item_ret(item)])
+
+    def _item_ret(self, item: Item) -> etree._Element:
+        ret = etree.Element(f"Item{item.kind}Ret")
+        self._list_core(ret, item)
+        _sub(ret, "Name", item.name)
+        if item.kind != "SalesTax":
+            _sub(ret, "FullName", item.full_name)
+        _sub(ret, "IsActive", _fmt_bool(item.is_active))
+        if item.kind == "SalesTax":
+            if item.description is not None:
+                _sub(ret, "ItemDesc", item.description)
+            _sub(ret, "TaxRate", _fmt_price(item.tax_rate or Decimal(0)))
+            _ref(ret, "TaxVendorRef", item.extra.get("TaxVendorRef"))  # type: ignore[arg-type]
+            return ret
+        _sub(ret, "Sublevel", "0")
+        if item.kind == "Discount":
+            if item.description is not None:
+                _sub(ret, "ItemDesc", item.description)
+            _ref(ret, "SalesTaxCodeRef", self._tax_codes.get(item.sales_tax_code))  # type: ignore
+            if item.discount_rate is not None:
+                _sub(ret, "DiscountRate", _fmt_price(item.discount_rate))
+            elif item.discount_rate_percent is not None:
+                _sub(ret, "DiscountRatePercent", _fmt_price(item.discount_rate_percent))
+            _ref(ret, "AccountRef", self._accounts.get(item.account))  # type: ignore[arg-type]
+            return ret
+        _ref(ret, "SalesTaxCodeRef", self._tax_codes.get(item.sales_tax_code))  # type: ignore
+        account = self._accounts.get(item.account)
+        if item.sales_and_purchase:
+            block = _sub(ret, "SalesAndPurchase")
+            if item.description is not None:
+                _sub(block, "SalesDesc", item.description)
+            if item.price is not None:
+                _sub(block, "SalesPrice", _fmt_price(item.price))
+            _ref(block, "IncomeAccountRef", account)  # type: ignore[arg-type]
+            if item.extra.get("PurchaseDesc") is not None:
+                _sub(block, "PurchaseDesc", str(item.extra["PurchaseDesc"]))
+            if item.extra.get("PurchaseCost") is not None:
+                _sub(block, "PurchaseCost", _fmt_price(item.extra["PurchaseCost"]))  # type: ignore
+            _ref(block, "ExpenseAccountRef", item.extra.get("ExpenseAccountRef"))  # type: ignore
+        else:
+            block = _sub(ret, "SalesOrPurchase")
+            if item.description is not None:
+                _sub(block, "Desc", item.description)
+            if item.price is not None:
+                _sub(block, "Price", _fmt_price(item.price))
+            elif item.price_percent is not None:
+                _sub(block, "PricePercent", _fmt_price(item.price_percent))
+            _ref(block, "AccountRef", account)  # type: ignore[arg-type]
+        return ret
+
+    def _account_ret(self, account: Account) -> etree._Element:
+        ret = etree.Element("AccountRet")
+        self._list_core(ret, account)
+        _sub(ret, "Name", account.name)
+        _sub(ret, "FullName", account.full_name)
+        _sub(ret, "IsActive", _fmt_bool(account.is_active))
+        _sub(ret, "Sublevel", "0")
+        _sub(ret, "AccountType", account.account_type)
+        _sub(ret, "Balance", "0.00")
+        _sub(ret, "TotalBalance", "0.00")
+        return ret
+
+    def _list_query(
+        self,
+        request: etree._Element,
+        index: NameIndex,
+        to_ret: Callable[[ListRecord], etree._Element],
+        extra_filter: Callable[[ListRecord], bool] | None = None,
+    ) -> _Outcome:
+        ids = [t for el in request.findall("ListID") if (t := (el.text or "").strip())]
+        names = [t for el in request.findall("FullName") if (t := (el.text or "").strip())]
+        records = list(index.values())
+        if ids or names:
+            found: list[ListRecord] = []
+            missing: list[str] = []
+            for list_id in ids:
+                record = self._by_id.get(list_id)
+                if record is not None and index.get(record.full_name) is record:
+                    found.append(record)
+                else:
+                    missing.append(list_id)
+            for name in names:
+                record = index.get(name)  # type: ignore[assignment]
+                if record is not None:
+                    found.append(record)
+                else:
+                    missing.append(name)
+            return self._query_outcome(request, [to_ret(r) for r in found], missing)
+        active = _text(request, "ActiveStatus") or "ActiveOnly"
+        selected: list[ListRecord] = []
+        for record in sorted(records, key=lambda r: r.full_name.casefold()):
+            if active == "ActiveOnly" and not record.is_active:
+                continue
+            if active == "InactiveOnly" and record.is_active:
+                continue
+            if not self._matches_name_filter(request, record.full_name):
+                continue
+            if extra_filter is not None and not extra_filter(record):
+                continue
+            selected.append(record)
+        max_returned = _text(request, "MaxReturned")
+        if max_returned:
+            selected = selected[: int(max_returned)]
+        return self._query_outcome(request, [to_ret(r) for r in selected], [])
+
+    @staticmethod
+    def _matches_name_filter(request: etree._Element, name: str) -> bool:
+        name_filter = request.find("NameFilter")
+        if name_filter is not None:
+            criterion = _text(name_filter, "MatchCriterion")
+            wanted = (_text(name_filter, "Name") or "").casefold()
+            value = name.casefold()
+            return {
+                "StartsWith": value.startswith(wanted),
+                "Contains": wanted in value,
+                "EndsWith": value.endswith(wanted),
+            }[criterion or "StartsWith"]
+        name_range = request.find("NameRangeFilter")
+        if name_range is not None:
+            low = (_text(name_range, "FromName") or "").casefold()
+            high = _text(name_range, "ToName")
+            value = name.casefold()
+            return value >= low and (high is None or value <= high.casefold())
+        return True
+
+    @staticmethod
+    def _query_outcome(
+        request: etree._Element, rets: list[etree._Element], missing: list[str],
+    ) -> _Outcome:
+        attrs: dict[str, str] = {}
+        if request.get("iterator") is not None:
+            attrs["iteratorRemainingCount"] = "0"
+            attrs["iteratorID"] = "{" + str(uuid.uuid4()) + "}"
+        count = len(rets)
+        if count == 0:
+            return _Outcome(STATUS_NO_MATCH, "Info", MESSAGE_NO_MATCH, [], attrs or None)
+        attrs["retCount"] = str(count)
+        if request.get("metaData") == "MetaDataOnly":
+            rets = []
+        if missing:
+            return _Outcome(
+                STATUS_PARTIAL, "Warn",
+                "The query request has not been fully completed. There was a required element "
+                f'("{missing[0]}") that could not be found in QuickBooks.',
+                rets, attrs,
+            )
+        return _Outcome(rets=rets, attrs=attrs)
+
+    def _customer_query(self, request: etree._Element) -> _Outcome:
+        return self._list_query(request, self._customers, self._customer_ret)  # type: ignore
+
+    def _item_query(self, request: etree._Element) -> _Outcome:
+        return self._list_query(request, self._items, self._item_ret)  # type: ignore[arg-type]
+
+    def _account_query(self, request: etree._Element) -> _Outcome:
+        types = {el.text for el in request.findall("AccountType")}
+        return self._list_query(
+            request, self._accounts, self._account_ret,  # type: ignore[arg-type]
+            (lambda r: r.account_type in types) if types else None,  # type: ignore[attr-defined]
+        )
+
+    def _sales_tax_code_query(self, request: etree._Element) -> _Outcome:
+        def ret_of(code: ListRecord) -> etree._Element:
+            assert isinstance(code, SalesTaxCode)
+            ret = etree.Element("SalesTaxCodeRet")
+            self._list_core(ret, code)
+            _sub(ret, "Name", code.name)
+            _sub(ret, "IsActive", _fmt_bool(code.is_active))
+            _sub(ret, "IsTaxable", _fmt_bool(code.is_taxable))
+            if code.description:
+                _sub(ret, "Desc", code.description)
+            return ret
+
+        return self._list_query(request, self._tax_codes, ret_of)
+
+    # --------------------------------------------------------------------------- host etc. --
+
+    def _host_query(self, request: etree._Element) -> _Outcome:
+        ret = etree.Element("HostRet")
+        _sub(ret, "ProductName", self.company.product_name)
+        _sub(ret, "MajorVersion", str(self.company.product_major_version))
+        _sub(ret, "MinorVersion", "0")
+        _sub(ret, "Country", self.company.country)
+        major, minor = self.max_qbxml_version
+        for version in _supported_versions(major, minor):
+            _sub(ret, "SupportedQBXMLVersion", version)
+        _sub(ret, "IsAutomaticLogin", "false")
+        _sub(ret, "QBFileMode", "SingleUser")
+        return _Outcome(rets=[ret])
+
+    def _company_query(self, request: etree._Element) -> _Outcome:
+        ret = etree.Element("CompanyRet")
+        _sub(ret, "IsSampleCompany", "false")
+        _sub(ret, "CompanyName", self.company.name)
+        _sub(ret, "LegalCompanyName", self.company.name)
+        _sub(ret, "FirstMonthFiscalYear", "January")
+        _sub(ret, "FirstMonthIncomeTaxYear", "January")
+        _sub(ret, "TaxForm", "OtherOrNone")
+        return _Outcome(rets=[ret])
+
+    def _preferences_query(self, request: etree._Element) -> _Outcome:
+        ret = etree.Element("PreferencesRet")
+        accounting = _sub(ret, "AccountingPreferences")
+        _sub(accounting, "IsUsingAccountNumbers", "false")
+        _sub(accounting, "IsRequiringAccounts", "true")
+        _sub(accounting, "IsUsingClassTracking", _fmt_bool(bool(self.company.classes)))
+        _sub(accounting, "IsUsingAuditTrail", "true")
+        _sub(accounting, "IsAssigningJournalEntryNumbers", "true")
+        if self.closing_date is not None:
+            _sub(accounting, "ClosingDate", self.closing_date.isoformat())
+        sales = _sub(ret, "SalesAndCustomersPreferences")
+        _sub(sales, "IsTrackingReimbursedExpensesAsIncome", "false")
+        _sub(sales, "IsAutoApplyingPayments", "true")
+        default_tax = self._items.get(self.company.default_item_sales_tax)
+        taxable = next((c for c in self._tax_codes.values() if c.is_taxable), None)  # type: ignore
+        non_taxable = next(
+            (c for c in self._tax_codes.values() if not c.is_taxable), None)  # type: ignore
+        if default_tax is not None and taxable is not None and non_taxable is not None:
+            tax = _sub(ret, "SalesTaxPreferences")
+            _ref(tax, "DefaultItemSalesTaxRef", default_tax)  # type: ignore[arg-type]
+            _sub(tax, "PaySalesTax", "Monthly")
+            _ref(tax, "DefaultTaxableSalesTaxCodeRef", taxable)
+            _ref(tax, "DefaultNonTaxableSalesTaxCodeRef", non_taxable)
+        rights = _sub(ret, "CurrentAppAccessRights")
+        _sub(rights, "IsAutomaticLoginAllowed", "true")
+        _sub(rights, "IsPersonalDataAccessAllowed", "false")
+        return _Outcome(rets=[ret])
+
+    # ------------------------------------------------------------------------ transactions --
+
+    def _txn_add(self, request: etree._Element) -> _Outcome:
+        kind = request.tag[: -len("AddRq")]
+        if kind == "SalesOrder" and not self.company.supports_sales_orders:
+            raise _StatusError(STATUS_FEATURE_UNAVAILABLE, MESSAGE_FEATURE_UNAVAILABLE)
+        add = request.find(f"{kind}Add")
+        where = _TXN_LABELS[kind]
+        header: dict[str, object] = {}
+
+        customer = self._resolve(add, "CustomerRef", self._customers, "Customer", where)
+        header["CustomerRef"] = customer
+        if kind == "Invoice":
+            ar = self._resolve(add, "ARAccountRef", self._accounts, "Account", where)
+            if ar is None:
+                ar = next((a for a in self._accounts.values()
+                           if a.account_type == "AccountsReceivable"), None)  # type: ignore
+            header["ARAccountRef"] = ar
+        if kind == "SalesReceipt":
+            deposit = self._resolve(add, "DepositToAccountRef", self._accounts, "Account", where)
+            if deposit is None:
+                deposit = self._accounts.get("Undeposited Funds")
+            header["DepositToAccountRef"] = deposit
+        for tag, (list_name, label) in _TXN_SIMPLE_REFS.items():
+            header[tag] = self._resolve(add, tag, self._simple[list_name], label, where)
+
+        tax_item = self._resolve(add, "ItemSalesTaxRef", self._items, "ItemSalesTax", where)
+        if tax_item is not None and tax_item.kind != "SalesTax":  # type: ignore[attr-defined]
+            raise _invalid_reference("ItemSalesTax", tax_item.name, where)
+        if tax_item is None and isinstance(customer, Customer) and customer.item_sales_tax:
+            tax_item = self._items.get(customer.item_sales_tax)  # type: ignore[assignment]
+        if tax_item is None and self.company.default_item_sales_tax:
+            tax_item = self._items.get(self.company.default_item_sales_tax)  # type: ignore
+        customer_code = self._resolve(add, "CustomerSalesTaxCodeRef", self._tax_codes,
+                                      "SalesTaxCode", where)
+        if customer_code is None and isinstance(customer, Customer) and customer.sales_tax_code:
+            customer_code = self._tax_codes.get(customer.sales_tax_code)  # type: ignore
+        header["CustomerSalesTaxCodeRef"] = customer_code
+
+        txn_date = _date(add, "TxnDate") or self._now().date()
+        if self.closing_date is not None and txn_date <= self.closing_date:
+            raise _StatusError(
+                STATUS_CLOSING_DATE,
+                f"The transaction date {txn_date.isoformat()} is on or before the closing date "
+                f"of the company ({self.closing_date.isoformat()}). Transactions dated on or "
+                "before the closing date cannot be added.",
+            )
+        for tag in _TXN_TEXT_FIELDS:
+            value = _text(add, tag)
+            if value is not None:
+                header[tag] = value
+        for tag in ("BillAddress", "ShipAddress"):
+            header[tag] = _read_address(add, tag)
+
+        warnings = [tag for tag in _UNSUPPORTED_US_FIELDS if _child(add, tag) is not None]
+        lines = self._txn_lines(kind, add, where, warnings)
+
+        # All checks passed: from here on the company file changes.
+        subtotal = sum((line.amount for line in lines), Decimal(0))
+        taxable_total = sum((line.amount for line in lines if line.is_taxable), Decimal(0))
+        customer_taxable = customer_code is None or customer_code.is_taxable  # type: ignore
+        rate = tax_item.tax_rate if tax_item is not None else None  # type: ignore[union-attr]
+        sales_tax = _money(taxable_total * rate / HUNDRED) \
+            if rate is not None and customer_taxable else Decimal("0.00")
+        ref_number = _text(add, "RefNumber") or self._next_ref_number(kind)
+        now = self._now()
+        self._txn_number += 1
+        txn = Transaction(
+            kind=kind,
+            txn_id=self._new_txn_id(),
+            txn_number=self._txn_number,
+            time_created=now,
+            edit_sequence=str(int(now.timestamp())),
+            txn_date=txn_date,
+            ref_number=ref_number,
+            customer_name=customer.full_name if customer is not None else None,
+            lines=lines,
+            subtotal=_money(subtotal),
+            sales_tax_item=tax_item.name if tax_item is not None else None,
+            sales_tax_percentage=rate,
+            sales_tax_total=sales_tax,
+            total_amount=_money(subtotal + sales_tax),
+            memo=header.get("Memo"),  # type: ignore[arg-type]
+            fields=header,
+        )
+        header["ItemSalesTaxRef"] = tax_item
+        self._transactions.append(txn)
+        outcome = _Outcome(rets=[self._txn_ret(txn, include_lines=True)])
+        if warnings:
+            outcome.code = STATUS_UNSUPPORTED_FIELD
+            outcome.severity = "Warn"
+            outcome.message = (
+                f'The field "{warnings[0]}" is not supported by this implementation; '
+                "it was ignored."
+            )
+        return outcome
+
+    def _next_ref_number(self, kind: str) -> str:
+        used = [int(t.ref_number) for t in self._transactions
+                if t.kind == kind and t.ref_number and t.ref_number.isdigit()]
+        return str(max(used, default=0) + 1)
+
+    def _txn_lines(
+        self, kind: str, add: etree._Element, where: str, warnings: list[str],
+    ) -> list[TxnLine]:
+        lines: list[TxnLine] = []
+        for node in add:
+            if node.tag == f"{kind}LineGroupAdd":
+                group = node.find("ItemGroupRef")
+                shown = _text(group, "ListID") or _text(group, "FullName") or ""
+                raise _invalid_reference("ItemGroup", shown, where)
+            if node.tag != f"{kind}LineAdd":
+                continue
+            warnings.extend(t for t in _UNSUPPORTED_US_LINE_FIELDS if _child(node, t) is not None)
+            item = self._resolve(node, "ItemRef", self._items, "Item", where)
+            assert item is None or isinstance(item, Item)
+            code = self._resolve(node, "SalesTaxCodeRef", self._tax_codes, "SalesTaxCode", where)
+            for tag, list_name, label in (("ClassRef", "classes", "Class"),):
+                self._resolve(node, tag, self._simple[list_name], label, where)
+            self._resolve(node, "OverrideItemAccountRef", self._accounts, "Account", where)
+            if _child(node, "PriceLevelRef") is not None:
+                ref = node.find("PriceLevelRef")
+                raise _invalid_reference(
+                    "PriceLevel", _text(ref, "ListID") or _text(ref, "FullName") or "", where)
+            quantity = _decimal(node, "Quantity")
+            rate = _decimal(node, "Rate")
+            rate_percent = _decimal(node, "RatePercent")
+            amount = _decimal(node, "Amount")
+            previous = lines[-1].amount if lines else Decimal(0)
+            if amount is None:
+                amount, rate, rate_percent = self._line_amount(
+                    item, quantity, rate, rate_percent, previous)
+            elif rate is None and rate_percent is None and quantity:
+                rate = (amount / quantity).quantize(PRICE_QUANTUM, rounding=ROUND_HALF_UP)
+            if code is None and item is not None and item.sales_tax_code:
+                code = self._tax_codes.get(item.sales_tax_code)  # type: ignore[assignment]
+            if code is None and item is not None and item.kind != "SalesTax":
+                code = next((c for c in self._tax_codes.values()  # type: ignore[assignment]
+                             if not c.is_taxable), None)
+            fields: dict[str, object] = {}
+            for tag in ("ServiceDate", "Other1", "Other2", "IsManuallyClosed", "UnitOfMeasure"):
+                value = _text(node, tag)
+                if value is not None:
+                    fields[tag] = value
+            self._line_counter += 1
+            lines.append(TxnLine(
+                txn_line_id=f"{self._line_counter:X}-{int(self._now().timestamp())}",
+                item_name=item.full_name if item is not None else None,
+                description=_text(node, "Desc") if _child(node, "Desc") is not None
+                else (item.description if item is not None else None),
+                quantity=quantity,
+                rate=rate,
+                rate_percent=rate_percent,
+                amount=_money(amount),
+                sales_tax_code=code.name if code is not None else None,
+                is_taxable=bool(code is not None and code.is_taxable),  # type: ignore[attr-defined]
+                fields=fields,
+            ))
+        return lines
+
+    @staticmethod
+    def _line_amount(
+        item: Item | None,
+        quantity: Decimal | None,
+        rate: Decimal | None,
+        rate_percent: Decimal | None,
+        previous: Decimal,
+    ) -> tuple[Decimal, Decimal | None, Decimal | None]:
+        """QuickBooks' line arithmetic: Rate × Quantity, item price, or a percentage."""
+        is_discount = item is not None and item.kind == "Discount"
+        if rate is None and rate_percent is None and item is not None:
+            if is_discount:
+                if item.discount_rate is not None:
+                    rate = item.discount_rate
+                else:
+                    rate_percent = item.discount_rate_percent
+            elif item.price is not None:
+                rate = item.price
+            elif item.price_percent is not None:
+                rate_percent = item.price_percent
+        if rate is not None:
+            amount = _money(rate * (quantity if quantity is not None else Decimal(1)))
+            return (-abs(amount) if is_discount else amount), rate, None
+        if rate_percent is not None:
+            amount = _money(previous * rate_percent / HUNDRED)
+            return (-abs(amount) if is_discount else amount), None, rate_percent
+        return Decimal("0.00"), None, None
+
+    def _txn_ret(self, txn: Transaction, *, include_lines: bool) -> etree._Element:
+        ret = etree.Element(f"{txn.kind}Ret")
+        f = txn.fields
+        computed: dict[str, str] = {
+            "TxnID": txn.txn_id,
+            "TimeCreated": _fmt_time(txn.time_created),
+            "TimeModified": _fmt_time(txn.time_created),
+            "EditSequence": txn.edit_sequence,
+            "TxnNumber": str(txn.txn_number),
+            "TxnDate": txn.txn_date.isoformat(),
+            "Subtotal": _fmt_money(txn.subtotal),
+            "SalesTaxTotal": _fmt_money(txn.sales_tax_total),
+            "TotalAmount": _fmt_money(txn.total_amount),
+            "AppliedAmount": "0.00",
+            "BalanceRemaining": _fmt_money(txn.total_amount),
+            "IsPaid": _fmt_bool(txn.total_amount <= 0),
+            "IsManuallyClosed": str(f.get("IsManuallyClosed", "false")),
+            "IsFullyInvoiced": "false",
+        }
+        if txn.ref_number is not None:
+            computed["RefNumber"] = txn.ref_number
+        if txn.sales_tax_percentage is not None:
+            computed["SalesTaxPercentage"] = _fmt_price(txn.sales_tax_percentage)
+        for tag in _RET_ORDER[txn.kind]:
+            if tag in computed:
+                _sub(ret, tag, computed[tag])
+            elif tag in ("BillAddress", "ShipAddress"):
+                _write_address(ret, tag, f.get(tag))
+            elif tag.endswith("Ref"):
+                _ref(ret, tag, f.get(tag))  # type: ignore[arg-type]
+            elif tag in f:
+                _sub(ret, tag, str(f[tag]))
+        if include_lines:
+            for line in txn.lines:
+                ret.append(self._line_ret(txn.kind, line))
+        return ret
+
+    def _line_ret(self, kind: str, line: TxnLine) -> etree._Element:
+        ret = etree.Element(f"{kind}LineRet")
+        _sub(ret, "TxnLineID", line.txn_line_id)
+        _ref(ret, "ItemRef", self._items.get(line.item_name))  # type: ignore[arg-type]
+        if line.description is not None:
+            _sub(ret, "Desc", line.description)
+        if line.quantity is not None:
+            _sub(ret, "Quantity", _fmt_price(line.quantity))
+        if "UnitOfMeasure" in line.fields:
+            _sub(ret, "UnitOfMeasure", str(line.fields["UnitOfMeasure"]))
+        if line.rate is not None:
+            _sub(ret, "Rate", _fmt_price(line.rate))
+        elif line.rate_percent is not None:
+            _sub(ret, "RatePercent", _fmt_price(line.rate_percent))
+        _sub(ret, "Amount", _fmt_money(line.amount))
+        if kind != "SalesOrder" and "ServiceDate" in line.fields:
+            _sub(ret, "ServiceDate", str(line.fields["ServiceDate"]))
+        _ref(ret, "SalesTaxCodeRef", self._tax_codes.get(line.sales_tax_code))  # type: ignore
+        if kind == "SalesOrder":
+            _sub(ret, "Invoiced", "0")
+            _sub(ret, "IsManuallyClosed", str(line.fields.get("IsManuallyClosed", "false")))
+        for tag in ("Other1", "Other2"):
+            if tag in line.fields:
+                _sub(ret, tag, str(line.fields[tag]))
+        return ret
+
+    def _txn_query(self, request: etree._Element) -> _Outcome:
+        kind = request.tag[: -len("QueryRq")]
+        candidates = [t for t in self._transactions if t.kind == kind]
+        include_lines = _bool(request, "IncludeLineItems") is True
+        txn_ids = [t for el in request.findall("TxnID") if (t := (el.text or "").strip())]
+        refs = [t for el in request.findall("RefNumber") if (t := (el.text or "").strip())]
+        exact = [t for el in request.findall("RefNumberCaseSensitive")
+                 if (t := (el.text or "").strip())]
+        if txn_ids or refs or exact:
+            found: list[Transaction] = []
+            missing: list[str] = []
+            for wanted in txn_ids:
+                hits = [t for t in candidates if t.txn_id == wanted]
+                found += hits
+                missing += [] if hits else [wanted]
+            for wanted in refs:
+                hits = [t for t in candidates
+                        if (t.ref_number or "").casefold() == wanted.casefold()]
+                found += hits
+                missing += [] if hits else [wanted]
+            for wanted in exact:
+                hits = [t for t in candidates if t.ref_number == wanted]
+                found += hits
+                missing += [] if hits else [wanted]
+            rets = [self._txn_ret(t, include_lines=include_lines) for t in found]
+            return self._query_outcome(request, rets, missing)
+        selected = [t for t in candidates if self._matches_txn_filter(request, t)]
+        max_returned = _text(request, "MaxReturned")
+        if max_returned:
+            selected = selected[: int(max_returned)]
+        rets = [self._txn_ret(t, include_lines=include_lines) for t in selected]
+        return self._query_outcome(request, rets, [])
+
+    def _matches_txn_filter(self, request: etree._Element, txn: Transaction) -> bool:
+        ref_filter = request.find("RefNumberFilter")
+        if ref_filter is not None:
+            criterion = _text(ref_filter, "MatchCriterion") or "StartsWith"
+            wanted = (_text(ref_filter, "RefNumber") or "").casefold()
+            value = (txn.ref_number or "").casefold()
+            if not {"StartsWith": value.startswith(wanted), "Contains": wanted in value,
+                    "EndsWith": value.endswith(wanted)}[criterion]:
+                return False
+        ref_range = request.find("RefNumberRangeFilter")
+        if ref_range is not None:
+            low, high = _text(ref_range, "FromRefNumber"), _text(ref_range, "ToRefNumber")
+            value = txn.ref_number or ""
+            if (low and value < low) or (high and value > high):
+                return False
+        date_range = request.find("TxnDateRangeFilter")
+        if date_range is not None:
+            low_date, high_date = _date(date_range, "FromTxnDate"), _date(date_range, "ToTxnDate")
+            if (low_date and txn.txn_date < low_date) or (high_date and txn.txn_date > high_date):
+                return False
+        entity = request.find("EntityFilter")
+        if entity is not None:
+            names = {(_text(entity, "FullName") or "").casefold()}
+            list_id = _text(entity, "ListID")
+            if list_id is not None:
+                record = self._by_id.get(list_id)
+                names = {record.full_name.casefold()} if record is not None else set()
+            if (txn.customer_name or "").casefold() not in names:
+                return False
+        return True
+
+
+def _supported_versions(major: int, minor: int) -> list[str]:
+    """The qbXML versions a US QuickBooks of that level lists in HostRet."""
+    known = ["1.0", "1.1", "2.0", "2.1", "3.0", "4.0", "4.1", "5.0", "6.0", "7.0", "8.0",
+             "9.0", "10.0", "11.0", "12.0", "13.0", "14.0", "15.0", "16.0", "17.0"]
+    result = []
+    for version in known:
+        v_major, v_minor = (int(x) for x in version.split("."))
+        if (v_major, v_minor) <= (major, minor):
+            result.append(version)
+    return result
+
+
+_HANDLERS: dict[str, Callable[[QuickBooksSimulator, etree._Element], _Outcome]] = {
+    "CustomerAddRq": QuickBooksSimulator._customer_add,
+    "CustomerQueryRq": QuickBooksSimulator._customer_query,
+    "ItemQueryRq": QuickBooksSimulator._item_query,
+    "ItemNonInventoryAddRq": QuickBooksSimulator._item_add,
+    "ItemServiceAddRq": QuickBooksSimulator._item_add,
+    "ItemOtherChargeAddRq": QuickBooksSimulator._item_add,
+    "ItemDiscountAddRq": QuickBooksSimulator._item_add,
+    "ItemSalesTaxAddRq": QuickBooksSimulator._item_add,
+    "AccountQueryRq": QuickBooksSimulator._account_query,
+    "SalesTaxCodeQueryRq": QuickBooksSimulator._sales_tax_code_query,
+    "InvoiceAddRq": QuickBooksSimulator._txn_add,
+    "SalesReceiptAddRq": QuickBooksSimulator._txn_add,
+    "SalesOrderAddRq": QuickBooksSimulator._txn_add,
+    "InvoiceQueryRq": QuickBooksSimulator._txn_query,
+    "SalesReceiptQueryRq": QuickBooksSimulator._txn_query,
+    "SalesOrderQueryRq": QuickBooksSimulator._txn_query,
+    "HostQueryRq": QuickBooksSimulator._host_query,
+    "CompanyQueryRq": QuickBooksSimulator._company_query,
+    "PreferencesQueryRq": QuickBooksSimulator._preferences_query,
+}
