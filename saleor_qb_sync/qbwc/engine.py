@@ -52,7 +52,13 @@ from ..preferences import ItemMode, MissingItemAction, Preferences
 from ..qbxml import build
 from ..qbxml.mapping import ItemKind, ItemRecord, MappedOrder, TxnKind, map_order
 from ..qbxml.parse import ResponseItem, parse_hcp_response, parse_response
-from ..qbxml.status import StatusClass, describe, describe_hresult
+from ..qbxml.status import (
+    HRESULT_PARSE_ERROR,
+    StatusClass,
+    describe,
+    describe_hresult,
+    parse_hresult,
+)
 from ..transfers import (
     Claim,
     automatic_filter,
@@ -81,8 +87,9 @@ PERCENT_ERROR = -1
 #: failed log-ins within the window after which a user name gets "nvu" without a check
 MAX_FAILED_LOGINS = 5
 FAILED_LOGIN_WINDOW = timedelta(minutes=15)
-#: a session that has not called for this long is considered dropped
-SESSION_TIMEOUT = timedelta(minutes=10)
+#: a session that has not called for this long is considered dropped: Web Connector gives up on
+#: a callback after two minutes, so a session silent for longer has lost its Web Connector
+SESSION_TIMEOUT = timedelta(minutes=3)
 #: lowest Web Connector we accept (older builds lack the protocol features we rely on)
 MIN_CLIENT_VERSION = (2, 1, 0, 30)
 #: advisory lock key that serialises "is a session open?" + "open one"
@@ -621,9 +628,12 @@ class Engine:
                 transaction_type=txn.kind.value, ref_number=txn.ref_number, session=session,
                 operation_id=claim.operation_id, message_set=message_set,
                 request_id=request_id, total_amount=txn.lines_total, currency=txn.currency)
+            mapped = batch.mapped[claim.order_id]
             meta[request_id] = {"kind": "txn", "record": record.pk, "order_id": claim.order_id,
                                 "number": claim.order_number,
-                                "operation_id": claim.operation_id}
+                                "operation_id": claim.operation_id,
+                                "customer": mapped.customer.name,
+                                "items": sorted({i.name for i in mapped.items})}
         return self._store(session, MessageSetKind.WRITE, requests, meta,
                            on_error=build.CONTINUE_ON_ERROR, message_set=message_set)
 
@@ -649,8 +659,9 @@ class Engine:
                                message=answer.message if answer.status_code else "")
                 session.orders_done += 1
             elif answer.status_code == 3140 and meta["order_id"] not in retried:
-                # a name we believed was in QuickBooks is not: forget it and try once more
-                _forget_names_in(answer.message)
+                # names we believed were in QuickBooks are not: forget the order's names (QuickBooks
+                # quotes only the first missing one) and try the order once more
+                _forget_names(meta.get("customer"), meta.get("items") or ())
                 record.state = ExportState.FAILED
                 record.status_code = answer.status_code
                 record.status_message = answer.message
@@ -677,44 +688,40 @@ class Engine:
     # --- QuickBooks could not answer at all ---------------------------------------------------
 
     def _on_hresult(self, session, message_set: MessageSet, hresult: str, message: str) -> int:
-        from ..qbxml.status import classify_hresult
-
+        """QuickBooks threw instead of answering: nothing of the set was processed."""
         reason = describe_hresult(hresult, message)
         with transaction.atomic():
             message_set.state = MessageSetState.ANSWERED
             message_set.answered_at = self.now()
             message_set.response_xml = f"hresult={hresult} {message}"
             message_set.save()
-            klass = classify_hresult(hresult)
-            batch = session.work.get("batch") or []
-            if (message_set.kind == MessageSetKind.WRITE
-                    and klass == StatusClass.NEEDS_PERSON and len(batch) > 1):
-                # QuickBooks refused the whole set: send each order alone to find the bad one
-                self._withdraw_records(message_set, reason)
-                session.work["isolate"] = (session.work.get("isolate") or []) + batch
-                session.work["batch"] = []
-                session.last_error = reason
-                session.save()
-                return self._percentage(session)
-            if message_set.kind == MessageSetKind.WRITE and klass == StatusClass.NEEDS_PERSON:
-                for record in ExportRecord.objects.filter(message_set=message_set,
-                                                          state=ExportState.SENT):
-                    record_failure(record, status_code=None, message=reason,
-                                   action="QuickBooks could not read the request for this order.")
-                    session.orders_failed += 1
-                session.work["batch"] = []
-                session.last_error = reason
-                session.save()
-                return self._percentage(session)
-            # QuickBooks busy or unreachable: nothing was processed; try again next update
-            self._withdraw_records(message_set, reason)
             session.last_error = reason
+            if message_set.kind == MessageSetKind.WRITE and (
+                    parse_hresult(hresult) == HRESULT_PARSE_ERROR):
+                batch = session.work.get("batch") or []
+                if len(batch) > 1:
+                    # QuickBooks could not read the set: send each order alone to find the bad one
+                    self._withdraw_records(message_set, reason)
+                    session.work["isolate"] = (session.work.get("isolate") or []) + batch
+                else:
+                    for record in ExportRecord.objects.filter(message_set=message_set,
+                                                              state=ExportState.SENT):
+                        record_failure(record, status_code=None, message=reason, action=(
+                            "QuickBooks could not read the request for this order; send the "
+                            "qbXML from the history to support."))
+                        session.orders_failed += 1
+                session.work["batch"] = []
+                session.save()
+                return self._percentage(session)
+            # QuickBooks busy or unreachable: the orders go back and wait for the next update
+            self._withdraw_records(message_set, reason)
             self._close(session, SessionState.CLOSED)
         return PERCENT_ERROR
 
     def _withdraw_records(self, message_set: MessageSet, reason: str) -> None:
         """QuickBooks processed nothing of this set: its attempts end, the orders go back."""
-        records = ExportRecord.objects.filter(message_set=message_set, state=ExportState.SENT)
+        records = list(ExportRecord.objects.filter(message_set=message_set,
+                                                   state=ExportState.SENT))
         for record in records:
             record.state = ExportState.FAILED
             record.status_message = f"Not processed: {reason}"
@@ -777,10 +784,10 @@ def _remember_names(kind: str, names: Iterable[str]) -> None:
         [QuickBooksName(kind=kind, name=n) for n in names], ignore_conflicts=True)
 
 
-def _forget_names_in(message: str) -> None:
-    """Drop cached names that QuickBooks' 3140 message quotes ("... QuickBooks Item "X" ...")."""
-    for name in re.findall(r'"([^"]+)"', message or ""):
-        QuickBooksName.objects.filter(name=name).delete()
+def _forget_names(customer: str | None, items: Iterable[str]) -> None:
+    if customer:
+        QuickBooksName.objects.filter(kind=QuickBooksName.Kind.CUSTOMER, name=customer).delete()
+    QuickBooksName.objects.filter(kind=QuickBooksName.Kind.ITEM, name__in=list(items)).delete()
 
 
 def _matching_record(answer: ResponseItem, ref_number: str, order_id: str,

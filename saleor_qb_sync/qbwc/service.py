@@ -17,15 +17,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from spyne import Application, Array, Integer, ServiceBase, Unicode, rpc  # noqa: E402, I001
+from spyne.protocol.soap import Soap11  # noqa: E402
+from spyne.server.wsgi import WsgiApplication  # noqa: E402
 
 from ..errors import QbXmlError
 from ..qbxml.parse import parse_xml
 from .compat import spyne  # noqa: F401 - must run before any other spyne import
 from .engine import Engine
-
-from spyne import Application, Array, Integer, ServiceBase, Unicode, rpc  # noqa: E402, I001
-from spyne.protocol.soap import Soap11  # noqa: E402
-from spyne.server.wsgi import WsgiApplication  # noqa: E402
 
 logger = logging.getLogger(__name__)
 

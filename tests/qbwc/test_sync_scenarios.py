@@ -1,0 +1,266 @@
+"""End-to-end scenarios of the brief: duplicates, modes, faults, rejections, authentication.
+
+Each drives Web Connector's real call sequence (emulator built from Intuit's WSDL) against our
+live endpoint, with the QuickBooks simulator behind it, and checks what ends up in QuickBooks
+and in the ledger.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db.models import F
+
+from saleor_qb_sync.documents import to_cents
+from saleor_qb_sync.models import (
+    AuthenticationAttempt,
+    ExportedOrder,
+    ExportRecord,
+    ExportState,
+    QuickBooksName,
+    WebConnectorSession,
+)
+from saleor_qb_sync.testing.web_connector import SessionEnd
+from saleor_qb_sync.transfers import Actor, queue_orders, reset_orders
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+STAFF = Actor(user_id="7", email="staff@example.com")
+
+
+def eligible(documents, preferences):
+    return [d for d in documents if d.status in preferences.eligible_statuses]
+
+
+def queue(source, preferences, documents):
+    return queue_orders(source, preferences, STAFF, [d.order_id for d in documents])
+
+
+def next_scheduled_run():
+    """Move the clock past the session timeout, as Web Connector's schedule would."""
+    WebConnectorSession.objects.update(last_seen_at=F("last_seen_at") - timedelta(minutes=30),
+                                       started_at=F("started_at") - timedelta(minutes=30))
+
+
+def refs(qb):
+    return sorted(t.ref_number for t in qb.transactions())
+
+
+def test_with_check_duplicates_an_order_already_in_quickbooks_is_linked_not_added_again(
+        configure, orders, source, quickbooks, web_connector):
+    # given: orders exported once, then marked "not exported" (a store switching tools)
+    preferences = configure(check_duplicates=True)
+    documents = eligible(orders(6, seed=21), preferences)
+    queue(source, preferences, documents)
+    qb = quickbooks()
+    web_connector(qb).run_update()
+    first_ids = {t.ref_number: t.txn_id for t in qb.transactions()}
+    reset_orders([d.order_id for d in documents], STAFF)
+    queue(source, preferences, documents)
+
+    # when
+    web_connector(qb).run_update()
+
+    # then: nothing added twice, every order linked to the transaction already there
+    assert refs(qb) == sorted(first_ids)
+    linked = ExportRecord.objects.filter(linked_existing=True, state=ExportState.DONE)
+    assert {r.ref_number: r.txn_id for r in linked} == first_ids
+    assert ExportedOrder.objects.count() == len(documents)
+
+
+def test_without_check_duplicates_a_queued_order_is_sent_again(
+        configure, orders, source, quickbooks, web_connector):
+    # given
+    preferences = configure(check_duplicates=False)
+    documents = eligible(orders(4, seed=22), preferences)
+    queue(source, preferences, documents)
+    qb = quickbooks()
+    web_connector(qb).run_update()
+
+    # when: the same orders are queued again
+    queue(source, preferences, documents)
+    web_connector(qb).run_update()
+
+    # then: QuickBooks has each of them twice, as the preference says
+    assert refs(qb) == sorted([str(d.number) for d in documents] * 2)
+    assert ExportRecord.objects.filter(state=ExportState.DONE).count() == 2 * len(documents)
+
+
+def test_on_demand_mode_exports_nothing_that_was_not_queued(
+        configure, orders, quickbooks, web_connector):
+    # given
+    configure(export_mode="on_demand")
+    orders(5, seed=23)
+    qb = quickbooks()
+
+    # when
+    report = web_connector(qb).run_update()
+
+    # then
+    assert report.ended_by == SessionEnd.NO_WORK
+    assert qb.transactions() == []
+
+
+def test_automatic_mode_exports_every_eligible_order_without_a_queue_and_only_once(
+        configure, orders, quickbooks, web_connector):
+    # given
+    preferences = configure(export_mode="automatic", export_start_date="2026-03-01")
+    documents = orders(30, seed=24)
+    expected = sorted(str(d.number) for d in documents
+                      if d.status in preferences.eligible_statuses
+                      and d.created_at.date() >= date(2026, 3, 1))
+    qb = quickbooks()
+
+    # when
+    first = web_connector(qb).run_update()
+    second = web_connector(qb).run_update()
+
+    # then
+    assert first.ended_by == SessionEnd.COMPLETED
+    assert refs(qb) == expected
+    assert second.ended_by == SessionEnd.NO_WORK
+
+
+def test_a_lost_response_is_reconciled_in_the_next_session_without_a_duplicate(
+        configure, orders, source, quickbooks, web_connector):
+    # given: QuickBooks adds the orders but Web Connector never delivers the answer
+    preferences = configure(check_duplicates=False, orders_per_request=50)
+    documents = eligible(orders(8, seed=25), preferences)
+    queue(source, preferences, documents)
+    qb = quickbooks()
+    qb.faults.inject("lose_response", on_call=2)  # look-ups answered, the adds' answer lost
+
+    # when: Web Connector comes back on its next scheduled run
+    dropped = web_connector(qb).run_update()
+    next_scheduled_run()
+    again = web_connector(qb).run_update()
+
+    # then
+    assert dropped.ended_by == SessionEnd.RESPONSE_LOST
+    assert again.ended_by == SessionEnd.COMPLETED
+    assert refs(qb) == sorted(str(d.number) for d in documents)
+    assert ExportedOrder.objects.count() == len(documents)
+    assert not ExportRecord.objects.filter(state=ExportState.NEEDS_RECONCILING).exists()
+
+
+def test_a_lost_answer_for_a_set_quickbooks_never_processed_sends_the_orders_again(
+        configure, orders, source, quickbooks, web_connector):
+    # given: Web Connector dies before QuickBooks processes the adds
+    preferences = configure(check_duplicates=False, orders_per_request=50)
+    documents = eligible(orders(5, seed=26), preferences)
+    queue(source, preferences, documents)
+    qb = quickbooks()
+    qb.faults.inject("connection_failure", on_call=2)  # lookups pass, the adds never arrive
+    first = web_connector(qb).run_update()
+
+    # when
+    second = web_connector(qb).run_update()
+
+    # then
+    assert first.hresults and first.ended_by == SessionEnd.STOPPED_ON_ERROR
+    assert second.ended_by == SessionEnd.COMPLETED
+    assert refs(qb) == sorted(str(d.number) for d in documents)
+
+
+def test_quickbooks_that_cannot_be_opened_gets_connection_error_and_loses_nothing(
+        configure, orders, source, quickbooks, web_connector):
+    # given
+    preferences = configure()
+    documents = eligible(orders(3, seed=27), preferences)
+    queue(source, preferences, documents)
+    qb = quickbooks()
+
+    # when
+    failed = web_connector(qb, open_company_fails_with=(
+        "0x80040408", "Could not start QuickBooks.")).run_update()
+    later = web_connector(qb).run_update()
+
+    # then
+    assert "connectionError" in failed.calls
+    assert failed.ended_by == SessionEnd.CONNECTION_ERROR_DONE
+    assert later.ended_by == SessionEnd.COMPLETED
+    assert len(qb.transactions()) == len(documents)
+
+
+def test_an_order_quickbooks_rejects_is_recorded_and_the_others_are_exported(
+        configure, orders, source, quickbooks, web_connector):
+    # given: the company's books are closed up to a date between the orders
+    preferences = configure(orders_per_request=50)
+    documents = eligible(orders(12, seed=28, span_days=60), preferences)
+    queue(source, preferences, documents)
+    qb = quickbooks()
+    closing = sorted(d.created_at.date() for d in documents)[len(documents) // 2]
+    qb.closing_date = closing
+
+    # when
+    report = web_connector(qb).run_update()
+
+    # then
+    rejected = [d for d in documents if d.created_at.date() <= closing]
+    accepted = [d for d in documents if d.created_at.date() > closing]
+    assert report.ended_by == SessionEnd.COMPLETED
+    assert refs(qb) == sorted(str(d.number) for d in accepted)
+    failed = ExportRecord.objects.filter(state=ExportState.FAILED)
+    assert sorted(r.order_number for r in failed) == sorted(d.number for d in rejected)
+    assert all(r.status_code == 3171 and "closing date" in r.action.lower() for r in failed)
+    assert "failed: see history" in report.close_message
+
+
+def test_an_item_missing_from_quickbooks_is_created_and_the_order_retried_once(
+        configure, orders, source, quickbooks, web_connector):
+    # given: our cache believes QuickBooks has every item, but the company has none of them
+    preferences = configure(orders_per_request=50)
+    documents = eligible(orders(3, seed=29), preferences)
+    from saleor_qb_sync.qbxml.mapping import map_order
+
+    names = {i.name for d in documents for i in map_order(d, preferences).items}
+    QuickBooksName.objects.bulk_create([QuickBooksName(kind="item", name=n) for n in names])
+    queue(source, preferences, documents)
+    qb = quickbooks()
+
+    # when
+    report = web_connector(qb).run_update()
+
+    # then
+    assert report.ended_by == SessionEnd.COMPLETED
+    assert refs(qb) == sorted(str(d.number) for d in documents)
+    assert ExportRecord.objects.filter(state=ExportState.FAILED, status_code=3140,
+                                       action="retried").exists()
+    assert ExportedOrder.objects.count() == len(documents)
+
+
+def test_the_ledger_totals_equal_quickbooks_totals(
+        configure, orders, source, quickbooks, web_connector):
+    # given
+    preferences = configure(transaction_type="sales_order")
+    documents = eligible(orders(8, seed=30), preferences)
+    queue(source, preferences, documents)
+    qb = quickbooks()
+
+    # when
+    web_connector(qb).run_update()
+
+    # then
+    in_qb = {t.ref_number: (t.kind, t.total_amount) for t in qb.transactions()}
+    for d in documents:
+        assert in_qb[str(d.number)] == ("SalesOrder", to_cents(d.total_gross))
+
+
+def test_password_guessing_is_throttled_even_for_the_right_password_afterwards(
+        configure, orders, source, quickbooks, web_connector):
+    # given
+    preferences = configure()
+    queue(source, preferences, eligible(orders(3, seed=31), preferences))
+    qb = quickbooks()
+    for _ in range(5):
+        assert web_connector(qb, password="wrong").run_update().ended_by == (
+            SessionEnd.INVALID_USER)
+
+    # when
+    report = web_connector(qb).run_update()
+
+    # then
+    assert report.ended_by == SessionEnd.INVALID_USER
+    assert AuthenticationAttempt.objects.filter(succeeded=False).count() == 5
+    assert qb.transactions() == []
