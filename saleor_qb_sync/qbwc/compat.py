@@ -6,7 +6,8 @@ only ``find_module``, which Python 3.12 no longer calls, so ``import spyne`` fai
 the ``six.moves`` submodules listed below; we register the standard-library modules they stand
 for under those names before spyne is imported. Nothing of spyne is patched.
 
-Import spyne only through this module: ``from saleor_qb_sync.qbwc.compat import spyne``.
+Import spyne only through this module (``from .compat import spyne, soap, wsgi``): the imports
+below are ``importlib`` calls on purpose, so no import sorter can move them above the aliases.
 """
 
 from __future__ import annotations
@@ -39,3 +40,5 @@ def install_six_moves_aliases() -> None:
 
 install_six_moves_aliases()
 spyne = importlib.import_module("spyne")
+soap = importlib.import_module("spyne.protocol.soap")
+wsgi = importlib.import_module("spyne.server.wsgi")

@@ -17,14 +17,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from spyne import Application, Array, Integer, ServiceBase, Unicode, rpc  # noqa: E402, I001
-from spyne.protocol.soap import Soap11  # noqa: E402
-from spyne.server.wsgi import WsgiApplication  # noqa: E402
 
 from ..errors import QbXmlError
 from ..qbxml.parse import parse_xml
-from .compat import spyne  # noqa: F401 - must run before any other spyne import
+from .compat import soap, spyne, wsgi
 from .engine import Engine
+
+Application, Array, Integer, ServiceBase, Unicode, rpc = (
+    spyne.Application, spyne.Array, spyne.Integer, spyne.ServiceBase, spyne.Unicode, spyne.rpc)
 
 logger = logging.getLogger(__name__)
 
@@ -91,11 +91,11 @@ soap_application = Application(
     [QBWebConnectorService],
     tns=QBWC_NAMESPACE,
     name="QBWebConnectorSvc",
-    in_protocol=Soap11(validator="lxml"),
-    out_protocol=Soap11(),
+    in_protocol=soap.Soap11(validator="lxml"),
+    out_protocol=soap.Soap11(),
 )
 soap_application.event_manager.add_listener("method_exception_object", _on_method_exception)
-_wsgi_app = WsgiApplication(soap_application)
+_wsgi_app = wsgi.WsgiApplication(soap_application)
 
 
 def _call_spyne(request: HttpRequest, body: bytes = b"") -> HttpResponse:

@@ -198,7 +198,8 @@ def no_sku_rule(preferences: Preferences) -> str:
         return f'every line uses the item "{preferences.default_item_name}"'
     return {
         MissingItemAction.USE_DEFAULT: f'it will use the item "{preferences.default_item_name}"',
-        MissingItemAction.CREATE: "an item named after the product will be used (created if missing)",
+        MissingItemAction.CREATE:
+            "an item named after the product will be used (created if missing)",
         MissingItemAction.FAIL: "the order will fail until the line has a SKU",
     }[preferences.missing_item_action]
 

@@ -62,7 +62,8 @@ def to_latin1(text: str, *, multiline: bool = False) -> str:
             out.append(_REPLACEMENTS[char])
             continue
         decomposed = unicodedata.normalize("NFKD", char)
-        out.append("".join(c for c in decomposed if ord(c) <= 0xFF and not unicodedata.combining(c)))
+        out.append("".join(
+            c for c in decomposed if ord(c) <= 0xFF and not unicodedata.combining(c)))
     result = "".join(out)
     if multiline:
         result = result.replace("\r\n", "\n").replace("\r", "\n")

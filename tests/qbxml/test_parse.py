@@ -83,7 +83,7 @@ RESPONSE = """<?xml version="1.0" ?>
   statusMessage="There was an error when saving a Sales Receipt. The record is in use."/>
 </QBXMLMsgsRs>
 </QBXML>
-"""
+"""  # noqa: E501 - QuickBooks' messages are one attribute each
 
 
 # --- hostile XML --------------------------------------------------------------------------
@@ -270,7 +270,7 @@ HCP = """<?xml version="1.0" ?>
   <CurrentAppAccessRights><IsAutomaticLoginAllowed>true</IsAutomaticLoginAllowed>
    <IsPersonalDataAccessAllowed>false</IsPersonalDataAccessAllowed></CurrentAppAccessRights>
  </PreferencesRet></PreferencesQueryRs>
-</QBXMLMsgsRs></QBXML>"""
+</QBXMLMsgsRs></QBXML>"""  # noqa: E501 - as QuickBooks sends it
 
 
 def test_the_hcp_answer_tells_edition_versions_company_and_preferences():

@@ -1,0 +1,120 @@
+"""Errors of the GraphQL API, in Saleor's two shapes.
+
+- Mutations return typed errors in their payload: ``errors { field message code }``, the code
+  from ``QbSyncErrorCode`` (a ``TransferError`` from ``transfers.py`` becomes one of these).
+- Queries and refused requests raise a GraphQL error whose ``extensions.exception.code`` says
+  why, as Saleor's API does: ``{"message": ..., "extensions": {"exception": {"code": ...}}}``.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import Enum
+
+import graphene
+from graphql.error import GraphQLError, GraphQLSyntaxError
+
+from ..errors import QbSyncError
+
+logger = logging.getLogger(__name__)
+
+
+class QbSyncErrorCode(Enum):
+    """Why a mutation of the QuickBooks sync API could not be carried out."""
+
+    ALREADY_PICKED_UP = "already_picked_up"
+    EMPTY_SELECTION = "empty_selection"
+    INVALID = "invalid"
+    INVALID_DATE_RANGE = "invalid_date_range"
+    INVALID_ID = "invalid_id"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+    TOO_MANY = "too_many"
+
+
+QbSyncErrorCodeEnum = graphene.Enum.from_enum(QbSyncErrorCode)
+
+
+class RequestErrorCode:
+    """Codes of GraphQL errors (``extensions.exception.code``) that are not domain errors."""
+
+    #: no token, or an invalid or expired one
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    #: the caller lacks MANAGE_ORDERS
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    #: not a GraphQL request (wrong method, body not JSON, no query)
+    BAD_REQUEST = "BAD_REQUEST"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+    QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    #: a bug on our side; the details are logged, never sent
+    INTERNAL_ERROR = "INTERNAL_ERROR"
+
+
+class QbSyncErrorType(graphene.ObjectType):
+    field = graphene.String(
+        description="The input field the error is about (camelCase), or null for the whole "
+        "request.")
+    message = graphene.String(required=True, description="What went wrong, for a person.")
+    code = QbSyncErrorCodeEnum(required=True, description="The error code.")
+
+    class Meta:
+        name = "QbSyncError"
+        description = "An error of a QuickBooks sync mutation."
+
+
+class QbGraphQLError(GraphQLError):
+    """A GraphQL error carrying a code (and the argument it is about) in its extensions."""
+
+    def __init__(self, message: str, code: str, *, field: str | None = None) -> None:
+        exception = {"code": code}
+        if field:
+            exception["field"] = field
+        super().__init__(message, extensions={"exception": exception})
+        self.code = code
+
+
+def error_code(exc: QbSyncError) -> QbSyncErrorCode:
+    try:
+        return QbSyncErrorCode(exc.code)
+    except ValueError:
+        logger.warning("Transfer error code %r has no GraphQL error code", exc.code)
+        return QbSyncErrorCode.INVALID
+
+
+def error_type_from(exc: QbSyncError) -> QbSyncErrorType:
+    """The payload error for a domain error raised while performing a mutation."""
+    return QbSyncErrorType(field=getattr(exc, "field", None), message=exc.message,
+                           code=error_code(exc))
+
+
+def graphql_error_from(exc: QbSyncError) -> QbGraphQLError:
+    return QbGraphQLError(exc.message, exc.code.upper(), field=getattr(exc, "field", None))
+
+
+def format_error(error: Exception) -> dict:
+    """One error of the response; anything we did not raise on purpose is masked and logged."""
+    original = getattr(error, "original_error", None)
+    message = str(error)
+    extensions = getattr(error, "extensions", None)
+    if isinstance(original, QbSyncError):
+        extensions = graphql_error_from(original).extensions
+    elif original is not None and not isinstance(original, GraphQLError):
+        logger.error("GraphQL resolver failed", exc_info=original)
+        message = "Internal server error."
+        extensions = {"exception": {"code": RequestErrorCode.INTERNAL_ERROR}}
+    elif not extensions:
+        code = (RequestErrorCode.GRAPHQL_PARSE_FAILED if isinstance(error, GraphQLSyntaxError)
+                else RequestErrorCode.GRAPHQL_VALIDATION_FAILED)
+        extensions = {"exception": {"code": code}}
+    formatted: dict = {"message": message}
+    if isinstance(error, GraphQLError):
+        if error.locations:
+            formatted["locations"] = [{"line": loc.line, "column": loc.column}
+                                      for loc in error.locations]
+        if error.path is not None:
+            formatted["path"] = error.path
+    formatted["extensions"] = extensions
+    return formatted
