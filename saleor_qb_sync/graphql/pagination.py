@@ -31,7 +31,7 @@ def cursor_to_offset(cursor: str) -> int:
     except (binascii.Error, UnicodeError, ValueError):
         text = ""
     prefix, _, number = text.rpartition(":")
-    if prefix + ":" != CURSOR_PREFIX or not number.isdigit():
+    if prefix + ":" != CURSOR_PREFIX or not number.isdigit() or len(number) > 9:
         raise QbGraphQLError(f"{cursor!r} is not a cursor of this list.", "INVALID",
                              field="after")
     return int(number)
