@@ -1,0 +1,42 @@
+"""The base of our mutations: domain errors become ``errors { field message code }``."""
+
+from __future__ import annotations
+
+import graphene
+
+from ...errors import TransferError
+from ...transfers import operations_with_counts
+from ..errors import QbSyncErrorType, error_type_from
+from ..types import prefetch_order_numbers
+
+
+class QbSyncBaseMutation(graphene.Mutation):
+    errors = graphene.List(
+        graphene.NonNull(QbSyncErrorType), required=True,
+        description="Why the mutation was not carried out; empty when it was.")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def mutate(cls, root, info, **data):
+        try:
+            return cls.perform_mutation(root, info, **data)
+        except TransferError as exc:
+            return cls.failed([error_type_from(exc)])
+
+    @classmethod
+    def failed(cls, errors: list[QbSyncErrorType]) -> QbSyncBaseMutation:
+        """The payload when nothing was done."""
+        return cls(errors=errors)
+
+    @classmethod
+    def perform_mutation(cls, root, info, **data):
+        raise NotImplementedError
+
+
+def with_counts(operations):
+    """The operations again, with their order counts and first order numbers."""
+    by_pk = {op.pk: op for op in operations_with_counts().filter(
+        pk__in=[op.pk for op in operations])}
+    return prefetch_order_numbers([by_pk[op.pk] for op in operations])

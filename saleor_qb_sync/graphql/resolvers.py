@@ -1,0 +1,74 @@
+"""Query resolvers: arguments in, services of ``transfers.py`` called, types out."""
+
+from __future__ import annotations
+
+from ..errors import TransferError
+from ..models import WebConnectorSession
+from ..transfers import history, list_operations, preview, queued_counts
+from .context import QbSyncContext
+from .filters import order_filter
+from .pagination import connection, page_window
+from .types import (
+    QbCustomerConnection,
+    QbExportRecordConnection,
+    QbOrderTransferPreviewConnection,
+    QbPendingOperationConnection,
+    QbSyncStatus,
+    prefetch_order_numbers,
+)
+
+#: the longest customer search accepted (an e-mail address is at most 254 characters)
+MAX_SEARCH_LENGTH = 254
+
+
+def resolve_order_transfer_preview(context: QbSyncContext, filter, first, after):
+    offset, limit = page_window(first, after)
+    flt = order_filter(context, filter)
+    page = preview(context.source, context.preferences, flt, offset=offset, limit=limit)
+    return connection(QbOrderTransferPreviewConnection, page.rows, offset, page.total)
+
+
+def resolve_customers(context: QbSyncContext, search, first, after):
+    offset, limit = page_window(first, after)
+    search = (search or "").strip()
+    if len(search) > MAX_SEARCH_LENGTH:
+        raise TransferError(f"Search for at most {MAX_SEARCH_LENGTH} characters.",
+                            field="search", code="invalid")
+    customers, total = context.source.customers(search, offset=offset, limit=limit)
+    return connection(QbCustomerConnection, customers, offset, total)
+
+
+def resolve_pending_operations(context: QbSyncContext, first, after):
+    offset, limit = page_window(first, after)
+    operations, total = list_operations(offset=offset, limit=limit)
+    return connection(QbPendingOperationConnection, prefetch_order_numbers(operations),
+                      offset, total)
+
+
+def resolve_transfer_history(context: QbSyncContext, filter, first, after):
+    offset, limit = page_window(first, after)
+    filter = filter or {}
+    records, total = history(state=filter.get("state"), order_number=filter.get("order_number"),
+                             order_id=filter.get("order_id"), offset=offset, limit=limit)
+    return connection(QbExportRecordConnection, records, offset, total)
+
+
+def resolve_sync_status(context: QbSyncContext):
+    preferences = context.preferences
+    operations, orders = queued_counts()
+    missing = preferences.missing_for_connection()
+    return QbSyncStatus(
+        export_mode=preferences.export_mode.value,
+        last_check_in=WebConnectorSession.objects.order_by("-started_at", "-id").first(),
+        queued_operations=operations,
+        queued_orders=orders,
+        configuration_complete=not missing,
+        missing_configuration=missing,
+        web_connector_username=preferences.web_connector_username,
+    )
+
+
+def resolve_web_connector_file(context: QbSyncContext) -> str:
+    from ..routes import qwc_content
+
+    return qwc_content(context.request, context.preferences).decode("utf-8")

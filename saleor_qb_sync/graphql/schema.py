@@ -1,0 +1,97 @@
+"""The schema: the only place where fields are wired to resolvers and mutations."""
+
+from __future__ import annotations
+
+import graphene
+
+from .mutations.order_transfer_queue import QbOrderTransferQueue
+from .mutations.pending_operation_delete import QbPendingOperationDelete
+from .pagination import after_argument, first_argument
+from .resolvers import (
+    resolve_customers,
+    resolve_order_transfer_preview,
+    resolve_pending_operations,
+    resolve_sync_status,
+    resolve_transfer_history,
+    resolve_web_connector_file,
+)
+from .types import (
+    QbCustomerConnection,
+    QbExportRecordConnection,
+    QbOrderTransferFilterInput,
+    QbOrderTransferPreviewConnection,
+    QbPendingOperationConnection,
+    QbSyncStatus,
+    QbTransferHistoryFilterInput,
+)
+
+
+class Query(graphene.ObjectType):
+    qb_order_transfer_preview = graphene.Field(
+        QbOrderTransferPreviewConnection,
+        required=True,
+        filter=QbOrderTransferFilterInput(required=True, description="Which orders to list."),
+        first=first_argument(),
+        after=after_argument(),
+        description="Orders as they would be transferred to QuickBooks, newest first. "
+        "Requires MANAGE_ORDERS.")
+    qb_customers = graphene.Field(
+        QbCustomerConnection,
+        required=True,
+        search=graphene.String(description="Part of a name or e-mail address."),
+        first=first_argument(),
+        after=after_argument(),
+        description="Customers who have orders. Requires MANAGE_ORDERS.")
+    qb_pending_operations = graphene.Field(
+        QbPendingOperationConnection,
+        required=True,
+        first=first_argument(),
+        after=after_argument(),
+        description="Queued transfers, newest first (deleted ones left out). "
+        "Requires MANAGE_ORDERS.")
+    qb_transfer_history = graphene.Field(
+        QbExportRecordConnection,
+        required=True,
+        filter=QbTransferHistoryFilterInput(description="Which attempts to list."),
+        first=first_argument(),
+        after=after_argument(),
+        description="Every attempt to put an order into QuickBooks, newest first. "
+        "Requires MANAGE_ORDERS.")
+    qb_sync_status = graphene.Field(
+        QbSyncStatus, required=True,
+        description="How the QuickBooks connection is doing. Requires MANAGE_ORDERS.")
+    qb_web_connector_file = graphene.String(
+        required=True,
+        description="The .qwc file to add to Web Connector (XML). Requires MANAGE_ORDERS.")
+
+    @staticmethod
+    def resolve_qb_order_transfer_preview(root, info, filter, first=None, after=None):
+        return resolve_order_transfer_preview(info.context, filter, first, after)
+
+    @staticmethod
+    def resolve_qb_customers(root, info, search=None, first=None, after=None):
+        return resolve_customers(info.context, search, first, after)
+
+    @staticmethod
+    def resolve_qb_pending_operations(root, info, first=None, after=None):
+        return resolve_pending_operations(info.context, first, after)
+
+    @staticmethod
+    def resolve_qb_transfer_history(root, info, filter=None, first=None, after=None):
+        return resolve_transfer_history(info.context, filter, first, after)
+
+    @staticmethod
+    def resolve_qb_sync_status(root, info):
+        return resolve_sync_status(info.context)
+
+    @staticmethod
+    def resolve_qb_web_connector_file(root, info):
+        return resolve_web_connector_file(info.context)
+
+
+class Mutation(graphene.ObjectType):
+    qb_order_transfer_queue = QbOrderTransferQueue.Field()
+    qb_pending_operation_delete = QbPendingOperationDelete.Field()
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -1,0 +1,369 @@
+"""Object and input types of the QuickBooks sync API (all prefixed ``Qb``, apart from Saleor's)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import graphene
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
+from ..models import PendingOperation, PendingOperationOrder
+from ..saleor_ids import to_global_id
+from .enums import (
+    QbExportMode,
+    QbExportState,
+    QbPendingOperationKind,
+    QbPendingOperationStatus,
+    QbWebConnectorSessionState,
+)
+from .pagination import CountableConnection
+
+#: how many order numbers a pending operation lists (``QbPendingOperation.orders``)
+ORDER_NUMBERS_SHOWN = 10
+
+
+def saleor_enum_name(value: str) -> str:
+    """Saleor's database value as its GraphQL enum name: "partially fulfilled" → PARTIALLY_FULFILLED."""
+    return value.strip().upper().replace(" ", "_").replace("-", "_")
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+
+class QbOrderTransferFilterInput(graphene.InputObjectType):
+    customer = graphene.String(
+        description="A Saleor user ID (global, e.g. \"VXNlcjo3\", or raw) or an e-mail address; "
+        "omit for every customer.")
+    date_from = graphene.Date(
+        description="Orders placed on or after this day (in the store's time zone).")
+    date_to = graphene.Date(
+        description="Orders placed on or before this day (in the store's time zone).")
+    include_exported = graphene.Boolean(
+        default_value=False,
+        description="Include orders that are already in QuickBooks.")
+    channel = graphene.String(description="Only orders of this channel (slug).")
+
+    class Meta:
+        description = "Which orders to transfer: customer, dates, already exported or not."
+
+
+class QbOrderTransferQueueInput(graphene.InputObjectType):
+    order_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        description="Exactly these orders (Saleor Order IDs). Give this or filter, not both.")
+    filter = graphene.Field(
+        QbOrderTransferFilterInput,
+        description="Every order this filter matches. Give this or orderIds, not both.")
+    exclude_order_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        description="Orders to leave out of the filter's matches (unchecked in the preview).")
+
+    class Meta:
+        description = "The orders to queue for the next Web Connector run."
+
+
+class QbTransferHistoryFilterInput(graphene.InputObjectType):
+    state = QbExportState(description="Only attempts in this state.")
+    order_number = graphene.Int(description="Only attempts for the order with this number.")
+    order_id = graphene.ID(description="Only attempts for this order (Saleor Order ID).")
+
+    class Meta:
+        description = "Which export attempts to list."
+
+
+# --- orders and their preview -------------------------------------------------------------------
+
+
+class QbMoney(graphene.ObjectType):
+    amount = graphene.Float(required=True, description="Amount of money.")
+    currency = graphene.String(required=True, description="Currency code (ISO 4217).")
+
+    class Meta:
+        description = "An amount in a currency."
+
+
+class QbLastExport(graphene.ObjectType):
+    at = graphene.DateTime(required=True, description="When the order went into QuickBooks.")
+    transaction_type = graphene.String(
+        required=True, description="The QuickBooks transaction: Invoice, SalesReceipt or "
+        "SalesOrder.")
+    txn_id = graphene.String(required=True, description="QuickBooks' TxnID of the transaction.")
+    ref_number = graphene.String(required=True,
+                                 description="The transaction's RefNumber in QuickBooks.")
+
+    class Meta:
+        description = "The export that put an order into QuickBooks."
+
+
+class QbOrderTransferPreviewRow(graphene.ObjectType):
+    order_id = graphene.ID(required=True, description="The Saleor Order ID.")
+    number = graphene.Int(required=True, description="The order number.")
+    created_at = graphene.DateTime(required=True, description="When the order was placed.")
+    channel = graphene.String(required=True, description="The order's channel (slug).")
+    customer_name = graphene.String(required=True, description="The customer's name.")
+    customer_email = graphene.String(required=True, description="The customer's e-mail.")
+    total = graphene.Field(QbMoney, required=True, description="The order's gross total.")
+    status = graphene.String(required=True,
+                             description="Saleor's order status, e.g. UNFULFILLED.")
+    charge_status = graphene.String(
+        required=True, description="Saleor's charge status: NONE, PARTIAL, FULL, OVERCHARGED.")
+    exported = graphene.Boolean(required=True, description="Whether it is in QuickBooks now.")
+    last_export = graphene.Field(
+        QbLastExport, description="The export that put it into QuickBooks, if it is there.")
+    planned_transaction_type = graphene.String(
+        description="What it would become in QuickBooks (Invoice, SalesReceipt, SalesOrder); "
+        "null when it cannot be exported (see warnings).")
+    warnings = graphene.List(
+        graphene.NonNull(graphene.String), required=True,
+        description="What a person should know before transferring it.")
+
+    class Meta:
+        description = "An order as it would be transferred to QuickBooks."
+
+    @staticmethod
+    def resolve_order_id(root, info):
+        return to_global_id("Order", root.order.order_id)
+
+    @staticmethod
+    def resolve_number(root, info):
+        return root.order.number
+
+    @staticmethod
+    def resolve_created_at(root, info):
+        return root.order.created_at
+
+    @staticmethod
+    def resolve_channel(root, info):
+        return root.order.channel_slug
+
+    @staticmethod
+    def resolve_customer_name(root, info):
+        return root.order.customer_name or ""
+
+    @staticmethod
+    def resolve_customer_email(root, info):
+        return root.order.customer_email or ""
+
+    @staticmethod
+    def resolve_total(root, info):
+        return QbMoney(amount=root.order.total_gross, currency=root.order.currency)
+
+    @staticmethod
+    def resolve_status(root, info):
+        return saleor_enum_name(root.order.status)
+
+    @staticmethod
+    def resolve_charge_status(root, info):
+        return saleor_enum_name(str(root.order.charge_status))
+
+    @staticmethod
+    def resolve_last_export(root, info):
+        export = root.last_export
+        if export is None:
+            return None
+        return QbLastExport(at=export.at, transaction_type=export.transaction_type,
+                            txn_id=export.txn_id, ref_number=export.ref_number)
+
+
+class QbOrderTransferPreviewConnection(CountableConnection):
+    class Meta:
+        node = graphene.NonNull(QbOrderTransferPreviewRow)
+        description = "A page of the transfer preview, newest orders first."
+
+
+class QbCustomer(graphene.ObjectType):
+    email = graphene.String(required=True, description="The customer's e-mail address.")
+    name = graphene.String(required=True, description="The customer's name, if known.")
+    user_id = graphene.ID(description="The Saleor User ID; null for guests.")
+    order_count = graphene.Int(required=True, description="How many orders they placed.")
+
+    class Meta:
+        description = "A customer who has orders, to filter the transfer by."
+
+    @staticmethod
+    def resolve_user_id(root, info):
+        return to_global_id("User", root.user_id) if root.user_id else None
+
+
+class QbCustomerConnection(CountableConnection):
+    class Meta:
+        node = graphene.NonNull(QbCustomer)
+        description = "A page of customers, by e-mail address."
+
+
+# --- pending operations -------------------------------------------------------------------------
+
+
+class QbPendingOperation(graphene.ObjectType):
+    id = graphene.ID(required=True, description="The ID of the pending operation.")
+    kind = QbPendingOperationKind(required=True, description="What the operation does.")
+    status = QbPendingOperationStatus(required=True, description="Where the operation is.")
+    created_at = graphene.DateTime(required=True, description="When it was queued.")
+    created_by = graphene.String(required=True,
+                                 description="Who queued it: a staff e-mail or an app.")
+    order_count = graphene.Int(required=True, description="How many orders it covers.")
+    done_count = graphene.Int(required=True, description="How many are in QuickBooks.")
+    failed_count = graphene.Int(required=True, description="How many failed.")
+    picked_up_at = graphene.DateTime(
+        description="When Web Connector picked it up; it cannot be deleted after that.")
+    completed_at = graphene.DateTime(description="When its last order was done or failed.")
+    summary = graphene.String(required=True, description="What happened, in a sentence.")
+    orders = graphene.List(
+        graphene.NonNull(graphene.Int), required=True,
+        description=f"The numbers of its first {ORDER_NUMBERS_SHOWN} orders, lowest first.")
+
+    class Meta:
+        description = "Orders someone queued for the next Web Connector run."
+
+    @staticmethod
+    def resolve_id(root: PendingOperation, info):
+        return to_global_id("QbPendingOperation", root.public_id)
+
+    @staticmethod
+    def resolve_created_by(root: PendingOperation, info):
+        return root.created_by_email or root.created_by_app or root.created_by_user_id
+
+    @staticmethod
+    def resolve_order_count(root: PendingOperation, info):
+        return _count(root, "order_count")
+
+    @staticmethod
+    def resolve_done_count(root: PendingOperation, info):
+        return _count(root, "done_count")
+
+    @staticmethod
+    def resolve_failed_count(root: PendingOperation, info):
+        return _count(root, "failed_count")
+
+    @staticmethod
+    def resolve_orders(root: PendingOperation, info):
+        numbers = getattr(root, "_qb_order_numbers", None)
+        if numbers is None:
+            numbers = order_numbers([root])[root.pk]
+        return numbers
+
+
+def _count(operation: PendingOperation, name: str) -> int:
+    value = getattr(operation, name, None)
+    if value is None:
+        from ..transfers import operations_with_counts
+
+        annotated = operations_with_counts().get(pk=operation.pk)
+        for field in ("order_count", "done_count", "failed_count"):
+            setattr(operation, field, getattr(annotated, field))
+        value = getattr(operation, name)
+    return value
+
+
+def order_numbers(operations: Iterable[PendingOperation]) -> dict[int, list[int]]:
+    """The first order numbers of each operation, in one query."""
+    pks = [op.pk for op in operations]
+    numbers: dict[int, list[int]] = {pk: [] for pk in pks}
+    rows = (PendingOperationOrder.objects.filter(operation_id__in=pks)
+            .annotate(position=Window(RowNumber(), partition_by=[F("operation_id")],
+                                      order_by=F("order_number").asc()))
+            .filter(position__lte=ORDER_NUMBERS_SHOWN)
+            .order_by("operation_id", "order_number")
+            .values_list("operation_id", "order_number"))
+    for operation_id, number in rows:
+        numbers[operation_id].append(number)
+    return numbers
+
+
+def prefetch_order_numbers(operations: list[PendingOperation]) -> list[PendingOperation]:
+    numbers = order_numbers(operations)
+    for op in operations:
+        op._qb_order_numbers = numbers[op.pk]
+    return operations
+
+
+class QbPendingOperationConnection(CountableConnection):
+    class Meta:
+        node = graphene.NonNull(QbPendingOperation)
+        description = "A page of pending operations, newest first."
+
+
+# --- the ledger ---------------------------------------------------------------------------------
+
+
+class QbExportRecord(graphene.ObjectType):
+    id = graphene.ID(required=True, description="The ID of the attempt.")
+    order_id = graphene.ID(required=True, description="The Saleor Order ID.")
+    order_number = graphene.Int(required=True, description="The order number.")
+    transaction_type = graphene.String(
+        required=True, description="The QuickBooks transaction: Invoice, SalesReceipt or "
+        "SalesOrder.")
+    ref_number = graphene.String(required=True, description="The RefNumber sent to QuickBooks.")
+    txn_id = graphene.String(required=True,
+                             description="QuickBooks' TxnID; empty until QuickBooks has it.")
+    state = QbExportState(required=True, description="What became of the attempt.")
+    status_code = graphene.Int(description="QuickBooks' statusCode, when it answered.")
+    status_message = graphene.String(required=True,
+                                     description="QuickBooks' statusMessage or our reason.")
+    action = graphene.String(required=True,
+                             description="What a person should do about a failure.")
+    created_at = graphene.DateTime(required=True, description="When the attempt started.")
+    updated_at = graphene.DateTime(required=True, description="When it last changed.")
+    automatic = graphene.Boolean(
+        required=True, description="Whether automatic mode sent it (nobody queued it).")
+    linked_existing = graphene.Boolean(
+        required=True,
+        description="QuickBooks already had the transaction; it was linked, not added again.")
+
+    class Meta:
+        description = "One attempt to put one order into QuickBooks."
+
+    @staticmethod
+    def resolve_id(root, info):
+        return to_global_id("QbExportRecord", root.pk)
+
+    @staticmethod
+    def resolve_order_id(root, info):
+        return to_global_id("Order", root.order_id)
+
+
+class QbExportRecordConnection(CountableConnection):
+    class Meta:
+        node = graphene.NonNull(QbExportRecord)
+        description = "A page of the transfer history, newest first."
+
+
+# --- status -------------------------------------------------------------------------------------
+
+
+class QbLastCheckIn(graphene.ObjectType):
+    at = graphene.DateTime(required=True, description="When Web Connector last talked to us.")
+    started_at = graphene.DateTime(required=True, description="When that session started.")
+    summary = graphene.String(required=True, description="What the session did, in a sentence.")
+    state = QbWebConnectorSessionState(required=True, description="The session's state.")
+    orders_done = graphene.Int(required=True, description="Orders it put into QuickBooks.")
+    orders_failed = graphene.Int(required=True, description="Orders that failed in it.")
+    last_error = graphene.String(required=True, description="The session's last error, if any.")
+
+    class Meta:
+        description = "The latest Web Connector session."
+
+    @staticmethod
+    def resolve_at(root, info):
+        return root.last_seen_at
+
+
+class QbSyncStatus(graphene.ObjectType):
+    export_mode = QbExportMode(required=True, description="How orders reach QuickBooks.")
+    last_check_in = graphene.Field(
+        QbLastCheckIn, description="The latest Web Connector session; null before the first.")
+    queued_operations = graphene.Int(
+        required=True, description="Pending operations queued or in progress.")
+    queued_orders = graphene.Int(
+        required=True, description="Orders in them still waiting for Web Connector.")
+    configuration_complete = graphene.Boolean(
+        required=True, description="Whether Web Connector can connect with these settings.")
+    missing_configuration = graphene.List(
+        graphene.NonNull(graphene.String), required=True,
+        description="The settings still to fill in before Web Connector can connect.")
+    web_connector_username = graphene.String(
+        required=True, description="The user name to enter in Web Connector.")
+
+    class Meta:
+        description = "How the QuickBooks connection is doing."

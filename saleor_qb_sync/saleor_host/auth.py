@@ -1,0 +1,88 @@
+"""Who is calling our routes inside Saleor: staff JWTs, app and app-extension JWTs, app tokens.
+
+Saleor does not authenticate plugin routes, so we do it with Saleor's own helpers (the same
+ones its ``/graphql/`` view uses). Every caller needs MANAGE_ORDERS. Staff whose groups are
+restricted to some channels see only those channels; an app or app-extension JWT must belong to
+our own app (identifier ``APP_IDENTIFIER``) and that app must be active.
+"""
+
+from __future__ import annotations
+
+import jwt
+from django.http import HttpRequest
+from saleor.app.models import App
+from saleor.core.auth import get_token_from_request
+from saleor.core.jwt import jwt_decode
+from saleor.graphql.app.dataloaders import get_app_promise
+from saleor.graphql.context import clear_context, get_context_value
+from saleor.graphql.utils import get_user_or_app_from_context
+from saleor.permission.enums import OrderPermissions
+
+from ..errors import AuthenticationError
+from ..saleor_ids import InvalidGlobalId, from_global_id
+from ..transfers import Actor
+
+#: the identifier of our Dashboard extension's manifest (``dashboard-extension``)
+APP_IDENTIFIER = "saleor-qb-sync"
+
+
+class SaleorAuthenticator:
+    def authenticate(self, request: HttpRequest) -> Actor:
+        token = get_token_from_request(request)
+        if not token:
+            raise AuthenticationError("Sign in: this needs a staff or app token.",
+                                      code="unauthenticated")
+        request.app = get_app_promise(request).get()
+        context = get_context_value(request)
+        try:
+            requestor = get_user_or_app_from_context(context)
+        except jwt.PyJWTError:
+            raise AuthenticationError("The token is invalid or expired.",
+                                      code="unauthenticated") from None
+        finally:
+            clear_context(context)
+        if requestor is None or (getattr(requestor, "is_anonymous", False)):
+            raise AuthenticationError("The token is invalid or expired.", code="unauthenticated")
+        if isinstance(requestor, App):
+            return self._app_actor(requestor)
+        self._check_app_of_third_party_token(token)
+        if not requestor.has_perm(OrderPermissions.MANAGE_ORDERS):
+            raise AuthenticationError("You need the MANAGE_ORDERS permission.",
+                                      code="permission_denied")
+        return Actor(user_id=str(requestor.pk), email=requestor.email,
+                     channels=accessible_channels(requestor))
+
+    def _app_actor(self, app: App) -> Actor:
+        if not app.is_active or not app.has_perm(OrderPermissions.MANAGE_ORDERS):
+            raise AuthenticationError("The app needs the MANAGE_ORDERS permission.",
+                                      code="permission_denied")
+        return Actor(app=app.name or app.identifier or str(app.pk))
+
+    def _check_app_of_third_party_token(self, token: str) -> None:
+        """An app or app-extension JWT (type "thirdparty") must be minted for our own app."""
+        try:
+            payload = jwt_decode(token)
+        except jwt.PyJWTError:
+            raise AuthenticationError("The token is invalid or expired.",
+                                      code="unauthenticated") from None
+        if payload.get("type") != "thirdparty":
+            return
+        try:
+            type_name, pk = from_global_id(str(payload.get("app", "")))
+        except InvalidGlobalId:
+            type_name, pk = "", ""
+        app = App.objects.filter(pk=pk).first() if type_name == "App" and pk.isdigit() else None
+        if app is None or not app.is_active or app.identifier != APP_IDENTIFIER:
+            raise AuthenticationError(
+                "This token was issued to another app; open QuickBooks sync from its own "
+                "Dashboard entry.", code="permission_denied")
+
+
+def accessible_channels(user) -> tuple[str, ...] | None:
+    """Channel slugs a staff user may see; None when no group restricts them."""
+    if user.is_superuser:
+        return None
+    groups = list(user.groups.all().prefetch_related("channels"))
+    if not groups or any(not g.restricted_access_to_channels for g in groups):
+        return None
+    return tuple(sorted({channel.slug for g in groups for channel in g.channels.all()}))
