@@ -304,7 +304,8 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
                                ItemKind.OTHER_CHARGE, "Gift card"),
             description="Gift card applied",
             amount=-to_cents(order.gift_card_amount),
-            taxable=False if line_item_tax else None,
+            # a gift card pays for the order; it must never lower the taxable amount
+            taxable=False,
         ))
 
     if line_item_tax:

@@ -154,6 +154,18 @@ def test_in_quickbooks_tax_mode_lines_say_taxable_or_not_and_quickbooks_computes
     assert "Saleor Sales Tax" not in lines_by_item(mapped)
 
 
+def test_in_quickbooks_tax_mode_a_legacy_gift_card_never_lowers_the_taxable_amount():
+    # given
+    doc = order(lines=(order_line(tax_rate="0.08"),), gift_card_amount="5.00")
+    prefs = Preferences(tax_mode=TaxMode.QUICKBOOKS_TAX_ITEM)
+    # when
+    mapped = map_order(doc, prefs)
+    # then
+    gift_card = lines_by_item(mapped)["Gift Card"]
+    assert gift_card.amount == D("-5.00")
+    assert gift_card.taxable is False
+
+
 # --- who, what, when --------------------------------------------------------------------------
 
 
