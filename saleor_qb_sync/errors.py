@@ -2,7 +2,7 @@
 
     QbSyncError                     root; ``code`` is a stable machine-readable string
     ├── PreferenceError             a preference has a value we cannot use (``field``)
-    ├── MappingError                an order cannot become a QuickBooks transaction (``order_number``)
+    ├── MappingError                an order cannot become a QuickBooks transaction
     ├── QbXmlError                  qbXML we received cannot be understood
     │   └── HostileXmlError         the XML tried entity expansion, a DTD or a network fetch
     ├── TransferError               a preview/queue/delete request cannot be honoured (``field``)
@@ -72,7 +72,7 @@ class QbXmlError(QbSyncError):
 
 
 class HostileXmlError(QbXmlError):
-    """The XML carried a DTD, an entity declaration or an external reference; we never expand them."""
+    """The XML carried a DTD, an entity declaration or an external reference (never expanded)."""
 
     code = "hostile_xml"
 

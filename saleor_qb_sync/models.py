@@ -1,4 +1,4 @@
-"""Our tables in the store's database: pending operations, the export ledger, Web Connector sessions.
+"""Our tables in the store's database: pending operations, the export ledger, QBWC sessions.
 
 Saleor orders and users are referenced by their ids (UUID / number, user id and e-mail), never
 by foreign key: our migrations must not depend on Saleor's apps, and the accounting trail must

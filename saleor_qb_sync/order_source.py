@@ -90,7 +90,8 @@ class CustomerSummary:
 
 
 class OrderSource(Protocol):
-    def search(self, flt: OrderFilter, *, offset: int, limit: int) -> tuple[list[OrderSummary], int]:
+    def search(self, flt: OrderFilter, *, offset: int, limit: int
+               ) -> tuple[list[OrderSummary], int]:
         """A page of matching orders, newest first, and the number of all matches."""
 
     def search_ids(self, flt: OrderFilter, *, exclude: Iterable[str] = ()) -> list[tuple[str, int]]:

@@ -25,7 +25,7 @@ from .saleor_host.host import SaleorHost
 
 logger = logging.getLogger(__name__)
 
-PASSWORD_FIELD = "web_connector_password"
+PASSWORD_FIELD = "web_connector_password"  # noqa: S105 - a setting name, not a secret
 
 _S = ConfigurationTypeField.STRING
 _B = ConfigurationTypeField.BOOLEAN
@@ -65,6 +65,12 @@ _FIELDS = {
     "deposit_to_account": (_S, "Deposit to account",
                            "Where sales receipts are deposited, e.g. Undeposited Funds."),
     "ar_account": (_S, "Accounts receivable account", "For invoices, e.g. Accounts Receivable."),
+    "sales_tax_account": (_S, "Sales tax account",
+                          "Account of the sales tax item the export creates (line_item tax "
+                          "mode), e.g. Sales Tax Payable."),
+    "gift_card_account": (_S, "Gift card account",
+                          "Account of the gift card item the export creates (a liability such "
+                          "as Gift Card Liability); empty uses the income account."),
     "shipping_item_name": (_S, "Shipping item", "Other-charge item for shipping."),
     "discount_item_name": (_S, "Discount item",
                            "Other-charge item for vouchers and discounts (a negative line)."),

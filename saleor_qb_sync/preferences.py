@@ -1,4 +1,4 @@
-"""The store's choices about how an order becomes a QuickBooks transaction, typed and validated once.
+"""The store's choices about how an order becomes a QuickBooks transaction, typed and checked once.
 
 ``Preferences`` is frozen; ``Preferences.from_config(mapping)`` accepts what Saleor's plugin
 configuration holds (strings, booleans, lists) and raises ``PreferencesInvalid`` naming every bad
@@ -11,7 +11,7 @@ import dataclasses
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -96,6 +96,10 @@ class Preferences:
     income_account: str = "Sales"
     deposit_to_account: str = "Undeposited Funds"
     ar_account: str = "Accounts Receivable"
+    #: account of the sales tax line item we create (line_item tax mode)
+    sales_tax_account: str = "Sales Tax Payable"
+    #: account of the gift card item we create; empty: the income account
+    gift_card_account: str = ""
     shipping_item_name: str = "Shipping"
     discount_item_name: str = "Saleor Discount"
     gift_card_item_name: str = "Gift Card"
@@ -254,6 +258,8 @@ def _int_range(low: int, high: int):
 
 
 def _optional_date(name: str, raw: Any) -> date | None:
+    if isinstance(raw, datetime):
+        return raw.date()
     if isinstance(raw, date):
         return raw
     text = str(raw).strip()
@@ -284,7 +290,8 @@ def _statuses(name: str, raw: Any) -> tuple[str, ...]:
                 code="invalid_choice",
             )
         if status not in SALEOR_ORDER_STATUSES:
-            allowed = ", ".join(s for s in SALEOR_ORDER_STATUSES if s not in NEVER_EXPORTED_STATUSES)
+            allowed = ", ".join(s for s in SALEOR_ORDER_STATUSES
+                                if s not in NEVER_EXPORTED_STATUSES)
             raise PreferenceError(
                 name, f"{status!r} is not a Saleor order status; allowed: {allowed}",
                 code="invalid_choice",
@@ -351,6 +358,8 @@ _PARSERS = {
     "income_account": _text(159),
     "deposit_to_account": _text(159),
     "ar_account": _text(159),
+    "sales_tax_account": _text(159),
+    "gift_card_account": _text(159),
     "shipping_item_name": _text(31),
     "discount_item_name": _text(31),
     "gift_card_item_name": _text(31),

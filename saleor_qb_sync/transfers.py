@@ -101,9 +101,11 @@ def transfer_filter(
     if customer and len(customer) > 254:
         raise TransferError("The customer is not an e-mail address or a user ID.",
                             field="customer", code="invalid")
-    channels = preferences.channels
+    channels, allowed = preferences.channels, actor.channels
     if channel:
-        channels = tuple(c for c in (channels or (channel,)) if c == channel) or ("\x00none",)
+        if channels and channel not in channels:
+            allowed = ()  # a channel the store does not export: nothing matches
+        channels = (channel,)
     return OrderFilter(
         customer=customer,
         date_from=date_from,
@@ -112,7 +114,7 @@ def transfer_filter(
         channels=channels,
         statuses=preferences.eligible_statuses,
         time_zone=preferences.time_zone,
-        allowed_channels=actor.channels,
+        allowed_channels=allowed,
     )
 
 
@@ -204,7 +206,8 @@ def queue_orders(source: OrderSource, preferences: Preferences, actor: Actor,
         raise TransferError("Choose at least one order to transfer.", field="orderIds",
                             code="empty_selection")
     flt = OrderFilter(order_ids=tuple(ids), include_exported=True,
-                      statuses=preferences.eligible_statuses, allowed_channels=actor.channels)
+                      statuses=preferences.eligible_statuses, channels=preferences.channels,
+                      allowed_channels=actor.channels)
     found = dict(source.search_ids(flt))
     missing = [i for i in ids if i not in found]
     if missing:
@@ -342,12 +345,19 @@ def claim_orders(session: WebConnectorSession, source: OrderSource, preferences:
     """
     claims: list[Claim] = []
     now = timezone.now()
+    active = [OperationStatus.QUEUED, OperationStatus.IN_PROGRESS]
     with transaction.atomic():
         items = list(
             PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(state=ItemState.PENDING,
-                    operation__status__in=[OperationStatus.QUEUED, OperationStatus.IN_PROGRESS])
+            .filter(state=ItemState.PENDING, operation__status__in=active)
             .order_by("operation__created_at", "operation_id", "order_number")[:limit])
+        if items:
+            # The status read above may predate a delete committed since; lock the operations
+            # (in pk order, as every claimer does) and read it again.
+            live = set(PendingOperation.objects.select_for_update()
+                       .filter(pk__in={i.operation_id for i in items}, status__in=active)
+                       .order_by("pk").values_list("pk", flat=True))
+            items = [i for i in items if i.operation_id in live]
         if items:
             PendingOperationOrder.objects.filter(pk__in=[i.pk for i in items]).update(
                 state=ItemState.CLAIMED, session=session, claimed_at=now)
@@ -356,7 +366,11 @@ def claim_orders(session: WebConnectorSession, source: OrderSource, preferences:
             ).update(status=OperationStatus.IN_PROGRESS, picked_up_at=now)
         claims.extend(Claim(str(i.order_id), i.order_number, i.operation_id) for i in items)
     if preferences.is_automatic and len(claims) < limit:
-        claimed = {c.order_id for c in claims}
+        # orders in a queue are the queue's to hand out (another session may hold them now)
+        claimed = {c.order_id for c in claims} | {
+            str(order_id) for order_id in PendingOperationOrder.objects.filter(
+                state__in=[ItemState.PENDING, ItemState.CLAIMED], operation__status__in=active,
+            ).values_list("order_id", flat=True)}
         for order_id, number in source.search_ids(automatic_filter(preferences)):
             if len(claims) >= limit:
                 break

@@ -32,7 +32,21 @@ class QbSyncErrorCode(Enum):
     TOO_MANY = "too_many"
 
 
-QbSyncErrorCodeEnum = graphene.Enum.from_enum(QbSyncErrorCode)
+ERROR_CODE_DESCRIPTIONS = {
+    QbSyncErrorCode.ALREADY_PICKED_UP: "Web Connector already picked the operation up.",
+    QbSyncErrorCode.EMPTY_SELECTION: "Nothing was chosen, or nothing matches.",
+    QbSyncErrorCode.INVALID: "A value is not acceptable, or values contradict each other.",
+    QbSyncErrorCode.INVALID_DATE_RANGE: "The start date is after the end date.",
+    QbSyncErrorCode.INVALID_ID: "An ID is malformed or of the wrong type.",
+    QbSyncErrorCode.NOT_FOUND: "Something named does not exist or is not visible to you.",
+    QbSyncErrorCode.REQUIRED: "A value is missing.",
+    QbSyncErrorCode.TOO_MANY: "The selection is larger than one request may queue.",
+}
+
+QbSyncErrorCodeEnum = graphene.Enum.from_enum(
+    QbSyncErrorCode,
+    description=lambda value: (QbSyncErrorCode.__doc__ if value is None
+                               else ERROR_CODE_DESCRIPTIONS[value]))
 
 
 class RequestErrorCode:
@@ -47,6 +61,7 @@ class RequestErrorCode:
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
     QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     #: a bug on our side; the details are logged, never sent

@@ -24,7 +24,7 @@ ORDER_NUMBERS_SHOWN = 10
 
 
 def saleor_enum_name(value: str) -> str:
-    """Saleor's database value as its GraphQL enum name: "partially fulfilled" → PARTIALLY_FULFILLED."""
+    """Saleor's database value as its GraphQL enum name (PARTIALLY_FULFILLED)."""
     return value.strip().upper().replace(" ", "_").replace("-", "_")
 
 

@@ -529,10 +529,12 @@ class Engine:
             answer = by_id.get(request_id)
             if meta["kind"] in ("customers", "items"):
                 kind = "customer" if meta["kind"] == "customers" else "item"
-                found = set(answer.found_names) if answer else set()
-                _remember_names(kind, found)
+                # QuickBooks names are case-insensitive: "doe, jane" finds "Doe, Jane"
+                found = {n.casefold() for n in answer.found_names} if answer else set()
+                present = [n for n in meta["names"] if n.casefold() in found]
+                _remember_names(kind, present)
                 if kind == "item":
-                    work["missing_items"] = [n for n in meta["names"] if n not in found]
+                    work["missing_items"] = [n for n in meta["names"] if n.casefold() not in found]
             elif meta["kind"] == "duplicates" and answer is not None:
                 for order_id in meta["orders"]:
                     mapped = batch.mapped.get(order_id)

@@ -234,10 +234,10 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
 
     items: dict[str, ItemRecord] = {}
 
-    def use_item(name: str, kind_: ItemKind, description: str) -> str:
+    def use_item(name: str, kind_: ItemKind, description: str, account: str = "") -> str:
         items.setdefault(name, ItemRecord(
             name=name, kind=kind_, description=text.fit(description, text.LINE_DESC),
-            account=preferences.income_account,
+            account=account or preferences.income_account,
         ))
         return name
 
@@ -247,7 +247,7 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
     for line in order.lines:
         if line.is_gift_card:
             name = use_item(text.fit(preferences.gift_card_item_name, text.ITEM_NAME),
-                            ItemKind.OTHER_CHARGE, "Gift card")
+                            ItemKind.OTHER_CHARGE, "Gift card", preferences.gift_card_account)
         else:
             name = product_item_name(line, preferences)
             if name is None:
@@ -301,7 +301,7 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
     if order.gift_card_amount != ZERO:
         lines.append(TransactionLine(
             item_name=use_item(text.fit(preferences.gift_card_item_name, text.ITEM_NAME),
-                               ItemKind.OTHER_CHARGE, "Gift card"),
+                               ItemKind.OTHER_CHARGE, "Gift card", preferences.gift_card_account),
             description="Gift card applied",
             amount=-to_cents(order.gift_card_amount),
             # a gift card pays for the order; it must never lower the taxable amount
@@ -313,7 +313,8 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
         if tax_line != ZERO or order.total_tax != ZERO:
             lines.append(TransactionLine(
                 item_name=use_item(text.fit(preferences.sales_tax_item_name, text.ITEM_NAME),
-                                   ItemKind.OTHER_CHARGE, "Sales tax collected by Saleor"),
+                                   ItemKind.OTHER_CHARGE, "Sales tax collected by Saleor",
+                                   preferences.sales_tax_account),
                 description="Sales tax",
                 amount=tax_line,
                 taxable=False,

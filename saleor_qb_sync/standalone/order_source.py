@@ -15,13 +15,15 @@ from ..order_source import (
     attempted_automatically,
     is_exported,
 )
+from ..preferences import NEVER_EXPORTED_STATUSES
 from ..saleor_ids import InvalidGlobalId, from_global_id
 from .models import SampleOrder
 
 
 class SampleOrderSource:
     def filtered(self, flt: OrderFilter) -> QuerySet[SampleOrder]:
-        qs = SampleOrder.objects.all()
+        # draft and unconfirmed orders never export (their prices are not final), as in Saleor
+        qs = SampleOrder.objects.exclude(status__in=NEVER_EXPORTED_STATUSES)
         if flt.order_ids:
             qs = qs.filter(order_id__in=flt.order_ids)
         if flt.customer:

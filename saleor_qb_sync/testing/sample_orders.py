@@ -116,9 +116,10 @@ def _order(rng: random.Random, number: int, created: datetime,
         unit = ZERO if free else Decimal(rng.randint(99, 25000)) / 100
         quantity = rng.randint(1, 6)
         variant_id = f"UHJvZHVjdFZhcmlhbnQ6{rng.randint(100, 999)}"
+        sku_code = zlib.crc32(f"{product}/{variant}".encode()) % 10**8
         lines.append({
             "product": product, "variant": variant or variant_id, "variant_id": variant_id,
-            "sku": None if rng.random() < 0.3 else f"SKU-{zlib.crc32(f'{product}/{variant}'.encode()) % 10**8}",
+            "sku": None if rng.random() < 0.3 else f"SKU-{sku_code}",
             "quantity": quantity, "unit": unit, "line_no": line_no,
             "gift_card": product == "Mighty Mug" and rng.random() < 0.1,
         })

@@ -19,7 +19,8 @@ def envelope(method: str, **params: str) -> bytes:
             "</soap:Envelope>").encode()
 
 
-def post(client, body: bytes, method: str = "serverVersion", content_type="text/xml; charset=utf-8"):
+def post(client, body: bytes, method: str = "serverVersion",
+         content_type="text/xml; charset=utf-8"):
     return client.generic("POST", URL, body, content_type=content_type,
                           HTTP_SOAPACTION=f'"{INTUIT}{method}"')
 

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from saleor_qb_sync.models import SessionState, WebConnectorSession
+from saleor_qb_sync.transfers import Actor, queue_orders
+
+from .conftest import NO_PERMISSION_TOKEN
+
+STATUS_QUERY = """
+query {
+  qbSyncStatus {
+    exportMode
+    lastCheckIn { at startedAt summary state ordersDone ordersFailed lastError }
+    queuedOperations queuedOrders
+    configurationComplete missingConfiguration webConnectorUsername
+  }
+}
+"""
+
+
+def test_status_before_the_first_check_in(api, db):
+    # when
+    result = api(STATUS_QUERY)
+
+    # then
+    assert result.data["qbSyncStatus"] == {
+        "exportMode": "ON_DEMAND",
+        "lastCheckIn": None,
+        "queuedOperations": 0,
+        "queuedOrders": 0,
+        "configurationComplete": True,
+        "missingConfiguration": [],
+        "webConnectorUsername": "quickbooks",
+    }
+
+
+def test_status_shows_the_latest_session_and_the_queue(api, orders, source, configure):
+    # given
+    documents = [d for d in orders(10, seed=71) if d.status != "canceled"][:4]
+    queue_orders(source, configure(), Actor(email="staff@example.com"),
+                 [d.order_id for d in documents])
+    WebConnectorSession.objects.create(ticket_digest="a" * 64, username="quickbooks",
+                                       state=SessionState.CLOSED, summary="old")
+    WebConnectorSession.objects.create(ticket_digest="b" * 64, username="quickbooks",
+                                       state=SessionState.CLOSED, orders_done=3,
+                                       orders_failed=1, summary="3 exported, 1 failed")
+
+    # when
+    result = api(STATUS_QUERY)
+
+    # then
+    status = result.data["qbSyncStatus"]
+    assert (status["queuedOperations"], status["queuedOrders"]) == (1, 4)
+    check_in = status["lastCheckIn"]
+    assert check_in["summary"] == "3 exported, 1 failed"
+    assert (check_in["state"], check_in["ordersDone"], check_in["ordersFailed"]) == (
+        "CLOSED", 3, 1)
+
+
+def test_status_lists_missing_configuration(api, db, configure):
+    # given
+    configure(web_connector_username="", web_connector_password="", export_mode="automatic")
+
+    # when
+    result = api(STATUS_QUERY)
+
+    # then
+    status = result.data["qbSyncStatus"]
+    assert status["exportMode"] == "AUTOMATIC"
+    assert status["configurationComplete"] is False
+    assert status["missingConfiguration"] == ["web_connector_username",
+                                              "web_connector_password"]
+
+
+def test_status_needs_manage_orders(api, db):
+    # when
+    result = api(STATUS_QUERY, token=NO_PERMISSION_TOKEN)
+
+    # then
+    assert result.status == 403
+    assert result.error_codes == ["PERMISSION_DENIED"]
