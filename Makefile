@@ -28,7 +28,7 @@ test-saleor:
 	SALEOR_SRC=$(SALEOR_SRC) tests/saleor/run
 
 bench: setup
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(BENCH)
 
 lint: setup
 	$(BIN)/ruff check saleor_qb_sync tests benchmarks
