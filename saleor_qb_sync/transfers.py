@@ -352,6 +352,14 @@ def claim_orders(session: WebConnectorSession, source: OrderSource, preferences:
             .filter(state=ItemState.PENDING, operation__status__in=active)
             .order_by("operation__created_at", "operation_id", "order_number")[:limit])
         if items:
+            # The same order queued in several operations is sent once: its twins in other
+            # operations are claimed with it and finish with it (see ``_finish_item``).
+            twins = list(
+                PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(state=ItemState.PENDING, operation__status__in=active,
+                        order_id__in={i.order_id for i in items})
+                .exclude(pk__in=[i.pk for i in items]))
+            items += twins
             # The status read above may predate a delete committed since; lock the operations
             # (in pk order, as every claimer does) and read it again.
             live = set(PendingOperation.objects.select_for_update()
@@ -364,7 +372,11 @@ def claim_orders(session: WebConnectorSession, source: OrderSource, preferences:
             PendingOperation.objects.filter(
                 pk__in={i.operation_id for i in items}, status=OperationStatus.QUEUED,
             ).update(status=OperationStatus.IN_PROGRESS, picked_up_at=now)
-        claims.extend(Claim(str(i.order_id), i.order_number, i.operation_id) for i in items)
+        seen: set[str] = set()
+        for item in items:
+            if str(item.order_id) not in seen:
+                seen.add(str(item.order_id))
+                claims.append(Claim(str(item.order_id), item.order_number, item.operation_id))
     if preferences.is_automatic and len(claims) < limit:
         # orders in a queue are the queue's to hand out (another session may hold them now)
         claimed = {c.order_id for c in claims} | {
@@ -447,12 +459,15 @@ def fail_unsent(claim: Claim, *, session: WebConnectorSession, transaction_type:
 
 
 def _finish_item(record: ExportRecord, state: str, now: datetime) -> None:
-    if record.operation_id is None:
-        return
-    PendingOperationOrder.objects.filter(
-        operation_id=record.operation_id, order_id=record.order_id).update(
-        state=state, finished_at=now)
-    finish_operation_if_complete(record.operation_id)
+    """Finish the order's item in its operation, and its twins claimed with it."""
+    scope = Q(operation_id=record.operation_id) if record.operation_id else Q(pk__in=[])
+    if record.session_id:
+        scope |= Q(session_id=record.session_id, state=ItemState.CLAIMED)
+    items = PendingOperationOrder.objects.filter(scope, order_id=record.order_id)
+    operation_ids = set(items.values_list("operation_id", flat=True))
+    items.update(state=state, finished_at=now)
+    for operation_id in sorted(operation_ids):
+        finish_operation_if_complete(operation_id)
 
 
 def finish_operation_if_complete(operation_id: int) -> None:

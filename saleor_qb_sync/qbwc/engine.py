@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import check_password
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import __version__
@@ -489,7 +490,9 @@ class Engine:
                 record.updated_at = self.now()
                 record.save()
                 PendingOperationOrder.objects.filter(
-                    operation_id=record.operation_id, order_id=record.order_id,
+                    Q(operation_id=record.operation_id)
+                    | Q(session_id=record.session_id, state=ItemState.CLAIMED),
+                    order_id=record.order_id,
                 ).update(state=ItemState.PENDING, session=None, claimed_at=None)
 
     # --- round trip 1: look-ups -------------------------------------------------------------
