@@ -79,6 +79,7 @@ class PendingOperationOrder(models.Model):
     operation = models.ForeignKey(PendingOperation, on_delete=models.CASCADE, related_name="items")
     order_id = models.UUIDField()
     order_number = models.BigIntegerField()
+    channel_slug = models.CharField(max_length=255, blank=True, default="")
     state = models.CharField(max_length=16, choices=ItemState.choices, default=ItemState.PENDING)
     session = models.ForeignKey("WebConnectorSession", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="claimed_items")
@@ -100,6 +101,7 @@ class ExportRecord(models.Model):
 
     order_id = models.UUIDField()
     order_number = models.BigIntegerField()
+    channel_slug = models.CharField(max_length=255, blank=True, default="")
     transaction_type = models.CharField(max_length=16)  # Invoice, SalesReceipt, SalesOrder
     ref_number = models.CharField(max_length=11)
     txn_id = models.CharField(max_length=64, blank=True, default="")

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef
@@ -40,6 +40,8 @@ class OrderFilter:
     order_ids: tuple[str, ...] = field(default=())
     #: leave out orders automatic mode already tried (see ``attempted_automatically``)
     skip_automatic_attempts: bool = False
+    #: leave out orders waiting in (or claimed from) an open pending operation
+    skip_queued: bool = False
 
     def created_range(self) -> tuple[datetime | None, datetime | None]:
         """[start, end) in aware datetimes; date_to is inclusive."""
@@ -81,6 +83,12 @@ class OrderSummary:
     customer_user_id: str | None
 
 
+class OrderRef(NamedTuple):
+    order_id: str
+    number: int
+    channel_slug: str
+
+
 @dataclass(frozen=True, slots=True)
 class CustomerSummary:
     email: str
@@ -94,15 +102,16 @@ class OrderSource(Protocol):
                ) -> tuple[list[OrderSummary], int]:
         """A page of matching orders, newest first, and the number of all matches."""
 
-    def search_ids(self, flt: OrderFilter, *, exclude: Iterable[str] = ()) -> list[tuple[str, int]]:
-        """(order id, number) of every match minus ``exclude``, oldest first."""
+    def search_ids(self, flt: OrderFilter, *, exclude: Iterable[str] = (),
+                   limit: int | None = None) -> list[OrderRef]:
+        """Every match minus ``exclude`` (at most ``limit``), oldest first."""
 
     def load(self, order_ids: Sequence[str]) -> dict[str, OrderDocument]:
         """Full documents by order id, in bulk; unknown ids are simply absent."""
 
-    def customers(self, search: str, *, offset: int, limit: int
-                  ) -> tuple[list[CustomerSummary], int]:
-        """Customers who have orders, filtered by name or e-mail."""
+    def customers(self, search: str, *, offset: int, limit: int,
+                  channels: tuple[str, ...] | None = None) -> tuple[list[CustomerSummary], int]:
+        """Customers who have orders (in ``channels``, None = all), by name or e-mail."""
 
 
 def is_exported(order_pk_field: str) -> Exists:
@@ -118,3 +127,12 @@ def attempted_automatically(order_pk_field: str) -> Exists:
         order_id=OuterRef(order_pk_field), automatic=True,
         state__in=[ExportState.QUEUED, ExportState.SENT, ExportState.NEEDS_RECONCILING,
                    ExportState.FAILED]))
+
+
+def is_queued(order_pk_field: str) -> Exists:
+    """The order waits in, or was claimed from, a pending operation that is still open."""
+    from .models import ItemState, OperationStatus, PendingOperationOrder
+
+    return Exists(PendingOperationOrder.objects.filter(
+        order_id=OuterRef(order_pk_field), state__in=[ItemState.PENDING, ItemState.CLAIMED],
+        operation__status__in=[OperationStatus.QUEUED, OperationStatus.IN_PROGRESS]))

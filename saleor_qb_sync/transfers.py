@@ -34,7 +34,7 @@ from .models import (
     PendingOperationOrder,
     WebConnectorSession,
 )
-from .order_source import OrderFilter, OrderSource, OrderSummary
+from .order_source import OrderFilter, OrderRef, OrderSource, OrderSummary
 from .preferences import Preferences
 from .qbxml.mapping import map_order
 from .saleor_ids import InvalidGlobalId, uuid_from_global_id
@@ -130,6 +130,7 @@ def automatic_filter(preferences: Preferences) -> OrderFilter:
         created_not_before=start,
         time_zone=preferences.time_zone,
         skip_automatic_attempts=True,
+        skip_queued=True,
     )
 
 
@@ -208,7 +209,7 @@ def queue_orders(source: OrderSource, preferences: Preferences, actor: Actor,
     flt = OrderFilter(order_ids=tuple(ids), include_exported=True,
                       statuses=preferences.eligible_statuses, channels=preferences.channels,
                       allowed_channels=actor.channels)
-    found = dict(source.search_ids(flt))
+    found = {ref.order_id: ref for ref in source.search_ids(flt)}
     missing = [i for i in ids if i not in found]
     if missing:
         raise TransferError(
@@ -216,8 +217,7 @@ def queue_orders(source: OrderSource, preferences: Preferences, actor: Actor,
             f"not in an exportable status: {', '.join(missing[:5])}"
             + (" ..." if len(missing) > 5 else ""),
             field="orderIds", code="not_found")
-    return _create_operation(actor, [(i, found[i]) for i in ids],
-                             request={"orderIds": ids})
+    return _create_operation(actor, [found[i] for i in ids], request={"orderIds": ids})
 
 
 def queue_filter(source: OrderSource, actor: Actor, flt: OrderFilter,
@@ -246,7 +246,7 @@ def _filter_record(flt: OrderFilter) -> dict:
     }
 
 
-def _create_operation(actor: Actor, orders: list[tuple[str, int]], *,
+def _create_operation(actor: Actor, orders: list[OrderRef], *,
                       request: dict) -> PendingOperation:
     with transaction.atomic():
         operation = PendingOperation.objects.create(
@@ -254,8 +254,9 @@ def _create_operation(actor: Actor, orders: list[tuple[str, int]], *,
             created_by_app=actor.app, request=request,
             summary=f"{len(orders)} orders queued by {actor.label}")
         PendingOperationOrder.objects.bulk_create(
-            [PendingOperationOrder(operation=operation, order_id=oid, order_number=number)
-             for oid, number in orders], batch_size=2000)
+            [PendingOperationOrder(operation=operation, order_id=ref.order_id,
+                                   order_number=ref.number, channel_slug=ref.channel_slug)
+             for ref in orders], batch_size=2000)
     return operation
 
 
@@ -270,9 +271,19 @@ def operations_with_counts() -> QuerySet[PendingOperation]:
     )
 
 
-def list_operations(*, offset: int = 0, limit: int = 50, include_finished: bool = True
-                    ) -> tuple[list[PendingOperation], int]:
+def visible_operations(channels: tuple[str, ...] | None) -> QuerySet[PendingOperation]:
+    """Operations a caller limited to ``channels`` may see: none of their orders elsewhere."""
     qs = PendingOperation.objects.exclude(status=OperationStatus.DELETED)
+    if channels is not None:
+        qs = qs.exclude(items__in=PendingOperationOrder.objects.exclude(
+            channel_slug__in=channels))
+    return qs
+
+
+def list_operations(*, offset: int = 0, limit: int = 50, include_finished: bool = True,
+                    channels: tuple[str, ...] | None = None
+                    ) -> tuple[list[PendingOperation], int]:
+    qs = visible_operations(channels)
     if not include_finished:
         qs = qs.filter(status__in=[OperationStatus.QUEUED, OperationStatus.IN_PROGRESS])
     total = qs.count()
@@ -295,8 +306,9 @@ def delete_operations(public_ids: Iterable[str | uuid.UUID], actor: Actor
         raise TransferError("Choose at least one pending operation.", field="ids",
                             code="empty_selection")
     with transaction.atomic():
+        visible = visible_operations(actor.channels).filter(public_id__in=ids)
         operations = list(PendingOperation.objects.select_for_update()
-                          .filter(public_id__in=ids).exclude(status=OperationStatus.DELETED))
+                          .filter(pk__in=visible.values("pk")))
         found = {op.public_id for op in operations}
         if missing := [str(i) for i in ids if i not in found]:
             raise TransferError(f"No pending operation with ID {', '.join(missing)}.",
@@ -334,6 +346,7 @@ class Claim:
     order_id: str
     order_number: int
     operation_id: int | None  # None for automatic mode
+    channel_slug: str = ""
 
 
 def claim_orders(session: WebConnectorSession, source: OrderSource, preferences: Preferences,
@@ -376,18 +389,14 @@ def claim_orders(session: WebConnectorSession, source: OrderSource, preferences:
         for item in items:
             if str(item.order_id) not in seen:
                 seen.add(str(item.order_id))
-                claims.append(Claim(str(item.order_id), item.order_number, item.operation_id))
+                claims.append(Claim(str(item.order_id), item.order_number, item.operation_id,
+                                    item.channel_slug))
     if preferences.is_automatic and len(claims) < limit:
-        # orders in a queue are the queue's to hand out (another session may hold them now)
-        claimed = {c.order_id for c in claims} | {
-            str(order_id) for order_id in PendingOperationOrder.objects.filter(
-                state__in=[ItemState.PENDING, ItemState.CLAIMED], operation__status__in=active,
-            ).values_list("order_id", flat=True)}
-        for order_id, number in source.search_ids(automatic_filter(preferences)):
-            if len(claims) >= limit:
-                break
-            if order_id not in claimed:
-                claims.append(Claim(order_id, number, None))
+        # orders in a queue are the queue's to hand out (another session may hold them now):
+        # ``automatic_filter`` leaves them out in the database (``skip_queued``)
+        claims.extend(Claim(ref.order_id, ref.number, None, ref.channel_slug)
+                      for ref in source.search_ids(automatic_filter(preferences),
+                                                   limit=limit - len(claims)))
     return claims
 
 
@@ -405,9 +414,10 @@ def release_claims(session: WebConnectorSession, order_ids: Iterable[str] | None
 def record_attempt(*, order_id: str, order_number: int, transaction_type: str, ref_number: str,
                    session: WebConnectorSession, operation_id: int | None, message_set=None,
                    request_id: str = "", total_amount: Decimal | None = None,
-                   currency: str = "") -> ExportRecord:
+                   currency: str = "", channel_slug: str = "") -> ExportRecord:
     return ExportRecord.objects.create(
-        order_id=order_id, order_number=order_number, transaction_type=transaction_type,
+        order_id=order_id, order_number=order_number, channel_slug=channel_slug,
+        transaction_type=transaction_type,
         ref_number=ref_number, state=ExportState.SENT, session=session,
         operation_id=operation_id, automatic=operation_id is None, message_set=message_set,
         request_id=request_id, total_amount=total_amount, currency=currency)
@@ -451,7 +461,8 @@ def fail_unsent(claim: Claim, *, session: WebConnectorSession, transaction_type:
     """An order that could not even be sent (mapping failed): recorded with its reason."""
     record = ExportRecord.objects.create(
         order_id=claim.order_id, order_number=claim.order_number,
-        transaction_type=transaction_type, ref_number=ref_number[:11], session=session,
+        channel_slug=claim.channel_slug, transaction_type=transaction_type,
+        ref_number=ref_number[:11], session=session,
         operation_id=claim.operation_id, automatic=claim.operation_id is None,
         state=ExportState.FAILED, status_message=message, action=code)
     _finish_item(record, ItemState.FAILED, timezone.now())
@@ -507,9 +518,11 @@ def reset_orders(order_ids: Iterable[str], actor: Actor) -> int:
 
 
 def history(*, state: str | None = None, order_number: int | None = None,
-            order_id: str | None = None, offset: int = 0, limit: int = 50
-            ) -> tuple[list[ExportRecord], int]:
+            order_id: str | None = None, offset: int = 0, limit: int = 50,
+            channels: tuple[str, ...] | None = None) -> tuple[list[ExportRecord], int]:
     qs = ExportRecord.objects.all()
+    if channels is not None:
+        qs = qs.filter(channel_slug__in=channels)
     if state:
         if state not in ExportState.values:
             raise TransferError(f"{state!r} is not an export state.", field="state",

@@ -115,7 +115,7 @@ def test_search_ids_lists_every_match_oldest_first_minus_the_excluded(orders, so
     found = source.search_ids(OrderFilter(), exclude=[exportable[0].order_id])
 
     # then
-    assert found == [(d.order_id, d.number) for d in exportable[1:]]
+    assert found == [(d.order_id, d.number, d.channel_slug) for d in exportable[1:]]
 
 
 def test_a_search_counts_all_matches_beyond_the_page(orders, source):
@@ -138,8 +138,9 @@ def test_exported_orders_are_excluded_with_a_subquery(orders, source):
                                  record=record(exported))
 
     # when
-    without = {n for _, n in source.search_ids(OrderFilter())}
-    with_exported = {n for _, n in source.search_ids(OrderFilter(include_exported=True))}
+    without = {ref.number for ref in source.search_ids(OrderFilter())}
+    with_exported = {ref.number for ref in source.search_ids(
+        OrderFilter(include_exported=True))}
 
     # then
     assert exported.number not in without

@@ -1039,7 +1039,7 @@ def test_on_demand_mode_claims_only_queued_orders(configure, stored_order, sourc
     claims = claim_orders(session(), source, preferences, limit=10)
 
     # then
-    assert claims == [Claim(queued.order_id, 1, operation.pk)]
+    assert claims == [Claim(queued.order_id, 1, operation.pk, queued.channel_slug)]
     operation.refresh_from_db()
     assert operation.status == OperationStatus.IN_PROGRESS
 
@@ -1105,9 +1105,9 @@ def test_automatic_mode_takes_queued_orders_first_then_the_rest_up_to_the_limit(
     claims = claim_orders(session(), source, preferences, limit=3)
 
     # then
-    assert claims == [Claim(documents[3].order_id, 4, operation.pk),
-                      Claim(documents[0].order_id, 1, None),
-                      Claim(documents[1].order_id, 2, None)]
+    assert claims == [Claim(documents[3].order_id, 4, operation.pk, documents[3].channel_slug),
+                      Claim(documents[0].order_id, 1, None, documents[0].channel_slug),
+                      Claim(documents[1].order_id, 2, None, documents[1].channel_slug)]
 
 
 def test_automatic_mode_never_hands_out_an_order_another_session_claimed_from_a_queue(

@@ -34,13 +34,15 @@ def resolve_customers(context: QbSyncContext, search, first, after):
     if len(search) > MAX_SEARCH_LENGTH:
         raise TransferError(f"Search for at most {MAX_SEARCH_LENGTH} characters.",
                             field="search", code="invalid")
-    customers, total = context.source.customers(search, offset=offset, limit=limit)
+    customers, total = context.source.customers(search, offset=offset, limit=limit,
+                                                channels=context.actor.channels)
     return connection(QbCustomerConnection, customers, offset, total)
 
 
 def resolve_pending_operations(context: QbSyncContext, first, after):
     offset, limit = page_window(first, after)
-    operations, total = list_operations(offset=offset, limit=limit)
+    operations, total = list_operations(offset=offset, limit=limit,
+                                        channels=context.actor.channels)
     return connection(QbPendingOperationConnection, prefetch_order_numbers(operations),
                       offset, total)
 
@@ -49,7 +51,8 @@ def resolve_transfer_history(context: QbSyncContext, filter, first, after):
     offset, limit = page_window(first, after)
     filter = filter or {}
     records, total = history(state=filter.get("state"), order_number=filter.get("order_number"),
-                             order_id=filter.get("order_id"), offset=offset, limit=limit)
+                             order_id=filter.get("order_id"), offset=offset, limit=limit,
+                             channels=context.actor.channels)
     return connection(QbExportRecordConnection, records, offset, total)
 
 

@@ -32,6 +32,7 @@ from django.contrib.auth.hashers import check_password
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from lxml import etree
 
 from .. import __version__
 from ..errors import MappingError, QbXmlError
@@ -193,9 +194,11 @@ class Engine:
             session.save()
             return ""
         if request is None:
-            session.last_error = "Nothing left to export."
-            session.save()
-            return ""
+            # Web Connector asked although nothing is left (every remaining order was settled
+            # without sending): answer a harmless query, and 100 % when its answer comes back
+            request = self._store(session, MessageSetKind.LOOKUP,
+                                  [etree.Element("HostQueryRq", requestID="noop")],
+                                  {"noop": {"kind": "noop"}}, on_error=build.CONTINUE_ON_ERROR)
         session.round_trips += 1
         session.save()
         return request
@@ -365,7 +368,7 @@ class Engine:
                 state=ItemState.PENDING, operation__status__in=["queued", "in_progress"]).exists():
             return True
         if self.preferences.is_automatic:
-            return bool(self.source.search_ids(automatic_filter(self.preferences))[:1])
+            return bool(self.source.search_ids(automatic_filter(self.preferences), limit=1))
         return False
 
     # --- choosing the next request ----------------------------------------------------------
@@ -379,7 +382,7 @@ class Engine:
             claims = self._claim_batch(session)
             if not claims:
                 return None
-            work["batch"] = [[c.order_id, c.order_number, c.operation_id] for c in claims]
+            work["batch"] = [_claim_row(c) for c in claims]
             work["step"] = "lookup"
             work["duplicates"] = {}
             work["missing_items"] = []
@@ -397,14 +400,13 @@ class Engine:
     def _claim_batch(self, session: WebConnectorSession) -> list[Claim]:
         isolate = session.work.get("isolate") or []
         if isolate:
-            order_id, number, operation_id = isolate.pop(0)
-            return [Claim(order_id, number, operation_id)]
+            return [Claim(*isolate.pop(0))]
         return claim_orders(session, self.source, self.preferences,
                             self.preferences.orders_per_request)
 
     def _load_batch(self, session: WebConnectorSession) -> _Batch:
         """Map the batch's orders; an order that cannot be mapped fails here, with its reason."""
-        claims = [Claim(*row) for row in session.work["batch"]]
+        claims = [Claim(*row) for row in session.work.get("batch") or []]
         documents = self.source.load([c.order_id for c in claims])
         kept, mapped = [], {}
         for claim in claims:
@@ -421,7 +423,7 @@ class Engine:
                 continue
             kept.append(claim)
         if len(kept) != len(claims):
-            session.work["batch"] = [[c.order_id, c.order_number, c.operation_id] for c in kept]
+            session.work["batch"] = [_claim_row(c) for c in kept]
         return _Batch(kept, mapped)
 
     def _apply_item_rule(self, mapped: MappedOrder, session: WebConnectorSession) -> MappedOrder:
@@ -550,10 +552,13 @@ class Engine:
                     elif any(r.get("RefNumber") == txn.ref_number for r in answer.records):
                         work["duplicates"][order_id] = None  # same number, another document
         work["step"] = "write"
+        self._settle(session, batch)
 
     # --- round trip 2: adds -------------------------------------------------------------------
 
-    def _write_request(self, session: WebConnectorSession, batch: _Batch) -> str | None:
+    def _settle(self, session: WebConnectorSession, batch: _Batch) -> None:
+        """After the look-ups: link orders QuickBooks already has, fail those that cannot go,
+        and keep in the batch only the orders that will really be sent."""
         work = session.work
         duplicates: dict = work.get("duplicates") or {}
         missing_items = set(work.get("missing_items") or [])
@@ -566,7 +571,7 @@ class Engine:
                     order_id=claim.order_id, order_number=claim.order_number,
                     transaction_type=txn.kind.value, ref_number=txn.ref_number, session=session,
                     operation_id=claim.operation_id, total_amount=txn.lines_total,
-                    currency=txn.currency)
+                    currency=txn.currency, channel_slug=claim.channel_slug)
                 txn_id = duplicates[claim.order_id]
                 if txn_id is None:
                     record_failure(record, status_code=None, message=(
@@ -582,7 +587,7 @@ class Engine:
                 continue
             if (missing_items and self.preferences.missing_item_action == MissingItemAction.FAIL
                     and (absent := sorted({i.name for i in mapped.items} & missing_items))):
-                record = fail_unsent(
+                fail_unsent(
                     claim, session=session, transaction_type=txn.kind.value,
                     ref_number=txn.ref_number,
                     message=f"QuickBooks has no item named {', '.join(absent)}.",
@@ -590,8 +595,14 @@ class Engine:
                 session.orders_failed += 1
                 continue
             to_send.append(claim)
+        work["duplicates"] = {}
+        work["batch"] = [_claim_row(c) for c in to_send]
+        batch.claims = to_send
+
+    def _write_request(self, session: WebConnectorSession, batch: _Batch) -> str | None:
+        to_send = batch.claims
         if not to_send:
-            work["batch"] = []
+            session.work["batch"] = []
             return self._next_request(session)
 
         known = _known_names(
@@ -632,7 +643,8 @@ class Engine:
                 order_id=claim.order_id, order_number=claim.order_number,
                 transaction_type=txn.kind.value, ref_number=txn.ref_number, session=session,
                 operation_id=claim.operation_id, message_set=message_set,
-                request_id=request_id, total_amount=txn.lines_total, currency=txn.currency)
+                request_id=request_id, total_amount=txn.lines_total, currency=txn.currency,
+                channel_slug=claim.channel_slug)
             mapped = batch.mapped[claim.order_id]
             meta[request_id] = {"kind": "txn", "record": record.pk, "order_id": claim.order_id,
                                 "number": claim.order_number,
@@ -674,7 +686,8 @@ class Engine:
                 record.updated_at = self.now()
                 record.save()
                 retried.add(meta["order_id"])
-                retry.append([meta["order_id"], meta["number"], meta["operation_id"]])
+                retry.append([meta["order_id"], meta["number"], meta["operation_id"],
+                              record.channel_slug])
             else:
                 record_failure(record, status_code=answer.status_code, message=answer.message,
                                action=describe(answer.status_code, answer.message))
@@ -766,6 +779,11 @@ class Engine:
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _claim_row(claim: Claim) -> list:
+    """A claim as stored in the session's JSON work state (``Claim(*row)`` reads it back)."""
+    return [claim.order_id, claim.order_number, claim.operation_id, claim.channel_slug]
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:

@@ -11,9 +11,11 @@ from ..documents import OrderDocument, document_from_json, document_to_json
 from ..order_source import (
     CustomerSummary,
     OrderFilter,
+    OrderRef,
     OrderSummary,
     attempted_automatically,
     is_exported,
+    is_queued,
 )
 from ..preferences import NEVER_EXPORTED_STATUSES
 from ..saleor_ids import InvalidGlobalId, from_global_id
@@ -45,6 +47,8 @@ class SampleOrderSource:
             qs = qs.filter(~is_exported("order_id"))
         if flt.skip_automatic_attempts:
             qs = qs.filter(~attempted_automatically("order_id"))
+        if flt.skip_queued:
+            qs = qs.filter(~is_queued("order_id"))
         return qs
 
     def search(self, flt, *, offset, limit):
@@ -53,21 +57,26 @@ class SampleOrderSource:
                     .values(*_SUMMARY_FIELDS)[offset:offset + limit])
         return [_summary(r) for r in rows], qs.count()
 
-    def search_ids(self, flt, *, exclude: Iterable[str] = ()):
+    def search_ids(self, flt, *, exclude: Iterable[str] = (), limit: int | None = None):
         qs = self.filtered(flt)
         excluded = [uuid.UUID(str(e)) for e in exclude]
         if excluded:
             qs = qs.exclude(order_id__in=excluded)
-        return [(str(pk), n) for pk, n in qs.order_by("created_at", "number")
-                .values_list("order_id", "number")]
+        rows = qs.order_by("created_at", "number").values_list("order_id", "number",
+                                                                "channel_slug")
+        if limit is not None:
+            rows = rows[:limit]
+        return [OrderRef(str(pk), n, channel) for pk, n, channel in rows]
 
     def load(self, order_ids: Sequence[str]) -> dict[str, OrderDocument]:
         rows = SampleOrder.objects.filter(order_id__in=list(order_ids)).values_list(
             "order_id", "document")
         return {str(pk): document_from_json(doc) for pk, doc in rows}
 
-    def customers(self, search, *, offset, limit):
+    def customers(self, search, *, offset, limit, channels=None):
         qs = SampleOrder.objects.all()
+        if channels is not None:
+            qs = qs.filter(channel_slug__in=channels)
         if search:
             qs = qs.filter(Q(customer_email__icontains=search) | Q(customer_name__icontains=search))
         grouped = (qs.values("customer_email").annotate(
