@@ -20,8 +20,6 @@ from saleor.plugins.error_codes import PluginErrorCode
 
 from .errors import PreferencesInvalid
 from .preferences import Preferences
-from .routes import dispatch
-from .saleor_host.host import SaleorHost
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +152,11 @@ class QuickBooksSyncPlugin(BasePlugin):
             return JsonResponse({"error": "misconfigured", "message": self.configuration_error},
                                 status=503)
         try:
+            # imported on first use, not when Saleor loads every plugin at startup and on each
+            # request: the SOAP stack (spyne) and Saleor's GraphQL helpers stay out of that path
+            from .routes import dispatch
+            from .saleor_host.host import SaleorHost
+
             return dispatch(request, path, SaleorHost(self.preferences))
         except Exception:  # noqa: BLE001 - a plugin must never break Saleor's request; logged
             logger.exception("saleor-qb-sync route %s failed", path)

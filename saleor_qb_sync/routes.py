@@ -14,7 +14,9 @@ order source, and who the caller is.
 from __future__ import annotations
 
 from typing import Protocol
+from urllib.parse import urljoin
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from .errors import AuthenticationError
@@ -43,6 +45,12 @@ class Host(Protocol):
 
 
 def base_url(request: HttpRequest) -> str:
+    """Our routes' absolute URL. Saleor's ``PUBLIC_URL`` wins when set (Saleor builds every
+    URL pointing to itself from it: behind a TLS-terminating proxy the request itself says
+    http, which Web Connector refuses), else the request's own scheme and host."""
+    public_url = getattr(settings, "PUBLIC_URL", None)
+    if public_url:
+        return urljoin(public_url, ROUTE_PREFIX)
     return request.build_absolute_uri(ROUTE_PREFIX)
 
 

@@ -14,8 +14,7 @@ from saleor.app.models import App
 from saleor.core.auth import get_token_from_request
 from saleor.core.jwt import jwt_decode
 from saleor.graphql.app.dataloaders import get_app_promise
-from saleor.graphql.context import clear_context, get_context_value
-from saleor.graphql.utils import get_user_or_app_from_context
+from saleor.graphql.context import clear_context, get_context_value, get_user
 from saleor.permission.enums import OrderPermissions
 
 from ..errors import AuthenticationError
@@ -32,16 +31,20 @@ class SaleorAuthenticator:
         if not token:
             raise AuthenticationError("Sign in: this needs a staff or app token.",
                                       code="unauthenticated")
+        # Saleor sets request.app only on /graphql/; a 30-character app token is looked up here
         request.app = get_app_promise(request).get()
         context = get_context_value(request)
         try:
-            requestor = get_user_or_app_from_context(context)
+            # context.user is a lazy object: evaluate it here (Saleor's get_user, which the lazy
+            # object would call), so a forged, expired or deactivated user's token raises
+            # PyJWTError inside this try and not later in a resolver
+            requestor = request.app or get_user(context)
         except jwt.PyJWTError:
             raise AuthenticationError("The token is invalid or expired.",
                                       code="unauthenticated") from None
         finally:
             clear_context(context)
-        if requestor is None or (getattr(requestor, "is_anonymous", False)):
+        if requestor is None or getattr(requestor, "is_anonymous", False):
             raise AuthenticationError("The token is invalid or expired.", code="unauthenticated")
         if isinstance(requestor, App):
             return self._app_actor(requestor)

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, QuerySet, Value
+from django.db.models import CharField, Count, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from saleor.order.models import Order
 
@@ -29,9 +29,11 @@ from ..documents import (
 from ..order_source import (
     CustomerSummary,
     OrderFilter,
+    OrderRef,
     OrderSummary,
     attempted_automatically,
     is_exported,
+    is_queued,
 )
 from ..saleor_ids import InvalidGlobalId, from_global_id
 
@@ -43,7 +45,9 @@ def _customer_name_expression():
     user_name = NullIf(Trim(Concat("user__first_name", Value(" "), "user__last_name")), Value(""))
     billing_name = NullIf(Trim(Concat("billing_address__first_name", Value(" "),
                                       "billing_address__last_name")), Value(""))
-    return Coalesce(user_name, billing_name, "user_email")
+    # Order.user_email is an EmailField, the names CharFields: PostgreSQL takes them all as
+    # text, Django needs to be told
+    return Coalesce(user_name, billing_name, "user_email", output_field=CharField())
 
 
 class SaleorOrderSource:
@@ -71,6 +75,8 @@ class SaleorOrderSource:
             qs = qs.filter(~is_exported("id"))
         if flt.skip_automatic_attempts:
             qs = qs.filter(~attempted_automatically("id"))
+        if flt.skip_queued:
+            qs = qs.filter(~is_queued("id"))
         return qs
 
     def search(self, flt: OrderFilter, *, offset: int, limit: int
@@ -96,14 +102,16 @@ class SaleorOrderSource:
             for r in rows
         ], total
 
-    def search_ids(self, flt: OrderFilter, *, exclude: Iterable[str] = ()
-                   ) -> list[tuple[str, int]]:
+    def search_ids(self, flt: OrderFilter, *, exclude: Iterable[str] = (),
+                   limit: int | None = None) -> list[OrderRef]:
         qs = self.filtered(flt)
         excluded = [uuid.UUID(str(e)) for e in exclude]
         if excluded:
             qs = qs.exclude(id__in=excluded)
-        return [(str(pk), number) for pk, number in
-                qs.order_by("created_at", "number").values_list("id", "number")]
+        rows = qs.order_by("created_at", "number").values_list("id", "number", "channel__slug")
+        if limit is not None:
+            rows = rows[:limit]
+        return [OrderRef(str(pk), number, channel) for pk, number, channel in rows]
 
     def load(self, order_ids: Sequence[str]) -> dict[str, OrderDocument]:
         orders = (Order.objects.filter(id__in=[uuid.UUID(str(i)) for i in order_ids])
@@ -112,9 +120,12 @@ class SaleorOrderSource:
                                     "gift_cards"))
         return {str(order.id): order_document(order) for order in orders}
 
-    def customers(self, search: str, *, offset: int, limit: int
+    def customers(self, search: str, *, offset: int, limit: int,
+                  channels: tuple[str, ...] | None = None
                   ) -> tuple[list[CustomerSummary], int]:
         qs = Order.objects.exclude(status__in=NEVER_EXPORTED)
+        if channels is not None:
+            qs = qs.filter(channel__slug__in=channels)
         if search:
             qs = qs.filter(Q(user_email__icontains=search) | Q(user__email__icontains=search)
                            | Q(user__first_name__icontains=search)
