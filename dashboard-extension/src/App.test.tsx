@@ -1,0 +1,128 @@
+import { act, render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+
+import { App, Screens } from "./App";
+import { BridgeProvider, pluginGraphqlUrl } from "./bridge";
+import { connection, fakeBridge, mockApi, never, renderWithBridge, STATUS } from "./test/utils";
+
+const statusApi = (extra: Record<string, unknown> = {}) => ({
+  QbSyncStatus: () => ({ qbSyncStatus: { ...STATUS, ...extra } }),
+  QbPendingOperations: () => ({ qbPendingOperations: connection([]) }),
+  QbTransferHistory: () => ({ qbTransferHistory: connection([]) }),
+});
+
+describe("pluginGraphqlUrl", () => {
+  it("puts the plugin's endpoint next to Saleor's /graphql/", () => {
+    expect(pluginGraphqlUrl("https://api.shop.com/graphql/", "https://x/app/")).toBe(
+      "https://api.shop.com/plugins/global/saleor_qb_sync/graphql/",
+    );
+    expect(pluginGraphqlUrl("http://localhost:8000/graphql", "https://x/app/")).toBe(
+      "http://localhost:8000/plugins/global/saleor_qb_sync/graphql/",
+    );
+    expect(pluginGraphqlUrl("https://shop.com/saleor/graphql/", "https://x/app/")).toBe(
+      "https://shop.com/saleor/plugins/global/saleor_qb_sync/graphql/",
+    );
+  });
+
+  it("falls back to the app's own location", () => {
+    expect(
+      pluginGraphqlUrl("", "https://shop.com/plugins/global/saleor_qb_sync/app/?view=order"),
+    ).toBe("https://shop.com/plugins/global/saleor_qb_sync/graphql/");
+  });
+});
+
+describe("App", () => {
+  it("waits for the Dashboard's handshake, then loads", async () => {
+    const api = mockApi(statusApi());
+    const bridge = fakeBridge({ token: undefined, ready: false });
+    renderWithBridge(<Screens search="" />, bridge);
+
+    expect(screen.getByRole("status")).toHaveTextContent("Connecting to the Saleor Dashboard…");
+    expect(api.calls).toHaveLength(0);
+
+    act(() => bridge.emit("handshake", { token: "t1", version: 1 }, { token: "t1", ready: true }));
+
+    expect(await screen.findByRole("tab", { name: "Transfer orders" })).toHaveAttribute("aria-selected", "true");
+    expect(api.calls[0].headers.get("Authorization-Bearer")).toBe("t1");
+  });
+
+  it("uses the refreshed token for later requests", async () => {
+    const api = mockApi(statusApi());
+    const bridge = fakeBridge();
+    renderWithBridge(<Screens search="" />, bridge);
+    await screen.findByRole("tablist");
+
+    act(() => bridge.emit("tokenRefresh", { token: "t2" }, { token: "t2" }));
+    await userEvent.setup().click(screen.getByRole("tab", { name: "History" }));
+
+    await screen.findByText("No transfers yet");
+    expect(api.named("QbTransferHistory")[0].headers.get("Authorization-Bearer")).toBe("t2");
+  });
+
+  it("shows an error when the API cannot be reached", async () => {
+    mockApi({ QbSyncStatus: () => Promise.reject(new TypeError("Failed to fetch")) });
+    renderWithBridge(<Screens search="" />);
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("Could not reach the QuickBooks sync API");
+  });
+
+  it("shows a loading state while the status loads", () => {
+    mockApi({ QbSyncStatus: () => never() });
+    renderWithBridge(<Screens search="" />);
+
+    expect(screen.getByRole("status")).toHaveTextContent("Loading QuickBooks sync…");
+  });
+
+  it("moves between tabs with the arrow keys", async () => {
+    mockApi(statusApi({ queuedOrders: 3, queuedOperations: 1 }));
+    renderWithBridge(<Screens search="" />);
+    const user = userEvent.setup();
+    const first = await screen.findByRole("tab", { name: "Transfer orders" });
+    expect(screen.getByTestId("status-line")).toHaveTextContent("3 orders waiting for Web Connector");
+
+    first.focus();
+    await user.keyboard("{ArrowRight}");
+    expect(screen.getByRole("tab", { name: "Pending operations" })).toHaveFocus();
+    expect(await screen.findByRole("tabpanel")).toHaveTextContent("Pending operations");
+    await user.keyboard("{End}");
+    expect(screen.getByRole("tab", { name: "Web Connector set-up" })).toHaveAttribute("aria-selected", "true");
+    await user.keyboard("{ArrowRight}");
+    expect(screen.getByRole("tab", { name: "Transfer orders" })).toHaveFocus();
+  });
+
+  it("opens the tab named in the URL", async () => {
+    mockApi(statusApi());
+    renderWithBridge(<Screens search="?tab=setup" />);
+
+    const panel = await screen.findByRole("tabpanel");
+    expect(within(panel).getByRole("heading", { name: "Web Connector set-up" })).toBeInTheDocument();
+  });
+
+  it("shows the order panel for the order-details mount", async () => {
+    mockApi(statusApi());
+    renderWithBridge(<Screens search="?view=order&orderId=T3JkZXI6MQ%3D%3D" />);
+
+    expect(await screen.findByRole("heading", { name: "QuickBooks export" })).toBeInTheDocument();
+    expect(screen.queryByRole("tablist")).not.toBeInTheDocument();
+  });
+
+  it("follows the Dashboard's theme and locale", async () => {
+    mockApi(statusApi());
+    const bridge = fakeBridge({ theme: "light" });
+    render(
+      <BridgeProvider bridge={bridge.bridge}>
+        <App />
+      </BridgeProvider>,
+    );
+    await screen.findByRole("tablist");
+    expect(document.documentElement.dataset.theme).toBe("light");
+
+    act(() => bridge.emit("theme", { theme: "dark" }, { theme: "dark" }));
+    expect(document.documentElement.dataset.theme).toBe("dark");
+    expect(document.documentElement.style.colorScheme).toBe("dark");
+
+    act(() => bridge.emit("localeChanged", { locale: "pl" }, { locale: "pl" as never }));
+    expect(document.documentElement.lang).toBe("pl");
+  });
+});

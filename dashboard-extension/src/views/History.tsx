@@ -1,0 +1,208 @@
+/** Transfer history: every attempt to put an order into QuickBooks, with QuickBooks' answer. */
+import { actions } from "@saleor/app-sdk/app-bridge";
+import { Box, Button, Text } from "@saleor/macaw-ui";
+import { useState } from "react";
+
+import { type Connection, type ExportRecord, type ExportState, HISTORY, useQuery } from "../api";
+import { useBridge, useBridgeState } from "../bridge";
+import { Badge, Empty, ErrorNotice, Heading, Loading, Pager } from "../components/ui";
+import { formatDateTime, statusLabel, transactionLabel } from "../format";
+
+const PAGE_SIZE = 25;
+
+export const STATE_TONE: Record<ExportState, "success" | "warning" | "error" | "info" | "neutral"> = {
+  QUEUED: "info",
+  SENT: "info",
+  DONE: "success",
+  FAILED: "error",
+  NEEDS_RECONCILING: "warning",
+  RESET: "neutral",
+};
+
+/** Open the order in the Dashboard (the app runs in an iframe: app-bridge redirects the parent). */
+export function useOpenOrder() {
+  const bridge = useBridge();
+  return (orderId: string) => {
+    bridge
+      .dispatch(actions.Redirect({ to: `/orders/${encodeURIComponent(orderId)}` }))
+      .catch(() => undefined);
+  };
+}
+
+export function HistoryTable({ records, showOrder = true }: { records: ExportRecord[]; showOrder?: boolean }) {
+  const { locale } = useBridgeState();
+  const openOrder = useOpenOrder();
+  return (
+    <Box overflowX="auto">
+      <table className="qb-table" aria-label="Transfer history">
+        <thead>
+          <tr>
+            {showOrder ? <th scope="col">Order</th> : null}
+            <th scope="col">When</th>
+            <th scope="col">Result</th>
+            <th scope="col">QuickBooks transaction</th>
+            <th scope="col">QuickBooks says</th>
+          </tr>
+        </thead>
+        <tbody>
+          {records.map((r) => (
+            <tr key={r.id} data-testid="history-row">
+              {showOrder ? (
+                <td>
+                  <button
+                    type="button"
+                    className="qb-link"
+                    onClick={() => openOrder(r.orderId)}
+                    aria-label={`Open order #${r.orderNumber} in Saleor`}
+                  >
+                    #{r.orderNumber}
+                  </button>
+                </td>
+              ) : null}
+              <td>
+                {formatDateTime(r.updatedAt, locale)}
+                {r.automatic ? (
+                  <>
+                    <br />
+                    <Text size={2} color="default2">
+                      Automatic
+                    </Text>
+                  </>
+                ) : null}
+              </td>
+              <td>
+                <Badge tone={STATE_TONE[r.state] ?? "neutral"}>{statusLabel(r.state)}</Badge>
+                {r.linkedExisting ? (
+                  <>
+                    <br />
+                    <Text size={2} color="default2">
+                      Already in QuickBooks; linked
+                    </Text>
+                  </>
+                ) : null}
+              </td>
+              <td>
+                {transactionLabel(r.transactionType)} {r.refNumber}
+                {r.txnId ? (
+                  <>
+                    <br />
+                    <span className="qb-mono">TxnID {r.txnId}</span>
+                  </>
+                ) : null}
+              </td>
+              <td>
+                {r.statusMessage || "—"}
+                {r.statusCode !== null && r.statusCode !== 0 ? (
+                  <Text size={2} color="default2">
+                    {" "}
+                    (code {r.statusCode})
+                  </Text>
+                ) : null}
+                {r.action ? (
+                  <>
+                    <br />
+                    <Text size={2} fontWeight="medium">
+                      What to do: {r.action}
+                    </Text>
+                  </>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Box>
+  );
+}
+
+export function HistoryView() {
+  const [failuresOnly, setFailuresOnly] = useState(false);
+  const [orderNumber, setOrderNumber] = useState("");
+  const [appliedNumber, setAppliedNumber] = useState<number | null>(null);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const filter: Record<string, unknown> = {};
+  if (failuresOnly) filter.state = "FAILED";
+  if (appliedNumber !== null) filter.orderNumber = appliedNumber;
+  const history = useQuery<{ qbTransferHistory: Connection<ExportRecord> }>(HISTORY, {
+    filter,
+    first: PAGE_SIZE,
+    after: cursors[cursors.length - 1],
+  });
+  const connection = history.data?.qbTransferHistory;
+
+  return (
+    <Box display="flex" flexDirection="column" gap={4}>
+      <Box display="flex" alignItems="center" justifyContent="space-between">
+        <Heading>History</Heading>
+        <Button variant="secondary" onClick={history.reload} disabled={history.loading}>
+          Refresh
+        </Button>
+      </Box>
+      <Box display="flex" gap={4} alignItems="flex-end" flexWrap="wrap">
+        <label>
+          <Box display="flex" alignItems="center" gap={2}>
+            <input
+              type="checkbox"
+              className="qb-checkbox"
+              checked={failuresOnly}
+              onChange={(e) => {
+                setFailuresOnly(e.target.checked);
+                setCursors([null]);
+              }}
+            />
+            <Text size={3}>Failures only</Text>
+          </Box>
+        </label>
+        <Box
+          as="form"
+          display="flex"
+          gap={2}
+          alignItems="flex-end"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const n = Number.parseInt(orderNumber.replace(/^#/, ""), 10);
+            setAppliedNumber(Number.isFinite(n) ? n : null);
+            setCursors([null]);
+          }}
+        >
+          <label className="qb-field">
+            <span>Order number</span>
+            <input
+              type="search"
+              inputMode="numeric"
+              value={orderNumber}
+              onChange={(e) => setOrderNumber(e.target.value)}
+            />
+          </label>
+          <Button type="submit" variant="secondary">
+            Find
+          </Button>
+        </Box>
+      </Box>
+      {history.loading && !connection ? (
+        <Loading label="Loading the history…" />
+      ) : history.error ? (
+        <ErrorNotice title="Could not load the history" error={history.error} onRetry={history.reload} />
+      ) : connection && connection.edges.length === 0 ? (
+        <Empty title={failuresOnly ? "No failures" : "No transfers yet"}>
+          {failuresOnly
+            ? "Every transfer so far went into QuickBooks."
+            : "Orders appear here once Web Connector has taken them to QuickBooks."}
+        </Empty>
+      ) : connection ? (
+        <>
+          <HistoryTable records={connection.edges.map((e) => e.node)} />
+          <Pager
+            label="History pages"
+            page={cursors.length}
+            hasPrevious={cursors.length > 1}
+            hasNext={connection.pageInfo.hasNextPage}
+            onPrevious={() => setCursors((c) => c.slice(0, -1))}
+            onNext={() => setCursors((c) => [...c, connection.pageInfo.endCursor])}
+            summary={`${connection.totalCount} attempts`}
+          />
+        </>
+      ) : null}
+    </Box>
+  );
+}

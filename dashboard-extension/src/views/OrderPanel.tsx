@@ -1,0 +1,129 @@
+/**
+ * On an order's page (ORDER_DETAILS_MORE_ACTIONS, a POPUP): queue this one order and show its
+ * export history. The Dashboard passes the order's ID as `?orderId=`.
+ */
+import { actions } from "@saleor/app-sdk/app-bridge";
+import { Box, Button, Text } from "@saleor/macaw-ui";
+import { useState } from "react";
+
+import {
+  asApiError,
+  type Connection,
+  type ExportRecord,
+  graphql,
+  HISTORY,
+  QUEUE,
+  type SyncError,
+  type SyncStatus,
+  useQuery,
+} from "../api";
+import { useBridge } from "../bridge";
+import { Empty, ErrorNotice, Heading, Loading, Notice } from "../components/ui";
+import { HistoryTable } from "./History";
+
+export function OrderPanel({ orderId, status }: { orderId: string | null; status: SyncStatus }) {
+  const bridge = useBridge();
+  const [queueing, setQueueing] = useState(false);
+  const [queued, setQueued] = useState(false);
+  const [errors, setErrors] = useState<string | null>(null);
+  const history = useQuery<{ qbTransferHistory: Connection<ExportRecord> }>(
+    HISTORY,
+    { filter: { orderId }, first: 20 },
+    { skip: !orderId },
+  );
+
+  if (!orderId) {
+    return (
+      <ErrorNotice
+        title="No order"
+        error="Open this from an order's page in the Dashboard: the order to transfer was not given."
+      />
+    );
+  }
+
+  const records = history.data?.qbTransferHistory.edges.map((e) => e.node) ?? [];
+  const inQuickBooks = records.some((r) => r.state === "DONE");
+  const waiting = records.some((r) => r.state === "QUEUED" || r.state === "SENT");
+
+  const queue = async () => {
+    setQueueing(true);
+    setErrors(null);
+    try {
+      const data = await graphql<{ qbOrderTransferQueue: { errors: SyncError[] } }>(bridge, QUEUE, {
+        input: { orderIds: [orderId] },
+      });
+      const result = data.qbOrderTransferQueue;
+      if (result.errors.length > 0) {
+        setErrors(result.errors.map((e) => e.message).join(" "));
+      } else {
+        setQueued(true);
+        history.reload();
+        bridge
+          .dispatch(
+            actions.Notification({
+              status: "success",
+              title: "Queued for QuickBooks",
+              text: "The order will be transferred at the next Web Connector update.",
+            }),
+          )
+          .catch(() => undefined);
+      }
+    } catch (error) {
+      setErrors(asApiError(error).message);
+    } finally {
+      setQueueing(false);
+    }
+  };
+
+  return (
+    <Box display="flex" flexDirection="column" gap={4}>
+      <Heading>QuickBooks export</Heading>
+      {status.exportMode === "AUTOMATIC" ? (
+        <Notice tone="info" title="Orders are exported automatically">
+          This order goes to QuickBooks at a Web Connector update without being queued; on-demand
+          transfer is not needed.
+        </Notice>
+      ) : queued ? (
+        <Notice tone="success" title="Queued for QuickBooks">
+          The order goes to QuickBooks at the next Web Connector update.
+        </Notice>
+      ) : (
+        <Box display="flex" flexDirection="column" gap={2}>
+          <Text size={3}>
+            {inQuickBooks
+              ? "This order is already in QuickBooks. Queue it again only if it was removed there."
+              : waiting
+                ? "This order is already waiting for Web Connector."
+                : "Queue this order; it goes to QuickBooks at the next Web Connector update."}
+          </Text>
+          <Box display="flex" gap={2}>
+            <Button variant="primary" onClick={queue} disabled={queueing}>
+              {queueing ? "Queueing…" : "Queue this order for QuickBooks"}
+            </Button>
+          </Box>
+        </Box>
+      )}
+      {errors ? <ErrorNotice title="The order was not queued" error={errors} /> : null}
+      <Text as="h3" size={5} fontWeight="bold">
+        Export history
+      </Text>
+      {history.loading && !history.data ? (
+        <Loading label="Loading the export history…" />
+      ) : history.error ? (
+        <ErrorNotice title="Could not load the export history" error={history.error} onRetry={history.reload} />
+      ) : records.length === 0 ? (
+        <Empty title="Not exported yet">This order has not been sent to QuickBooks.</Empty>
+      ) : (
+        <HistoryTable records={records} showOrder={false} />
+      )}
+      <Box>
+        <Button
+          variant="secondary"
+          onClick={() => bridge.dispatch(actions.PopupClose()).catch(() => undefined)}
+        >
+          Close
+        </Button>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,406 @@
+/**
+ * Transfer orders: choose customer and dates, preview, tick orders, queue them for the next
+ * Web Connector update. Choices survive paging: with everything selected the queue request is
+ * `{filter, excludeOrderIds}` (so it covers orders on pages never opened), otherwise
+ * `{orderIds}`.
+ */
+import { actions } from "@saleor/app-sdk/app-bridge";
+import { Box, Button, Text } from "@saleor/macaw-ui";
+import { useEffect, useRef, useState } from "react";
+
+import {
+  asApiError,
+  type ApiError,
+  type Connection,
+  graphql,
+  PREVIEW,
+  type PreviewRow,
+  QUEUE,
+  type SyncError,
+  type SyncStatus,
+  type TransferFilter,
+  useQuery,
+} from "../api";
+import { useBridge, useBridgeState } from "../bridge";
+import { Badge, Empty, ErrorNotice, Heading, Loading, Notice, Pager } from "../components/ui";
+import {
+  formatDateTime,
+  formatMoney,
+  formatNumber,
+  plural,
+  statusLabel,
+  transactionLabel,
+} from "../format";
+import { type CustomerChoice, CustomerPicker } from "./CustomerPicker";
+
+export const PAGE_SIZE = 25;
+
+type Selection = { mode: "all"; excluded: Set<string> } | { mode: "some"; included: Set<string> };
+
+export function isSelected(selection: Selection, orderId: string): boolean {
+  return selection.mode === "all"
+    ? !selection.excluded.has(orderId)
+    : selection.included.has(orderId);
+}
+
+export function selectedCount(selection: Selection, total: number): number {
+  return selection.mode === "all" ? total - selection.excluded.size : selection.included.size;
+}
+
+export function queueInput(selection: Selection, filter: TransferFilter) {
+  return selection.mode === "all"
+    ? { filter, excludeOrderIds: [...selection.excluded] }
+    : { orderIds: [...selection.included] };
+}
+
+function toggled(selection: Selection, orderId: string, on: boolean): Selection {
+  if (selection.mode === "all") {
+    const excluded = new Set(selection.excluded);
+    if (on) excluded.delete(orderId);
+    else excluded.add(orderId);
+    return { mode: "all", excluded };
+  }
+  const included = new Set(selection.included);
+  if (on) included.add(orderId);
+  else included.delete(orderId);
+  return { mode: "some", included };
+}
+
+type Queued = { orderCount: number; id: string };
+
+export function TransferView({
+  status,
+  onShowPending,
+}: {
+  status: SyncStatus;
+  onShowPending?: () => void;
+}) {
+  const bridge = useBridge();
+  const { locale } = useBridgeState();
+  const [customer, setCustomer] = useState<CustomerChoice>(null);
+  const [dateFrom, setDateFrom] = useState("");
+  const [dateTo, setDateTo] = useState("");
+  const [includeExported, setIncludeExported] = useState(false);
+  // the filter of the last Preview: what the table shows and what Transfer queues
+  const [applied, setApplied] = useState<TransferFilter | null>(null);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [selection, setSelection] = useState<Selection>({ mode: "all", excluded: new Set() });
+  const [queueing, setQueueing] = useState(false);
+  const [queueErrors, setQueueErrors] = useState<(SyncError | ApiError)[]>([]);
+  const [queued, setQueued] = useState<Queued | null>(null);
+  const resultHeading = useRef<HTMLHeadingElement>(null);
+
+  const after = cursors[cursors.length - 1];
+  const preview = useQuery<{ qbOrderTransferPreview: Connection<PreviewRow> }>(
+    PREVIEW,
+    { filter: applied ?? {}, first: PAGE_SIZE, after },
+    { skip: applied === null },
+  );
+  const connection = preview.data?.qbOrderTransferPreview;
+  const total = connection?.totalCount ?? 0;
+  const count = selectedCount(selection, total);
+
+  const badRange = dateFrom !== "" && dateTo !== "" && dateFrom > dateTo;
+
+  const runPreview = () => {
+    setApplied({
+      customer: customer?.value ?? null,
+      dateFrom: dateFrom || null,
+      dateTo: dateTo || null,
+      includeExported,
+    });
+    setCursors([null]);
+    setSelection({ mode: "all", excluded: new Set() });
+    setQueueErrors([]);
+    setQueued(null);
+  };
+
+  useEffect(() => {
+    if (queued) resultHeading.current?.focus();
+  }, [queued]);
+
+  const transfer = async () => {
+    if (!applied || count === 0) return;
+    setQueueing(true);
+    setQueueErrors([]);
+    try {
+      const data = await graphql<{
+        qbOrderTransferQueue: {
+          errors: SyncError[];
+          pendingOperation: { id: string; orderCount: number } | null;
+        };
+      }>(bridge, QUEUE, { input: queueInput(selection, applied) });
+      const result = data.qbOrderTransferQueue;
+      if (result.errors.length > 0 || !result.pendingOperation) {
+        setQueueErrors(result.errors);
+      } else {
+        setQueued({ id: result.pendingOperation.id, orderCount: result.pendingOperation.orderCount });
+        setApplied(null);
+        bridge
+          .dispatch(
+            actions.Notification({
+              status: "success",
+              title: "Queued for QuickBooks",
+              text: `${plural(result.pendingOperation.orderCount, "order", "orders")} will be transferred at the next Web Connector update.`,
+            }),
+          )
+          .catch(() => undefined);
+      }
+    } catch (error) {
+      setQueueErrors([asApiError(error)]);
+    } finally {
+      setQueueing(false);
+    }
+  };
+
+  if (status.exportMode === "AUTOMATIC") {
+    return (
+      <Box display="flex" flexDirection="column" gap={4}>
+        <Heading>Transfer orders</Heading>
+        <Notice tone="info" title="Orders are exported automatically">
+          QuickBooks sync is in automatic mode: every eligible order is exported at each Web
+          Connector update, so on-demand transfer is not needed. Check the History tab to see what
+          was exported.
+        </Notice>
+      </Box>
+    );
+  }
+
+  const rows = connection?.edges.map((e) => e.node) ?? [];
+  const pageAllOn = rows.length > 0 && rows.every((r) => isSelected(selection, r.orderId));
+  const pageSomeOn = rows.some((r) => isSelected(selection, r.orderId));
+
+  return (
+    <Box display="flex" flexDirection="column" gap={5}>
+      <Heading>Transfer orders</Heading>
+      <Box
+        as="form"
+        aria-label="Which orders"
+        display="flex"
+        flexDirection="column"
+        gap={4}
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!badRange) runPreview();
+        }}
+      >
+        <CustomerPicker value={customer} onChange={setCustomer} />
+        <Box display="flex" gap={4} flexWrap="wrap" alignItems="flex-end">
+          <label className="qb-field">
+            <span>Placed from</span>
+            <input type="date" value={dateFrom} onChange={(e) => setDateFrom(e.target.value)} />
+          </label>
+          <label className="qb-field">
+            <span>Placed until</span>
+            <input type="date" value={dateTo} onChange={(e) => setDateTo(e.target.value)} />
+          </label>
+          <label>
+            <Box display="flex" alignItems="center" gap={2}>
+              <input
+                type="checkbox"
+                className="qb-checkbox"
+                checked={includeExported}
+                onChange={(e) => setIncludeExported(e.target.checked)}
+              />
+              <Text size={3}>Include previously exported orders</Text>
+            </Box>
+          </label>
+        </Box>
+        {badRange ? (
+          <Text size={3} color="critical1" role="alert">
+            The start date is after the end date.
+          </Text>
+        ) : null}
+        <Box>
+          <Button type="submit" variant="primary" disabled={badRange}>
+            Preview
+          </Button>
+        </Box>
+      </Box>
+
+      {queued ? (
+        <Box role="status" className="qb-notice qb-notice--success" padding={4} borderRadius={3} display="flex" flexDirection="column" gap={2}>
+          <Text as="h3" size={5} fontWeight="bold" ref={resultHeading} tabIndex={-1}>
+            {plural(queued.orderCount, "order", "orders")} queued for QuickBooks
+          </Text>
+          <Text size={3}>
+            Nothing has been sent yet. The orders go to QuickBooks at the next Web Connector
+            update (when Web Connector runs on its schedule, or when someone clicks “Update
+            Selected” in it).
+          </Text>
+          {onShowPending ? (
+            <Box>
+              <button type="button" className="qb-link" onClick={onShowPending}>
+                See pending operations
+              </button>
+            </Box>
+          ) : null}
+        </Box>
+      ) : null}
+
+      {applied === null ? null : preview.loading && !connection ? (
+        <Loading label="Loading the preview…" />
+      ) : preview.error ? (
+        <ErrorNotice title="Could not load the preview" error={preview.error} onRetry={preview.reload} />
+      ) : connection && connection.totalCount === 0 ? (
+        <Empty title="No orders to transfer">
+          No order matches these choices
+          {applied.includeExported ? "" : " (orders already in QuickBooks are left out)"}.
+        </Empty>
+      ) : connection ? (
+        <Box display="flex" flexDirection="column" gap={3}>
+          <Box display="flex" alignItems="center" gap={3} flexWrap="wrap">
+            <Text size={4} role="status" data-testid="selection-summary">
+              {formatNumber(count, locale)} of {plural(total, "order", "orders")} selected
+            </Text>
+            <Button
+              variant="secondary"
+              size="small"
+              onClick={() => setSelection({ mode: "all", excluded: new Set() })}
+            >
+              Select all {formatNumber(total, locale)}
+            </Button>
+            <Button
+              variant="secondary"
+              size="small"
+              onClick={() => setSelection({ mode: "some", included: new Set() })}
+            >
+              Select none
+            </Button>
+          </Box>
+          <Box overflowX="auto">
+            <table className="qb-table" aria-label="Orders to transfer" aria-busy={preview.loading}>
+              <thead>
+                <tr>
+                  <th scope="col">
+                    <input
+                      type="checkbox"
+                      className="qb-checkbox"
+                      aria-label="Select the orders on this page"
+                      checked={pageAllOn}
+                      ref={(el) => {
+                        if (el) el.indeterminate = pageSomeOn && !pageAllOn;
+                      }}
+                      onChange={(e) =>
+                        setSelection((s) =>
+                          rows.reduce((acc, r) => toggled(acc, r.orderId, e.target.checked), s),
+                        )
+                      }
+                    />
+                  </th>
+                  <th scope="col">Order</th>
+                  <th scope="col">Date</th>
+                  <th scope="col">Customer</th>
+                  <th scope="col">Total</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">In QuickBooks</th>
+                  <th scope="col">Will become</th>
+                  <th scope="col">Warnings</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => {
+                  const on = isSelected(selection, row.orderId);
+                  return (
+                    <tr key={row.orderId} className={on ? undefined : "qb-row--off"}>
+                      <td>
+                        <input
+                          type="checkbox"
+                          className="qb-checkbox"
+                          aria-label={`Transfer order #${row.number}`}
+                          checked={on}
+                          onChange={(e) =>
+                            setSelection((s) => toggled(s, row.orderId, e.target.checked))
+                          }
+                        />
+                      </td>
+                      <td className="qb-nowrap">#{row.number}</td>
+                      <td>{formatDateTime(row.createdAt, locale)}</td>
+                      <td>
+                        {row.customerName || "—"}
+                        <br />
+                        <Text size={2} color="default2">
+                          {row.customerEmail}
+                        </Text>
+                      </td>
+                      <td className="qb-num">
+                        {formatMoney(row.total.amount, row.total.currency, locale)}
+                      </td>
+                      <td>
+                        {statusLabel(row.status)}
+                        <br />
+                        <Text size={2} color="default2">
+                          Paid: {statusLabel(row.chargeStatus)}
+                        </Text>
+                      </td>
+                      <td>
+                        {row.exported && row.lastExport ? (
+                          <>
+                            <Badge tone="success">Exported</Badge>{" "}
+                            {formatDateTime(row.lastExport.at, locale)} as{" "}
+                            {transactionLabel(row.lastExport.transactionType)}{" "}
+                            {row.lastExport.refNumber}
+                          </>
+                        ) : row.exported ? (
+                          <Badge tone="success">Exported</Badge>
+                        ) : (
+                          "No"
+                        )}
+                      </td>
+                      <td className="qb-nowrap">
+                        {row.plannedTransactionType ? (
+                          transactionLabel(row.plannedTransactionType)
+                        ) : (
+                          <Badge tone="error">Cannot be exported</Badge>
+                        )}
+                      </td>
+                      <td>
+                        {row.warnings.length > 0 ? (
+                          <ul>
+                            {row.warnings.map((w) => (
+                              <li key={w}>{w}</li>
+                            ))}
+                          </ul>
+                        ) : (
+                          "—"
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </Box>
+          <Pager
+            label="Preview pages"
+            page={cursors.length}
+            hasPrevious={cursors.length > 1}
+            hasNext={connection.pageInfo.hasNextPage}
+            onPrevious={() => setCursors((c) => c.slice(0, -1))}
+            onNext={() => setCursors((c) => [...c, connection.pageInfo.endCursor])}
+            summary={plural(total, "order", "orders")}
+          />
+          {queueErrors.length > 0 ? (
+            <ErrorNotice
+              title="The orders were not queued"
+              error={queueErrors.map((e) => e.message).join(" ")}
+            />
+          ) : null}
+          <Box display="flex" alignItems="center" gap={3}>
+            <Button
+              variant="primary"
+              onClick={transfer}
+              disabled={count === 0 || queueing}
+              aria-describedby="qb-transfer-help"
+            >
+              {queueing ? "Queueing…" : `Transfer ${plural(count, "order", "orders")}`}
+            </Button>
+            <Text size={3} color="default2" id="qb-transfer-help">
+              Transfer queues the orders; they go to QuickBooks at the next Web Connector update.
+            </Text>
+          </Box>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}
