@@ -7,7 +7,7 @@ QBXML_SCHEMA_DIR ?= $(abspath ../shared/qbxml-schema/13.0)
 QBWC_WSDL ?= $(abspath ../shared/qbwc-wsdl/QBWebConnectorSvc.wsdl)
 export QBXML_SCHEMA_DIR QBWC_WSDL
 
-.PHONY: setup test test-saleor bench lint demo serve clean
+.PHONY: setup test test-saleor bench lint demo serve clean dashboard-test dashboard-e2e dashboard-build
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || (echo "Python 3.12 not found: install it (pyenv install 3.12) or set PYTHON=" && exit 1)
@@ -42,3 +42,15 @@ serve: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+dashboard-extension/node_modules/.package-lock.json: dashboard-extension/package-lock.json
+	cd dashboard-extension && npm ci --no-audit --no-fund
+
+dashboard-test: dashboard-extension/node_modules/.package-lock.json
+	cd dashboard-extension && npm test && npm run check-build
+
+dashboard-build: dashboard-extension/node_modules/.package-lock.json
+	cd dashboard-extension && npm run build
+
+dashboard-e2e: setup dashboard-extension/node_modules/.package-lock.json
+	cd dashboard-extension && npm run e2e

@@ -366,7 +366,7 @@ def claim_orders(session: WebConnectorSession, source: OrderSource, preferences:
             .order_by("operation__created_at", "operation_id", "order_number")[:limit])
         if items:
             # The same order queued in several operations is sent once: its twins in other
-            # operations are claimed with it and finish with it (see ``_finish_item``).
+            # operations are claimed with it and finish with it (see ``_finish_items``).
             twins = list(
                 PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(state=ItemState.PENDING, operation__status__in=active,
@@ -411,11 +411,12 @@ def release_claims(session: WebConnectorSession, order_ids: Iterable[str] | None
 # --- the ledger ---------------------------------------------------------------------------------
 
 
-def record_attempt(*, order_id: str, order_number: int, transaction_type: str, ref_number: str,
-                   session: WebConnectorSession, operation_id: int | None, message_set=None,
-                   request_id: str = "", total_amount: Decimal | None = None,
-                   currency: str = "", channel_slug: str = "") -> ExportRecord:
-    return ExportRecord.objects.create(
+def new_attempt(*, order_id: str, order_number: int, transaction_type: str, ref_number: str,
+                session: WebConnectorSession, operation_id: int | None, message_set=None,
+                request_id: str = "", total_amount: Decimal | None = None,
+                currency: str = "", channel_slug: str = "") -> ExportRecord:
+    """An unsaved ledger row for an order about to be sent (save it, or bulk-create many)."""
+    return ExportRecord(
         order_id=order_id, order_number=order_number, channel_slug=channel_slug,
         transaction_type=transaction_type,
         ref_number=ref_number, state=ExportState.SENT, session=session,
@@ -423,37 +424,72 @@ def record_attempt(*, order_id: str, order_number: int, transaction_type: str, r
         request_id=request_id, total_amount=total_amount, currency=currency)
 
 
+def record_attempt(**fields) -> ExportRecord:
+    record = new_attempt(**fields)
+    record.save()
+    return record
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What QuickBooks did with one attempt: ``done`` with a TxnID, or failed with a reason."""
+
+    record: ExportRecord
+    done: bool
+    txn_id: str = ""
+    status_code: int | None = None
+    message: str = ""
+    action: str = ""
+    linked_existing: bool = False
+
+
+def record_outcomes(outcomes: list[Outcome]) -> None:
+    """Write many answers at once: ledger rows, "exported now", pending items, operations.
+
+    A constant number of statements per call, however many orders a response carries."""
+    if not outcomes:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        for outcome in outcomes:
+            record = outcome.record
+            record.state = ExportState.DONE if outcome.done else ExportState.FAILED
+            record.txn_id = outcome.txn_id or record.txn_id
+            record.status_code = outcome.status_code
+            record.status_message = outcome.message
+            record.action = outcome.action
+            record.linked_existing = outcome.linked_existing
+            record.updated_at = now
+        records = [o.record for o in outcomes]
+        ExportRecord.objects.bulk_update(records, ["state", "txn_id", "status_code",
+                                                   "status_message", "action",
+                                                   "linked_existing", "updated_at"])
+        done = [o.record for o in outcomes if o.done]
+        ExportedOrder.objects.bulk_create(
+            [ExportedOrder(order_id=r.order_id, order_number=r.order_number, record=r,
+                           exported_at=now) for r in done],
+            update_conflicts=True, unique_fields=["order_id"],
+            update_fields=["order_number", "record", "exported_at"])
+        operation_ids: set[int] = set()
+        for state, group in ((ItemState.DONE, done),
+                             (ItemState.FAILED, [o.record for o in outcomes if not o.done])):
+            if group:
+                operation_ids |= _finish_items(group, state, now)
+        for operation_id in sorted(operation_ids):
+            finish_operation_if_complete(operation_id)
+
+
 def record_success(record: ExportRecord, *, txn_id: str, status_code: int = 0,
                    message: str = "", linked_existing: bool = False) -> None:
     """The order is in QuickBooks: the ledger says so, once, and the pending item is done."""
-    now = timezone.now()
-    with transaction.atomic():
-        record.state = ExportState.DONE
-        record.txn_id = txn_id
-        record.status_code = status_code
-        record.status_message = message
-        record.linked_existing = linked_existing
-        record.updated_at = now
-        record.save(update_fields=["state", "txn_id", "status_code", "status_message",
-                                   "linked_existing", "updated_at"])
-        ExportedOrder.objects.update_or_create(
-            order_id=record.order_id,
-            defaults={"order_number": record.order_number, "record": record, "exported_at": now})
-        _finish_item(record, ItemState.DONE, now)
+    record_outcomes([Outcome(record, True, txn_id=txn_id, status_code=status_code,
+                             message=message, linked_existing=linked_existing)])
 
 
 def record_failure(record: ExportRecord, *, status_code: int | None, message: str,
                    action: str = "") -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        record.state = ExportState.FAILED
-        record.status_code = status_code
-        record.status_message = message
-        record.action = action
-        record.updated_at = now
-        record.save(update_fields=["state", "status_code", "status_message", "action",
-                                   "updated_at"])
-        _finish_item(record, ItemState.FAILED, now)
+    record_outcomes([Outcome(record, False, status_code=status_code, message=message,
+                             action=action)])
 
 
 def fail_unsent(claim: Claim, *, session: WebConnectorSession, transaction_type: str,
@@ -465,23 +501,32 @@ def fail_unsent(claim: Claim, *, session: WebConnectorSession, transaction_type:
         ref_number=ref_number[:11], session=session,
         operation_id=claim.operation_id, automatic=claim.operation_id is None,
         state=ExportState.FAILED, status_message=message, action=code)
-    _finish_item(record, ItemState.FAILED, timezone.now())
+    for operation_id in _finish_items([record], ItemState.FAILED, timezone.now()):
+        finish_operation_if_complete(operation_id)
     return record
 
 
-def _finish_item(record: ExportRecord, state: str, now: datetime) -> None:
-    """Finish the order's item in its operation, and its twins claimed with it."""
-    scope = Q(operation_id=record.operation_id) if record.operation_id else Q(pk__in=[])
-    if record.session_id:
-        scope |= Q(session_id=record.session_id, state=ItemState.CLAIMED)
-    items = PendingOperationOrder.objects.filter(scope, order_id=record.order_id)
+def _finish_items(records: list[ExportRecord], state: str, now: datetime) -> set[int]:
+    """Finish each order's item in its operation, and its twins claimed with it; returns the
+    operations touched."""
+    scope = Q(pk__in=[])
+    for record in records:
+        mine = Q(operation_id=record.operation_id) if record.operation_id else Q(pk__in=[])
+        if record.session_id:
+            mine |= Q(session_id=record.session_id, state=ItemState.CLAIMED)
+        scope |= Q(mine, order_id=record.order_id)
+    items = PendingOperationOrder.objects.filter(scope)
     operation_ids = set(items.values_list("operation_id", flat=True))
     items.update(state=state, finished_at=now)
-    for operation_id in sorted(operation_ids):
-        finish_operation_if_complete(operation_id)
+    return operation_ids
 
 
 def finish_operation_if_complete(operation_id: int) -> None:
+    # called once per order: the common case (orders still open) must stay an index probe
+    if PendingOperationOrder.objects.filter(
+            operation_id=operation_id,
+            state__in=[ItemState.PENDING, ItemState.CLAIMED]).exists():
+        return
     counts = PendingOperationOrder.objects.filter(operation_id=operation_id).aggregate(
         open=Count("pk", filter=Q(state__in=[ItemState.PENDING, ItemState.CLAIMED])),
         done=Count("pk", filter=Q(state=ItemState.DONE)),

@@ -588,7 +588,7 @@ def test_a_name_too_long_for_quickbooks_warns_that_it_will_be_shortened(
 
     # then
     assert len(row.warnings) == 1
-    assert row.warnings[0].startswith("customer name will be shortened to ")
+    assert row.warnings[0].startswith("customer name will be shortened ")
 
 
 def test_an_order_that_cannot_be_mapped_gives_a_warning_not_an_exception(

@@ -63,11 +63,14 @@ from ..qbxml.status import (
 )
 from ..transfers import (
     Claim,
+    Outcome,
     automatic_filter,
     claim_orders,
     fail_unsent,
+    new_attempt,
     record_attempt,
     record_failure,
+    record_outcomes,
     record_success,
     release_claims,
 )
@@ -629,6 +632,7 @@ class Engine:
         message_set = MessageSet(session=session, kind=MessageSetKind.WRITE, request_xml="",
                                  requests={})
         message_set.save()
+        attempts: list[tuple[str, ExportRecord]] = []
         for index, claim in enumerate(to_send):
             txn = batch.mapped[claim.order_id].transaction
             request_id = f"t{index}"
@@ -639,16 +643,19 @@ class Engine:
                             ref_number=txn.ref_number, message=str(exc), code="build_failed")
                 session.orders_failed += 1
                 continue
-            record = record_attempt(
+            attempts.append((request_id, new_attempt(
                 order_id=claim.order_id, order_number=claim.order_number,
                 transaction_type=txn.kind.value, ref_number=txn.ref_number, session=session,
                 operation_id=claim.operation_id, message_set=message_set,
                 request_id=request_id, total_amount=txn.lines_total, currency=txn.currency,
-                channel_slug=claim.channel_slug)
-            mapped = batch.mapped[claim.order_id]
-            meta[request_id] = {"kind": "txn", "record": record.pk, "order_id": claim.order_id,
-                                "number": claim.order_number,
-                                "operation_id": claim.operation_id,
+                channel_slug=claim.channel_slug)))
+        ExportRecord.objects.bulk_create([record for _, record in attempts])
+        for request_id, record in attempts:
+            mapped = batch.mapped[str(record.order_id)]
+            meta[request_id] = {"kind": "txn", "record": record.pk,
+                                "order_id": str(record.order_id),
+                                "number": record.order_number,
+                                "operation_id": record.operation_id,
                                 "customer": mapped.customer.name,
                                 "items": sorted({i.name for i in mapped.items})}
         return self._store(session, MessageSetKind.WRITE, requests, meta,
@@ -658,22 +665,26 @@ class Engine:
         work = session.work
         retried = set(work.get("retried") or [])
         retry: list[list] = []
+        outcomes: list[Outcome] = []
+        records = ExportRecord.objects.in_bulk(
+            [m["record"] for m in message_set.requests.values() if m["kind"] == "txn"])
         for request_id, meta in message_set.requests.items():
             answer = by_id.get(request_id)
             if meta["kind"] in ("customer", "item"):
                 if answer is not None and (answer.ok or answer.status_code == 3100):
                     _remember_names(meta["kind"], {meta["name"]})
                 continue
-            record = ExportRecord.objects.get(pk=meta["record"])
+            record = records[meta["record"]]
             if answer is None:
-                record_failure(record, status_code=None, message=(
-                    "QuickBooks stopped before this order (an earlier request failed)."),
-                    action="It will be sent again in the next update.")
-                session.orders_failed += 1
+                # QuickBooks said nothing about it: whether it was added is checked next session
+                record.state = ExportState.NEEDS_RECONCILING
+                record.updated_at = self.now()
+                record.save(update_fields=["state", "updated_at"])
                 continue
             if answer.ok:
-                record_success(record, txn_id=answer.txn_id, status_code=answer.status_code,
-                               message=answer.message if answer.status_code else "")
+                outcomes.append(Outcome(record, True, txn_id=answer.txn_id,
+                                        status_code=answer.status_code,
+                                        message=answer.message if answer.status_code else ""))
                 session.orders_done += 1
             elif answer.status_code == 3140 and meta["order_id"] not in retried:
                 # names we believed were in QuickBooks are not: forget the order's names (QuickBooks
@@ -689,11 +700,12 @@ class Engine:
                 retry.append([meta["order_id"], meta["number"], meta["operation_id"],
                               record.channel_slug])
             else:
-                record_failure(record, status_code=answer.status_code, message=answer.message,
-                               action=describe(answer.status_code, answer.message))
+                advice = describe(answer.status_code, answer.message)
+                outcomes.append(Outcome(record, False, status_code=answer.status_code,
+                                        message=answer.message, action=advice))
                 session.orders_failed += 1
-                session.last_error = (f"Order #{record.order_number}: "
-                                      f"{describe(answer.status_code, answer.message)}")
+                session.last_error = f"Order #{record.order_number}: {advice}"
+        record_outcomes(outcomes)
         work["retried"] = sorted(retried)
         if retry:
             work["batch"] = retry

@@ -324,7 +324,10 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
     if preferences.customer_mode == CustomerMode.PER_CUSTOMER and text.would_change(
         _raw_customer_name(order, preferences), text.CUSTOMER_NAME
     ):
-        warnings.append(f'customer name will be shortened to "{name}" for QuickBooks')
+        raw = " ".join(_raw_customer_name(order, preferences).split())
+        change = "shortened" if len(raw) > text.CUSTOMER_NAME else "spelled"
+        warnings.append(f'customer name will be {change} "{name}" in QuickBooks (it allows '
+                        f"{text.CUSTOMER_NAME} Latin-1 characters)")
     if any(not (ln.sku and ln.sku.strip()) for ln in order.lines if not ln.is_gift_card) and (
         preferences.item_mode == ItemMode.BY_SKU
     ):
