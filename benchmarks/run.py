@@ -145,7 +145,8 @@ class TimedSession:
 
 
 def sync(count: int, *, seed: int, orders_per_request: int = 50, reuse_names: bool = False,
-         start_number: int = 1, customers: int | None = None) -> TimedSession:
+         start_number: int = 1, customers: int | None = None,
+         check_duplicates: bool = True) -> TimedSession:
     from django.test import Client
 
     from saleor_qb_sync.standalone.host import StandaloneHost
@@ -154,7 +155,7 @@ def sync(count: int, *, seed: int, orders_per_request: int = 50, reuse_names: bo
     from saleor_qb_sync.testing.sample_orders import generate_orders
     from saleor_qb_sync.transfers import Actor, queue_orders
 
-    set_preferences(orders_per_request=orders_per_request)
+    set_preferences(orders_per_request=orders_per_request, check_duplicates=check_duplicates)
     if not reuse_names:
         reset_tables()
     documents = [d for d in generate_orders(count, seed=seed, start_number=start_number,
@@ -195,7 +196,12 @@ def bench_round_trips() -> None:
     row("first sync (customers and items unknown)", str(first.round_trips),
         f"longest callback {first.longest:.2f} s at the default batch size (50)")
     steady = sync(1000, seed=7, reuse_names=True, start_number=100_001, customers=200)
-    row("steady state (same customers and items, names cached)", str(steady.round_trips))
+    row("steady state (same customers and items, names cached)", str(steady.round_trips),
+        "check_duplicates on: one RefNumber look-up per batch")
+    steady = sync(1000, seed=7, reuse_names=True, start_number=200_001, customers=200,
+                  check_duplicates=False)
+    row("steady state, check_duplicates off", str(steady.round_trips),
+        "names cached, no look-ups: one round trip per batch")
 
 
 def bench_preview() -> None:
@@ -256,8 +262,8 @@ def bench_preview() -> None:
 
 
 def bench_throughput() -> None:
-    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
     from socketserver import ThreadingMixIn
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
     import requests
     from django.core.wsgi import get_wsgi_application

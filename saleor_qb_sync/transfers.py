@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -460,10 +460,14 @@ def record_outcomes(outcomes: list[Outcome]) -> None:
             record.action = outcome.action
             record.linked_existing = outcome.linked_existing
             record.updated_at = now
-        records = [o.record for o in outcomes]
-        ExportRecord.objects.bulk_update(records, ["state", "txn_id", "status_code",
-                                                   "status_message", "action",
-                                                   "linked_existing", "updated_at"])
+        # one pipelined statement per row: much cheaper than bulk_update's CASE expressions
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {ExportRecord._meta.db_table} SET state = %s, txn_id = %s, "  # noqa: S608 - table name from our model
+                "status_code = %s, status_message = %s, action = %s, linked_existing = %s, "
+                "updated_at = %s WHERE id = %s",
+                [(r.state, r.txn_id, r.status_code, r.status_message, r.action,
+                  r.linked_existing, r.updated_at, r.pk) for r in (o.record for o in outcomes)])
         done = [o.record for o in outcomes if o.done]
         ExportedOrder.objects.bulk_create(
             [ExportedOrder(order_id=r.order_id, order_number=r.order_number, record=r,
@@ -509,13 +513,11 @@ def fail_unsent(claim: Claim, *, session: WebConnectorSession, transaction_type:
 def _finish_items(records: list[ExportRecord], state: str, now: datetime) -> set[int]:
     """Finish each order's item in its operation, and its twins claimed with it; returns the
     operations touched."""
-    scope = Q(pk__in=[])
-    for record in records:
-        mine = Q(operation_id=record.operation_id) if record.operation_id else Q(pk__in=[])
-        if record.session_id:
-            mine |= Q(session_id=record.session_id, state=ItemState.CLAIMED)
-        scope |= Q(mine, order_id=record.order_id)
-    items = PendingOperationOrder.objects.filter(scope)
+    operations = {r.operation_id for r in records if r.operation_id}
+    sessions = {r.session_id for r in records if r.session_id}
+    items = PendingOperationOrder.objects.filter(
+        Q(operation_id__in=operations) | Q(session_id__in=sessions, state=ItemState.CLAIMED),
+        order_id__in=[r.order_id for r in records])
     operation_ids = set(items.values_list("operation_id", flat=True))
     items.update(state=state, finished_at=now)
     return operation_ids

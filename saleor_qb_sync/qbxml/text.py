@@ -46,6 +46,8 @@ def to_latin1(text: str, *, multiline: bool = False) -> str:
     characters with no Latin-1 spelling (CJK, emoji) are dropped. Control characters become
     spaces, except line breaks when ``multiline``.
     """
+    if text.isascii() and text.isprintable():  # the common case, nothing to change
+        return text
     out: list[str] = []
     for char in text:
         if char in ("\n", "\r", "\t"):
