@@ -7,17 +7,19 @@ ledger, so "exclude already exported" is a database subquery (``is_exported``), 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .documents import OrderDocument
 from .models import ExportedOrder
+from .preferences import NEVER_EXPORTED_STATUSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,3 +138,41 @@ def is_queued(order_pk_field: str) -> Exists:
     return Exists(PendingOperationOrder.objects.filter(
         order_id=OuterRef(order_pk_field), state__in=[ItemState.PENDING, ItemState.CLAIMED],
         operation__status__in=[OperationStatus.QUEUED, OperationStatus.IN_PROGRESS]))
+
+
+def filter_orders(qs: QuerySet, flt: OrderFilter, *, pk: str, channel: str,
+                  emails: Sequence[str], user: str,
+                  user_pk: Callable[[str], str] = str) -> QuerySet:
+    """Apply ``flt`` to a host's order queryset; the keywords name the host's columns.
+
+    ``emails``: the lookups that may hold the buyer's e-mail (matched case-insensitively);
+    ``user_pk`` turns a user id as the caller gave it (global or raw) into the column's value.
+    """
+    qs = qs.exclude(status__in=NEVER_EXPORTED_STATUSES)
+    if flt.order_ids:
+        qs = qs.filter(**{f"{pk}__in": [uuid.UUID(str(i)) for i in flt.order_ids]})
+    if flt.customer:
+        if "@" in flt.customer:
+            match = Q()
+            for lookup in emails:
+                match |= Q(**{f"{lookup}__iexact": flt.customer})
+            qs = qs.filter(match)
+        else:
+            qs = qs.filter(**{user: user_pk(flt.customer)})
+    start, end = flt.created_range()
+    if start:
+        qs = qs.filter(created_at__gte=start)
+    if end:
+        qs = qs.filter(created_at__lt=end)
+    channels = flt.effective_channels()
+    if channels is not None:
+        qs = qs.filter(**{f"{channel}__in": channels})
+    if flt.statuses:
+        qs = qs.filter(status__in=flt.statuses)
+    if not flt.include_exported:
+        qs = qs.filter(~is_exported(pk))
+    if flt.skip_automatic_attempts:
+        qs = qs.filter(~attempted_automatically(pk))
+    if flt.skip_queued:
+        qs = qs.filter(~is_queued(pk))
+    return qs

@@ -31,14 +31,10 @@ from ..order_source import (
     OrderFilter,
     OrderRef,
     OrderSummary,
-    attempted_automatically,
-    is_exported,
-    is_queued,
+    filter_orders,
 )
+from ..preferences import NEVER_EXPORTED_STATUSES
 from ..saleor_ids import InvalidGlobalId, from_global_id
-
-#: statuses whose prices may still change (Saleor's ORDER_EDITABLE_STATUS)
-NEVER_EXPORTED = ("draft", "unconfirmed")
 
 
 def _customer_name_expression():
@@ -52,32 +48,9 @@ def _customer_name_expression():
 
 class SaleorOrderSource:
     def filtered(self, flt: OrderFilter) -> QuerySet[Order]:
-        qs = Order.objects.exclude(status__in=NEVER_EXPORTED)
-        if flt.order_ids:
-            qs = qs.filter(id__in=[uuid.UUID(str(i)) for i in flt.order_ids])
-        if flt.customer:
-            if "@" in flt.customer:
-                qs = qs.filter(Q(user_email__iexact=flt.customer)
-                               | Q(user__email__iexact=flt.customer))
-            else:
-                qs = qs.filter(user_id=_user_pk(flt.customer))
-        start, end = flt.created_range()
-        if start:
-            qs = qs.filter(created_at__gte=start)
-        if end:
-            qs = qs.filter(created_at__lt=end)
-        channels = flt.effective_channels()
-        if channels is not None:
-            qs = qs.filter(channel__slug__in=channels)
-        if flt.statuses:
-            qs = qs.filter(status__in=flt.statuses)
-        if not flt.include_exported:
-            qs = qs.filter(~is_exported("id"))
-        if flt.skip_automatic_attempts:
-            qs = qs.filter(~attempted_automatically("id"))
-        if flt.skip_queued:
-            qs = qs.filter(~is_queued("id"))
-        return qs
+        return filter_orders(Order.objects.all(), flt, pk="id", channel="channel__slug",
+                             emails=("user_email", "user__email"), user="user_id",
+                             user_pk=_user_pk)
 
     def search(self, flt: OrderFilter, *, offset: int, limit: int
                ) -> tuple[list[OrderSummary], int]:
@@ -123,7 +96,7 @@ class SaleorOrderSource:
     def customers(self, search: str, *, offset: int, limit: int,
                   channels: tuple[str, ...] | None = None
                   ) -> tuple[list[CustomerSummary], int]:
-        qs = Order.objects.exclude(status__in=NEVER_EXPORTED)
+        qs = Order.objects.exclude(status__in=NEVER_EXPORTED_STATUSES)
         if channels is not None:
             qs = qs.filter(channel__slug__in=channels)
         if search:

@@ -13,43 +13,17 @@ from ..order_source import (
     OrderFilter,
     OrderRef,
     OrderSummary,
-    attempted_automatically,
-    is_exported,
-    is_queued,
+    filter_orders,
 )
-from ..preferences import NEVER_EXPORTED_STATUSES
 from ..saleor_ids import InvalidGlobalId, from_global_id
 from .models import SampleOrder
 
 
 class SampleOrderSource:
     def filtered(self, flt: OrderFilter) -> QuerySet[SampleOrder]:
-        # draft and unconfirmed orders never export (their prices are not final), as in Saleor
-        qs = SampleOrder.objects.exclude(status__in=NEVER_EXPORTED_STATUSES)
-        if flt.order_ids:
-            qs = qs.filter(order_id__in=flt.order_ids)
-        if flt.customer:
-            if "@" in flt.customer:
-                qs = qs.filter(customer_email__iexact=flt.customer)
-            else:
-                qs = qs.filter(customer_user_id=_user_pk(flt.customer))
-        start, end = flt.created_range()
-        if start:
-            qs = qs.filter(created_at__gte=start)
-        if end:
-            qs = qs.filter(created_at__lt=end)
-        channels = flt.effective_channels()
-        if channels is not None:
-            qs = qs.filter(channel_slug__in=channels)
-        if flt.statuses:
-            qs = qs.filter(status__in=flt.statuses)
-        if not flt.include_exported:
-            qs = qs.filter(~is_exported("order_id"))
-        if flt.skip_automatic_attempts:
-            qs = qs.filter(~attempted_automatically("order_id"))
-        if flt.skip_queued:
-            qs = qs.filter(~is_queued("order_id"))
-        return qs
+        return filter_orders(SampleOrder.objects.all(), flt, pk="order_id",
+                             channel="channel_slug", emails=("customer_email",),
+                             user="customer_user_id", user_pk=_user_pk)
 
     def search(self, flt, *, offset, limit):
         qs = self.filtered(flt)
