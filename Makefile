@@ -38,6 +38,7 @@ demo: setup
 
 serve: setup
 	$(BIN)/python -m saleor_qb_sync.standalone.manage migrate --noinput
+	$(BIN)/python -m saleor_qb_sync.standalone.manage load_sample_orders
 	$(BIN)/python -m saleor_qb_sync.standalone.manage runserver 127.0.0.1:8000
 
 clean:

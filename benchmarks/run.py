@@ -46,9 +46,9 @@ def setup_django(preferences: dict) -> None:
     settings.SALEOR_QB_SYNC_PREFERENCES = preferences
     settings.ALLOWED_HOSTS = ["*"]
     django.setup()
-    from saleor_qb_sync.demo import _ensure_database
+    from saleor_qb_sync.standalone.manage import ensure_database
 
-    _ensure_database()
+    ensure_database()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)

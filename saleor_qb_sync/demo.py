@@ -27,20 +27,6 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-def _ensure_database() -> None:
-    import psycopg
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"],
-                         password=db["PASSWORD"] or None, dbname="postgres",
-                         autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                              [db["NAME"]]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
-
-
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_qb_sync.standalone.settings")
     import django
@@ -52,7 +38,9 @@ def main() -> int:
         "orders_per_request": 50, "company_currency": "USD",
     }
     django.setup()
-    _ensure_database()
+    from saleor_qb_sync.standalone.manage import ensure_database
+
+    ensure_database()
     from django.core.management import call_command
     from django.core.wsgi import get_wsgi_application
 
