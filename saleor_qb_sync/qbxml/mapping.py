@@ -243,7 +243,9 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
 
     line_item_tax = preferences.tax_mode == TaxMode.LINE_ITEM
     lines: list[TransactionLine] = []
-    discount = ZERO
+    #: discounts by the taxability of the lines they came off (QuickBooks computes tax on the
+    #: taxable lines net of their discounts in quickbooks_tax_item mode)
+    discounts = {True: ZERO, False: ZERO}
     for line in order.lines:
         if line.is_gift_card:
             name = use_item(text.fit(preferences.gift_card_item_name, text.ITEM_NAME),
@@ -263,7 +265,7 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
         base = to_cents(line.undiscounted_unit_price_net * quantity)
         if line.undiscounted_unit_price_net > ZERO and base >= actual:
             rate, amount = line.undiscounted_unit_price_net, base
-            discount += actual - base
+            discounts[bool(line.is_taxed) and not line_item_tax] += actual - base
         else:
             rate = (line.total_price_net / quantity) if quantity else ZERO
             amount = actual
@@ -276,17 +278,19 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
             taxable=False if line_item_tax else line.is_taxed,
         ))
 
-    if discount != ZERO:
-        codes = [d.voucher_code for d in order.discounts if d.voucher_code] or (
-            [order.voucher_code] if order.voucher_code else [])
-        names = [d.name for d in order.discounts if d.name]
-        label = "Discount" + (f" ({', '.join(codes + names)})" if codes or names else "")
+    codes = [d.voucher_code for d in order.discounts if d.voucher_code] or (
+        [order.voucher_code] if order.voucher_code else [])
+    names = [d.name for d in order.discounts if d.name]
+    label = "Discount" + (f" ({', '.join(codes + names)})" if codes or names else "")
+    for taxable, discount in discounts.items():
+        if discount == ZERO:
+            continue
         lines.append(TransactionLine(
             item_name=use_item(text.fit(preferences.discount_item_name, text.ITEM_NAME),
                                ItemKind.OTHER_CHARGE, "Discounts and vouchers from Saleor"),
             description=text.fit(label, text.LINE_DESC),
             amount=discount,
-            taxable=False if line_item_tax else None,
+            taxable=taxable if not line_item_tax else False,
         ))
 
     if order.shipping is not None:

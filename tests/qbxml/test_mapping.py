@@ -274,3 +274,42 @@ def test_every_real_saleor_sample_order_gives_requests_intuits_schema_accepts(
         errors = validate(build.message_set(requests, on_error="stopOnError"), qbxml_schema)
         # then
         assert errors == [], (doc.number, errors)
+
+
+def test_with_quickbooks_tax_the_discount_is_split_by_the_taxability_of_the_discounted_lines():
+    # given: a voucher spread over one taxed and one untaxed line
+    from decimal import Decimal
+
+    from saleor_qb_sync.documents import OrderLine
+    from saleor_qb_sync.preferences import Preferences
+    from saleor_qb_sync.qbxml.mapping import map_order
+    from saleor_qb_sync.testing.sample_orders import generate_orders
+
+    base = generate_orders(1, seed=3)[0]
+
+    def line(line_id, rate):
+        net, gross = Decimal("90.00"), Decimal("90.00") * (1 + rate)
+        return OrderLine(line_id=line_id, product_name="Tee", variant_name="M", sku=line_id,
+                         quantity=1, unit_price_net=net, unit_price_gross=gross,
+                         total_price_net=net, total_price_gross=gross,
+                         undiscounted_unit_price_net=Decimal("100.00"),
+                         undiscounted_unit_price_gross=Decimal("100.00") * (1 + rate),
+                         undiscounted_total_price_net=Decimal("100.00"),
+                         undiscounted_total_price_gross=Decimal("100.00") * (1 + rate),
+                         tax_rate=rate)
+
+    lines = (line("TAXED", Decimal("0.10")), line("EXEMPT", Decimal("0")))
+    from dataclasses import replace
+
+    order = replace(base, lines=lines, shipping=None, gift_card_amount=Decimal(0),
+                    total_net=Decimal("180.00"), total_gross=Decimal("189.00"))
+    preferences = Preferences(tax_mode="quickbooks_tax_item")
+
+    # when
+    mapped = map_order(order, preferences)
+
+    # then
+    discount_lines = [ln for ln in mapped.transaction.lines
+                      if ln.item_name == preferences.discount_item_name]
+    assert sorted((ln.amount, ln.taxable) for ln in discount_lines) == [
+        (Decimal("-10.00"), False), (Decimal("-10.00"), True)]
