@@ -254,6 +254,8 @@ class Engine:
         session = self._session(ticket, touch=False, include_closed=True)
         if session is None:
             return EXPIRED_MESSAGE
+        if session.state != SessionState.OPEN:  # never "NoOp": that would make QBWC ask again
+            return session.last_error or EXPIRED_MESSAGE
         return session.last_error or NO_OP
 
     def close_connection(self, ticket: str | None) -> str:

@@ -271,3 +271,22 @@ def test_preview_needs_manage_orders(api, orders):
     assert result.error_codes == ["PERMISSION_DENIED"]
     assert "data" not in result.content
     assert not PendingOperation.objects.exists()
+
+
+def test_injection_looking_filter_values_are_plain_text_and_harm_nothing(api, orders):
+    # given
+    documents = orders(6, seed=8)
+    hostile = ["x@example.com' OR '1'='1", "'; DROP TABLE saleor_qb_sync_exportrecord; --@x",
+               "<script>alert(1)</script>@example.com", "%_%@%", "\\x00@example.com"]
+
+    # when
+    results = [api(PREVIEW_QUERY, {"filter": {"customer": value, "channel": value[:40]}})
+               for value in hostile]
+
+    # then: no match, no error beyond a typed one, and the store is intact
+    for result in results:
+        assert result.error_codes in ([], ["INVALID"], ["INVALID_ID"])
+        if not result.error_codes:
+            assert result.data["qbOrderTransferPreview"]["totalCount"] == 0
+    after = api(PREVIEW_QUERY, {"filter": {"includeExported": True}, "first": 100})
+    assert after.data["qbOrderTransferPreview"]["totalCount"] == len(eligible(documents))

@@ -163,3 +163,44 @@ def test_a_wrong_content_type_is_refused_with_415(client, configure, nothing_wri
 def test_other_http_methods_get_405(client, configure):
     response = client.put(URL, b"", content_type="text/xml")
     assert response.status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_soap_action_that_names_another_method_is_answered_by_the_body(client, configure):
+    # given: the header says authenticate, the body asks serverVersion
+    body = envelope("serverVersion")
+
+    # when
+    response = post(client, body, "authenticate")
+
+    # then: the body decides, as in document/literal SOAP; nothing is authenticated
+    assert response.status_code == 200
+    assert result(response, "serverVersion").text.startswith("saleor-qb-sync")
+    assert not AuthenticationAttempt.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_expired_ticket_gets_end_of_session_answers_and_its_work_goes_back(
+        client, configure, orders, source):
+    # given: a session that has been silent for longer than Web Connector's callback limit
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from saleor_qb_sync.models import SessionState
+    from saleor_qb_sync.qbwc.engine import SESSION_TIMEOUT, ticket_digest
+
+    WebConnectorSession.objects.create(
+        ticket_digest=ticket_digest("old-ticket"), username="quickbooks",
+        last_seen_at=timezone.now() - SESSION_TIMEOUT - timedelta(minutes=1))
+
+    # when
+    sent = post(client, envelope("sendRequestXML", ticket="old-ticket", strHCPResponse="",
+                                 strCompanyFileName="", qbXMLCountry="US", qbXMLMajorVers="13",
+                                 qbXMLMinorVers="0"), "sendRequestXML")
+    error = post(client, envelope("getLastError", ticket="old-ticket"), "getLastError")
+
+    # then
+    assert (result(sent, "sendRequestXML").text or "") == ""
+    assert "expired" in result(error, "getLastError").text
+    assert WebConnectorSession.objects.get().state == SessionState.DROPPED
