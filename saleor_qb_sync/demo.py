@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 import threading
 import time
 from collections import Counter
@@ -103,7 +104,8 @@ def main() -> int:
         for record in failed.order_by("order_number")[:10]:
             print(f"  order #{record.order_number}: {record.status_message}")
             if record.action:
-                print(f"      -> {record.action[:160]}")
+                print(textwrap.fill(record.action, width=96, initial_indent="      -> ",
+                                    subsequent_indent="         "))
     print(f"\nThe qbXML of every round trip is in {OUTPUT.resolve()}/")
     return 0
 
