@@ -551,8 +551,11 @@ def reset_orders(order_ids: Iterable[str], actor: Actor) -> int:
         raise TransferError("Choose at least one order.", field="orderIds",
                             code="empty_selection")
     with transaction.atomic():
-        current = list(ExportedOrder.objects.select_for_update().select_related("record")
-                       .filter(order_id__in=ids))
+        current = ExportedOrder.objects.select_for_update().select_related("record").filter(
+            order_id__in=ids)
+        if actor.channels is not None:  # staff limited to some channels reset only those
+            current = current.filter(record__channel_slug__in=actor.channels)
+        current = list(current)
         for row in current:
             ExportRecord.objects.create(
                 order_id=row.order_id, order_number=row.order_number,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from .mutations.order_export_reset import QbOrderExportReset
 from .mutations.order_transfer_queue import QbOrderTransferQueue
 from .mutations.pending_operation_delete import QbPendingOperationDelete
 from .pagination import after_argument, first_argument
@@ -92,6 +93,7 @@ class Query(graphene.ObjectType):
 class Mutation(graphene.ObjectType):
     qb_order_transfer_queue = QbOrderTransferQueue.Field()
     qb_pending_operation_delete = QbPendingOperationDelete.Field()
+    qb_order_export_reset = QbOrderExportReset.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

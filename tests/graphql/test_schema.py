@@ -8,7 +8,7 @@ from saleor_qb_sync.graphql.sdl import SCHEMA_FILE, printed_schema
 OPERATIONS = {
     "Query": {"qbOrderTransferPreview", "qbCustomers", "qbPendingOperations",
               "qbTransferHistory", "qbSyncStatus", "qbWebConnectorFile"},
-    "Mutation": {"qbOrderTransferQueue", "qbPendingOperationDelete"},
+    "Mutation": {"qbOrderTransferQueue", "qbPendingOperationDelete", "qbOrderExportReset"},
 }
 
 
