@@ -47,7 +47,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"saleor_qb_sync": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {
+        "saleor_qb_sync": {"handlers": ["console"], "level": "WARNING"},
+        # graphql-core 2 logs every resolver error, expected ones included (Saleor silences it
+        # too); our view turns them into typed errors and logs the unexpected ones itself
+        "graphql.execution.utils": {"handlers": ["console"], "level": "CRITICAL",
+                                    "propagate": False},
+    },
 }
 
 #: Marks this process as the standalone host; the development authenticator checks it.
