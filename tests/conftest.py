@@ -6,11 +6,10 @@ tests, our own live server on loopback; nothing leaves the machine.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from saleor_qb_sync.standalone.order_source import SampleOrderSource, store_sample_orders
+from saleor_qb_sync.testing.intuit_files import schema_dir_or_skip, wsdl_or_skip
 from saleor_qb_sync.testing.sample_orders import generate_orders
 
 #: the Web Connector user and password of the standalone test store
@@ -26,19 +25,6 @@ BASE_PREFERENCES = {
 }
 
 
-def schema_dir_or_skip() -> str:
-    directory = os.environ.get("QBXML_SCHEMA_DIR")
-    if not directory or not os.path.exists(os.path.join(directory, "qbxmlops130.xsd")):
-        pytest.skip("set QBXML_SCHEMA_DIR to the folder holding Intuit's qbXML 13.0 schema "
-                    "(qbxmlops130.xsd and the files it includes, from the QuickBooks Desktop SDK)")
-    return directory
-
-
-def wsdl_or_skip() -> str:
-    path = os.environ.get("QBWC_WSDL")
-    if not path or not os.path.exists(path):
-        pytest.skip("set QBWC_WSDL to Intuit's QBWebConnectorSvc.wsdl")
-    return path
 
 
 @pytest.fixture

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import pathlib
 import sys
 from decimal import Decimal
 
 import pytest
 import saleor
+
+from saleor_qb_sync.testing.intuit_files import schema_dir_or_skip, wsdl_or_skip
 
 _ROOT_CONFTEST = pathlib.Path(saleor.__file__).resolve().parent.parent / "conftest.py"
 _NAME = "_saleor_root_conftest"
@@ -64,19 +65,6 @@ BASE_PREFERENCES = {
 }
 
 
-def schema_dir_or_skip() -> str:
-    directory = os.environ.get("QBXML_SCHEMA_DIR")
-    if not directory or not os.path.exists(os.path.join(directory, "qbxmlops130.xsd")):
-        pytest.skip("set QBXML_SCHEMA_DIR to the folder holding Intuit's qbXML 13.0 schema "
-                    "(qbxmlops130.xsd and the files it includes, from the QuickBooks Desktop SDK)")
-    return directory
-
-
-def wsdl_or_skip() -> str:
-    path = os.environ.get("QBWC_WSDL")
-    if not path or not os.path.exists(path):
-        pytest.skip("set QBWC_WSDL to Intuit's QBWebConnectorSvc.wsdl")
-    return path
 
 
 # --- the plugin -------------------------------------------------------------------------------
