@@ -367,7 +367,7 @@ class Engine:
         return PERCENT_DONE
 
     def _has_more_work(self, session: WebConnectorSession) -> bool:
-        if ExportRecord.objects.filter(state=ExportState.NEEDS_RECONCILING).exists():
+        if self._to_reconcile(session).exists():
             return True
         if PendingOperationOrder.objects.filter(
                 state=ItemState.PENDING, operation__status__in=["queued", "in_progress"]).exists():
@@ -455,11 +455,19 @@ class Engine:
 
     # --- round trip 0: reconcile what a lost answer left open ---------------------------------
 
+    def _to_reconcile(self, session: WebConnectorSession):
+        """Attempts whose answer was lost, not yet asked about in this session (a record that
+        QuickBooks cannot confirm either way waits for the next session, never loops here)."""
+        return ExportRecord.objects.filter(state=ExportState.NEEDS_RECONCILING).exclude(
+            pk__in=session.work.get("reconcile_asked") or [])
+
     def _reconcile_request(self, session: WebConnectorSession) -> str | None:
-        records = list(ExportRecord.objects.filter(state=ExportState.NEEDS_RECONCILING)
-                       .order_by("id")[:self.preferences.orders_per_request])
+        records = list(self._to_reconcile(session).order_by("id")[
+            :self.preferences.orders_per_request])
         if not records:
             return None
+        session.work["reconcile_asked"] = (session.work.get("reconcile_asked") or []) + [
+            r.pk for r in records]
         requests, meta = [], {}
         by_kind: dict[str, list[ExportRecord]] = {}
         for record in records:

@@ -155,3 +155,50 @@ def test_a_response_lost_twice_in_a_row_still_ends_exactly_once(store, quickbook
     # then
     assert final.ended_by == SessionEnd.COMPLETED
     assert_exactly_once(qb, documents)
+
+
+def test_an_answer_quickbooks_cannot_confirm_waits_for_the_next_session_without_looping(
+        store, quickbooks, web_connector):
+    # given: an answer was lost, and QuickBooks then answers every reconciling look-up with
+    # "record in use" (3170), which confirms nothing either way
+    from lxml import etree
+
+    documents = store(3, seed=46, orders_per_request=50, check_duplicates=False)
+    qb = quickbooks()
+    qb.faults.inject("lose_response", on_call=2)
+    web_connector(qb).run_update()
+    next_scheduled_run()
+
+    class InUse:
+        """QuickBooks, except that reconciling look-ups (requestIDs r0, r1…) answer 3170."""
+
+        def __init__(self, real):
+            self.real = real
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+        def process(self, request_xml):
+            root = etree.fromstring(request_xml.encode())
+            requests = list(root.find("QBXMLMsgsRq"))
+            if not all(rq.get("requestID", "").startswith("r") for rq in requests):
+                return self.real.process(request_xml)
+            answer = etree.Element("QBXML")
+            msgs = etree.SubElement(answer, "QBXMLMsgsRs")
+            for rq in requests:
+                etree.SubElement(msgs, rq.tag[:-2] + "Rs", requestID=rq.get("requestID"),
+                                 statusCode="3170", statusSeverity="Error",
+                                 statusMessage="The record is in use by another user.")
+            return etree.tostring(answer, xml_declaration=True, encoding="utf-8").decode()
+
+    # when
+    session = web_connector(InUse(qb)).run_update()
+
+    # then: the session ends instead of asking forever, nothing is sent twice, and a later
+    # session with a willing QuickBooks confirms the orders exactly once
+    assert session.ended_by == SessionEnd.COMPLETED
+    assert session.round_trips < 10
+    assert ExportRecord.objects.filter(state=ExportState.NEEDS_RECONCILING).count() == 3
+    next_scheduled_run()
+    web_connector(qb).run_update()
+    assert_exactly_once(qb, documents)
