@@ -296,3 +296,14 @@ export const WEB_CONNECTOR_FILE = /* GraphQL */ `
     qbWebConnectorFile
   }
 `;
+
+export const EXPORT_RESET = /* GraphQL */ `
+  mutation QbOrderExportReset($orderIds: [ID!]!) {
+    qbOrderExportReset(orderIds: $orderIds) {
+      resetCount
+      errors { field message code }
+    }
+  }
+`;
+
+export type ExportResetResult = { resetCount: number; errors: SyncError[] };

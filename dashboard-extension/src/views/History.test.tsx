@@ -1,4 +1,4 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
@@ -94,5 +94,109 @@ describe("HistoryView", () => {
 
     const redirect = dispatched.find((a) => a.type === "redirect");
     expect(redirect?.payload.to).toBe("/orders/T3JkZXI6OQ%3D%3D");
+  });
+
+  describe("Mark as not exported", () => {
+    const rows = () => ({
+      qbTransferHistory: connection([
+        historyRecord(7, { orderId: "T3JkZXI6Nw==" }),
+        historyRecord(8, { state: "FAILED", txnId: "" }),
+        historyRecord(9, { state: "RESET" }),
+      ]),
+    });
+
+    it("is offered on DONE rows only", async () => {
+      mockApi({ QbTransferHistory: rows });
+      renderWithBridge(<HistoryView />);
+      const [done, failed, reset] = await screen.findAllByTestId("history-row");
+
+      expect(within(done).getByRole("button", { name: "Mark order #7 as not exported" })).toBeInTheDocument();
+      expect(within(failed).queryByRole("button", { name: /not exported/ })).not.toBeInTheDocument();
+      expect(within(reset).queryByRole("button", { name: /not exported/ })).not.toBeInTheDocument();
+    });
+
+    it("confirms, resets that order by its global id, says so and refreshes", async () => {
+      const api = mockApi({
+        QbTransferHistory: rows,
+        QbOrderExportReset: () => ({ qbOrderExportReset: { resetCount: 1, errors: [] } }),
+      });
+      const { dispatched } = renderWithBridge(<HistoryView />);
+      const user = userEvent.setup();
+      const [done] = await screen.findAllByTestId("history-row");
+
+      await user.click(within(done).getByRole("button", { name: "Mark order #7 as not exported" }));
+      const dialog = screen.getByRole("alertdialog", { name: "Mark order #7 as not exported?" });
+      expect(dialog).toHaveTextContent("QuickBooks is not changed");
+      expect(within(dialog).getByRole("button", { name: "Cancel" })).toHaveFocus();
+      await user.click(within(dialog).getByRole("button", { name: "Mark as not exported" }));
+
+      expect(await screen.findByText(/Order #7 is marked as not exported/)).toBeInTheDocument();
+      expect(api.named("QbOrderExportReset").map((c) => c.variables)).toEqual([{ orderIds: ["T3JkZXI6Nw=="] }]);
+      expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+      await waitFor(() => expect(api.named("QbTransferHistory")).toHaveLength(2));
+      expect(dispatched.map((a) => a.type)).toContain("notification");
+    });
+
+    it("says when the order was no longer exported", async () => {
+      mockApi({ QbTransferHistory: rows, QbOrderExportReset: () => ({ qbOrderExportReset: { resetCount: 0, errors: [] } }) });
+      renderWithBridge(<HistoryView />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Mark order #7 as not exported" }));
+      await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Mark as not exported" }));
+
+      expect(await screen.findByText("Order #7 was already marked as not exported; nothing changed.")).toBeInTheDocument();
+    });
+
+    it("does nothing when cancelled and gives the focus back", async () => {
+      const api = mockApi({ QbTransferHistory: rows, QbOrderExportReset: () => ({ qbOrderExportReset: { resetCount: 1, errors: [] } }) });
+      renderWithBridge(<HistoryView />);
+      const user = userEvent.setup();
+      const button = await screen.findByRole("button", { name: "Mark order #7 as not exported" });
+
+      await user.click(button);
+      await user.click(screen.getByRole("button", { name: "Cancel" }));
+
+      expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+      await waitFor(() => expect(button).toHaveFocus());
+      await user.keyboard("{Enter}");
+      expect(screen.getByRole("alertdialog")).toBeInTheDocument();
+      await user.keyboard("{Escape}");
+      expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+      expect(api.named("QbOrderExportReset")).toHaveLength(0);
+      expect(api.named("QbTransferHistory")).toHaveLength(1);
+    });
+
+    it("shows the error message", async () => {
+      mockApi({
+        QbTransferHistory: rows,
+        QbOrderExportReset: () => ({
+          qbOrderExportReset: { resetCount: 0, errors: [{ field: "orderIds", message: "Choose at least one order.", code: "EMPTY_SELECTION" }] },
+        }),
+      });
+      renderWithBridge(<HistoryView />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Mark order #7 as not exported" }));
+      await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Mark as not exported" }));
+
+      const alert = await screen.findByRole("alert");
+      expect(alert).toHaveTextContent("The order was not marked as not exported");
+      expect(alert).toHaveTextContent("Choose at least one order.");
+    });
+
+    it("shows a network failure", async () => {
+      const api = mockApi({ QbTransferHistory: rows });
+      renderWithBridge(<HistoryView />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Mark order #7 as not exported" }));
+      api.fetchMock.mockImplementationOnce(async () => {
+        throw new TypeError("Failed to fetch");
+      });
+      await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Mark as not exported" }));
+
+      expect(await screen.findByRole("alert")).toHaveTextContent("Could not reach the QuickBooks sync API");
+    });
   });
 });

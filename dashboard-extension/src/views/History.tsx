@@ -5,7 +5,8 @@ import { useState } from "react";
 
 import { type Connection, type ExportRecord, type ExportState, HISTORY, useQuery } from "../api";
 import { useBridge, useBridgeState } from "../bridge";
-import { Badge, Empty, ErrorNotice, Heading, Loading, Pager } from "../components/ui";
+import { ConfirmReset, type ResetTarget, useExportReset } from "../components/ResetExport";
+import { Badge, Empty, ErrorNotice, Heading, Loading, Notice, Pager } from "../components/ui";
 import { formatDateTime, statusLabel, transactionLabel } from "../format";
 
 const PAGE_SIZE = 25;
@@ -29,7 +30,16 @@ export function useOpenOrder() {
   };
 }
 
-export function HistoryTable({ records, showOrder = true }: { records: ExportRecord[]; showOrder?: boolean }) {
+export function HistoryTable({
+  records,
+  showOrder = true,
+  onReset,
+}: {
+  records: ExportRecord[];
+  showOrder?: boolean;
+  /** When given, rows with state DONE offer "Mark as not exported". */
+  onReset?: (target: ResetTarget) => void;
+}) {
   const { locale } = useBridgeState();
   const openOrder = useOpenOrder();
   return (
@@ -42,6 +52,11 @@ export function HistoryTable({ records, showOrder = true }: { records: ExportRec
             <th scope="col">Result</th>
             <th scope="col">QuickBooks transaction</th>
             <th scope="col">QuickBooks says</th>
+            {onReset ? (
+              <th scope="col">
+                <span className="qb-visually-hidden">Actions</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -107,6 +122,20 @@ export function HistoryTable({ records, showOrder = true }: { records: ExportRec
                   </>
                 ) : null}
               </td>
+              {onReset ? (
+                <td>
+                  {r.state === "DONE" ? (
+                    <Button
+                      variant="tertiary"
+                      size="small"
+                      aria-label={`Mark order #${r.orderNumber} as not exported`}
+                      onClick={() => onReset({ orderId: r.orderId, orderNumber: r.orderNumber })}
+                    >
+                      Mark as not exported
+                    </Button>
+                  ) : null}
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>
@@ -129,6 +158,7 @@ export function HistoryView() {
     after: cursors[cursors.length - 1],
   });
   const connection = history.data?.qbTransferHistory;
+  const reset = useExportReset(history.reload);
 
   return (
     <Box display="flex" flexDirection="column" gap={4}>
@@ -179,6 +209,18 @@ export function HistoryView() {
           </Button>
         </Box>
       </Box>
+      {reset.done ? <Notice tone="success">{reset.done}</Notice> : null}
+      {reset.error ? (
+        <ErrorNotice title="The order was not marked as not exported" error={reset.error} />
+      ) : null}
+      {reset.confirming ? (
+        <ConfirmReset
+          orderNumber={reset.confirming.orderNumber}
+          busy={reset.busy}
+          onConfirm={reset.confirm}
+          onCancel={reset.cancel}
+        />
+      ) : null}
       {history.loading && !connection ? (
         <Loading label="Loading the history…" />
       ) : history.error ? (
@@ -191,7 +233,7 @@ export function HistoryView() {
         </Empty>
       ) : connection ? (
         <>
-          <HistoryTable records={connection.edges.map((e) => e.node)} />
+          <HistoryTable records={connection.edges.map((e) => e.node)} onReset={reset.ask} />
           <Pager
             label="History pages"
             page={cursors.length}

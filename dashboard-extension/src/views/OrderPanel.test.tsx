@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
@@ -91,5 +91,142 @@ describe("OrderPanel", () => {
     await userEvent.setup().click(screen.getByRole("button", { name: "Close" }));
 
     expect(dispatched.map((a) => a.type)).toContain("popupClose");
+  });
+
+  describe("Mark as not exported", () => {
+    const exported = () => ({
+      qbTransferHistory: connection([historyRecord(42, { orderId: ORDER }), historyRecord(41, { id: "rec-old", orderId: ORDER, state: "FAILED" })]),
+    });
+
+    it("is offered only while the latest attempt is DONE", async () => {
+      mockApi({
+        QbTransferHistory: () => ({
+          qbTransferHistory: connection([
+            historyRecord(42, { id: "rec-2", orderId: ORDER, state: "RESET" }),
+            historyRecord(42, { id: "rec-1", orderId: ORDER }),
+          ]),
+        }),
+      });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+      await screen.findAllByTestId("history-row");
+
+      expect(screen.queryByRole("button", { name: "Mark as not exported" })).not.toBeInTheDocument();
+    });
+
+    it("confirms, resets the order by its global id, says so and refreshes", async () => {
+      let reset = false;
+      const api = mockApi({
+        QbTransferHistory: () =>
+          reset
+            ? {
+                qbTransferHistory: connection([
+                  historyRecord(42, { id: "rec-reset", orderId: ORDER, state: "RESET", statusMessage: "Marked as not exported by staff@example.com" }),
+                  historyRecord(42, { orderId: ORDER }),
+                ]),
+              }
+            : exported(),
+        QbOrderExportReset: () => {
+          reset = true;
+          return { qbOrderExportReset: { resetCount: 1, errors: [] } };
+        },
+      });
+      const { dispatched } = renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Mark as not exported" }));
+      const dialog = screen.getByRole("alertdialog", { name: "Mark order #42 as not exported?" });
+      expect(dialog).toHaveTextContent("QuickBooks is not changed");
+      expect(dialog).toHaveTextContent("offered again for transfer");
+      expect(dialog).toHaveTextContent("linked to the transaction QuickBooks already has");
+      expect(within(dialog).getByRole("button", { name: "Cancel" })).toHaveFocus();
+      expect(api.named("QbOrderExportReset")).toHaveLength(0);
+
+      await user.click(within(dialog).getByRole("button", { name: "Mark as not exported" }));
+
+      expect(await screen.findByText(/Order #42 is marked as not exported/)).toBeInTheDocument();
+      expect(api.named("QbOrderExportReset")).toHaveLength(1);
+      expect(api.named("QbOrderExportReset")[0].variables).toEqual({ orderIds: [ORDER] });
+      expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+      expect(await screen.findByText("Marked as not exported by staff@example.com")).toBeInTheDocument();
+      expect(api.named("QbTransferHistory")).toHaveLength(2);
+      expect(screen.queryByRole("button", { name: "Mark as not exported" })).not.toBeInTheDocument();
+      expect(dispatched.map((a) => a.type)).toContain("notification");
+    });
+
+    it("does nothing when cancelled (button or Escape)", async () => {
+      const api = mockApi({ QbTransferHistory: exported, QbOrderExportReset: () => ({ qbOrderExportReset: { resetCount: 1, errors: [] } }) });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Mark as not exported" }));
+      await user.click(screen.getByRole("button", { name: "Cancel" }));
+      expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+
+      await user.click(screen.getByRole("button", { name: "Mark as not exported" }));
+      await user.keyboard("{Escape}");
+      expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+
+      expect(api.named("QbOrderExportReset")).toHaveLength(0);
+      expect(api.named("QbTransferHistory")).toHaveLength(1);
+    });
+
+    it("is usable with the keyboard", async () => {
+      const api = mockApi({ QbTransferHistory: exported, QbOrderExportReset: () => ({ qbOrderExportReset: { resetCount: 1, errors: [] } }) });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+      const user = userEvent.setup();
+
+      (await screen.findByRole("button", { name: "Mark as not exported" })).focus();
+      await user.keyboard("{Enter}");
+      expect(screen.getByRole("button", { name: "Cancel" })).toHaveFocus();
+      await user.keyboard("{Shift>}{Tab}{/Shift}{Enter}");
+
+      expect(await screen.findByText(/Order #42 is marked as not exported/)).toBeInTheDocument();
+      expect(api.named("QbOrderExportReset")[0].variables).toEqual({ orderIds: [ORDER] });
+    });
+
+    it("shows the reason when the plugin refuses", async () => {
+      mockApi({
+        QbTransferHistory: exported,
+        QbOrderExportReset: () => ({
+          qbOrderExportReset: { resetCount: 0, errors: [{ field: "orderIds", message: "Couldn't resolve id: nope.", code: "INVALID_ID" }] },
+        }),
+      });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Mark as not exported" }));
+      await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Mark as not exported" }));
+
+      const alert = await screen.findByRole("alert");
+      expect(alert).toHaveTextContent("The order was not marked as not exported");
+      expect(alert).toHaveTextContent("Couldn't resolve id: nope.");
+      expect(screen.queryByText(/is marked as not exported/)).not.toBeInTheDocument();
+    });
+
+    it("shows an API failure", async () => {
+      mockApi({
+        QbTransferHistory: exported,
+        QbOrderExportReset: () => ({ __status: 403, __body: { errors: [{ message: "denied" }] } }),
+      });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Mark as not exported" }));
+      await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Mark as not exported" }));
+
+      expect(await screen.findByRole("alert")).toHaveTextContent("You need the Manage orders permission");
+    });
+
+    it("shows that it is busy while the call runs", async () => {
+      mockApi({ QbTransferHistory: exported, QbOrderExportReset: () => never() });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Mark as not exported" }));
+      await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Mark as not exported" }));
+
+      expect(await screen.findByRole("button", { name: "Marking…" })).toBeDisabled();
+      expect(screen.getByRole("button", { name: "Cancel" })).toBeDisabled();
+    });
   });
 });

@@ -18,6 +18,7 @@ import {
   useQuery,
 } from "../api";
 import { useBridge } from "../bridge";
+import { ConfirmReset, useExportReset } from "../components/ResetExport";
 import { Empty, ErrorNotice, Heading, Loading, Notice } from "../components/ui";
 import { HistoryTable } from "./History";
 
@@ -31,6 +32,10 @@ export function OrderPanel({ orderId, status }: { orderId: string | null; status
     { filter: { orderId }, first: 20 },
     { skip: !orderId },
   );
+  const reset = useExportReset(() => {
+    setQueued(false);
+    history.reload();
+  });
 
   if (!orderId) {
     return (
@@ -44,6 +49,9 @@ export function OrderPanel({ orderId, status }: { orderId: string | null; status
   const records = history.data?.qbTransferHistory.edges.map((e) => e.node) ?? [];
   const inQuickBooks = records.some((r) => r.state === "DONE");
   const waiting = records.some((r) => r.state === "QUEUED" || r.state === "SENT");
+  // the history is newest first: the order is exported now when its latest attempt is DONE
+  const latest = records[0];
+  const exportedNow = latest?.state === "DONE";
 
   const queue = async () => {
     setQueueing(true);
@@ -104,6 +112,34 @@ export function OrderPanel({ orderId, status }: { orderId: string | null; status
         </Box>
       )}
       {errors ? <ErrorNotice title="The order was not queued" error={errors} /> : null}
+      {reset.done ? <Notice tone="success">{reset.done}</Notice> : null}
+      {reset.error ? (
+        <ErrorNotice title="The order was not marked as not exported" error={reset.error} />
+      ) : null}
+      {reset.confirming ? (
+        <ConfirmReset
+          orderNumber={reset.confirming.orderNumber}
+          busy={reset.busy}
+          onConfirm={reset.confirm}
+          onCancel={reset.cancel}
+        />
+      ) : exportedNow && latest ? (
+        <Box display="flex" flexDirection="column" gap={2}>
+          <Text size={3}>
+            If the transaction was removed from QuickBooks, or the order should be transferred
+            again, mark it as not exported. QuickBooks itself is not changed.
+          </Text>
+          <Box display="flex" gap={2}>
+            <Button
+              variant="secondary"
+              onClick={() => reset.ask({ orderId, orderNumber: latest.orderNumber })}
+              disabled={history.loading}
+            >
+              Mark as not exported
+            </Button>
+          </Box>
+        </Box>
+      ) : null}
       <Text as="h3" size={5} fontWeight="bold">
         Export history
       </Text>
