@@ -4,11 +4,12 @@
  * QuickBooks, so the order is offered for transfer again.
  */
 import { actions } from "@saleor/app-sdk/app-bridge";
-import { Box, Button, Text } from "@saleor/macaw-ui";
-import { useEffect, useId, useRef, useState } from "react";
+import { useRef, useState } from "react";
 
 import { asApiError, EXPORT_RESET, type ExportResetResult, graphql } from "../api";
 import { useBridge } from "../bridge";
+import { ConfirmPanel } from "./ConfirmPanel";
+import { ErrorNotice, Notice } from "./ui";
 
 export function ConfirmReset({
   orderNumber,
@@ -21,43 +22,43 @@ export function ConfirmReset({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const id = useId();
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancelRef.current?.focus(), []);
   return (
-    <Box
-      role="alertdialog"
-      aria-modal="false"
-      aria-labelledby={`${id}-title`}
-      aria-describedby={`${id}-text`}
-      className="qb-notice qb-notice--warning"
-      padding={4}
-      borderRadius={3}
-      display="flex"
-      flexDirection="column"
-      gap={3}
-      onKeyDown={(event) => {
-        if (event.key === "Escape" && !busy) onCancel();
+    <ConfirmPanel
+      title={`Mark order #${orderNumber} as not exported?`}
+      confirmLabel="Mark as not exported"
+      busyLabel="Marking…"
+      cancelLabel="Cancel"
+      busy={busy}
+      onConfirm={onConfirm}
+      onCancel={() => {
+        if (!busy) onCancel();
       }}
     >
-      <Text as="h3" size={5} fontWeight="bold" id={`${id}-title`}>
-        Mark order #{orderNumber} as not exported?
-      </Text>
-      <Text size={3} id={`${id}-text`}>
-        QuickBooks is not changed: the transaction already there stays. The order will be offered
-        again for transfer (in automatic mode it goes at the next Web Connector update). With
-        “Check QuickBooks for duplicates” on, it is then linked to the transaction QuickBooks
-        already has instead of being added again.
-      </Text>
-      <Box display="flex" gap={2}>
-        <Button variant="error" onClick={onConfirm} disabled={busy}>
-          {busy ? "Marking…" : "Mark as not exported"}
-        </Button>
-        <Button variant="secondary" onClick={onCancel} ref={cancelRef} disabled={busy}>
-          Cancel
-        </Button>
-      </Box>
-    </Box>
+      QuickBooks is not changed: the transaction already there stays. The order will be offered
+      again for transfer (in automatic mode it goes at the next Web Connector update). With
+      “Check QuickBooks for duplicates” on, it is then linked to the transaction QuickBooks
+      already has instead of being added again.
+    </ConfirmPanel>
+  );
+}
+
+/** What a reset flow shows: its outcome, its error, and the confirmation while it is open. */
+export function ResetExportStatus({ reset }: { reset: ReturnType<typeof useExportReset> }) {
+  return (
+    <>
+      {reset.done ? <Notice tone="success">{reset.done}</Notice> : null}
+      {reset.error ? (
+        <ErrorNotice title="The order was not marked as not exported" error={reset.error} />
+      ) : null}
+      {reset.confirming ? (
+        <ConfirmReset
+          orderNumber={reset.confirming.orderNumber}
+          busy={reset.busy}
+          onConfirm={reset.confirm}
+          onCancel={reset.cancel}
+        />
+      ) : null}
+    </>
   );
 }
 

@@ -5,8 +5,8 @@ import { useState } from "react";
 
 import { type Connection, type ExportRecord, type ExportState, HISTORY, useQuery } from "../api";
 import { useBridge, useBridgeState } from "../bridge";
-import { ConfirmReset, type ResetTarget, useExportReset } from "../components/ResetExport";
-import { Badge, Empty, ErrorNotice, Heading, Loading, Notice, Pager } from "../components/ui";
+import { type ResetTarget, ResetExportStatus, useExportReset } from "../components/ResetExport";
+import { Badge, Empty, ErrorNotice, Heading, Loading, Pager } from "../components/ui";
 import { formatDateTime, statusLabel, transactionLabel } from "../format";
 
 const PAGE_SIZE = 25;
@@ -209,18 +209,7 @@ export function HistoryView() {
           </Button>
         </Box>
       </Box>
-      {reset.done ? <Notice tone="success">{reset.done}</Notice> : null}
-      {reset.error ? (
-        <ErrorNotice title="The order was not marked as not exported" error={reset.error} />
-      ) : null}
-      {reset.confirming ? (
-        <ConfirmReset
-          orderNumber={reset.confirming.orderNumber}
-          busy={reset.busy}
-          onConfirm={reset.confirm}
-          onCancel={reset.cancel}
-        />
-      ) : null}
+      <ResetExportStatus reset={reset} />
       {history.loading && !connection ? (
         <Loading label="Loading the history…" />
       ) : history.error ? (

@@ -18,7 +18,7 @@ import {
   useQuery,
 } from "../api";
 import { useBridge } from "../bridge";
-import { ConfirmReset, useExportReset } from "../components/ResetExport";
+import { ResetExportStatus, useExportReset } from "../components/ResetExport";
 import { Empty, ErrorNotice, Heading, Loading, Notice } from "../components/ui";
 import { HistoryTable } from "./History";
 
@@ -112,18 +112,8 @@ export function OrderPanel({ orderId, status }: { orderId: string | null; status
         </Box>
       )}
       {errors ? <ErrorNotice title="The order was not queued" error={errors} /> : null}
-      {reset.done ? <Notice tone="success">{reset.done}</Notice> : null}
-      {reset.error ? (
-        <ErrorNotice title="The order was not marked as not exported" error={reset.error} />
-      ) : null}
-      {reset.confirming ? (
-        <ConfirmReset
-          orderNumber={reset.confirming.orderNumber}
-          busy={reset.busy}
-          onConfirm={reset.confirm}
-          onCancel={reset.cancel}
-        />
-      ) : exportedNow && latest ? (
+      <ResetExportStatus reset={reset} />
+      {!reset.confirming && exportedNow && latest ? (
         <Box display="flex" flexDirection="column" gap={2}>
           <Text size={3}>
             If the transaction was removed from QuickBooks, or the order should be transferred

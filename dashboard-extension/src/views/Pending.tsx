@@ -1,7 +1,7 @@
 /** Pending operations: what is queued for Web Connector, by whom; delete with confirmation. */
 import { actions } from "@saleor/app-sdk/app-bridge";
 import { Box, Button, Text } from "@saleor/macaw-ui";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 
 import {
   asApiError,
@@ -14,6 +14,7 @@ import {
   useQuery,
 } from "../api";
 import { useBridge, useBridgeState } from "../bridge";
+import { ConfirmPanel } from "../components/ConfirmPanel";
 import { Badge, Empty, ErrorNotice, Heading, Loading, Notice, Pager } from "../components/ui";
 import { formatDateTime, plural, statusLabel } from "../format";
 
@@ -38,41 +39,20 @@ function ConfirmDelete({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancelRef.current?.focus(), []);
   return (
-    <Box
-      role="alertdialog"
-      aria-modal="false"
-      aria-labelledby="qb-confirm-title"
-      aria-describedby="qb-confirm-text"
-      className="qb-notice qb-notice--warning"
-      padding={4}
-      borderRadius={3}
-      display="flex"
-      flexDirection="column"
-      gap={3}
-      onKeyDown={(event) => {
-        if (event.key === "Escape") onCancel();
-      }}
+    <ConfirmPanel
+      title="Delete this pending operation?"
+      confirmLabel="Delete"
+      busyLabel="Deleting…"
+      cancelLabel="Keep it"
+      busy={busy}
+      onConfirm={onConfirm}
+      onCancel={onCancel}
     >
-      <Text as="h3" size={5} fontWeight="bold" id="qb-confirm-title">
-        Delete this pending operation?
-      </Text>
-      <Text size={3} id="qb-confirm-text">
-        {plural(operation.orderCount, "order", "orders")} queued by {operation.createdBy || "someone"}{" "}
-        on {formatDateTime(operation.createdAt)} will not be transferred. The orders stay in Saleor
-        and can be queued again.
-      </Text>
-      <Box display="flex" gap={2}>
-        <Button variant="error" onClick={onConfirm} disabled={busy}>
-          {busy ? "Deleting…" : "Delete"}
-        </Button>
-        <Button variant="secondary" onClick={onCancel} ref={cancelRef} disabled={busy}>
-          Keep it
-        </Button>
-      </Box>
-    </Box>
+      {plural(operation.orderCount, "order", "orders")} queued by {operation.createdBy || "someone"}{" "}
+      on {formatDateTime(operation.createdAt)} will not be transferred. The orders stay in Saleor
+      and can be queued again.
+    </ConfirmPanel>
   );
 }
 
