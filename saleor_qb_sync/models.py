@@ -34,6 +34,10 @@ class OperationStatus(models.TextChoices):
     DELETED = "deleted", "Deleted"
 
 
+#: operations whose orders may still be handed to Web Connector
+OPEN_OPERATION_STATUSES = (OperationStatus.QUEUED, OperationStatus.IN_PROGRESS)
+
+
 class ItemState(models.TextChoices):
     PENDING = "pending", "Waiting for Web Connector"
     CLAIMED = "claimed", "In a Web Connector session"

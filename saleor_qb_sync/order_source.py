@@ -133,11 +133,11 @@ def attempted_automatically(order_pk_field: str) -> Exists:
 
 def is_queued(order_pk_field: str) -> Exists:
     """The order waits in, or was claimed from, a pending operation that is still open."""
-    from .models import ItemState, OperationStatus, PendingOperationOrder
+    from .models import OPEN_OPERATION_STATUSES, ItemState, PendingOperationOrder
 
     return Exists(PendingOperationOrder.objects.filter(
         order_id=OuterRef(order_pk_field), state__in=[ItemState.PENDING, ItemState.CLAIMED],
-        operation__status__in=[OperationStatus.QUEUED, OperationStatus.IN_PROGRESS]))
+        operation__status__in=OPEN_OPERATION_STATUSES))
 
 
 def filter_orders(qs: QuerySet, flt: OrderFilter, *, pk: str, channel: str,

@@ -25,6 +25,7 @@ from django.utils import timezone
 from .documents import OrderDocument
 from .errors import MappingError, TransferError
 from .models import (
+    OPEN_OPERATION_STATUSES,
     ExportedOrder,
     ExportRecord,
     ExportState,
@@ -285,7 +286,7 @@ def list_operations(*, offset: int = 0, limit: int = 50, include_finished: bool 
                     ) -> tuple[list[PendingOperation], int]:
     qs = visible_operations(channels)
     if not include_finished:
-        qs = qs.filter(status__in=[OperationStatus.QUEUED, OperationStatus.IN_PROGRESS])
+        qs = qs.filter(status__in=OPEN_OPERATION_STATUSES)
     total = qs.count()
     page = list(operations_with_counts().filter(pk__in=qs.values("pk"))
                 .order_by("-created_at", "-id")[offset:offset + limit])
@@ -329,9 +330,15 @@ def delete_operations(public_ids: Iterable[str | uuid.UUID], actor: Actor
     return operations
 
 
+def waiting_items() -> QuerySet[PendingOperationOrder]:
+    """Orders of open operations that no Web Connector session holds yet."""
+    return PendingOperationOrder.objects.filter(state=ItemState.PENDING,
+                                                operation__status__in=OPEN_OPERATION_STATUSES)
+
+
 def queued_counts() -> tuple[int, int]:
     """(queued or running operations, orders in them still waiting)."""
-    active = [OperationStatus.QUEUED, OperationStatus.IN_PROGRESS]
+    active = OPEN_OPERATION_STATUSES
     operations = PendingOperation.objects.filter(status__in=active).count()
     orders = PendingOperationOrder.objects.filter(
         operation__status__in=active, state__in=[ItemState.PENDING, ItemState.CLAIMED]).count()
@@ -358,7 +365,7 @@ def claim_orders(session: WebConnectorSession, source: OrderSource, preferences:
     """
     claims: list[Claim] = []
     now = timezone.now()
-    active = [OperationStatus.QUEUED, OperationStatus.IN_PROGRESS]
+    active = OPEN_OPERATION_STATUSES
     with transaction.atomic():
         items = list(
             PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))

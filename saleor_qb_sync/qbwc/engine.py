@@ -73,6 +73,7 @@ from ..transfers import (
     record_outcomes,
     record_success,
     release_claims,
+    waiting_items,
 )
 
 logger = logging.getLogger(__name__)
@@ -348,9 +349,7 @@ class Engine:
         return text
 
     def _work_estimate(self) -> int:
-        queued = PendingOperationOrder.objects.filter(
-            state=ItemState.PENDING,
-            operation__status__in=["queued", "in_progress"]).count()
+        queued = waiting_items().count()
         reconcile = ExportRecord.objects.filter(state=ExportState.NEEDS_RECONCILING).count()
         automatic = 0
         if self.preferences.is_automatic:
@@ -369,8 +368,7 @@ class Engine:
     def _has_more_work(self, session: WebConnectorSession) -> bool:
         if self._to_reconcile(session).exists():
             return True
-        if PendingOperationOrder.objects.filter(
-                state=ItemState.PENDING, operation__status__in=["queued", "in_progress"]).exists():
+        if waiting_items().exists():
             return True
         if self.preferences.is_automatic:
             return bool(self.source.search_ids(automatic_filter(self.preferences), limit=1))
