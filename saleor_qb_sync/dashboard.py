@@ -10,6 +10,12 @@ Routes (under ``/plugins/global/saleor_qb_sync/app/``, see ``routes.py``):
     (anything else) the front end built by ``dashboard-extension/`` (Vite) into
                     ``static/dashboard/``; ``""`` is ``index.html``
 
+The Dashboard mounts the app at ``urlJoin(appUrl, location.search, "?domain=…")`` (url-join 4,
+``src/extensions/urls.ts``), which drops the "/" before "?": it asks for ``…/app?domain=…``.
+A page there would resolve the build's relative ``./assets/…`` one level too high, so every
+``index.html`` we serve carries a ``<base href>`` naming the app's folder relative to the URL it
+was asked for (``app/`` at ``…/app``, ``./`` at ``…/app/``): it works behind any path prefix.
+
 Nothing here needs authentication: the manifest and the static files are public, like any App's,
 and the front end calls our GraphQL API with the Dashboard's token (``graphql/view.py``).
 """
@@ -68,7 +74,31 @@ def app_view(request: HttpRequest, subpath: str) -> HttpResponse:
         return JsonResponse({"success": True})
     if request.method not in ("GET", "HEAD"):
         return _method_not_allowed("GET, HEAD")
-    return static_file(subpath or "index.html")
+    if subpath in ("", "index.html"):
+        return index_page(request)
+    return static_file(subpath)
+
+
+def index_page(request: HttpRequest) -> HttpResponse:
+    """``index.html`` with a ``<base href>`` that points at the app's folder from this URL."""
+    response = static_file("index.html")
+    if response.status_code != 200:
+        return response
+    html = response.content.decode("utf-8")
+    base = f'<base href="{app_base_href(request.path)}" />'
+    head = html.find("<head>")
+    if head == -1:
+        html = base + html
+    else:
+        head += len("<head>")
+        html = html[:head] + "\n    " + base + html[head:]
+    response.content = html.encode("utf-8")
+    return response
+
+
+def app_base_href(path: str) -> str:
+    """The app folder relative to ``path``: ``app/`` for ``…/app``, ``./`` inside it."""
+    return "./" if path.endswith("/") or path.endswith("/index.html") else "app/"
 
 
 def build_manifest(request: HttpRequest) -> dict:

@@ -117,6 +117,34 @@ def test_app_without_trailing_slash_serves_index_html(client, configure, static_
     assert b"QuickBooks" in response.content
 
 
+# The real Dashboard builds the iframe URL with url-join 4, which drops the "/" before "?".
+@pytest.mark.parametrize(("url", "base_href", "document_url"), [
+    (BASE.rstrip("/") + "?domain=shop&saleorApiUrl=x&id=QXBwOjE%3D&theme=light",
+     "app/", "http://shop" + BASE.rstrip("/")),
+    (BASE + "?domain=shop&id=QXBwOjE%3D", "./", "http://shop" + BASE),
+    (BASE.rstrip("/") + "?view=order&domain=shop&orderId=T3JkZXI6MQ%3D%3D", "app/",
+     "http://shop" + BASE.rstrip("/")),
+    (BASE + "index.html?theme=dark", "./", "http://shop" + BASE + "index.html"),
+])
+def test_index_html_assets_resolve_inside_the_app_folder_from_any_mount_url(
+        client, configure, static_root, url, base_href, document_url):
+    # given: a build whose index.html links its assets relatively, as Vite's base "./" does
+    (static_root / "index.html").write_text(
+        '<!doctype html><html><head><script type="module" src="./assets/index-abc123.js">'
+        "</script></head><body></body></html>")
+
+    # when
+    response = client.get(url)
+
+    # then: the base comes before the first relative URL, and resolves to the app's folder
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index(f'<base href="{base_href}" />') < html.index("./assets/")
+    from urllib.parse import urljoin
+    assert urljoin(urljoin(document_url, base_href), "./assets/index-abc123.js") == (
+        "http://shop" + BASE + "assets/index-abc123.js")
+
+
 def test_app_root_with_the_order_view_query_serves_index_html(client, configure, static_root):
     response = client.get(BASE + "?view=order&orderId=T3JkZXI6MQ%3D%3D&theme=dark")
 

@@ -147,10 +147,15 @@ async function main() {
   server.stderr.on("data", (d) => (serverLog += d));
 
   const hostHtml = readFileSync(path.join(here, "host.html"));
+  // the url-join the real Dashboard pins (saleor-dashboard package.json: url-join 4.0.1)
+  const urlJoinJs = readFileSync(path.join(extensionDir, "node_modules", "url-join", "lib", "url-join.js"));
   const host = createServer((req, res) => {
     if (req.url.startsWith("/host.html")) {
       res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
       res.end(hostHtml);
+    } else if (req.url === "/url-join.js") {
+      res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8" });
+      res.end(urlJoinJs);
     } else if (req.url === "/favicon.ico") {
       res.writeHead(204).end();
     } else {
@@ -195,9 +200,10 @@ async function main() {
       }
     });
 
+    const popupUrl = manifest.extensions.find((e) => e.target === "POPUP").url;
     const hostUrl = (extra = {}) => {
       const q = new URLSearchParams({
-        app: `${base}/plugins/global/saleor_qb_sync/app/`,
+        app: manifest.appUrl,
         api: apiUrl,
         token: tokens[0],
         ...extra,
@@ -214,6 +220,9 @@ async function main() {
     await page.goto(hostUrl());
     const app = page.frameLocator("#app");
     await app.getByRole("tab", { name: "Transfer orders" }).waitFor();
+    const iframeSrc = await page.evaluate(() => window.iframeSrc);
+    check(iframeSrc.startsWith(`${base}/plugins/global/saleor_qb_sync/app?domain=`),
+      `the app loads at the URL the Dashboard builds (${iframeSrc.split("&")[0]}…)`);
     check(apiCalls.length > 0 && apiCalls.every((c) => c.token === tokens[0]),
       "the app calls the plugin's GraphQL with the Dashboard's token");
     await shot("01-transfer");
@@ -354,7 +363,9 @@ async function main() {
     const historyCall = apiCalls.filter((c) => c.body.includes("QbTransferHistory")).length;
     check(historyCall > 0, "history requests were made");
     const orderId = decodeURIComponent(redirect.payload.to.split("/").pop());
-    await page.goto(hostUrl({ view: "order", orderId }));
+    await page.goto(hostUrl({ app: popupUrl, orderId }));
+    check((await page.evaluate(() => window.iframeSrc)).includes("/app?view=order&domain="),
+      "the popup loads at the URL the Dashboard builds from the manifest's POPUP url");
     await app.getByRole("heading", { name: "QuickBooks export" }).waitFor();
     await app.getByTestId("history-row").first().waitFor();
     check((await app.getByTestId("history-row").count()) >= 1, "the order panel shows the order's export history");
