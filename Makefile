@@ -7,7 +7,7 @@ QBXML_SCHEMA_DIR ?= $(abspath ../shared/qbxml-schema/13.0)
 QBWC_WSDL ?= $(abspath ../shared/qbwc-wsdl/QBWebConnectorSvc.wsdl)
 export QBXML_SCHEMA_DIR QBWC_WSDL
 
-.PHONY: setup test test-saleor bench lint demo serve clean dashboard-test dashboard-e2e dashboard-build
+.PHONY: setup test test-saleor bench lint demo serve dist clean dashboard-test dashboard-e2e dashboard-build
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || (echo "Python 3.12 not found: install it (pyenv install 3.12) or set PYTHON=" && exit 1)
@@ -41,8 +41,16 @@ serve: setup
 	$(BIN)/python -m saleor_qb_sync.standalone.manage load_sample_orders
 	$(BIN)/python -m saleor_qb_sync.standalone.manage runserver 127.0.0.1:8000
 
+# The wheel a store installs into Saleor's environment (the package is not on PyPI):
+#   uv pip install --python <saleor>/.venv/bin/python dist/saleor_qb_sync-<version>-py3-none-any.whl
+# It carries the built Dashboard app (saleor_qb_sync/static/dashboard) and schema.graphql.
+dist: setup
+	rm -rf dist build
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
+	@$(BIN)/python -c "import sys, zipfile, glob; w = glob.glob('dist/*.whl')[0]; n = zipfile.ZipFile(w).namelist(); missing = [p for p in ('saleor_qb_sync/static/dashboard/index.html', 'saleor_qb_sync/graphql/schema.graphql', 'saleor_qb_sync/migrations/0001_initial.py') if p not in n]; sys.exit(f'{w} lacks {missing}') if missing else print(f'{w}: {len(n)} files')"
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis dist build
 
 dashboard-extension/node_modules/.package-lock.json: dashboard-extension/package-lock.json
 	cd dashboard-extension && npm ci --no-audit --no-fund

@@ -101,9 +101,12 @@ _FIELDS = {
 
 class QuickBooksSyncPlugin(BasePlugin):
     PLUGIN_ID = "saleor_qb_sync"
-    PLUGIN_NAME = "QuickBooks Desktop"
-    PLUGIN_DESCRIPTION = ("Exports orders to QuickBooks Desktop through the QuickBooks Web "
-                          "Connector, automatically or on demand.")
+    #: the plugin holds the settings; the app of the same name ("QuickBooks Desktop Sync",
+    #: dashboard.APP_NAME) is where staff transfer orders: the names say which is which
+    PLUGIN_NAME = "QuickBooks Desktop Sync (settings)"
+    PLUGIN_DESCRIPTION = ("Settings of the QuickBooks Desktop export (Web Connector). To transfer "
+                          "orders, see pending operations and the history, open the "
+                          "\"QuickBooks Desktop Sync\" app (Apps, or Orders → QuickBooks).")
     CONFIGURATION_PER_CHANNEL = False
     DEFAULT_ACTIVE = False
     CONFIG_STRUCTURE = {
