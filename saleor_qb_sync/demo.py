@@ -21,6 +21,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - a throwaway password for a local demo
 OUTPUT = Path("demo-output")
+#: the SOAP 1.1 binding in our server's own WSDL (spyne names it after the service)
+OUR_BINDING = "{http://developer.intuit.com/}QBWebConnectorSvc"
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -51,10 +53,11 @@ def main() -> int:
     from saleor_qb_sync.standalone.host import StandaloneHost
     from saleor_qb_sync.standalone.models import SampleOrder
     from saleor_qb_sync.standalone.order_source import store_sample_orders
+    from saleor_qb_sync.testing import intuit_files
     from saleor_qb_sync.testing.qb_simulator import QuickBooksSimulator
     from saleor_qb_sync.testing.saleor_sample import load_sample_orders, sample_path
     from saleor_qb_sync.testing.sample_orders import generate_orders
-    from saleor_qb_sync.testing.web_connector import WebConnector
+    from saleor_qb_sync.testing.web_connector import SOAP11_BINDING, WebConnector
     from saleor_qb_sync.transfers import Actor, queue_filter, transfer_filter
 
     _reset_demo_tables()
@@ -73,10 +76,19 @@ def main() -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/plugins/global/saleor_qb_sync/qbwc"
 
-    quickbooks = QuickBooksSimulator()
+    schema_found = intuit_files.schema_dir() is not None
+    if not schema_found:
+        print(f"NOTE: running without qbXML schema validation ({intuit_files.SCHEMA_HELP}).")
+    wsdl, binding = intuit_files.wsdl_path(), SOAP11_BINDING
+    if wsdl is None:
+        wsdl, binding = _our_wsdl(url), OUR_BINDING
+        print("NOTE: the Web Connector emulator speaks from our server's own WSDL "
+              f"({intuit_files.WSDL_HELP}).")
+    quickbooks = QuickBooksSimulator(validate_schema=schema_found)
     quickbooks.closing_date = date(2026, 1, 10)  # books closed: a few early orders are refused
     started = time.perf_counter()
-    report = WebConnector(url, "quickbooks", DEMO_PASSWORD, quickbooks).run_update()
+    report = WebConnector(url, "quickbooks", DEMO_PASSWORD, quickbooks, wsdl=wsdl,
+                          binding=binding).run_update()
     elapsed = time.perf_counter() - started
     server.shutdown()
 
@@ -108,6 +120,19 @@ def main() -> int:
                                     subsequent_indent="         "))
     print(f"\nThe qbXML of every round trip is in {OUTPUT.resolve()}/")
     return 0
+
+
+def _our_wsdl(url: str) -> str:
+    """Our endpoint's WSDL (``?wsdl``) in a file, for the emulator when Intuit's is absent: it
+    names the same operations, messages and namespace (``qbwc/service.py``)."""
+    import tempfile
+    import urllib.request
+
+    with urllib.request.urlopen(url + "?wsdl", timeout=30) as answer:  # noqa: S310 - loopback
+        content = answer.read()
+    path = Path(tempfile.mkdtemp(prefix="saleor-qb-sync-demo-")) / "service.wsdl"
+    path.write_bytes(content)
+    return str(path)
 
 
 def _reset_demo_tables() -> None:

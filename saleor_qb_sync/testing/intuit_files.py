@@ -12,9 +12,12 @@ import os
 
 SCHEMA_ENV = "QBXML_SCHEMA_DIR"
 WSDL_ENV = "QBWC_WSDL"
-SCHEMA_HELP = (f"set {SCHEMA_ENV} to the folder holding Intuit's qbXML 13.0 schema "
-               "(qbxmlops130.xsd and the files it includes, from the QuickBooks Desktop SDK)")
-WSDL_HELP = f"set {WSDL_ENV} to Intuit's QBWebConnectorSvc.wsdl"
+SCHEMA_HELP = (f"needs Intuit's qbXML 13.0 schema: set {SCHEMA_ENV} to the folder holding "
+               "qbxmlops130.xsd and the files it includes (QuickBooks Desktop SDK, "
+               "developer.intuit.com → QuickBooks Desktop → SDK download, its xsd folder)")
+WSDL_HELP = (f"needs Intuit's Web Connector WSDL: set {WSDL_ENV} to QBWebConnectorSvc.wsdl "
+             "(QuickBooks Web Connector programmer's guide, developer.intuit.com, or the "
+             "QuickBooks Desktop SDK's QBWC samples)")
 
 
 def schema_dir() -> str | None:

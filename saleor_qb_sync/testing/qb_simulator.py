@@ -26,6 +26,9 @@ Fault injection (consumed by the next calls to :meth:`QuickBooksSimulator.proces
 
 Schema: ``default_schema()`` loads ``qbxmlops130.xsd`` from the folder named by the
 ``QBXML_SCHEMA_DIR`` environment variable (Intuit's qbXML SDK schema; not redistributed here).
+``QuickBooksSimulator(validate_schema=False)`` runs without it (``make demo`` on a clone that
+lacks Intuit's files): requests are then not checked against the XSD at all, so a structural
+mistake QuickBooks would refuse with 0x80040400 goes through. Tests always validate.
 
 Modelling choices, each from the reference notes:
 
@@ -537,11 +540,15 @@ class QuickBooksSimulator:
         company: Company | None = None,
         *,
         schema: etree.XMLSchema | None = None,
+        validate_schema: bool = True,
         clock: Callable[[], datetime] | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.company = company or Company.default()
-        self.schema = schema if schema is not None else default_schema()
+        #: None only with validate_schema=False: requests are then not checked against the XSD
+        self.schema: etree.XMLSchema | None = None
+        if validate_schema:
+            self.schema = schema if schema is not None else default_schema()
         self._clock = clock or (lambda: datetime.now().astimezone())
         self._sleep = sleep
         self._lock = threading.RLock()
@@ -781,7 +788,7 @@ class QuickBooksSimulator:
         QuickBooks rejects structural errors with a parse error but reports an over-long
         string as status 3070 on its request, so ``maxLength`` violations are set aside.
         """
-        if self.schema.validate(root):
+        if self.schema is None or self.schema.validate(root):
             return {}
         too_long: dict[etree._Element, tuple[str, str]] = {}
         tree = root.getroottree()

@@ -515,6 +515,7 @@ class WebConnector:
         qbxml_version: tuple[int, int] | None = None,
         country: str = "US",
         wsdl: str | os.PathLike[str] | None = None,
+        binding: str = SOAP11_BINDING,
         client_version: str = QBWC_VERSION,
         max_round_trips: int = 1000,
         noop_wait_seconds: float = NOOP_WAIT_SECONDS,
@@ -567,7 +568,9 @@ class WebConnector:
             settings=settings,
             plugins=[_AnswerShapePlugin()],
         )
-        self._service = self._client.create_service(SOAP11_BINDING, url)
+        # ``binding``: another WSDL's name for the same SOAP 1.1 binding (``make demo`` uses our
+        # server's own WSDL when Intuit's file is absent)
+        self._service = self._client.create_service(binding, url)
 
     # ---- public -----------------------------------------------------------------------------
 

@@ -5,7 +5,6 @@ Requests are written by hand here (the project's builders are the code under tes
 
 from __future__ import annotations
 
-import os
 import threading
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -13,6 +12,7 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
+from saleor_qb_sync.testing import intuit_files
 from saleor_qb_sync.testing.qb_company import (
     Company,
     CustomerSpec,
@@ -29,11 +29,7 @@ from saleor_qb_sync.testing.qb_simulator import (
 
 pytestmark = [
     pytest.mark.schema,
-    pytest.mark.skipif(
-        not os.environ.get("QBXML_SCHEMA_DIR"),
-        reason="set QBXML_SCHEMA_DIR to the folder of Intuit's qbXML SDK schema "
-        "(qbxmlops130.xsd and its includes) to run the QuickBooks simulator tests",
-    ),
+    pytest.mark.skipif(intuit_files.schema_dir() is None, reason=intuit_files.SCHEMA_HELP),
 ]
 
 FIXED_NOW = datetime(2024, 5, 2, 9, 30, tzinfo=UTC)

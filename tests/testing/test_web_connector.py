@@ -6,7 +6,6 @@ send), so these tests pin the emulator's behaviour to the wire, not to our own s
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ import requests
 import zeep
 from lxml import etree
 
+from saleor_qb_sync.testing import intuit_files
 from saleor_qb_sync.testing.web_connector import (
     HRESULT_PARSE_ERROR,
     QB_BEGIN_SESSION,
@@ -36,9 +36,9 @@ from saleor_qb_sync.testing.web_connector import (
     default_hcp_response,
 )
 
-WSDL = os.environ.get("QBWC_WSDL", "/work/shared/qbwc-wsdl/QBWebConnectorSvc.wsdl")
-if not Path(WSDL).is_file():
-    pytest.skip(f"Intuit's WSDL not found at {WSDL} (set QBWC_WSDL)", allow_module_level=True)
+WSDL = intuit_files.wsdl_path()
+if WSDL is None:
+    pytest.skip(intuit_files.WSDL_HELP, allow_module_level=True)
 
 INTUIT_NS = "http://developer.intuit.com/"
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -360,9 +360,7 @@ def test_quickbooks_can_supply_its_own_host_company_preferences_response(
 @pytest.mark.schema
 def test_the_default_host_company_preferences_response_is_valid_qbxml_13():
     # given
-    schema_dir = os.environ.get("QBXML_SCHEMA_DIR")
-    if not schema_dir:
-        pytest.skip("QBXML_SCHEMA_DIR is not set")
+    schema_dir = intuit_files.schema_dir_or_skip()
     schema = etree.XMLSchema(etree.parse(str(Path(schema_dir) / "qbxmlops130.xsd")))
 
     # when
