@@ -25,8 +25,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from html import escape, unescape
 
+from benchmarks.database import bench_database_url  # noqa: E402 - before Django reads it
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_qb_sync.standalone.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saleor_qb_sync_bench")
+# never DATABASE_URL itself: the benchmark empties its tables
+os.environ["DATABASE_URL"] = bench_database_url(os.environ)
 
 PASSWORD = "bench-password"  # noqa: S105 - a throwaway password for a local benchmark
 URL = "/plugins/global/saleor_qb_sync/qbwc"

@@ -44,6 +44,8 @@ class OrderFilter:
     skip_automatic_attempts: bool = False
     #: leave out orders waiting in (or claimed from) an open pending operation
     skip_queued: bool = False
+    #: also match draft and unconfirmed orders (to say why one cannot be exported)
+    any_status: bool = False
 
     def created_range(self) -> tuple[datetime | None, datetime | None]:
         """[start, end) in aware datetimes; date_to is inclusive."""
@@ -111,9 +113,10 @@ class OrderSource(Protocol):
     def load(self, order_ids: Sequence[str]) -> dict[str, OrderDocument]:
         """Full documents by order id, in bulk; unknown ids are simply absent."""
 
-    def customers(self, search: str, *, offset: int, limit: int,
-                  channels: tuple[str, ...] | None = None) -> tuple[list[CustomerSummary], int]:
-        """Customers who have orders (in ``channels``, None = all), by name or e-mail."""
+    def customers(self, search: str, flt: OrderFilter, *, offset: int, limit: int
+                  ) -> tuple[list[CustomerSummary], int]:
+        """Customers who have orders ``flt`` matches (so their counts are what the preview
+        lists: exported channels, eligible statuses, the caller's channels), by name or e-mail."""
 
 
 def is_exported(order_pk_field: str) -> Exists:
@@ -148,7 +151,8 @@ def filter_orders(qs: QuerySet, flt: OrderFilter, *, pk: str, channel: str,
     ``emails``: the lookups that may hold the buyer's e-mail (matched case-insensitively);
     ``user_pk`` turns a user id as the caller gave it (global or raw) into the column's value.
     """
-    qs = qs.exclude(status__in=NEVER_EXPORTED_STATUSES)
+    if not flt.any_status:
+        qs = qs.exclude(status__in=NEVER_EXPORTED_STATUSES)
     if flt.order_ids:
         qs = qs.filter(**{f"{pk}__in": [uuid.UUID(str(i)) for i in flt.order_ids]})
     if flt.customer:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -36,9 +36,9 @@ from .models import (
     WebConnectorSession,
 )
 from .order_source import OrderFilter, OrderRef, OrderSource, OrderSummary
-from .preferences import Preferences
+from .preferences import NEVER_EXPORTED_STATUSES, ExportMode, Preferences
 from .qbxml.mapping import map_order
-from .saleor_ids import InvalidGlobalId, uuid_from_global_id
+from .saleor_ids import InvalidGlobalId, to_global_id, uuid_from_global_id
 
 #: The most orders one queue request may cover (a filter can select more than a page shows).
 MAX_QUEUE_SIZE = 50_000
@@ -79,6 +79,8 @@ class PreviewRow:
 class PreviewPage:
     rows: list[PreviewRow]
     total: int
+    #: orders the filter matches that are left out because they wait in a pending operation
+    queued: int = 0
 
 
 # --- filters ----------------------------------------------------------------------------------
@@ -93,8 +95,12 @@ def transfer_filter(
     date_to: date | None = None,
     include_exported: bool = False,
     channel: str | None = None,
+    skip_queued: bool = True,
 ) -> OrderFilter:
-    """The filter of the transfer screen, checked: a wrong range is an error, not an empty list."""
+    """The filter of the transfer screen, checked: a wrong range is an error, not an empty list.
+
+    Orders already waiting in a pending operation are left out (``skip_queued``): queueing them
+    again would send nothing more, and a preview that ticks them looks like new work."""
     if date_from and date_to and date_from > date_to:
         raise TransferError("The start date is after the end date.", field="dateTo",
                             code="invalid_date_range")
@@ -116,6 +122,7 @@ def transfer_filter(
         statuses=preferences.eligible_statuses,
         time_zone=preferences.time_zone,
         allowed_channels=allowed,
+        skip_queued=skip_queued,
     )
 
 
@@ -141,6 +148,10 @@ def automatic_filter(preferences: Preferences) -> OrderFilter:
 def preview(source: OrderSource, preferences: Preferences, flt: OrderFilter, *,
             offset: int = 0, limit: int = 100) -> PreviewPage:
     summaries, total = source.search(flt, offset=offset, limit=limit)
+    queued = 0
+    if flt.skip_queued:
+        queued = source.search(replace(flt, skip_queued=False), offset=0,
+                               limit=0)[1] - total
     ids = [s.order_id for s in summaries]
     documents = source.load(ids)
     last = last_exports(ids)
@@ -155,7 +166,7 @@ def preview(source: OrderSource, preferences: Preferences, flt: OrderFilter, *,
             planned_transaction_type=planned,
             warnings=warnings,
         ))
-    return PreviewPage(rows=rows, total=total)
+    return PreviewPage(rows=rows, total=total, queued=queued)
 
 
 def _plan(document: OrderDocument, preferences: Preferences) -> tuple[str | None, tuple[str, ...]]:
@@ -190,6 +201,85 @@ def last_exports(order_ids: Sequence[str]) -> dict[str, LastExport]:
 # --- queue ------------------------------------------------------------------------------------
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """``1 order``, ``2 orders``."""
+    return f"{count} {one if count == 1 else many}"
+
+
+
+@dataclass(frozen=True, slots=True)
+class OrderExportState:
+    """One order as its page in the Dashboard explains it: what QuickBooks has, whether it
+    waits, and, if it cannot be exported, why (a sentence naming the setting to change)."""
+
+    row: PreviewRow
+    queued: bool
+    #: why it cannot go to QuickBooks; None when it can
+    reason: str | None
+    #: automatic mode takes it at the next Web Connector update without being queued
+    automatic: bool
+    #: what automatic mode does with it, when that is not the obvious (e.g. skipped: why)
+    automatic_note: str | None
+
+
+def status_label(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def ineligibility(order: OrderSummary, preferences: Preferences) -> str | None:
+    """Why this order cannot be exported under ``preferences``, or None."""
+    status = status_label(order.status)
+    if order.status in NEVER_EXPORTED_STATUSES:
+        return (f"Order #{order.number} is {status}: draft and unconfirmed orders are never "
+                "exported. Confirm it in Saleor first.")
+    if preferences.eligible_statuses and order.status not in preferences.eligible_statuses:
+        allowed = ", ".join(status_label(s) for s in preferences.eligible_statuses)
+        return (f"Order #{order.number} is {status}; the store exports only orders that are "
+                f"{allowed} (setting “Order statuses to export”).")
+    if preferences.channels and order.channel_slug not in preferences.channels:
+        return (f"Order #{order.number} is in the channel “{order.channel_slug}”, which the "
+                f"store does not export (setting “Channels”: {', '.join(preferences.channels)}).")
+    return None
+
+
+def order_export_state(source: OrderSource, preferences: Preferences, actor: Actor,
+                       order_id: str) -> OrderExportState:
+    """Everything the order's popup says; an order the actor cannot see is not found."""
+    ids = parse_order_ids([order_id], field="orderId")
+    flt = OrderFilter(order_ids=tuple(ids), include_exported=True, any_status=True,
+                      allowed_channels=actor.channels)
+    summaries, _ = source.search(flt, offset=0, limit=1)
+    if not summaries:
+        raise TransferError("There is no such order, or it is in a channel you cannot see.",
+                            field="orderId", code="not_found")
+    summary = summaries[0]
+    page = preview(source, preferences, replace(flt, skip_queued=False), limit=1)
+    row = page.rows[0]
+    queued = bool(queued_order_ids(ids))
+    reason = ineligibility(summary, preferences)
+    automatic, note = False, None
+    if (preferences.export_mode is ExportMode.AUTOMATIC and reason is None and not row.exported
+            and not queued):
+        automatic_flt = replace(automatic_filter(preferences), order_ids=tuple(ids))
+        if not source.search_ids(replace(automatic_flt, skip_automatic_attempts=False)):
+            note = (f"Automatic mode skips orders placed before the export start date "
+                    f"({preferences.export_start_date}); queue it to send it anyway.")
+        elif not source.search_ids(automatic_flt):
+            note = ("Automatic mode tried this order and it failed (see its export history); "
+                    "queue it to try again once the cause is fixed.")
+        else:
+            automatic = True
+    return OrderExportState(row=row, queued=queued, reason=reason, automatic=automatic,
+                            automatic_note=note)
+
+
+def queued_order_ids(order_ids: Sequence[str]) -> set[str]:
+    """Those of ``order_ids`` that wait in (or were claimed from) an open pending operation."""
+    return {str(pk) for pk in PendingOperationOrder.objects.filter(
+        order_id__in=list(order_ids), state__in=[ItemState.PENDING, ItemState.CLAIMED],
+        operation__status__in=OPEN_OPERATION_STATUSES).values_list("order_id", flat=True)}
+
+
 def parse_order_ids(values: Iterable[str], *, field: str = "orderIds") -> list[str]:
     ids = []
     for value in values:
@@ -207,18 +297,30 @@ def queue_orders(source: OrderSource, preferences: Preferences, actor: Actor,
     if not ids:
         raise TransferError("Choose at least one order to transfer.", field="orderIds",
                             code="empty_selection")
-    flt = OrderFilter(order_ids=tuple(ids), include_exported=True,
-                      statuses=preferences.eligible_statuses, channels=preferences.channels,
+    flt = OrderFilter(order_ids=tuple(ids), include_exported=True, any_status=True,
                       allowed_channels=actor.channels)
-    found = {ref.order_id: ref for ref in source.search_ids(flt)}
+    summaries, _ = source.search(flt, offset=0, limit=len(ids))
+    found = {summary.order_id: summary for summary in summaries}
     missing = [i for i in ids if i not in found]
     if missing:
         raise TransferError(
-            f"{len(missing)} of the chosen orders do not exist, are not visible to you or are "
-            f"not in an exportable status: {', '.join(missing[:5])}"
+            f"{plural(len(missing), 'of the chosen orders does', 'of the chosen orders do')} "
+            f"not exist or {'is' if len(missing) == 1 else 'are'} in a channel you cannot see: "
+            + ", ".join(to_global_id("Order", i) for i in missing[:5])
             + (" ..." if len(missing) > 5 else ""),
             field="orderIds", code="not_found")
-    return _create_operation(actor, [found[i] for i in ids], request={"orderIds": ids})
+    refused = [reason for i in ids if (reason := ineligibility(found[i], preferences))]
+    if refused:
+        raise TransferError(" ".join(refused[:5]) + (" ..." if len(refused) > 5 else ""),
+                            field="orderIds", code="not_exportable")
+    waiting = queued_order_ids(ids)
+    if waiting:
+        numbers = ", ".join(f"#{found[i].number}" for i in ids if i in waiting)
+        raise TransferError(
+            f"Already waiting for the next Web Connector update: order {numbers} (see Pending "
+            "operations); nothing was queued.", field="orderIds", code="already_queued")
+    refs = [OrderRef(i, found[i].number, found[i].channel_slug) for i in ids]
+    return _create_operation(actor, refs, request={"orderIds": ids})
 
 
 def queue_filter(source: OrderSource, actor: Actor, flt: OrderFilter,
@@ -253,7 +355,7 @@ def _create_operation(actor: Actor, orders: list[OrderRef], *,
         operation = PendingOperation.objects.create(
             created_by_user_id=actor.user_id, created_by_email=actor.email,
             created_by_app=actor.app, request=request,
-            summary=f"{len(orders)} orders queued by {actor.label}")
+            summary=f"{plural(len(orders), 'order', 'orders')} queued by {actor.label}")
         PendingOperationOrder.objects.bulk_create(
             [PendingOperationOrder(operation=operation, order_id=ref.order_id,
                                    order_number=ref.number, channel_slug=ref.channel_slug)

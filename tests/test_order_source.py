@@ -175,8 +175,9 @@ def test_customers_are_grouped_by_email_with_their_order_count(orders, source):
         expected[d.customer.email] = expected.get(d.customer.email, 0) + 1
 
     # when
-    customers, total = source.customers("", offset=0, limit=10)
-    searched, searched_total = source.customers("CUSTOMER1@", offset=0, limit=10)
+    every = OrderFilter(include_exported=True)
+    customers, total = source.customers("", every, offset=0, limit=10)
+    searched, searched_total = source.customers("CUSTOMER1@", every, offset=0, limit=10)
 
     # then
     assert total == len(expected)

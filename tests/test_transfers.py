@@ -759,14 +759,18 @@ def test_unknown_orders_are_refused_and_nothing_is_created(configure, stored_ord
     # then
     assert raised.value.code == "not_found"
     assert raised.value.field == "orderIds"
-    assert unknown in raised.value.message
+    assert to_global_id("Order", unknown) in raised.value.message
     assert not PendingOperation.objects.exists()
     assert not PendingOperationOrder.objects.exists()
 
 
-@pytest.mark.parametrize("status", ["draft", "unconfirmed", "canceled"])
-def test_an_order_in_a_status_not_exported_cannot_be_queued(
-        configure, stored_order, source, status):
+@pytest.mark.parametrize(("status", "says"), [
+    ("draft", "draft and unconfirmed orders are never exported"),
+    ("unconfirmed", "Confirm it in Saleor first"),
+    ("canceled", "setting “Order statuses to export”"),
+])
+def test_an_order_in_a_status_not_exported_cannot_be_queued_and_the_reason_says_why(
+        configure, stored_order, source, status, says):
     # given
     preferences = configure()
     document = stored_order(1, status=status)
@@ -776,7 +780,9 @@ def test_an_order_in_a_status_not_exported_cannot_be_queued(
         queue_orders(source, preferences, STAFF, [document.order_id])
 
     # then
-    assert raised.value.code == "not_found"
+    assert raised.value.code == "not_exportable"
+    assert f"Order #{document.number} is {status}" in raised.value.message
+    assert says in raised.value.message
     assert not PendingOperation.objects.exists()
 
 
@@ -805,8 +811,27 @@ def test_an_order_outside_the_exported_channels_cannot_be_queued(
         queue_orders(source, preferences, STAFF, [document.order_id])
 
     # then
-    assert raised.value.code == "not_found"
+    assert raised.value.code == "not_exportable"
+    assert "channel “channel-pln”, which the store does not export" in raised.value.message
+    assert "setting “Channels”: default-channel" in raised.value.message
     assert not PendingOperation.objects.exists()
+
+
+def test_an_order_already_waiting_is_not_queued_twice_and_the_error_names_it(
+        configure, stored_order, source):
+    # given
+    preferences = configure()
+    document = stored_order(1)
+    queue_orders(source, preferences, STAFF, [document.order_id])
+
+    # when
+    with pytest.raises(TransferError) as raised:
+        queue_orders(source, preferences, STAFF, [document.order_id])
+
+    # then
+    assert raised.value.code == "already_queued"
+    assert f"#{document.number}" in raised.value.message
+    assert PendingOperation.objects.count() == 1
 
 
 @pytest.mark.parametrize("bad", [
@@ -859,18 +884,20 @@ def test_an_order_already_exported_may_be_queued_again(configure, stored_order, 
     assert items_of(operation) == [(document.order_id, 1)]
 
 
-def test_an_order_may_be_in_two_queued_operations(configure, stored_order, source):
-    # given
+def test_queue_by_filter_leaves_out_orders_already_waiting(configure, stored_order, source):
+    # given: order 1 is queued; orders 1 and 2 match the filter
     preferences = configure()
-    document = stored_order(1)
+    first, second = stored_order(1), stored_order(2)
+    queue_orders(source, preferences, STAFF, [first.order_id])
 
     # when
-    first = queue_orders(source, preferences, STAFF, [document.order_id])
-    second = queue_orders(source, preferences, STAFF, [document.order_id])
+    operation = queue_filter(source, STAFF, transfer_filter(preferences, STAFF))
 
-    # then
-    assert first.pk != second.pk
+    # then: the second operation holds only order 2, and the preview said so beforehand
+    assert list(operation.items.values_list("order_number", flat=True)) == [second.number]
     assert queued_counts() == (2, 2)
+    page = preview(source, preferences, transfer_filter(preferences, STAFF))
+    assert page.total == 0 and page.queued == 2
 
 
 # --- pending operations ---------------------------------------------------------------------

@@ -23,23 +23,34 @@ class QbSyncErrorCode(Enum):
     """Why a mutation of the QuickBooks sync API could not be carried out."""
 
     ALREADY_PICKED_UP = "already_picked_up"
+    ALREADY_QUEUED = "already_queued"
     EMPTY_SELECTION = "empty_selection"
     INVALID = "invalid"
+    INVALID_CHOICE = "invalid_choice"
     INVALID_DATE_RANGE = "invalid_date_range"
     INVALID_ID = "invalid_id"
     NOT_FOUND = "not_found"
+    NOT_EXPORTABLE = "not_exportable"
+    OUT_OF_RANGE = "out_of_range"
     REQUIRED = "required"
+    TOO_LONG = "too_long"
     TOO_MANY = "too_many"
 
 
 ERROR_CODE_DESCRIPTIONS = {
     QbSyncErrorCode.ALREADY_PICKED_UP: "Web Connector already picked the operation up.",
+    QbSyncErrorCode.ALREADY_QUEUED: "The order already waits in a pending operation.",
     QbSyncErrorCode.EMPTY_SELECTION: "Nothing was chosen, or nothing matches.",
     QbSyncErrorCode.INVALID: "A value is not acceptable, or values contradict each other.",
+    QbSyncErrorCode.INVALID_CHOICE: "A value is not one of those allowed.",
     QbSyncErrorCode.INVALID_DATE_RANGE: "The start date is after the end date.",
     QbSyncErrorCode.INVALID_ID: "An ID is malformed or of the wrong type.",
     QbSyncErrorCode.NOT_FOUND: "Something named does not exist or is not visible to you.",
+    QbSyncErrorCode.NOT_EXPORTABLE: ("The order cannot be exported (its status or channel; "
+                                      "the message names the setting)."),
+    QbSyncErrorCode.OUT_OF_RANGE: "A number is smaller or larger than allowed.",
     QbSyncErrorCode.REQUIRED: "A value is missing.",
+    QbSyncErrorCode.TOO_LONG: "A text is longer than QuickBooks allows.",
     QbSyncErrorCode.TOO_MANY: "The selection is larger than one request may queue.",
 }
 
@@ -54,7 +65,7 @@ class RequestErrorCode:
 
     #: no token, or an invalid or expired one
     UNAUTHENTICATED = "UNAUTHENTICATED"
-    #: the caller lacks MANAGE_ORDERS
+    #: the caller lacks MANAGE_ORDERS (or MANAGE_PLUGINS, to change the settings)
     PERMISSION_DENIED = "PERMISSION_DENIED"
     #: not a GraphQL request (wrong method, body not JSON, no query)
     BAD_REQUEST = "BAD_REQUEST"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from ..errors import TransferError
 from ..models import WebConnectorSession
-from ..transfers import history, list_operations, preview, queued_counts
+from ..transfers import (
+    history,
+    list_operations,
+    order_export_state,
+    preview,
+    queued_counts,
+    transfer_filter,
+)
 from .context import QbSyncContext
 from .filters import order_filter
 from .pagination import connection, page_window
@@ -25,7 +32,13 @@ def resolve_order_transfer_preview(context: QbSyncContext, filter, first, after)
     offset, limit = page_window(first, after)
     flt = order_filter(context, filter)
     page = preview(context.source, context.preferences, flt, offset=offset, limit=limit)
-    return connection(QbOrderTransferPreviewConnection, page.rows, offset, page.total)
+    result = connection(QbOrderTransferPreviewConnection, page.rows, offset, page.total)
+    result.queued_count = page.queued
+    return result
+
+
+def resolve_order_export(context: QbSyncContext, order_id: str):
+    return order_export_state(context.source, context.preferences, context.actor, order_id)
 
 
 def resolve_customers(context: QbSyncContext, search, first, after):
@@ -34,8 +47,10 @@ def resolve_customers(context: QbSyncContext, search, first, after):
     if len(search) > MAX_SEARCH_LENGTH:
         raise TransferError(f"Search for at most {MAX_SEARCH_LENGTH} characters.",
                             field="search", code="invalid")
-    customers, total = context.source.customers(search, offset=offset, limit=limit,
-                                                channels=context.actor.channels)
+    # the orders the preview would list for "all customers", exported ones included
+    flt = transfer_filter(context.preferences, context.actor, include_exported=True,
+                          skip_queued=False)
+    customers, total = context.source.customers(search, flt, offset=offset, limit=limit)
     return connection(QbCustomerConnection, customers, offset, total)
 
 

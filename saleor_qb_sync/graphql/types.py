@@ -167,9 +167,44 @@ class QbOrderTransferPreviewRow(graphene.ObjectType):
 
 
 class QbOrderTransferPreviewConnection(CountableConnection):
+    queued_count = graphene.Int(
+        required=True,
+        description=("Orders the filter matches that are not listed because they already wait "
+                     "in a pending operation (see qbPendingOperations)."))
+
     class Meta:
         node = graphene.NonNull(QbOrderTransferPreviewRow)
         description = "A page of the transfer preview, newest orders first."
+
+
+class QbOrderExport(graphene.ObjectType):
+    order = graphene.Field(QbOrderTransferPreviewRow, required=True,
+                           description="The order as the transfer preview shows it.")
+    queued = graphene.Boolean(
+        required=True, description="It waits in a pending operation for the next Web Connector "
+        "update.")
+    can_queue = graphene.Boolean(
+        required=True, description="Staff can queue it now (exportable, not already waiting).")
+    reason = graphene.String(
+        description="Why it cannot go to QuickBooks, naming the setting to change; null when "
+        "it can.")
+    automatic = graphene.Boolean(
+        required=True, description="Automatic mode takes it at the next Web Connector update "
+        "without being queued.")
+    automatic_note = graphene.String(
+        description="Why automatic mode leaves it out although it could be exported (e.g. "
+        "placed before the export start date); null otherwise.")
+
+    class Meta:
+        description = "One order's place in the export: what QuickBooks has and what is next."
+
+    @staticmethod
+    def resolve_order(root, info):
+        return root.row
+
+    @staticmethod
+    def resolve_can_queue(root, info):
+        return root.reason is None and not root.queued
 
 
 class QbCustomer(graphene.ObjectType):

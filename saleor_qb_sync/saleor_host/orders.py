@@ -33,7 +33,6 @@ from ..order_source import (
     OrderSummary,
     filter_orders,
 )
-from ..preferences import NEVER_EXPORTED_STATUSES
 from ..saleor_ids import InvalidGlobalId, from_global_id
 
 
@@ -93,12 +92,9 @@ class SaleorOrderSource:
                                     "gift_cards"))
         return {str(order.id): order_document(order) for order in orders}
 
-    def customers(self, search: str, *, offset: int, limit: int,
-                  channels: tuple[str, ...] | None = None
+    def customers(self, search: str, flt: OrderFilter, *, offset: int, limit: int
                   ) -> tuple[list[CustomerSummary], int]:
-        qs = Order.objects.exclude(status__in=NEVER_EXPORTED_STATUSES)
-        if channels is not None:
-            qs = qs.filter(channel__slug__in=channels)
+        qs = self.filtered(flt)
         if search:
             qs = qs.filter(Q(user_email__icontains=search) | Q(user__email__icontains=search)
                            | Q(user__first_name__icontains=search)

@@ -47,10 +47,8 @@ class SampleOrderSource:
             "order_id", "document")
         return {str(pk): document_from_json(doc) for pk, doc in rows}
 
-    def customers(self, search, *, offset, limit, channels=None):
-        qs = SampleOrder.objects.all()
-        if channels is not None:
-            qs = qs.filter(channel_slug__in=channels)
+    def customers(self, search, flt, *, offset, limit):
+        qs = self.filtered(flt)
         if search:
             qs = qs.filter(Q(customer_email__icontains=search) | Q(customer_name__icontains=search))
         grouped = (qs.values("customer_email").annotate(

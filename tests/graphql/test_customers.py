@@ -15,12 +15,16 @@ query Customers($search: String, $first: Int, $after: String) {
 """
 
 
+ELIGIBLE = ("unfulfilled", "partially fulfilled", "fulfilled")
+
+
 def test_customers_with_their_order_counts(api, orders):
     # given
     documents = orders(40, seed=61, customers=12)
     counts: dict[str, int] = {}
     for document in documents:
-        counts[document.customer.email] = counts.get(document.customer.email, 0) + 1
+        if document.status in ELIGIBLE:  # what the preview would list
+            counts[document.customer.email] = counts.get(document.customer.email, 0) + 1
 
     # when
     nodes = paginate(api, CUSTOMERS_QUERY, "qbCustomers", first=5)
@@ -59,3 +63,24 @@ def test_customers_need_manage_orders(api, db):
     # then
     assert result.status == 403
     assert result.error_codes == ["PERMISSION_DENIED"]
+
+
+def test_customer_counts_leave_out_channels_the_store_does_not_export(api, orders, configure):
+    # given: orders in two channels; the store exports only one of them
+    documents = orders(30, seed=63, customers=4)
+    channels = sorted({d.channel_slug for d in documents})
+    assert len(channels) > 1, channels
+    configure(channels=channels[0])
+    counts: dict[str, int] = {}
+    for document in documents:
+        if document.status in ELIGIBLE and document.channel_slug == channels[0]:
+            counts[document.customer.email] = counts.get(document.customer.email, 0) + 1
+
+    # when
+    nodes = paginate(api, CUSTOMERS_QUERY, "qbCustomers", first=50)
+    preview = api("""query($c: String) { qbOrderTransferPreview(filter: {customer: $c,
+        includeExported: true}, first: 100) { totalCount } }""", {"c": nodes[0]["email"]})
+
+    # then: each count is what the preview then lists for that customer
+    assert {n["email"]: n["orderCount"] for n in nodes} == counts
+    assert preview.data["qbOrderTransferPreview"]["totalCount"] == nodes[0]["orderCount"]

@@ -182,7 +182,9 @@ def test_queue_refuses_ineligible_orders(api, orders):
     result = api(QUEUE_MUTATION, {"input": {"orderIds": [canceled[0].order_id]}})
 
     # then
-    assert result.data["qbOrderTransferQueue"]["errors"][0]["code"] == "NOT_FOUND"
+    error = result.data["qbOrderTransferQueue"]["errors"][0]
+    assert error["code"] == "NOT_EXPORTABLE"
+    assert f"Order #{canceled[0].number} is canceled" in error["message"]
 
 
 def test_channel_restricted_staff_queue_only_their_channels(api, orders):

@@ -1,0 +1,124 @@
+"""``qbOrderExport``: what an order's popup says (in QuickBooks, waiting, or why it cannot go),
+and the preview's ``queuedCount`` (orders left out because they already wait)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from saleor_qb_sync.saleor_ids import to_global_id
+from saleor_qb_sync.standalone.order_source import store_sample_orders
+from saleor_qb_sync.testing.sample_orders import generate_orders
+
+from .conftest import USD_ONLY_TOKEN
+from .test_order_transfer_queue import QUEUE_MUTATION, eligible
+
+ORDER_EXPORT = """
+query($id: ID!) {
+  qbOrderExport(orderId: $id) {
+    order { number exported plannedTransactionType }
+    queued canQueue reason automatic automaticNote
+  }
+}
+"""
+PREVIEW = """
+query { qbOrderTransferPreview(filter: {}, first: 100) {
+  totalCount queuedCount edges { node { number } } } }
+"""
+
+
+def export_state(api, order_id, **kwargs):
+    return api(ORDER_EXPORT, {"id": to_global_id("Order", order_id)}, **kwargs)
+
+
+def test_an_exportable_order_can_be_queued_and_then_says_it_waits(api, orders):
+    # given
+    document = eligible(orders(20, seed=31))[0]
+
+    # when
+    before = export_state(api, document.order_id).data["qbOrderExport"]
+    api(QUEUE_MUTATION, {"input": {"orderIds": [document.order_id]}})
+    after = export_state(api, document.order_id).data["qbOrderExport"]
+
+    # then
+    assert before["canQueue"] and not before["queued"] and before["reason"] is None
+    assert before["order"]["number"] == document.number
+    assert after["queued"] and not after["canQueue"]
+
+
+def test_an_unconfirmed_order_says_why_it_cannot_go(api, db):
+    # given
+    document = replace(generate_orders(1, seed=32)[0], status="unconfirmed")
+    store_sample_orders([document])
+
+    # when
+    state = export_state(api, document.order_id).data["qbOrderExport"]
+
+    # then
+    assert not state["canQueue"] and not state["automatic"]
+    assert "unconfirmed" in state["reason"] and "Confirm it in Saleor" in state["reason"]
+
+
+def test_an_order_of_a_channel_not_exported_names_the_setting(api, orders, configure):
+    # given
+    configure(channels="default-channel")
+    document = next(d for d in eligible(orders(30, seed=33))
+                    if d.channel_slug != "default-channel")
+
+    # when
+    state = export_state(api, document.order_id).data["qbOrderExport"]
+
+    # then
+    assert not state["canQueue"]
+    assert "setting “Channels”" in state["reason"]
+
+
+def test_in_automatic_mode_an_eligible_order_goes_without_being_queued(api, orders, configure):
+    # given
+    configure(export_mode="automatic")
+    document = eligible(orders(20, seed=34))[0]
+
+    # when
+    state = export_state(api, document.order_id).data["qbOrderExport"]
+
+    # then
+    assert state["automatic"] and state["automaticNote"] is None
+
+
+def test_in_automatic_mode_an_order_before_the_start_date_is_explained(api, orders, configure):
+    # given
+    configure(export_mode="automatic", export_start_date="2100-01-01")
+    document = eligible(orders(20, seed=35))[0]
+
+    # when
+    state = export_state(api, document.order_id).data["qbOrderExport"]
+
+    # then
+    assert not state["automatic"]
+    assert "export start date (2100-01-01)" in state["automaticNote"]
+
+
+def test_an_order_of_a_channel_the_caller_cannot_see_is_not_found(api, orders):
+    # given
+    document = next(d for d in eligible(orders(30, seed=36))
+                    if d.channel_slug != "default-channel")
+
+    # when
+    result = export_state(api, document.order_id, token=USD_ONLY_TOKEN)
+
+    # then
+    assert result.error_codes == ["NOT_FOUND"]
+
+
+def test_the_preview_leaves_out_queued_orders_and_counts_them(api, orders):
+    # given
+    documents = eligible(orders(20, seed=37))
+    api(QUEUE_MUTATION, {"input": {"orderIds": [d.order_id for d in documents[:3]]}})
+
+    # when
+    page = api(PREVIEW).data["qbOrderTransferPreview"]
+
+    # then
+    listed = {e["node"]["number"] for e in page["edges"]}
+    assert page["queuedCount"] == 3
+    assert page["totalCount"] == len(documents) - 3
+    assert listed.isdisjoint({d.number for d in documents[:3]})
