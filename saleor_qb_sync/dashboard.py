@@ -32,8 +32,12 @@ from .routes import ROUTE_PREFIX
 #: the App's identifier in Saleor (``App.identifier``); one installation per store
 APP_ID = "saleor-qb-sync"
 APP_NAME = "QuickBooks Desktop Sync"
-#: the permission the App asks for, and each extension needs
+#: the permission each extension needs (and the App asks for)
 PERMISSION = "MANAGE_ORDERS"
+#: the App also asks for MANAGE_PLUGINS: the token the Dashboard gives the app carries only the
+#: permissions the staff member and the App both hold, and changing the settings in the app's
+#: Settings tab needs it (as the plugin page does); staff without it see the settings read-only
+APP_PERMISSIONS = [PERMISSION, "MANAGE_PLUGINS"]
 #: where the Vite build lands; shipped as package data (``static/**/*``)
 STATIC_ROOT = Path(__file__).resolve().parent / "static" / "dashboard"
 #: where the app is served (``routes.dispatch`` sends ``app/...`` here)
@@ -113,9 +117,9 @@ def build_manifest(request: HttpRequest) -> dict:
         "name": APP_NAME,
         "about": ("Transfer Saleor orders to QuickBooks Desktop through the QuickBooks Web "
                   "Connector: preview and queue orders, manage pending operations, read the "
-                  "transfer history and set up Web Connector."),
+                  "transfer history, set up Web Connector and choose the export settings."),
         "author": "saleor-qb-sync",
-        "permissions": [PERMISSION],
+        "permissions": APP_PERMISSIONS,
         # ends in "/": Saleor resolves relative POPUP URLs with urljoin against its path
         "appUrl": app_url,
         # required by Saleor 3.21/3.22; the token it receives is discarded

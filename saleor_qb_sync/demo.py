@@ -137,12 +137,13 @@ def _our_wsdl(url: str) -> str:
 
 def _reset_demo_tables() -> None:
     from saleor_qb_sync import models
-    from saleor_qb_sync.standalone.models import SampleOrder
+    from saleor_qb_sync.standalone.models import SampleOrder, StoredPreferences
 
     models.ExportedOrder.objects.all().delete()
+    # settings saved from the app under make serve would override the demo's own
     for model in (models.ExportRecord, models.MessageSet, models.PendingOperation,
                   models.WebConnectorSession, models.QuickBooksName,
-                  models.AuthenticationAttempt, SampleOrder):
+                  models.AuthenticationAttempt, SampleOrder, StoredPreferences):
         model.objects.all().delete()
 
 

@@ -106,7 +106,9 @@ class QuickBooksSyncPlugin(BasePlugin):
     PLUGIN_NAME = "QuickBooks Desktop Sync (settings)"
     PLUGIN_DESCRIPTION = ("Settings of the QuickBooks Desktop export (Web Connector). To transfer "
                           "orders, see pending operations and the history, open the "
-                          "\"QuickBooks Desktop Sync\" app (Apps, or Orders → QuickBooks).")
+                          "\"QuickBooks Desktop Sync\" app (Apps, or Orders → QuickBooks); its "
+                          "Settings tab shows these same settings with the allowed values as "
+                          "choices instead of text.")
     CONFIGURATION_PER_CHANNEL = False
     DEFAULT_ACTIVE = False
     CONFIG_STRUCTURE = {

@@ -7,13 +7,14 @@ Everything lives under ``/plugins/global/saleor_qb_sync/``:
     graphql/      our GraphQL API, for staff and apps with MANAGE_ORDERS
     app/...       the Dashboard extension (manifest and static files)
 
-A ``Host`` supplies what differs between Saleor and the standalone server: preferences, the
-order source, and who the caller is.
+A ``Host`` supplies what differs between Saleor and the standalone server: preferences (read and
+saved), the order source, the store's channels, and who the caller is.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -32,15 +33,40 @@ from .transfers import Actor
 ROUTE_PREFIX = "/plugins/global/saleor_qb_sync/"
 #: the Saleor permission every staff-facing route requires
 MANAGE_ORDERS = "MANAGE_ORDERS"
+#: the Saleor permission changing the settings requires (as Saleor's plugin page does)
+MANAGE_PLUGINS = "MANAGE_PLUGINS"
+
+
+class Channel(NamedTuple):
+    """A sales channel orders come from."""
+
+    slug: str
+    name: str
 
 
 class Host(Protocol):
     def preferences(self) -> Preferences: ...
 
+    def save_preferences(self, changes: Mapping[str, Any], actor: Actor) -> Preferences:
+        """Change the preferences ``changes`` names (raw values, as the plugin configuration
+        stores them) where the host keeps them, and return the preferences now in force.
+        Validated as the plugin page validates (``Preferences.from_config``); raises
+        ``PreferencesInvalid`` and saves nothing when the result would be invalid."""
+        ...
+
     def order_source(self) -> OrderSource: ...
+
+    def channels(self) -> list[Channel]:
+        """The store's channels, by name."""
+        ...
 
     def authenticate(self, request: HttpRequest) -> Actor:
         """The caller, who must hold MANAGE_ORDERS; raises ``AuthenticationError`` otherwise."""
+        ...
+
+    def has_permission(self, request: HttpRequest, permission: str) -> bool:
+        """Whether the caller ``authenticate`` accepted for ``request`` also holds
+        ``permission`` (e.g. ``MANAGE_PLUGINS``); False before authentication."""
         ...
 
 

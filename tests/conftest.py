@@ -16,6 +16,8 @@ from saleor_qb_sync.testing.sample_orders import generate_orders
 QBWC_USER = "quickbooks"
 QBWC_PASSWORD = "correct horse battery staple"
 STAFF_TOKEN = "staff-token"
+#: a staff member with MANAGE_ORDERS and MANAGE_PLUGINS (may change the settings)
+SETTINGS_TOKEN = "settings-token"
 BASE_PREFERENCES = {
     "web_connector_username": QBWC_USER,
     "web_connector_password": QBWC_PASSWORD,
@@ -33,14 +35,16 @@ def configure(settings):
 
     def apply(**overrides):
         settings.SALEOR_QB_SYNC_PREFERENCES = {**BASE_PREFERENCES, **overrides}
-        from saleor_qb_sync.standalone.host import StandaloneHost
+        from saleor_qb_sync.standalone.host import settings_preferences
 
-        return StandaloneHost().preferences()
+        return settings_preferences()
 
     apply()
     settings.SALEOR_QB_SYNC_DEV_TOKENS = {
         STAFF_TOKEN: {"email": "staff@example.com", "user_id": "7",
                       "permissions": ["MANAGE_ORDERS"], "channels": None},
+        SETTINGS_TOKEN: {"email": "owner@example.com", "user_id": "8",
+                         "permissions": ["MANAGE_ORDERS", "MANAGE_PLUGINS"], "channels": None},
         "no-permission-token": {"email": "viewer@example.com", "permissions": []},
         "usd-only-token": {"email": "usd@example.com", "permissions": ["MANAGE_ORDERS"],
                            "channels": ["default-channel"]},

@@ -39,7 +39,8 @@ def test_manifest_is_built_from_the_host_it_is_served_on(client, configure, sett
     manifest = json.loads(response.content)
     app_url = "http://shop.example.com" + BASE
     assert manifest["id"] == "saleor-qb-sync"
-    assert manifest["permissions"] == ["MANAGE_ORDERS"]
+    # MANAGE_PLUGINS: the app's tokens carry it only if the app has it (the Settings tab)
+    assert manifest["permissions"] == ["MANAGE_ORDERS", "MANAGE_PLUGINS"]
     assert manifest["appUrl"] == app_url
     assert manifest["tokenTargetUrl"] == app_url + "register"
     assert {e["mount"] for e in manifest["extensions"]} >= {

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import graphene
 
 from ..models import ExportState, OperationKind, OperationStatus, SessionState
-from ..preferences import ExportMode
+from ..preferences import (
+    NEVER_EXPORTED_STATUSES,
+    SALEOR_ORDER_STATUSES,
+    CustomerMode,
+    CustomerNameFormat,
+    ExportMode,
+    ItemMode,
+    MissingItemAction,
+    TaxMode,
+    TransactionType,
+)
 
 
 def _described(type_description: str):
@@ -43,8 +55,106 @@ class QbWebConnectorSessionState(graphene.Enum):
         description = _described("The state of a Web Connector session.")
 
 
+def _explained(type_description: str, explanations: dict):
+    """Each value described in a bookkeeper's words (a choice in the app's Settings tab)."""
+
+    def describe(value):
+        return type_description if value is None else explanations[value]
+
+    return describe
+
+
 class QbExportMode(graphene.Enum):
     class Meta:
         enum = ExportMode
-        description = _described(
-            "How orders reach QuickBooks: queued by a person, or every eligible order.")
+        description = _explained(
+            "How orders reach QuickBooks: queued by a person, or every eligible order.", {
+                ExportMode.AUTOMATIC: "Every new eligible order goes to QuickBooks on each Web "
+                "Connector run.",
+                ExportMode.ON_DEMAND: "Only orders staff queue in Transfer orders go to "
+                "QuickBooks.",
+            })
+
+
+class QbTransactionType(graphene.Enum):
+    class Meta:
+        enum = TransactionType
+        description = _explained("What an order becomes in QuickBooks.", {
+            TransactionType.INVOICE: "An invoice: the customer owes it until it is paid.",
+            TransactionType.SALES_RECEIPT: "A sales receipt: paid at the time of sale.",
+            TransactionType.SALES_ORDER: "A sales order: recorded, not yet invoiced.",
+            TransactionType.BY_PAYMENT_STATUS: "Fully paid orders become sales receipts, the "
+            "others invoices.",
+        })
+
+
+class QbCustomerMode(graphene.Enum):
+    class Meta:
+        enum = CustomerMode
+        description = _explained("Which QuickBooks customer an order goes to.", {
+            CustomerMode.PER_CUSTOMER: "One QuickBooks customer per buyer.",
+            CustomerMode.SINGLE_CUSTOMER: "Every order goes to one customer (the single "
+            "customer name).",
+        })
+
+
+class QbCustomerNameFormat(graphene.Enum):
+    class Meta:
+        enum = CustomerNameFormat
+        description = _explained("How a buyer's QuickBooks customer is named.", {
+            CustomerNameFormat.FIRST_LAST: "First name, then last name (Jane Doe).",
+            CustomerNameFormat.LAST_FIRST: "Last name, then first name (Doe, Jane).",
+            CustomerNameFormat.EMAIL: "The buyer's e-mail address.",
+            CustomerNameFormat.COMPANY_OR_NAME: "The billing address's company, else first "
+            "and last name.",
+        })
+
+
+class QbItemMode(graphene.Enum):
+    class Meta:
+        enum = ItemMode
+        description = _explained("Which QuickBooks item a product line uses.", {
+            ItemMode.BY_SKU: "The item named by the product's SKU.",
+            ItemMode.SINGLE_ITEM: "Every product line uses the default item.",
+        })
+
+
+class QbMissingItemAction(graphene.Enum):
+    class Meta:
+        enum = MissingItemAction
+        description = _explained("What happens when QuickBooks lacks an order's item.", {
+            MissingItemAction.CREATE: "Add it to QuickBooks as a non-inventory item.",
+            MissingItemAction.USE_DEFAULT: "Use the default item instead.",
+            MissingItemAction.FAIL: "Record the order as failed, for a person to fix.",
+        })
+
+
+class QbTaxMode(graphene.Enum):
+    class Meta:
+        enum = TaxMode
+        description = _explained("How sales tax reaches QuickBooks.", {
+            TaxMode.LINE_ITEM: "Saleor's tax, to the cent, as one line on the sales tax item.",
+            TaxMode.QUICKBOOKS_TAX_ITEM: "QuickBooks computes the tax with its own sales tax "
+            "item.",
+        })
+
+
+def _exportable_status_name(status: str) -> str:
+    """Saleor's database value as its GraphQL enum name (PARTIALLY_FULFILLED)."""
+    return status.upper().replace(" ", "_")
+
+
+#: Saleor's order statuses that may be exported (draft and unconfirmed never are)
+ExportableOrderStatus = Enum("ExportableOrderStatus", {
+    _exportable_status_name(status): status
+    for status in SALEOR_ORDER_STATUSES if status not in NEVER_EXPORTED_STATUSES
+})
+
+
+class QbExportableOrderStatus(graphene.Enum):
+    class Meta:
+        enum = ExportableOrderStatus
+        description = _explained(
+            "A Saleor order status whose orders may be exported (as Saleor's OrderStatus).",
+            {status: status.value.replace("_", " ").capitalize()
+             for status in ExportableOrderStatus})

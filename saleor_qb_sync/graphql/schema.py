@@ -7,6 +7,7 @@ import graphene
 from .mutations.order_export_reset import QbOrderExportReset
 from .mutations.order_transfer_queue import QbOrderTransferQueue
 from .mutations.pending_operation_delete import QbPendingOperationDelete
+from .mutations.settings_update import QbSettingsUpdate
 from .pagination import after_argument, first_argument
 from .resolvers import (
     resolve_customers,
@@ -16,6 +17,7 @@ from .resolvers import (
     resolve_transfer_history,
     resolve_web_connector_file,
 )
+from .settings import QbChannel, QbSettings, resolve_channels, resolve_settings
 from .types import (
     QbCustomerConnection,
     QbExportRecordConnection,
@@ -64,6 +66,15 @@ class Query(graphene.ObjectType):
     qb_web_connector_file = graphene.String(
         required=True,
         description="The .qwc file to add to Web Connector (XML). Requires MANAGE_ORDERS.")
+    qb_settings = graphene.Field(
+        QbSettings, required=True,
+        description="The QuickBooks export settings (the plugin configuration), typed; never "
+        "the password. Requires MANAGE_ORDERS; changing them (qbSettingsUpdate) also "
+        "MANAGE_PLUGINS.")
+    qb_channels = graphene.List(
+        graphene.NonNull(QbChannel), required=True,
+        description="The store's channels (those you may see), to choose which to export. "
+        "Requires MANAGE_ORDERS.")
 
     @staticmethod
     def resolve_qb_order_transfer_preview(root, info, filter, first=None, after=None):
@@ -89,11 +100,20 @@ class Query(graphene.ObjectType):
     def resolve_qb_web_connector_file(root, info):
         return resolve_web_connector_file(info.context)
 
+    @staticmethod
+    def resolve_qb_settings(root, info):
+        return resolve_settings(info.context)
+
+    @staticmethod
+    def resolve_qb_channels(root, info):
+        return resolve_channels(info.context)
+
 
 class Mutation(graphene.ObjectType):
     qb_order_transfer_queue = QbOrderTransferQueue.Field()
     qb_pending_operation_delete = QbPendingOperationDelete.Field()
     qb_order_export_reset = QbOrderExportReset.Field()
+    qb_settings_update = QbSettingsUpdate.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

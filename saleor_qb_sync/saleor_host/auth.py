@@ -1,7 +1,9 @@
 """Who is calling our routes inside Saleor: staff JWTs, app and app-extension JWTs, app tokens.
 
 Saleor does not authenticate plugin routes, so we do it with Saleor's own helpers (the same
-ones its ``/graphql/`` view uses). Every caller needs MANAGE_ORDERS. Staff whose groups are
+ones its ``/graphql/`` view uses). Every caller needs MANAGE_ORDERS; changing the settings also
+needs MANAGE_PLUGINS (``has_permission``: a Dashboard app's token carries the permissions the
+staff member and the app both hold, as Saleor computes them). Staff whose groups are
 restricted to some channels see only those channels; an app or app-extension JWT must belong to
 our own app (identifier ``APP_IDENTIFIER``) and that app must be active.
 """
@@ -15,7 +17,7 @@ from saleor.core.auth import get_token_from_request
 from saleor.core.jwt import jwt_decode
 from saleor.graphql.app.dataloaders import get_app_promise
 from saleor.graphql.context import clear_context, get_context_value, get_user
-from saleor.permission.enums import OrderPermissions
+from saleor.permission.enums import OrderPermissions, PluginsPermissions
 
 from ..errors import AuthenticationError
 from ..saleor_ids import InvalidGlobalId, from_global_id
@@ -23,6 +25,13 @@ from ..transfers import Actor
 
 #: the identifier of our Dashboard extension's manifest (``dashboard-extension``)
 APP_IDENTIFIER = "saleor-qb-sync"
+#: our permission names (``routes.MANAGE_ORDERS``, ``routes.MANAGE_PLUGINS``) as Saleor's
+PERMISSIONS = {
+    "MANAGE_ORDERS": OrderPermissions.MANAGE_ORDERS,
+    "MANAGE_PLUGINS": PluginsPermissions.MANAGE_PLUGINS,
+}
+#: where ``authenticate`` leaves the accepted user or app on the request
+_REQUESTOR = "qb_sync_requestor"
 
 
 class SaleorAuthenticator:
@@ -47,13 +56,23 @@ class SaleorAuthenticator:
         if requestor is None or getattr(requestor, "is_anonymous", False):
             raise AuthenticationError("The token is invalid or expired.", code="unauthenticated")
         if isinstance(requestor, App):
-            return self._app_actor(requestor)
-        self._check_app_of_third_party_token(token)
-        if not requestor.has_perm(OrderPermissions.MANAGE_ORDERS):
-            raise AuthenticationError("You need the MANAGE_ORDERS permission.",
-                                      code="permission_denied")
-        return Actor(user_id=str(requestor.pk), email=requestor.email,
-                     channels=accessible_channels(requestor))
+            actor = self._app_actor(requestor)
+        else:
+            self._check_app_of_third_party_token(token)
+            if not requestor.has_perm(OrderPermissions.MANAGE_ORDERS):
+                raise AuthenticationError("You need the MANAGE_ORDERS permission.",
+                                          code="permission_denied")
+            actor = Actor(user_id=str(requestor.pk), email=requestor.email,
+                          channels=accessible_channels(requestor))
+        setattr(request, _REQUESTOR, requestor)
+        return actor
+
+    def has_permission(self, request: HttpRequest, permission: str) -> bool:
+        """Whether the caller ``authenticate`` accepted holds ``permission`` too."""
+        requestor = getattr(request, _REQUESTOR, None)
+        if requestor is None or permission not in PERMISSIONS:
+            return False
+        return bool(requestor.has_perm(PERMISSIONS[permission]))
 
     def _app_actor(self, app: App) -> Actor:
         if not app.is_active or not app.has_perm(OrderPermissions.MANAGE_ORDERS):

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from ..errors import PreferenceError, PreferencesInvalid
 from ..preferences import Preferences
+from ..routes import Channel
+from ..transfers import Actor
 from .auth import SaleorAuthenticator
 from .orders import SaleorOrderSource
+
+logger = logging.getLogger(__name__)
 
 
 class SaleorHost:
@@ -15,8 +26,47 @@ class SaleorHost:
     def preferences(self) -> Preferences:
         return self._preferences
 
+    def save_preferences(self, changes: Mapping[str, Any], actor: Actor) -> Preferences:
+        """Save through Saleor's ``PluginsManager``, as the plugin page (``pluginUpdate``) does:
+        the plugin's ``validate_plugin_configuration`` and ``pre_save_plugin_configuration``
+        (the password hash) run, and the plugin configuration stays the one source of truth."""
+        from saleor.plugins.manager import get_plugins_manager
+
+        from ..plugin import QuickBooksSyncPlugin
+
+        # the same check the plugin's validation makes, first, for our own error codes
+        Preferences.from_config({**self._preferences.to_config(), **changes})
+        manager = get_plugins_manager(allow_replica=False)
+        try:
+            configuration = manager.save_plugin_configuration(
+                QuickBooksSyncPlugin.PLUGIN_ID, None,
+                {"configuration": [{"name": name, "value": value}
+                                   for name, value in changes.items()]})
+        except ValidationError as exc:
+            raise PreferencesInvalid([
+                PreferenceError(field, " ".join(error.messages), code="invalid")
+                for field, errors in exc.update_error_dict({}).items() for error in errors
+            ]) from None
+        if configuration is None:
+            raise PreferencesInvalid([PreferenceError(
+                "configuration", "the QuickBooks plugin is not installed in this Saleor",
+                code="not_found")])
+        self._preferences = Preferences.from_config(
+            {item["name"]: item["value"] for item in configuration.configuration})
+        logger.info("saleor-qb-sync settings %s changed by %s", sorted(changes), actor.label)
+        return self._preferences
+
     def order_source(self) -> SaleorOrderSource:
         return SaleorOrderSource()
 
+    def channels(self) -> list[Channel]:
+        from saleor.channel.models import Channel as SaleorChannel
+
+        return [Channel(slug, name) for slug, name in
+                SaleorChannel.objects.order_by("name", "slug").values_list("slug", "name")]
+
     def authenticate(self, request):
         return self._authenticator.authenticate(request)
+
+    def has_permission(self, request, permission: str) -> bool:
+        return self._authenticator.has_permission(request, permission)

@@ -1,5 +1,9 @@
 """The standalone host: preferences from Django settings, sample orders, development tokens.
 
+Preferences are ``settings.SALEOR_QB_SYNC_PREFERENCES`` with the changes saved from the app
+(``StoredPreferences``, one row) laid over them, as Saleor keeps the plugin configuration in its
+database.
+
 The development authenticator accepts the bearer tokens listed in
 ``SALEOR_QB_SYNC_DEV_TOKENS``; it refuses to exist in a process where Saleor is installed or
 the standalone settings are not in use, so it can never open a door inside a real store.
@@ -10,16 +14,20 @@ from __future__ import annotations
 import functools
 import hmac
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import identify_hasher, make_password
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.http import HttpRequest
 
 from ..errors import AuthenticationError
 from ..preferences import Preferences
-from ..routes import MANAGE_ORDERS
+from ..routes import MANAGE_ORDERS, Channel
 from ..transfers import Actor
+from .models import SampleOrder, StoredPreferences
 from .order_source import SampleOrderSource
 
 
@@ -32,16 +40,31 @@ def bearer_token(request: HttpRequest) -> str:
     return request.META.get("HTTP_AUTHORIZATION_BEARER", "").strip()
 
 
+PASSWORD_FIELD = "web_connector_password"  # noqa: S105 - a setting name, not a secret
+
+
+def _hashed(password: str) -> str:
+    """The password as a Django hash (as the plugin's ``pre_save_plugin_configuration``)."""
+    if not password:
+        return password
+    try:
+        identify_hasher(password)
+    except ValueError:
+        return make_password(password)
+    return password
+
+
 @functools.lru_cache(maxsize=16)
 def _preferences(config_json: str) -> Preferences:
     config = json.loads(config_json)
-    password = config.get("web_connector_password") or ""
-    if password:
-        try:
-            identify_hasher(password)
-        except ValueError:
-            config["web_connector_password"] = make_password(password)
+    config[PASSWORD_FIELD] = _hashed(config.get(PASSWORD_FIELD) or "")
     return Preferences.from_config(config)
+
+
+def settings_preferences() -> Preferences:
+    """The preferences of ``settings`` alone, before any change saved from the app."""
+    return _preferences(json.dumps(getattr(settings, "SALEOR_QB_SYNC_PREFERENCES", {}),
+                                   sort_keys=True, default=str))
 
 
 class DevelopmentAuthenticator:
@@ -65,10 +88,14 @@ class DevelopmentAuthenticator:
         if MANAGE_ORDERS not in match.get("permissions", ()):
             raise AuthenticationError("You need the MANAGE_ORDERS permission.",
                                       code="permission_denied")
+        request.qb_sync_permissions = frozenset(match.get("permissions", ()))
         channels = match.get("channels")
         return Actor(user_id=str(match.get("user_id", "")), email=match.get("email", ""),
                      app=match.get("app", ""),
                      channels=tuple(channels) if channels is not None else None)
+
+    def has_permission(self, request: HttpRequest, permission: str) -> bool:
+        return permission in getattr(request, "qb_sync_permissions", frozenset())
 
 
 class StandaloneHost:
@@ -76,11 +103,38 @@ class StandaloneHost:
         self.authenticator = DevelopmentAuthenticator()
 
     def preferences(self) -> Preferences:
-        config = getattr(settings, "SALEOR_QB_SYNC_PREFERENCES", {})
-        return _preferences(json.dumps(config, sort_keys=True, default=str))
+        return _preferences(json.dumps(self._config(), sort_keys=True, default=str))
+
+    def save_preferences(self, changes: Mapping[str, Any], actor: Actor) -> Preferences:
+        changes = dict(changes)
+        if PASSWORD_FIELD in changes:
+            changes[PASSWORD_FIELD] = _hashed(str(changes[PASSWORD_FIELD] or ""))
+        with transaction.atomic():
+            stored, _ = StoredPreferences.objects.select_for_update().get_or_create(pk=1)
+            # the same validation as the plugin page's (validate_plugin_configuration)
+            Preferences.from_config({**self._config(stored), **changes})
+            stored.configuration = {**stored.configuration, **changes}
+            stored.updated_by = actor.label
+            stored.save()
+        return self.preferences()
+
+    def _config(self, stored: StoredPreferences | None = None) -> dict[str, Any]:
+        if stored is None:
+            stored = StoredPreferences.objects.filter(pk=1).first()
+        return {**getattr(settings, "SALEOR_QB_SYNC_PREFERENCES", {}),
+                **(stored.configuration if stored else {})}
 
     def order_source(self) -> SampleOrderSource:
         return SampleOrderSource()
 
+    def channels(self) -> list[Channel]:
+        """The channels of the sample orders (they have no names of their own)."""
+        slugs = SampleOrder.objects.order_by("channel_slug").values_list(
+            "channel_slug", flat=True).distinct()
+        return [Channel(slug, slug.replace("-", " ").capitalize()) for slug in slugs]
+
     def authenticate(self, request: HttpRequest) -> Actor:
         return self.authenticator.authenticate(request)
+
+    def has_permission(self, request: HttpRequest, permission: str) -> bool:
+        return self.authenticator.has_permission(request, permission)

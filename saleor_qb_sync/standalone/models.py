@@ -31,3 +31,18 @@ class SampleOrder(models.Model):
             models.Index(fields=["customer_user_id", "created_at"], name="qb_sample_user"),
             models.Index(fields=["status", "created_at"], name="qb_sample_status"),
         ]
+
+
+class StoredPreferences(models.Model):
+    """Preferences changed from the app's Settings tab (the plugin configuration, in Saleor).
+
+    One row; ``configuration`` holds only the changed values (raw, as the plugin stores them,
+    the password as a hash) and wins over ``settings.SALEOR_QB_SYNC_PREFERENCES``.
+    """
+
+    configuration = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        app_label = "qb_sync_standalone"

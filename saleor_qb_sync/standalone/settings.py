@@ -60,7 +60,8 @@ LOGGING = {
 SALEOR_QB_SYNC_STANDALONE = True
 
 #: Preferences of the standalone store (the plugin configuration inside Saleor). The password
-#: is hashed when loaded; SALEOR_QB_SYNC_PREFERENCES_FILE (JSON) overrides these.
+#: is hashed when loaded; SALEOR_QB_SYNC_PREFERENCES_FILE (JSON) overrides these, and changes
+#: saved from the app's Settings tab (the database's StoredPreferences) override both.
 SALEOR_QB_SYNC_PREFERENCES = {
     "web_connector_username": "quickbooks",
     "web_connector_password": os.environ.get("QBWC_PASSWORD", "development-password"),
@@ -76,7 +77,8 @@ if os.environ.get("SALEOR_QB_SYNC_PREFERENCES_FILE"):
 #: Development bearer tokens (standalone only): token → identity and permissions.
 SALEOR_QB_SYNC_DEV_TOKENS = {
     os.environ.get("QB_SYNC_DEV_TOKEN", "dev-staff-token"): {
-        "email": "staff@example.com", "user_id": "1", "permissions": ["MANAGE_ORDERS"],
+        "email": "staff@example.com", "user_id": "1",
+        "permissions": ["MANAGE_ORDERS", "MANAGE_PLUGINS"],
         "channels": None,
     },
 }

@@ -7,8 +7,10 @@ from saleor_qb_sync.graphql.sdl import SCHEMA_FILE, printed_schema
 
 OPERATIONS = {
     "Query": {"qbOrderTransferPreview", "qbCustomers", "qbPendingOperations",
-              "qbTransferHistory", "qbSyncStatus", "qbWebConnectorFile"},
-    "Mutation": {"qbOrderTransferQueue", "qbPendingOperationDelete", "qbOrderExportReset"},
+              "qbTransferHistory", "qbSyncStatus", "qbWebConnectorFile",
+              "qbSettings", "qbChannels"},
+    "Mutation": {"qbOrderTransferQueue", "qbPendingOperationDelete", "qbOrderExportReset",
+                 "qbSettingsUpdate"},
 }
 
 

@@ -1,0 +1,65 @@
+"""``qbSettingsUpdate``: change the settings the plugin page holds, as choices, not free text."""
+
+from __future__ import annotations
+
+import graphene
+from graphene.utils.str_converters import to_camel_case
+
+from ...errors import AuthenticationError, PreferencesInvalid
+from ...preferences import Preferences
+from ...routes import MANAGE_PLUGINS
+from ..errors import QbSyncErrorType, error_code
+from ..settings import (
+    QbSettings,
+    QbSettingsInput,
+    config_changes,
+    raw_value,
+    settings_value,
+)
+from .mutation_common import QbSyncBaseMutation
+
+
+class QbSettingsUpdate(QbSyncBaseMutation):
+    settings = graphene.Field(QbSettings, description="The settings now in force.")
+
+    class Arguments:
+        input = QbSettingsInput(required=True, description="The settings to change.")
+
+    class Meta:
+        description = (
+            "Change the QuickBooks export settings given in input (the others keep their "
+            "value), validated and saved as the plugin page saves them. All or nothing: an "
+            "invalid value saves none and is named in errors. Requires MANAGE_ORDERS and "
+            "MANAGE_PLUGINS.")
+
+    @classmethod
+    def perform_mutation(cls, root, info, /, input):
+        context = info.context
+        if not context.host.has_permission(context.request, MANAGE_PLUGINS):
+            raise AuthenticationError(
+                "You need the MANAGE_PLUGINS permission to change the QuickBooks settings.",
+                code="permission_denied")
+        changes = config_changes(input)
+        try:
+            # values as the plugin page would store them (trimmed, upper-case currency, ...)
+            candidate = Preferences.from_config({**context.preferences.to_config(), **changes})
+            normalized = candidate.to_config()
+            changes = {name: _stored(normalized[name]) for name in changes}
+            saved = context.host.save_preferences(changes, context.actor)
+        except PreferencesInvalid as exc:
+            return cls.failed([
+                QbSyncErrorType(field=_input_field(error.field), message=error.reason,
+                                code=error_code(error))
+                for error in exc.errors])
+        return cls(settings=settings_value(saved, can_edit=True), errors=[])
+
+
+def _stored(value):
+    """A value of ``Preferences.to_config`` as the plugin configuration stores it."""
+    if value is None:
+        return ""
+    return value if isinstance(value, bool | str) else raw_value(value)
+
+
+def _input_field(name: str) -> str | None:
+    return to_camel_case(name) if name in Preferences.field_names() else None
