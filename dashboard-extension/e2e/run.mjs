@@ -244,13 +244,16 @@ async function main() {
     await shot("02-transfer-preview");
 
     const firstRow = table.getByRole("row").nth(1);
-    const firstNumber = (await firstRow.getByRole("cell").nth(1).innerText()).trim();
+    const orderCell = async (row) => (await row.getByRole("cell").nth(1).innerText()).split("\n")[0].trim();
+    const firstNumber = await orderCell(firstRow);
     await firstRow.getByRole("checkbox").uncheck();
     check((await summary.innerText()).startsWith(`${total - 1} of ${total}`), "unchecking one order updates the count");
     await app.getByRole("button", { name: `Transfer ${total - 1} orders` }).click();
     await app.getByText(`${total - 1} orders queued for QuickBooks`).waitFor();
     check(await app.getByText(/at the next Web Connector\s+update/).first().isVisible(),
       "after queueing the app says it runs at the next Web Connector update");
+    await app.getByTestId("status-line").getByText(`${total - 1} orders waiting`).waitFor();
+    check(true, "the status line under the title counts the orders just queued");
     const queueCall = apiCalls.find((c) => c.body.includes("QbOrderTransferQueue"));
     check(queueCall && JSON.parse(queueCall.body).variables.input.excludeOrderIds.length === 1,
       "the queue request sends the filter and the one unchecked order as excludeOrderIds");
@@ -270,7 +273,8 @@ async function main() {
     await shot("05-pending-confirm-delete");
     await app.getByRole("alertdialog").getByRole("button", { name: "Delete" }).click();
     await app.getByText("Nothing is waiting").waitFor();
-    check(true, "the pending operation was deleted");
+    await app.getByTestId("status-line").getByText("nothing waiting").waitFor();
+    check(true, "the pending operation was deleted and the status line says nothing waits");
 
     // --- token refresh, then queue again ------------------------------------------------------
     await page.evaluate((t) => window.refreshToken(t), tokens[1]);
@@ -278,11 +282,28 @@ async function main() {
     await app.getByRole("button", { name: "Preview" }).click();
     await table.waitFor();
     const again = table.getByRole("row").nth(1);
-    must((await again.getByRole("cell").nth(1).innerText()).trim() === firstNumber,
+    must((await orderCell(again)) === firstNumber,
       `the same order ${firstNumber} heads the preview again`);
     await again.getByRole("checkbox").uncheck();
     await app.getByRole("button", { name: `Transfer ${total - 1} orders` }).click();
     await app.getByText(`${total - 1} orders queued for QuickBooks`).waitFor();
+    // the queued orders do not come back ticked: the preview leaves them out and says so
+    await app.getByRole("button", { name: "Preview" }).click();
+    await app.getByTestId("already-queued").waitFor();
+    check((await table.getByRole("row").count()) === 2 &&
+      (await table.getByRole("row").nth(1).getByRole("cell").nth(1).innerText()).includes(firstNumber) &&
+      (await app.getByTestId("already-queued").innerText()).startsWith(`${total - 1} matching orders are already waiting`),
+      "a second preview lists only the order left out, and counts the queued ones");
+    // at 1,024 px the Dashboard's menu leaves the frame about 770 px: nothing scrolls sideways
+    await page.setViewportSize({ width: 770, height: 1000 });
+    const overflow = await page.frames().find((f) => f.url().startsWith(base)).evaluate(() => {
+      const doc = document.documentElement;
+      const tableBox = document.querySelector("table")?.parentElement;
+      return { page: doc.scrollWidth - doc.clientWidth, table: tableBox ? tableBox.scrollWidth - tableBox.clientWidth : 0 };
+    });
+    check(overflow.page <= 0 && overflow.table <= 0, `the preview fits a 770 px frame (${JSON.stringify(overflow)})`);
+    await shot("02c-transfer-preview-770px");
+    await page.setViewportSize({ width: 1360, height: 1000 });
     check(apiCalls.at(-1).token === tokens[1], "after tokenRefresh the app uses the new token");
 
     // --- 3. Web Connector set-up, before the update ---------------------------------------------
@@ -366,7 +387,9 @@ async function main() {
     await page.goto(hostUrl({ app: popupUrl, orderId }));
     check((await page.evaluate(() => window.iframeSrc)).includes("/app?view=order&domain="),
       "the popup loads at the URL the Dashboard builds from the manifest's POPUP url");
-    await app.getByRole("heading", { name: "QuickBooks export" }).waitFor();
+    await app.getByRole("heading", { name: /^Order #\d+$/ }).waitFor();
+    check(!(await app.getByRole("heading", { name: /QuickBooks export/ }).count()),
+      "the popup does not repeat the title the Dashboard gives it");
     await app.getByTestId("history-row").first().waitFor();
     check((await app.getByTestId("history-row").count()) >= 1, "the order panel shows the order's export history");
     await shot("11-order-panel");

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { App, Screens } from "./App";
 import { BridgeProvider, pluginGraphqlUrl } from "./bridge";
-import { connection, fakeBridge, mockApi, never, renderWithBridge, STATUS } from "./test/utils";
+import { connection, fakeBridge, mockApi, never, previewRow, renderWithBridge, STATUS } from "./test/utils";
 
 const statusApi = (extra: Record<string, unknown> = {}) => ({
   QbSyncStatus: () => ({ qbSyncStatus: { ...STATUS, ...extra } }),
@@ -86,7 +86,7 @@ describe("App", () => {
     expect(screen.getByRole("tab", { name: "Pending operations" })).toHaveFocus();
     expect(await screen.findByRole("tabpanel")).toHaveTextContent("Pending operations");
     await user.keyboard("{End}");
-    expect(screen.getByRole("tab", { name: "Web Connector set-up" })).toHaveAttribute("aria-selected", "true");
+    expect(screen.getByRole("tab", { name: "Settings" })).toHaveAttribute("aria-selected", "true");
     await user.keyboard("{ArrowRight}");
     expect(screen.getByRole("tab", { name: "Transfer orders" })).toHaveFocus();
   });
@@ -99,11 +99,56 @@ describe("App", () => {
     expect(within(panel).getByRole("heading", { name: "Web Connector set-up" })).toBeInTheDocument();
   });
 
+  it("refreshes the status line when orders are queued and when an operation is deleted", async () => {
+    let waiting = 0;
+    mockApi({
+      ...statusApi(),
+      QbSyncStatus: () => ({ qbSyncStatus: { ...STATUS, queuedOrders: waiting, queuedOperations: waiting ? 1 : 0 } }),
+      QbOrderTransferPreview: () => ({
+        qbOrderTransferPreview: { ...connection([previewRow(1), previewRow(2)]), queuedCount: 0 },
+      }),
+      QbOrderTransferQueue: () => {
+        waiting = 2;
+        return { qbOrderTransferQueue: { errors: [], pendingOperation: { id: "op", orderCount: 2 } } };
+      },
+      QbPendingOperations: () => ({
+        qbPendingOperations: connection(waiting ? [{
+          id: "op", kind: "EXPORT_ORDERS", status: "QUEUED", createdAt: "2026-03-01T10:00:00+00:00",
+          createdBy: "staff@example.com", orderCount: 2, doneCount: 0, failedCount: 0,
+          pickedUpAt: null, completedAt: null, summary: "2 orders queued", orders: [1, 2],
+        }] : []),
+      }),
+      QbPendingOperationDelete: () => {
+        waiting = 0;
+        return { qbPendingOperationDelete: { errors: [] } };
+      },
+    });
+    renderWithBridge(<Screens search="" />);
+    const user = userEvent.setup();
+    const line = await screen.findByTestId("status-line");
+    expect(line).toHaveTextContent("nothing waiting");
+
+    await user.click(screen.getByRole("button", { name: "Preview" }));
+    await user.click(await screen.findByRole("button", { name: "Transfer 2 orders" }));
+    expect(await screen.findByText("2 orders waiting for Web Connector", { exact: false })).toBeInTheDocument();
+
+    await user.click(screen.getByRole("tab", { name: "Pending operations" }));
+    await user.click(await screen.findByRole("button", { name: /Delete/ }));
+    await user.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Delete" }));
+    expect(await screen.findByText(/nothing waiting/)).toBeInTheDocument();
+  });
+
   it("shows the order panel for the order-details mount", async () => {
-    mockApi(statusApi());
+    mockApi({
+      ...statusApi(),
+      QbOrderExport: () => ({
+        qbOrderExport: { order: previewRow(1), queued: false, canQueue: true, reason: null, automatic: false, automaticNote: null },
+      }),
+      QbTransferHistory: () => ({ qbTransferHistory: connection([]) }),
+    });
     renderWithBridge(<Screens search="?view=order&orderId=T3JkZXI6MQ%3D%3D" />);
 
-    expect(await screen.findByRole("heading", { name: "QuickBooks export" })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: "Order #1" })).toBeInTheDocument();
     expect(screen.queryByRole("tablist")).not.toBeInTheDocument();
   });
 

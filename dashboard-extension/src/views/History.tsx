@@ -74,7 +74,7 @@ export function HistoryTable({
                   </button>
                 </td>
               ) : null}
-              <td>
+              <td className="qb-nowrap">
                 {formatDateTime(r.updatedAt, locale)}
                 {r.automatic ? (
                   <>
@@ -105,7 +105,7 @@ export function HistoryTable({
                   </>
                 ) : null}
               </td>
-              <td>
+              <td className="qb-wrap">
                 {r.statusMessage || "—"}
                 {r.statusCode !== null && r.statusCode !== 0 ? (
                   <Text size={2} color="default2">

@@ -2,10 +2,23 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import { connection, historyRecord, mockApi, never, renderWithBridge, STATUS } from "../test/utils";
+import { connection, historyRecord, mockApi, never, previewRow, renderWithBridge, STATUS } from "../test/utils";
 import { OrderPanel } from "./OrderPanel";
 
 const ORDER = "T3JkZXI6NDI=";
+
+function orderExport(extra: Record<string, unknown> = {}) {
+  return {
+    order: previewRow(42, { orderId: ORDER }),
+    queued: false,
+    canQueue: true,
+    reason: null,
+    automatic: false,
+    automaticNote: null,
+    ...extra,
+  };
+}
+const exportOf = (extra: Record<string, unknown> = {}) => () => ({ qbOrderExport: orderExport(extra) });
 
 describe("OrderPanel", () => {
   it("needs an order", () => {
@@ -15,28 +28,47 @@ describe("OrderPanel", () => {
     expect(screen.getByRole("alert")).toHaveTextContent("the order to transfer was not given");
   });
 
-  it("shows a loading state for the history", () => {
-    mockApi({ QbTransferHistory: () => never() });
+  it("shows a loading state for the history", async () => {
+    mockApi({ QbOrderExport: exportOf(), QbTransferHistory: () => never() });
     renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
 
-    expect(screen.getByRole("status")).toHaveTextContent("Loading the export history…");
+    expect(await screen.findByText("Loading the export history…")).toBeInTheDocument();
   });
 
   it("shows an error for the history", async () => {
-    mockApi({ QbTransferHistory: () => ({ __status: 401, __body: { errors: [{ message: "expired" }] } }) });
+    mockApi({
+      QbOrderExport: exportOf(),
+      QbTransferHistory: () => ({ __status: 401, __body: { errors: [{ message: "expired" }] } }),
+    });
     renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
 
     expect(await screen.findByRole("alert")).toHaveTextContent("Your session has expired");
   });
 
-  it("says the order was not exported yet and queues it alone", async () => {
+  it("titles itself with the order, not the popup's own title", async () => {
+    mockApi({ QbOrderExport: exportOf(), QbTransferHistory: () => ({ qbTransferHistory: connection([]) }) });
+    renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+
+    expect(await screen.findByRole("heading", { name: "Order #42" })).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: /QuickBooks export/ })).not.toBeInTheDocument();
+  });
+
+  it("says the order was not exported yet, queues it alone, then says it waits", async () => {
+    let queued = false;
     const api = mockApi({
+      QbOrderExport: () => ({ qbOrderExport: orderExport({ queued, canQueue: !queued }) }),
       QbTransferHistory: () => ({ qbTransferHistory: connection([]) }),
-      QbOrderTransferQueue: () => ({
-        qbOrderTransferQueue: { errors: [], pendingOperation: { id: "op", orderCount: 1, status: "QUEUED", createdAt: "" } },
-      }),
+      QbOrderTransferQueue: () => {
+        queued = true;
+        return {
+          qbOrderTransferQueue: { errors: [], pendingOperation: { id: "op", orderCount: 1, status: "QUEUED", createdAt: "" } },
+        };
+      },
     });
-    const { dispatched } = renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+    let changed = 0;
+    const { dispatched } = renderWithBridge(
+      <OrderPanel orderId={ORDER} status={STATUS} onChanged={() => (changed += 1)} />,
+    );
     const user = userEvent.setup();
 
     expect(await screen.findByText("Not exported yet")).toBeInTheDocument();
@@ -44,25 +76,48 @@ describe("OrderPanel", () => {
 
     expect(await screen.findByText("Queued for QuickBooks")).toBeInTheDocument();
     expect(screen.getByText(/next Web Connector update/)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Queue/ })).not.toBeInTheDocument();
     expect(api.named("QbOrderTransferQueue")[0].variables).toEqual({ input: { orderIds: [ORDER] } });
+    expect(api.named("QbOrderExport")[0].variables).toEqual({ orderId: ORDER });
     expect(api.named("QbTransferHistory")[0].variables).toEqual({ filter: { orderId: ORDER }, first: 20 });
     expect(dispatched.map((a) => a.type)).toContain("notification");
+    expect(changed).toBe(1);
   });
 
   it("shows the order's export history and that it is in QuickBooks", async () => {
-    mockApi({ QbTransferHistory: () => ({ qbTransferHistory: connection([historyRecord(42, { orderId: ORDER })]) }) });
+    mockApi({
+      QbOrderExport: exportOf({ order: previewRow(42, { orderId: ORDER, exported: true }) }),
+      QbTransferHistory: () => ({ qbTransferHistory: connection([historyRecord(42, { orderId: ORDER })]) }),
+    });
     renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
 
     expect(await screen.findByTestId("history-row")).toHaveTextContent("Invoice S42");
     expect(screen.getByText(/already in QuickBooks/)).toBeInTheDocument();
   });
 
+  it("an order that cannot be exported says why and offers no queueing", async () => {
+    mockApi({
+      QbOrderExport: exportOf({
+        canQueue: false,
+        reason: "Order #42 is unconfirmed: draft and unconfirmed orders are never exported. Confirm it in Saleor first.",
+      }),
+      QbTransferHistory: () => ({ qbTransferHistory: connection([]) }),
+    });
+    renderWithBridge(<OrderPanel orderId={ORDER} status={{ ...STATUS, exportMode: "AUTOMATIC" }} />);
+
+    expect(await screen.findByText("This order does not go to QuickBooks")).toBeInTheDocument();
+    expect(screen.getByText(/Confirm it in Saleor first/)).toBeInTheDocument();
+    expect(screen.queryByText(/without being queued/)).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Queue/ })).not.toBeInTheDocument();
+  });
+
   it("shows why the order was not queued", async () => {
     mockApi({
+      QbOrderExport: exportOf(),
       QbTransferHistory: () => ({ qbTransferHistory: connection([]) }),
       QbOrderTransferQueue: () => ({
         qbOrderTransferQueue: {
-          errors: [{ field: "orderIds", message: "Draft orders are never exported.", code: "EMPTY_SELECTION" }],
+          errors: [{ field: "orderIds", message: "Already waiting for the next Web Connector update: order #42.", code: "ALREADY_QUEUED" }],
           pendingOperation: null,
         },
       }),
@@ -71,20 +126,31 @@ describe("OrderPanel", () => {
 
     await userEvent.setup().click(await screen.findByRole("button", { name: "Queue this order for QuickBooks" }));
 
-    expect(await screen.findByRole("alert")).toHaveTextContent("Draft orders are never exported.");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Already waiting for the next Web Connector update: order #42.");
   });
 
-  it("in automatic mode says no queueing is needed", async () => {
-    mockApi({ QbTransferHistory: () => ({ qbTransferHistory: connection([]) }) });
+  it("in automatic mode says the order goes without queueing", async () => {
+    mockApi({ QbOrderExport: exportOf({ automatic: true }), QbTransferHistory: () => ({ qbTransferHistory: connection([]) }) });
     renderWithBridge(<OrderPanel orderId={ORDER} status={{ ...STATUS, exportMode: "AUTOMATIC" }} />);
     await screen.findByText("Not exported yet");
 
-    expect(screen.getByText(/on-demand\s+transfer is not needed/)).toBeInTheDocument();
+    expect(screen.getByText(/without being queued/)).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /Queue/ })).not.toBeInTheDocument();
   });
 
+  it("in automatic mode explains an order automatic mode skips, and lets staff queue it", async () => {
+    mockApi({
+      QbOrderExport: exportOf({ automaticNote: "Automatic mode skips orders placed before the export start date (2026-01-01); queue it to send it anyway." }),
+      QbTransferHistory: () => ({ qbTransferHistory: connection([]) }),
+    });
+    renderWithBridge(<OrderPanel orderId={ORDER} status={{ ...STATUS, exportMode: "AUTOMATIC" }} />);
+
+    expect(await screen.findByText(/skips orders placed before the export start date/)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Queue this order for QuickBooks" })).toBeEnabled();
+  });
+
   it("closes the popup through app-bridge", async () => {
-    mockApi({ QbTransferHistory: () => ({ qbTransferHistory: connection([]) }) });
+    mockApi({ QbOrderExport: exportOf(), QbTransferHistory: () => ({ qbTransferHistory: connection([]) }) });
     const { dispatched } = renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
     await screen.findByText("Not exported yet");
 
@@ -100,6 +166,7 @@ describe("OrderPanel", () => {
 
     it("is offered only while the latest attempt is DONE", async () => {
       mockApi({
+        QbOrderExport: exportOf(),
         QbTransferHistory: () => ({
           qbTransferHistory: connection([
             historyRecord(42, { id: "rec-2", orderId: ORDER, state: "RESET" }),
@@ -116,6 +183,7 @@ describe("OrderPanel", () => {
     it("confirms, resets the order by its global id, says so and refreshes", async () => {
       let reset = false;
       const api = mockApi({
+        QbOrderExport: () => ({ qbOrderExport: orderExport({ order: previewRow(42, { orderId: ORDER, exported: !reset }) }) }),
         QbTransferHistory: () =>
           reset
             ? {
@@ -154,7 +222,7 @@ describe("OrderPanel", () => {
     });
 
     it("does nothing when cancelled (button or Escape)", async () => {
-      const api = mockApi({ QbTransferHistory: exported, QbOrderExportReset: () => ({ qbOrderExportReset: { resetCount: 1, errors: [] } }) });
+      const api = mockApi({ QbOrderExport: exportOf({ order: previewRow(42, { orderId: ORDER, exported: true }) }), QbTransferHistory: exported, QbOrderExportReset: () => ({ qbOrderExportReset: { resetCount: 1, errors: [] } }) });
       renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
       const user = userEvent.setup();
 
@@ -171,7 +239,7 @@ describe("OrderPanel", () => {
     });
 
     it("is usable with the keyboard", async () => {
-      const api = mockApi({ QbTransferHistory: exported, QbOrderExportReset: () => ({ qbOrderExportReset: { resetCount: 1, errors: [] } }) });
+      const api = mockApi({ QbOrderExport: exportOf({ order: previewRow(42, { orderId: ORDER, exported: true }) }), QbTransferHistory: exported, QbOrderExportReset: () => ({ qbOrderExportReset: { resetCount: 1, errors: [] } }) });
       renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
       const user = userEvent.setup();
 
@@ -186,6 +254,7 @@ describe("OrderPanel", () => {
 
     it("shows the reason when the plugin refuses", async () => {
       mockApi({
+        QbOrderExport: exportOf({ order: previewRow(42, { orderId: ORDER, exported: true }) }),
         QbTransferHistory: exported,
         QbOrderExportReset: () => ({
           qbOrderExportReset: { resetCount: 0, errors: [{ field: "orderIds", message: "Couldn't resolve id: nope.", code: "INVALID_ID" }] },
@@ -205,6 +274,7 @@ describe("OrderPanel", () => {
 
     it("shows an API failure", async () => {
       mockApi({
+        QbOrderExport: exportOf({ order: previewRow(42, { orderId: ORDER, exported: true }) }),
         QbTransferHistory: exported,
         QbOrderExportReset: () => ({ __status: 403, __body: { errors: [{ message: "denied" }] } }),
       });
@@ -218,7 +288,7 @@ describe("OrderPanel", () => {
     });
 
     it("shows that it is busy while the call runs", async () => {
-      mockApi({ QbTransferHistory: exported, QbOrderExportReset: () => never() });
+      mockApi({ QbOrderExport: exportOf({ order: previewRow(42, { orderId: ORDER, exported: true }) }), QbTransferHistory: exported, QbOrderExportReset: () => never() });
       renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
       const user = userEvent.setup();
 

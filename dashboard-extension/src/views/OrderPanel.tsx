@@ -12,6 +12,8 @@ import {
   type ExportRecord,
   graphql,
   HISTORY,
+  ORDER_EXPORT,
+  type OrderExport,
   QUEUE,
   type SyncError,
   type SyncStatus,
@@ -22,20 +24,35 @@ import { ResetExportStatus, useExportReset } from "../components/ResetExport";
 import { Empty, ErrorNotice, Heading, Loading, Notice } from "../components/ui";
 import { HistoryTable } from "./History";
 
-export function OrderPanel({ orderId, status }: { orderId: string | null; status: SyncStatus }) {
+export function OrderPanel({
+  orderId,
+  status,
+  onChanged,
+}: {
+  orderId: string | null;
+  status: SyncStatus;
+  /** the order was queued or reset: the shell refreshes its status line */
+  onChanged?: () => void;
+}) {
   const bridge = useBridge();
   const [queueing, setQueueing] = useState(false);
-  const [queued, setQueued] = useState(false);
   const [errors, setErrors] = useState<string | null>(null);
+  const state = useQuery<{ qbOrderExport: OrderExport }>(
+    ORDER_EXPORT,
+    { orderId },
+    { skip: !orderId },
+  );
   const history = useQuery<{ qbTransferHistory: Connection<ExportRecord> }>(
     HISTORY,
     { filter: { orderId }, first: 20 },
     { skip: !orderId },
   );
-  const reset = useExportReset(() => {
-    setQueued(false);
+  const reload = () => {
+    state.reload();
     history.reload();
-  });
+    onChanged?.();
+  };
+  const reset = useExportReset(reload);
 
   if (!orderId) {
     return (
@@ -45,13 +62,19 @@ export function OrderPanel({ orderId, status }: { orderId: string | null; status
       />
     );
   }
-
+  if (state.loading && !state.data) {
+    return <Loading label="Loading the order…" />;
+  }
+  if (state.error || !state.data) {
+    return (
+      <ErrorNotice title="Could not load this order" error={state.error ?? "No answer."} onRetry={state.reload} />
+    );
+  }
+  const order = state.data.qbOrderExport;
   const records = history.data?.qbTransferHistory.edges.map((e) => e.node) ?? [];
-  const inQuickBooks = records.some((r) => r.state === "DONE");
-  const waiting = records.some((r) => r.state === "QUEUED" || r.state === "SENT");
   // the history is newest first: the order is exported now when its latest attempt is DONE
   const latest = records[0];
-  const exportedNow = latest?.state === "DONE";
+  const exportedNow = order.order.exported;
 
   const queue = async () => {
     setQueueing(true);
@@ -64,14 +87,13 @@ export function OrderPanel({ orderId, status }: { orderId: string | null; status
       if (result.errors.length > 0) {
         setErrors(result.errors.map((e) => e.message).join(" "));
       } else {
-        setQueued(true);
-        history.reload();
+        reload();
         bridge
           .dispatch(
             actions.Notification({
               status: "success",
               title: "Queued for QuickBooks",
-              text: "The order will be transferred at the next Web Connector update.",
+              text: `Order #${order.order.number} will be transferred at the next Web Connector update.`,
             }),
           )
           .catch(() => undefined);
@@ -83,34 +105,42 @@ export function OrderPanel({ orderId, status }: { orderId: string | null; status
     }
   };
 
+  const next = order.reason ? (
+    <Notice tone="warning" title="This order does not go to QuickBooks">
+      {order.reason}
+    </Notice>
+  ) : order.queued ? (
+    <Notice tone="success" title="Queued for QuickBooks">
+      The order goes to QuickBooks at the next Web Connector update.
+    </Notice>
+  ) : order.automatic ? (
+    <Notice tone="info" title="Exported automatically">
+      This order goes to QuickBooks at the next Web Connector update without being queued.
+    </Notice>
+  ) : (
+    <Box display="flex" flexDirection="column" gap={2}>
+      <Text size={3}>
+        {order.automaticNote
+          ? order.automaticNote
+          : exportedNow
+            ? "This order is already in QuickBooks. Queue it again only if it was removed there."
+            : status.exportMode === "AUTOMATIC"
+              ? "Queue this order to send it at the next Web Connector update."
+              : "Queue this order; it goes to QuickBooks at the next Web Connector update."}
+      </Text>
+      <Box display="flex" gap={2}>
+        <Button variant="primary" onClick={queue} disabled={queueing || !order.canQueue}>
+          {queueing ? "Queueing…" : "Queue this order for QuickBooks"}
+        </Button>
+      </Box>
+    </Box>
+  );
+
   return (
     <Box display="flex" flexDirection="column" gap={4}>
-      <Heading>QuickBooks export</Heading>
-      {status.exportMode === "AUTOMATIC" ? (
-        <Notice tone="info" title="Orders are exported automatically">
-          This order goes to QuickBooks at a Web Connector update without being queued; on-demand
-          transfer is not needed.
-        </Notice>
-      ) : queued ? (
-        <Notice tone="success" title="Queued for QuickBooks">
-          The order goes to QuickBooks at the next Web Connector update.
-        </Notice>
-      ) : (
-        <Box display="flex" flexDirection="column" gap={2}>
-          <Text size={3}>
-            {inQuickBooks
-              ? "This order is already in QuickBooks. Queue it again only if it was removed there."
-              : waiting
-                ? "This order is already waiting for Web Connector."
-                : "Queue this order; it goes to QuickBooks at the next Web Connector update."}
-          </Text>
-          <Box display="flex" gap={2}>
-            <Button variant="primary" onClick={queue} disabled={queueing}>
-              {queueing ? "Queueing…" : "Queue this order for QuickBooks"}
-            </Button>
-          </Box>
-        </Box>
-      )}
+      {/* the Dashboard titles the popup with the extension's label ("QuickBooks export…") */}
+      <Heading>Order #{order.order.number}</Heading>
+      {next}
       {errors ? <ErrorNotice title="The order was not queued" error={errors} /> : null}
       <ResetExportStatus reset={reset} />
       {!reset.confirming && exportedNow && latest ? (

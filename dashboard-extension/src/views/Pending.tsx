@@ -56,7 +56,8 @@ function ConfirmDelete({
   );
 }
 
-export function PendingView() {
+/** `onChanged`: an operation was deleted, so the shell refreshes its status line. */
+export function PendingView({ onChanged }: { onChanged?: () => void } = {}) {
   const bridge = useBridge();
   const { locale } = useBridgeState();
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -94,6 +95,7 @@ export function PendingView() {
       setDeleting(false);
       setConfirming(null);
       list.reload();
+      onChanged?.();
     }
   };
 
@@ -149,8 +151,8 @@ export function PendingView() {
               <tbody>
                 {connection.edges.map(({ node }) => (
                   <tr key={node.id} data-testid="pending-row">
-                    <td>{formatDateTime(node.createdAt, locale)}</td>
-                    <td>{node.createdBy || "—"}</td>
+                    <td className="qb-nowrap">{formatDateTime(node.createdAt, locale)}</td>
+                    <td className="qb-wrap">{node.createdBy || "—"}</td>
                     <td>
                       {plural(node.orderCount, "order", "orders")}
                       {node.orders.length > 0 ? (

@@ -11,10 +11,9 @@ import { useEffect, useRef, useState } from "react";
 import {
   asApiError,
   type ApiError,
-  type Connection,
   graphql,
   PREVIEW,
-  type PreviewRow,
+  type PreviewConnection,
   QUEUE,
   type SyncError,
   type SyncStatus,
@@ -71,9 +70,12 @@ type Queued = { orderCount: number; id: string };
 export function TransferView({
   status,
   onShowPending,
+  onChanged,
 }: {
   status: SyncStatus;
   onShowPending?: () => void;
+  /** something was queued: the shell refreshes its status line */
+  onChanged?: () => void;
 }) {
   const bridge = useBridge();
   const { locale } = useBridgeState();
@@ -91,7 +93,7 @@ export function TransferView({
   const resultHeading = useRef<HTMLHeadingElement>(null);
 
   const after = cursors[cursors.length - 1];
-  const preview = useQuery<{ qbOrderTransferPreview: Connection<PreviewRow> }>(
+  const preview = useQuery<{ qbOrderTransferPreview: PreviewConnection }>(
     PREVIEW,
     { filter: applied ?? {}, first: PAGE_SIZE, after },
     { skip: applied === null },
@@ -136,6 +138,7 @@ export function TransferView({
       } else {
         setQueued({ id: result.pendingOperation.id, orderCount: result.pendingOperation.orderCount });
         setApplied(null);
+        onChanged?.();
         bridge
           .dispatch(
             actions.Notification({
@@ -243,12 +246,16 @@ export function TransferView({
       ) : preview.error ? (
         <ErrorNotice title="Could not load the preview" error={preview.error} onRetry={preview.reload} />
       ) : connection && connection.totalCount === 0 ? (
-        <Empty title="No orders to transfer">
-          No order matches these choices
-          {applied.includeExported ? "" : " (orders already in QuickBooks are left out)"}.
-        </Empty>
+        <Box display="flex" flexDirection="column" gap={3}>
+          <Empty title="No orders to transfer">
+            No order matches these choices
+            {applied.includeExported ? "" : " (orders already in QuickBooks are left out)"}.
+          </Empty>
+          <AlreadyQueued count={connection.queuedCount} onShowPending={onShowPending} />
+        </Box>
       ) : connection ? (
         <Box display="flex" flexDirection="column" gap={3}>
+          <AlreadyQueued count={connection.queuedCount} onShowPending={onShowPending} />
           <Box display="flex" alignItems="center" gap={3} flexWrap="wrap">
             <Text size={4} role="status" data-testid="selection-summary">
               {formatNumber(count, locale)} of {plural(total, "order", "orders")} selected
@@ -289,12 +296,10 @@ export function TransferView({
                     />
                   </th>
                   <th scope="col">Order</th>
-                  <th scope="col">Date</th>
                   <th scope="col">Customer</th>
                   <th scope="col">Total</th>
                   <th scope="col">Status</th>
-                  <th scope="col">In QuickBooks</th>
-                  <th scope="col">Will become</th>
+                  <th scope="col">QuickBooks</th>
                   <th scope="col">Warnings</th>
                 </tr>
               </thead>
@@ -314,9 +319,14 @@ export function TransferView({
                           }
                         />
                       </td>
-                      <td className="qb-nowrap">#{row.number}</td>
-                      <td>{formatDateTime(row.createdAt, locale)}</td>
                       <td>
+                        <span className="qb-nowrap">#{row.number}</span>
+                        <br />
+                        <Text size={2} color="default2" className="qb-nowrap" data-testid="order-date">
+                          {formatDateTime(row.createdAt, locale)}
+                        </Text>
+                      </td>
+                      <td className="qb-wrap">
                         {row.customerName || "—"}
                         <br />
                         <Text size={2} color="default2">
@@ -334,27 +344,28 @@ export function TransferView({
                         </Text>
                       </td>
                       <td>
-                        {row.exported && row.lastExport ? (
+                        {row.exported ? (
                           <>
-                            <Badge tone="success">Exported</Badge>{" "}
-                            {formatDateTime(row.lastExport.at, locale)} as{" "}
-                            {transactionLabel(row.lastExport.transactionType)}{" "}
-                            {row.lastExport.refNumber}
+                            <Badge tone="success">Exported</Badge>
+                            {row.lastExport ? (
+                              <Text as="p" size={2} color="default2">
+                                {formatDateTime(row.lastExport.at, locale)} as{" "}
+                                {transactionLabel(row.lastExport.transactionType)}{" "}
+                                {row.lastExport.refNumber}
+                              </Text>
+                            ) : null}
                           </>
-                        ) : row.exported ? (
-                          <Badge tone="success">Exported</Badge>
-                        ) : (
-                          "No"
-                        )}
-                      </td>
-                      <td className="qb-nowrap">
-                        {row.plannedTransactionType ? (
-                          transactionLabel(row.plannedTransactionType)
+                        ) : row.plannedTransactionType ? (
+                          <>
+                            Will become
+                            <br />
+                            <span className="qb-nowrap">{transactionLabel(row.plannedTransactionType)}</span>
+                          </>
                         ) : (
                           <Badge tone="error">Cannot be exported</Badge>
                         )}
                       </td>
-                      <td>
+                      <td className="qb-wrap qb-warnings">
                         {row.warnings.length > 0 ? (
                           <ul>
                             {row.warnings.map((w) => (
@@ -402,5 +413,22 @@ export function TransferView({
         </Box>
       ) : null}
     </Box>
+  );
+}
+
+/** Orders the filter matches that already wait in a pending operation (not listed). */
+function AlreadyQueued({ count, onShowPending }: { count: number; onShowPending?: () => void }) {
+  if (count <= 0) return null;
+  return (
+    <Text size={3} color="default2" data-testid="already-queued">
+      {count === 1
+        ? "1 matching order is already waiting for the next Web Connector update and is not listed."
+        : `${formatNumber(count)} matching orders are already waiting for the next Web Connector update and are not listed.`}{" "}
+      {onShowPending ? (
+        <button type="button" className="qb-link" onClick={onShowPending}>
+          See pending operations
+        </button>
+      ) : null}
+    </Text>
   );
 }
