@@ -1,5 +1,5 @@
 /** The app shell: waits for the Dashboard's handshake, follows its theme and locale, and shows
- * either the order panel (`?view=order`) or the four tabs. */
+ * either the order panel (`?view=order`) or the tabs. */
 import { Box, Text, ThemeProvider, useTheme } from "@saleor/macaw-ui";
 import { type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from "react";
 
@@ -10,6 +10,7 @@ import { plural } from "./format";
 import { HistoryView } from "./views/History";
 import { OrderPanel } from "./views/OrderPanel";
 import { PendingView } from "./views/Pending";
+import { SettingsView } from "./views/Settings";
 import { SetupView } from "./views/Setup";
 import { TransferView } from "./views/Transfer";
 
@@ -18,6 +19,7 @@ export const TABS = [
   { id: "pending", label: "Pending operations" },
   { id: "history", label: "History" },
   { id: "setup", label: "Web Connector set-up" },
+  { id: "settings", label: "Settings" },
 ] as const;
 export type TabId = (typeof TABS)[number]["id"];
 
@@ -75,6 +77,9 @@ function Tabs({ current, onChange }: { current: TabId; onChange: (tab: TabId) =>
   );
 }
 
+/** How often the status line under the title asks again (queue and delete refresh it at once). */
+export const STATUS_REFRESH_MS = 30_000;
+
 function initialTab(search: string): TabId {
   const tab = new URLSearchParams(search).get("tab");
   return TABS.some((t) => t.id === tab) ? (tab as TabId) : "transfer";
@@ -97,6 +102,13 @@ export function Screens({ search = window.location.search }: { search?: string }
   const params = new URLSearchParams(search);
   const [tab, setTab] = useState<TabId>(() => initialTab(search));
   const status = useQuery<{ qbSyncStatus: SyncStatus }>(SYNC_STATUS, {}, { skip: !state.token });
+
+  // Web Connector changes what waits while the page is open: keep the status line current
+  const reloadStatus = status.reload;
+  useEffect(() => {
+    const timer = window.setInterval(reloadStatus, STATUS_REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [reloadStatus]);
 
   const changeTab = (next: TabId) => {
     setTab(next);
@@ -128,14 +140,21 @@ export function Screens({ search = window.location.search }: { search?: string }
   const sync = status.data.qbSyncStatus;
 
   if (params.get("view") === "order") {
-    return <OrderPanel orderId={params.get("orderId")} status={sync} />;
+    return <OrderPanel orderId={params.get("orderId")} status={sync} onChanged={status.reload} />;
   }
 
   const panels: Record<TabId, ReactNode> = {
-    transfer: <TransferView status={sync} onShowPending={() => changeTab("pending")} />,
-    pending: <PendingView />,
+    transfer: (
+      <TransferView
+        status={sync}
+        onShowPending={() => changeTab("pending")}
+        onChanged={status.reload}
+      />
+    ),
+    pending: <PendingView onChanged={status.reload} />,
     history: <HistoryView />,
     setup: <SetupView status={sync} onReload={status.reload} />,
+    settings: <SettingsView onSaved={status.reload} />,
   };
   return (
     <Box display="flex" flexDirection="column" gap={4}>

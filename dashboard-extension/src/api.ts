@@ -225,20 +225,44 @@ export const CUSTOMERS = /* GraphQL */ `
   }
 `;
 
+/** The fields of a preview row, also what the order popup shows (QbOrderTransferPreviewRow). */
+const PREVIEW_ROW_FIELDS = `
+  orderId number createdAt channel customerName customerEmail
+  total { amount currency }
+  status chargeStatus exported
+  lastExport { at transactionType txnId refNumber }
+  plannedTransactionType warnings
+`;
+
 export const PREVIEW = /* GraphQL */ `
   query QbOrderTransferPreview($filter: QbOrderTransferFilterInput!, $first: Int, $after: String) {
     qbOrderTransferPreview(filter: $filter, first: $first, after: $after) {
       totalCount
+      queuedCount
       ${PAGE_INFO}
       edges {
-        node {
-          orderId number createdAt channel customerName customerEmail
-          total { amount currency }
-          status chargeStatus exported
-          lastExport { at transactionType txnId refNumber }
-          plannedTransactionType warnings
-        }
+        node { ${PREVIEW_ROW_FIELDS} }
       }
+    }
+  }
+`;
+
+export type PreviewConnection = Connection<PreviewRow> & { queuedCount: number };
+
+export type OrderExport = {
+  order: PreviewRow;
+  queued: boolean;
+  canQueue: boolean;
+  reason: string | null;
+  automatic: boolean;
+  automaticNote: string | null;
+};
+
+export const ORDER_EXPORT = /* GraphQL */ `
+  query QbOrderExport($orderId: ID!) {
+    qbOrderExport(orderId: $orderId) {
+      order { ${PREVIEW_ROW_FIELDS} }
+      queued canQueue reason automatic automaticNote
     }
   }
 `;
@@ -307,3 +331,91 @@ export const EXPORT_RESET = /* GraphQL */ `
 `;
 
 export type ExportResetResult = { resetCount: number; errors: SyncError[] };
+
+// --- settings (qbSettings, qbChannels, qbSettingsUpdate) --------------------------------------
+
+export type ExportMode = "AUTOMATIC" | "ON_DEMAND";
+export type TransactionType = "INVOICE" | "SALES_RECEIPT" | "SALES_ORDER" | "BY_PAYMENT_STATUS";
+export type CustomerMode = "PER_CUSTOMER" | "SINGLE_CUSTOMER";
+export type CustomerNameFormat = "FIRST_LAST" | "LAST_FIRST" | "EMAIL" | "COMPANY_OR_NAME";
+export type ItemMode = "BY_SKU" | "SINGLE_ITEM";
+export type MissingItemAction = "CREATE" | "USE_DEFAULT" | "FAIL";
+export type TaxMode = "LINE_ITEM" | "QUICKBOOKS_TAX_ITEM";
+export type ExportableOrderStatus =
+  | "UNFULFILLED"
+  | "PARTIALLY_FULFILLED"
+  | "FULFILLED"
+  | "PARTIALLY_RETURNED"
+  | "RETURNED"
+  | "CANCELED"
+  | "EXPIRED";
+
+export type Settings = {
+  exportMode: ExportMode;
+  transactionType: TransactionType;
+  checkDuplicates: boolean;
+  exportStartDate: string | null;
+  eligibleStatuses: ExportableOrderStatus[];
+  channels: string[];
+  customerMode: CustomerMode;
+  singleCustomerName: string;
+  customerNameFormat: CustomerNameFormat;
+  itemMode: ItemMode;
+  defaultItemName: string;
+  missingItemAction: MissingItemAction;
+  incomeAccount: string;
+  depositToAccount: string;
+  arAccount: string;
+  salesTaxAccount: string;
+  giftCardAccount: string;
+  shippingItemName: string;
+  discountItemName: string;
+  giftCardItemName: string;
+  taxMode: TaxMode;
+  salesTaxItemName: string;
+  refNumberPrefix: string;
+  className: string;
+  ordersPerRequest: number;
+  qbxmlVersion: string;
+  webConnectorUsername: string;
+  webConnectorPasswordSet: boolean;
+  companyFile: string;
+  timeZone: string;
+  runEveryMinutes: number;
+  companyCurrency: string;
+  canEdit: boolean;
+};
+
+/** What qbSettingsUpdate takes: only the settings to change. */
+export type SettingsInput = Partial<
+  Omit<Settings, "qbxmlVersion" | "webConnectorPasswordSet" | "canEdit">
+> & { webConnectorPassword?: string };
+
+export type Channel = { slug: string; name: string };
+
+export type SettingsUpdateResult = { settings: Settings | null; errors: SyncError[] };
+
+const SETTINGS_FIELDS = `
+  exportMode transactionType checkDuplicates exportStartDate eligibleStatuses channels
+  customerMode singleCustomerName customerNameFormat itemMode defaultItemName missingItemAction
+  incomeAccount depositToAccount arAccount salesTaxAccount giftCardAccount shippingItemName
+  discountItemName giftCardItemName taxMode salesTaxItemName refNumberPrefix className
+  ordersPerRequest qbxmlVersion webConnectorUsername webConnectorPasswordSet companyFile
+  timeZone runEveryMinutes companyCurrency canEdit
+`;
+
+export const SETTINGS = /* GraphQL */ `
+  query QbSettings {
+    qbSettings { ${SETTINGS_FIELDS} }
+    qbChannels { slug name }
+  }
+`;
+
+export const SETTINGS_UPDATE = /* GraphQL */ `
+  mutation QbSettingsUpdate($input: QbSettingsInput!) {
+    qbSettingsUpdate(input: $input) {
+      settings { ${SETTINGS_FIELDS} }
+      errors { field message code }
+    }
+  }
+`;

@@ -11,6 +11,7 @@ from .mutations.settings_update import QbSettingsUpdate
 from .pagination import after_argument, first_argument
 from .resolvers import (
     resolve_customers,
+    resolve_order_export,
     resolve_order_transfer_preview,
     resolve_pending_operations,
     resolve_sync_status,
@@ -21,6 +22,7 @@ from .settings import QbChannel, QbSettings, resolve_channels, resolve_settings
 from .types import (
     QbCustomerConnection,
     QbExportRecordConnection,
+    QbOrderExport,
     QbOrderTransferFilterInput,
     QbOrderTransferPreviewConnection,
     QbPendingOperationConnection,
@@ -37,6 +39,12 @@ class Query(graphene.ObjectType):
         first=first_argument(),
         after=after_argument(),
         description="Orders as they would be transferred to QuickBooks, newest first. "
+        "Requires MANAGE_ORDERS.")
+    qb_order_export = graphene.Field(
+        QbOrderExport,
+        required=True,
+        order_id=graphene.ID(required=True, description="The Saleor Order ID."),
+        description="One order's export: in QuickBooks, waiting, or why it cannot go. "
         "Requires MANAGE_ORDERS.")
     qb_customers = graphene.Field(
         QbCustomerConnection,
@@ -79,6 +87,10 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_qb_order_transfer_preview(root, info, filter, first=None, after=None):
         return resolve_order_transfer_preview(info.context, filter, first, after)
+
+    @staticmethod
+    def resolve_qb_order_export(root, info, order_id):
+        return resolve_order_export(info.context, order_id)
 
     @staticmethod
     def resolve_qb_customers(root, info, search=None, first=None, after=None):

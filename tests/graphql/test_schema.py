@@ -6,7 +6,7 @@ from saleor_qb_sync.graphql.schema import schema
 from saleor_qb_sync.graphql.sdl import SCHEMA_FILE, printed_schema
 
 OPERATIONS = {
-    "Query": {"qbOrderTransferPreview", "qbCustomers", "qbPendingOperations",
+    "Query": {"qbOrderTransferPreview", "qbOrderExport", "qbCustomers", "qbPendingOperations",
               "qbTransferHistory", "qbSyncStatus", "qbWebConnectorFile",
               "qbSettings", "qbChannels"},
     "Mutation": {"qbOrderTransferQueue", "qbPendingOperationDelete", "qbOrderExportReset",

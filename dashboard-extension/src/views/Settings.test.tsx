@@ -1,0 +1,241 @@
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+
+import type { Settings } from "../api";
+import { mockApi, never, renderWithBridge } from "../test/utils";
+import { SettingsView } from "./Settings";
+
+const SETTINGS: Settings = {
+  exportMode: "ON_DEMAND",
+  transactionType: "BY_PAYMENT_STATUS",
+  checkDuplicates: true,
+  exportStartDate: null,
+  eligibleStatuses: ["UNFULFILLED", "PARTIALLY_FULFILLED", "FULFILLED"],
+  channels: [],
+  customerMode: "PER_CUSTOMER",
+  singleCustomerName: "Saleor Web Store",
+  customerNameFormat: "FIRST_LAST",
+  itemMode: "BY_SKU",
+  defaultItemName: "Saleor Product",
+  missingItemAction: "CREATE",
+  incomeAccount: "Sales",
+  depositToAccount: "Undeposited Funds",
+  arAccount: "Accounts Receivable",
+  salesTaxAccount: "Sales Tax Payable",
+  giftCardAccount: "",
+  shippingItemName: "Shipping",
+  discountItemName: "Saleor Discount",
+  giftCardItemName: "Gift Card",
+  taxMode: "LINE_ITEM",
+  salesTaxItemName: "Saleor Sales Tax",
+  refNumberPrefix: "",
+  className: "",
+  ordersPerRequest: 50,
+  qbxmlVersion: "13.0",
+  webConnectorUsername: "quickbooks",
+  webConnectorPasswordSet: true,
+  companyFile: "",
+  timeZone: "UTC",
+  runEveryMinutes: 30,
+  companyCurrency: "USD",
+  canEdit: true,
+};
+const CHANNELS = [
+  { slug: "default-channel", name: "Default channel" },
+  { slug: "channel-pln", name: "Channel PLN" },
+];
+
+function settingsApi(settings: Partial<Settings> = {}, update?: (variables: Record<string, unknown>) => unknown) {
+  return mockApi({
+    QbSettings: () => ({ qbSettings: { ...SETTINGS, ...settings }, qbChannels: CHANNELS }),
+    QbSettingsUpdate: (variables) =>
+      update
+        ? update(variables)
+        : {
+            qbSettingsUpdate: {
+              settings: { ...SETTINGS, ...settings, ...(variables.input as object) },
+              errors: [],
+            },
+          },
+  });
+}
+
+describe("SettingsView", () => {
+  it("offers each fixed choice as a choice, with what it means", async () => {
+    settingsApi();
+    renderWithBridge(<SettingsView />);
+
+    const mode = await screen.findByRole("group", { name: "Export mode" });
+    expect(within(mode).getByRole("radio", { name: /On demand/ })).toBeChecked();
+    expect(within(mode).getByRole("radio", { name: /Automatic/ })).toHaveAccessibleName(
+      /Every new eligible order goes to QuickBooks on each Web Connector run/,
+    );
+    const statuses = screen.getByRole("group", { name: "Order statuses to export" });
+    expect(within(statuses).getAllByRole("checkbox").map((c) => (c as HTMLInputElement).checked)).toEqual([
+      true, true, true, false, false, false, false,
+    ]);
+    expect(within(statuses).queryByRole("checkbox", { name: /Draft/ })).not.toBeInTheDocument();
+    const channels = screen.getByRole("group", { name: "Channels to export" });
+    expect(within(channels).getByRole("checkbox", { name: "Default channel (default-channel)" })).not.toBeChecked();
+    expect(screen.getByRole("switch", { name: "Check QuickBooks for duplicates" })).toBeChecked();
+    expect(screen.getByLabelText("Export orders from")).toHaveAttribute("type", "date");
+    expect(screen.getByRole("combobox", { name: "Customer name format" })).toHaveValue("FIRST_LAST");
+    expect(screen.getByLabelText("Income account")).toHaveValue("Sales");
+    expect(screen.getByText(/Extensions → QuickBooks Desktop Sync \(settings\)/)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+  });
+
+  it("sends only the export mode when only the export mode changed", async () => {
+    const api = settingsApi();
+    const onSaved = vi.fn();
+    renderWithBridge(<SettingsView onSaved={onSaved} />);
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole("radio", { name: /Automatic/ }));
+    expect(screen.getByText("1 setting changed.")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(await screen.findByText("Settings saved.")).toBeInTheDocument();
+    expect(api.named("QbSettingsUpdate").map((c) => c.variables)).toEqual([{ input: { exportMode: "AUTOMATIC" } }]);
+    expect(screen.getByRole("radio", { name: /Automatic/ })).toBeChecked();
+    expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+    expect(onSaved).toHaveBeenCalledOnce();
+  });
+
+  it("sends statuses, channels, the date, numbers and a new password as the API takes them", async () => {
+    const api = settingsApi();
+    renderWithBridge(<SettingsView />);
+    const user = userEvent.setup();
+
+    const statuses = await screen.findByRole("group", { name: "Order statuses to export" });
+    await user.click(within(statuses).getByRole("checkbox", { name: "Unfulfilled" }));
+    await user.click(within(statuses).getByRole("checkbox", { name: "Returned" }));
+    await user.click(screen.getByRole("checkbox", { name: "Channel PLN (channel-pln)" }));
+    await user.type(screen.getByLabelText("Export orders from"), "2026-02-01");
+    const perRequest = screen.getByLabelText("Orders per request");
+    await user.clear(perRequest);
+    await user.type(perRequest, "25");
+    await user.type(screen.getByLabelText("New Web Connector password"), "s3cret");
+    await user.click(screen.getByRole("switch", { name: "Check QuickBooks for duplicates" }));
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    await screen.findByText("Settings saved.");
+    expect(api.named("QbSettingsUpdate")[0].variables).toEqual({
+      input: {
+        eligibleStatuses: ["PARTIALLY_FULFILLED", "FULFILLED", "RETURNED"],
+        channels: ["channel-pln"],
+        exportStartDate: "2026-02-01",
+        ordersPerRequest: 25,
+        webConnectorPassword: "s3cret",
+        checkDuplicates: false,
+      },
+    });
+    expect(screen.getByLabelText("New Web Connector password")).toHaveValue("");
+  });
+
+  it("shows a server error next to its field and keeps the change", async () => {
+    settingsApi({}, () => ({
+      qbSettingsUpdate: {
+        settings: null,
+        errors: [
+          {
+            field: "refNumberPrefix",
+            message: "must be at most 8 characters so that order numbers fit QuickBooks' 11-character RefNumber",
+            code: "TOO_LONG",
+          },
+        ],
+      },
+    }));
+    renderWithBridge(<SettingsView />);
+    const user = userEvent.setup();
+
+    const prefix = await screen.findByLabelText("Number prefix");
+    await user.type(prefix, "MUCH-TOO-LONG");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("Nothing was saved");
+    expect(prefix).toHaveAccessibleDescription(/must be at most 8 characters/);
+    expect(prefix).toHaveAttribute("aria-invalid", "true");
+    expect(prefix).toHaveValue("MUCH-TOO-LONG");
+    expect(screen.queryByText("Settings saved.")).not.toBeInTheDocument();
+  });
+
+  it("shows a contradiction's error by the field it names", async () => {
+    settingsApi({}, () => ({
+      qbSettingsUpdate: {
+        settings: null,
+        errors: [{ field: "singleCustomerName", message: "must not be empty", code: "REQUIRED" }],
+      },
+    }));
+    renderWithBridge(<SettingsView />);
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole("radio", { name: /One customer for every order/ }));
+    await user.clear(screen.getByLabelText("Single customer name"));
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(await screen.findByLabelText("Single customer name")).toHaveAccessibleDescription(/must not be empty/);
+  });
+
+  it("shows an error about a list by its group of choices", async () => {
+    settingsApi({}, () => ({
+      qbSettingsUpdate: {
+        settings: null,
+        errors: [{ field: "eligibleStatuses", message: "choose at least one order status", code: "REQUIRED" }],
+      },
+    }));
+    renderWithBridge(<SettingsView />);
+    const user = userEvent.setup();
+
+    const statuses = await screen.findByRole("group", { name: "Order statuses to export" });
+    for (const box of within(statuses).getAllByRole("checkbox")) {
+      if ((box as HTMLInputElement).checked) await user.click(box);
+    }
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(await within(statuses).findByText("choose at least one order status")).toBeInTheDocument();
+    expect(statuses).toHaveAccessibleDescription(/choose at least one order status/);
+  });
+
+  it("refuses a number that is not one before asking the server", async () => {
+    const api = settingsApi();
+    renderWithBridge(<SettingsView />);
+    const user = userEvent.setup();
+
+    const minutes = await screen.findByLabelText("Run every (minutes)");
+    await user.clear(minutes);
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(minutes).toHaveAccessibleDescription(/Enter a whole number/);
+    expect(api.named("QbSettingsUpdate")).toHaveLength(0);
+  });
+
+  it("is read only for staff without Manage plugins", async () => {
+    settingsApi({ canEdit: false });
+    renderWithBridge(<SettingsView />);
+
+    expect(await screen.findByText(/need the Manage plugins permission/)).toBeInTheDocument();
+    expect(screen.getByRole("radio", { name: /Automatic/ })).toBeDisabled();
+    expect(screen.getByLabelText("Income account")).toBeDisabled();
+    expect(screen.queryByRole("button", { name: "Save" })).not.toBeInTheDocument();
+  });
+
+  it("shows a busy state while saving", async () => {
+    settingsApi({}, () => never());
+    renderWithBridge(<SettingsView />);
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole("radio", { name: /Automatic/ }));
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(screen.getByRole("button", { name: "Saving…" })).toBeDisabled();
+  });
+
+  it("says when the settings cannot be loaded", async () => {
+    mockApi({ QbSettings: () => ({ __status: 403, __body: { errors: [{ message: "no" }] } }) });
+    renderWithBridge(<SettingsView />);
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("Could not load the settings");
+  });
+});

@@ -1,0 +1,508 @@
+/** Settings: every preference of the plugin page, with the control that fits it (Saleor's plugin
+ * page offers only text boxes). Saves only what changed; the server validates as the plugin page
+ * does and names each bad field. */
+import { Box, Button, Text } from "@saleor/macaw-ui";
+import { type CSSProperties, type ReactNode, useState } from "react";
+
+import {
+  asApiError,
+  type Channel,
+  type ExportableOrderStatus,
+  graphql,
+  SETTINGS,
+  SETTINGS_UPDATE,
+  type Settings,
+  type SettingsInput,
+  type SettingsUpdateResult,
+  useQuery,
+} from "../api";
+import { useBridge } from "../bridge";
+import { ErrorNotice, Heading, Loading, Notice } from "../components/ui";
+
+type Option<V extends string> = { value: V; label: string; help: string };
+
+export const EXPORT_MODES: Option<Settings["exportMode"]>[] = [
+  { value: "ON_DEMAND", label: "On demand", help: "Only orders staff queue in Transfer orders go to QuickBooks." },
+  { value: "AUTOMATIC", label: "Automatic", help: "Every new eligible order goes to QuickBooks on each Web Connector run." },
+];
+const TRANSACTION_TYPES: Option<Settings["transactionType"]>[] = [
+  { value: "BY_PAYMENT_STATUS", label: "By payment status", help: "Fully paid orders become sales receipts, the others invoices." },
+  { value: "INVOICE", label: "Invoice", help: "The customer owes it until it is paid." },
+  { value: "SALES_RECEIPT", label: "Sales receipt", help: "Paid at the time of sale." },
+  { value: "SALES_ORDER", label: "Sales order", help: "Recorded in QuickBooks, not yet invoiced." },
+];
+const CUSTOMER_MODES: Option<Settings["customerMode"]>[] = [
+  { value: "PER_CUSTOMER", label: "One customer per buyer", help: "Each buyer gets their own QuickBooks customer." },
+  { value: "SINGLE_CUSTOMER", label: "One customer for every order", help: "Every order goes to the single customer named below." },
+];
+const CUSTOMER_NAME_FORMATS: Option<Settings["customerNameFormat"]>[] = [
+  { value: "FIRST_LAST", label: "First and last name", help: "Jane Doe" },
+  { value: "LAST_FIRST", label: "Last name, first name", help: "Doe, Jane" },
+  { value: "EMAIL", label: "E-mail address", help: "jane.doe@example.com" },
+  { value: "COMPANY_OR_NAME", label: "Company, else name", help: "The billing company; the person's name when there is none." },
+];
+const ITEM_MODES: Option<Settings["itemMode"]>[] = [
+  { value: "BY_SKU", label: "By SKU", help: "Each product is the QuickBooks item named by its SKU." },
+  { value: "SINGLE_ITEM", label: "One item", help: "Every product line uses the default item." },
+];
+const MISSING_ITEM_ACTIONS: Option<Settings["missingItemAction"]>[] = [
+  { value: "CREATE", label: "Create it", help: "Add it to QuickBooks as a non-inventory item." },
+  { value: "USE_DEFAULT", label: "Use the default item", help: "The line goes on the default item instead." },
+  { value: "FAIL", label: "Fail the order", help: "Record the order as failed, for you to fix in QuickBooks." },
+];
+const TAX_MODES: Option<Settings["taxMode"]>[] = [
+  { value: "LINE_ITEM", label: "Saleor's tax as one line", help: "Saleor's tax, to the cent, as one line on the sales tax item." },
+  { value: "QUICKBOOKS_TAX_ITEM", label: "QuickBooks computes the tax", help: "Lines are marked taxable or not; QuickBooks computes tax with its sales tax item." },
+];
+export const ORDER_STATUSES: { value: ExportableOrderStatus; label: string }[] = [
+  { value: "UNFULFILLED", label: "Unfulfilled" },
+  { value: "PARTIALLY_FULFILLED", label: "Partially fulfilled" },
+  { value: "FULFILLED", label: "Fulfilled" },
+  { value: "PARTIALLY_RETURNED", label: "Partially returned" },
+  { value: "RETURNED", label: "Returned" },
+  { value: "CANCELED", label: "Canceled" },
+  { value: "EXPIRED", label: "Expired" },
+];
+
+type Editable = Omit<Settings, "qbxmlVersion" | "webConnectorPasswordSet" | "canEdit">;
+type Key = keyof Editable;
+/** The form's values: numbers as typed, the date as the date input's text, a new password. */
+type Draft = Omit<Editable, "ordersPerRequest" | "runEveryMinutes" | "exportStartDate"> & {
+  ordersPerRequest: string;
+  runEveryMinutes: string;
+  exportStartDate: string;
+  webConnectorPassword: string;
+};
+type FieldName = keyof Draft;
+
+const EDITABLE: Key[] = [
+  "exportMode", "transactionType", "checkDuplicates", "exportStartDate", "eligibleStatuses",
+  "channels", "customerMode", "singleCustomerName", "customerNameFormat", "itemMode",
+  "defaultItemName", "missingItemAction", "incomeAccount", "depositToAccount", "arAccount",
+  "salesTaxAccount", "giftCardAccount", "shippingItemName", "discountItemName", "giftCardItemName",
+  "taxMode", "salesTaxItemName", "refNumberPrefix", "className", "ordersPerRequest",
+  "webConnectorUsername", "companyFile", "timeZone", "runEveryMinutes", "companyCurrency",
+];
+
+function toDraft(settings: Settings): Draft {
+  const { qbxmlVersion: _v, webConnectorPasswordSet: _p, canEdit: _c, ...rest } = settings;
+  return {
+    ...rest,
+    exportStartDate: settings.exportStartDate ?? "",
+    ordersPerRequest: String(settings.ordersPerRequest),
+    runEveryMinutes: String(settings.runEveryMinutes),
+    webConnectorPassword: "",
+  };
+}
+
+const sameList = (a: string[], b: string[]) => [...a].sort().join("\n") === [...b].sort().join("\n");
+
+/** The settings the draft changes, as qbSettingsUpdate takes them, or the fields it cannot send. */
+export function changedSettings(
+  saved: Settings,
+  draft: Draft,
+): { input: SettingsInput; invalid: Partial<Record<FieldName, string>> } {
+  const input: Record<string, unknown> = {};
+  const invalid: Partial<Record<FieldName, string>> = {};
+  for (const key of EDITABLE) {
+    const before = saved[key];
+    const after = draft[key];
+    if (key === "ordersPerRequest" || key === "runEveryMinutes") {
+      const text = String(after).trim();
+      if (!/^\d+$/.test(text)) {
+        invalid[key] = "Enter a whole number.";
+      } else if (Number(text) !== before) {
+        input[key] = Number(text);
+      }
+    } else if (key === "exportStartDate") {
+      const date = String(after) || null;
+      if (date !== before) input[key] = date;
+    } else if (Array.isArray(before)) {
+      if (!sameList(before, after as string[])) input[key] = after;
+    } else if (after !== before) {
+      input[key] = after;
+    }
+  }
+  if (draft.webConnectorPassword) input.webConnectorPassword = draft.webConnectorPassword;
+  return { input: input as SettingsInput, invalid };
+}
+
+/** `onSaved`: the settings changed (the status line shows the export mode). */
+export function SettingsView({ onSaved }: { onSaved?: () => void }) {
+  const query = useQuery<{ qbSettings: Settings; qbChannels: Channel[] }>(SETTINGS);
+  if (query.loading && !query.data) return <Loading label="Loading the settings…" />;
+  if (query.error || !query.data) {
+    return (
+      <ErrorNotice title="Could not load the settings" error={query.error ?? "No answer."} onRetry={query.reload} />
+    );
+  }
+  return <SettingsForm initial={query.data.qbSettings} channels={query.data.qbChannels} onSaved={onSaved} />;
+}
+
+const INPUT_STYLE: CSSProperties = {
+  font: "inherit",
+  color: "inherit",
+  background: "var(--mu-colors-background-default1)",
+  border: "1px solid var(--mu-colors-border-default1)",
+  borderRadius: "var(--mu-border-radius-3)",
+  padding: "6px var(--mu-spacing-2)",
+  minHeight: 32,
+  maxWidth: 420,
+};
+
+function SettingsForm({
+  initial,
+  channels,
+  onSaved,
+}: {
+  initial: Settings;
+  channels: Channel[];
+  onSaved?: () => void;
+}) {
+  const bridge = useBridge();
+  const [saved, setSaved] = useState(initial);
+  const [draft, setDraft] = useState<Draft>(() => toDraft(initial));
+  const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const readOnly = !saved.canEdit;
+  const { input, invalid } = changedSettings(saved, draft);
+  const changedCount = Object.keys(input).length;
+  const dirty = changedCount > 0 || Object.keys(invalid).length > 0;
+
+  const set = <K extends FieldName>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setDone(false);
+  };
+
+  const save = async () => {
+    setDone(false);
+    setFormError(null);
+    if (Object.keys(invalid).length > 0) {
+      setErrors(invalid);
+      return;
+    }
+    setSaving(true);
+    try {
+      const data = await graphql<{ qbSettingsUpdate: SettingsUpdateResult }>(bridge, SETTINGS_UPDATE, { input });
+      const result = data.qbSettingsUpdate;
+      if (result.errors.length > 0 || !result.settings) {
+        const byField: Partial<Record<FieldName, string>> = {};
+        const other: string[] = [];
+        for (const error of result.errors) {
+          if (error.field && error.field in draft) byField[error.field as FieldName] = error.message;
+          else other.push(error.message);
+        }
+        setErrors(byField);
+        setFormError(
+          other.length > 0 ? other.join(" ") : "Nothing was saved: correct the settings marked below.",
+        );
+        return;
+      }
+      setErrors({});
+      setSaved(result.settings);
+      setDraft(toDraft(result.settings));
+      setDone(true);
+      onSaved?.();
+    } catch (error) {
+      setFormError(asApiError(error).message);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const radio = <K extends FieldName>(key: K, legend: string, options: Option<Draft[K] & string>[]) => (
+    <Fieldset legend={legend} error={errors[key]} name={key}>
+      {options.map((option) => (
+        <label key={option.value} style={{ display: "flex", gap: 8, alignItems: "flex-start" }}>
+          <input
+            type="radio"
+            name={`qb-${key}`}
+            value={option.value}
+            checked={draft[key] === option.value}
+            disabled={readOnly}
+            onChange={() => set(key, option.value as Draft[K])}
+            style={{ marginTop: 3 }}
+          />
+          <span>
+            <Text size={3} fontWeight="medium">
+              {option.label}
+            </Text>
+            <br />
+            <Text size={2} color="default2">
+              {option.help}
+            </Text>
+          </span>
+        </label>
+      ))}
+    </Fieldset>
+  );
+
+  const text = (key: FieldName, label: string, help: string, type: "text" | "number" | "password" = "text") => (
+    <Field name={key} label={label} help={help} error={errors[key]}>
+      {(describedBy) => (
+        <input
+          type={type}
+          id={`qb-setting-${key}`}
+          value={String(draft[key])}
+          disabled={readOnly}
+          aria-invalid={errors[key] ? true : undefined}
+          aria-describedby={describedBy}
+          autoComplete={type === "password" ? "new-password" : "off"}
+          onChange={(e) => set(key, e.target.value as Draft[typeof key])}
+          style={INPUT_STYLE}
+        />
+      )}
+    </Field>
+  );
+
+  const toggleIn = (key: "eligibleStatuses" | "channels", value: string, on: boolean) => {
+    const current = draft[key] as string[];
+    set(key, (on ? [...current, value] : current.filter((v) => v !== value)) as Draft[typeof key]);
+  };
+  // a channel chosen before but no longer offered (or not visible to you) stays listed
+  const channelChoices = [
+    ...channels,
+    ...draft.channels.filter((slug) => !channels.some((c) => c.slug === slug)).map((slug) => ({ slug, name: slug })),
+  ];
+
+  return (
+    <Box display="flex" flexDirection="column" gap={5}>
+      <Heading>Settings</Heading>
+      <Notice tone="info">
+        These are the settings of the plugin page (Extensions → QuickBooks Desktop Sync (settings)),
+        shown with their choices: a change here is a change there.
+      </Notice>
+      {readOnly ? (
+        <Notice tone="warning" role="note" title="Read only">
+          You need the Manage plugins permission to change these settings.
+        </Notice>
+      ) : null}
+
+      <Section title="Export">
+        {radio("exportMode", "Export mode", EXPORT_MODES)}
+        <Field name="exportStartDate" label="Export orders from" help="Automatic mode ignores orders placed before this day. Empty: all orders." error={errors.exportStartDate}>
+          {(describedBy) => (
+            <input
+              type="date"
+              id="qb-setting-exportStartDate"
+              value={draft.exportStartDate}
+              disabled={readOnly}
+              aria-describedby={describedBy}
+              onChange={(e) => set("exportStartDate", e.target.value)}
+              style={INPUT_STYLE}
+            />
+          )}
+        </Field>
+        <Fieldset legend="Order statuses to export" error={errors.eligibleStatuses} name="eligibleStatuses"
+          help="Draft and unconfirmed orders are never exported: their prices are not final.">
+          {ORDER_STATUSES.map((status) => (
+            <Check key={status.value} label={status.label} checked={draft.eligibleStatuses.includes(status.value)}
+              disabled={readOnly} onChange={(on) => toggleIn("eligibleStatuses", status.value, on)} />
+          ))}
+        </Fieldset>
+        <Fieldset legend="Channels to export" error={errors.channels} name="channels"
+          help="None chosen: orders of every channel are exported.">
+          {channelChoices.length === 0 ? (
+            <Text size={3} color="default2">No channel has orders yet.</Text>
+          ) : (
+            channelChoices.map((channel) => (
+              <Check key={channel.slug} label={channel.name === channel.slug ? channel.slug : `${channel.name} (${channel.slug})`}
+                checked={draft.channels.includes(channel.slug)} disabled={readOnly}
+                onChange={(on) => toggleIn("channels", channel.slug, on)} />
+            ))
+          )}
+        </Fieldset>
+        <Field name="checkDuplicates" label="Check QuickBooks for duplicates" error={errors.checkDuplicates}
+          help="Before adding an order, ask QuickBooks whether it already has it (by number) and link to it instead of adding a second copy.">
+          {(describedBy) => (
+            <Box display="flex" gap={2} alignItems="center">
+              <input type="checkbox" role="switch" className="qb-checkbox" id="qb-setting-checkDuplicates"
+                checked={draft.checkDuplicates} disabled={readOnly} aria-describedby={describedBy}
+                onChange={(e) => set("checkDuplicates", e.target.checked)} />
+              <Text size={3} aria-hidden>
+                {draft.checkDuplicates ? "On" : "Off"}
+              </Text>
+            </Box>
+          )}
+        </Field>
+      </Section>
+
+      <Section title="Transactions">
+        {radio("transactionType", "QuickBooks transaction type", TRANSACTION_TYPES)}
+        {text("depositToAccount", "Deposit to account", "Where sales receipts are deposited, e.g. Undeposited Funds.")}
+        {text("arAccount", "Accounts receivable account", "For invoices, e.g. Accounts Receivable.")}
+        {text("refNumberPrefix", "Number prefix", "Put before the Saleor order number in QuickBooks (at most 8 characters; the whole number must fit 11).")}
+        {text("className", "QuickBooks class", "Class for every transaction; empty for none.")}
+      </Section>
+
+      <Section title="Customers">
+        {radio("customerMode", "Customers", CUSTOMER_MODES)}
+        {text("singleCustomerName", "Single customer name", "The QuickBooks customer every order goes to with one customer for every order.")}
+        <Field name="customerNameFormat" label="Customer name format" error={errors.customerNameFormat}
+          help={CUSTOMER_NAME_FORMATS.find((f) => f.value === draft.customerNameFormat)?.help ?? ""}>
+          {(describedBy) => (
+            <select id="qb-setting-customerNameFormat" value={draft.customerNameFormat} disabled={readOnly}
+              aria-describedby={describedBy} style={INPUT_STYLE}
+              onChange={(e) => set("customerNameFormat", e.target.value as Draft["customerNameFormat"])}>
+              {CUSTOMER_NAME_FORMATS.map((f) => (
+                <option key={f.value} value={f.value}>{f.label}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </Section>
+
+      <Section title="Items and accounts">
+        {radio("itemMode", "Items", ITEM_MODES)}
+        {text("defaultItemName", "Default item", "Item used with one item for every line, and as the fallback.")}
+        {radio("missingItemAction", "When an item is missing in QuickBooks", MISSING_ITEM_ACTIONS)}
+        {text("incomeAccount", "Income account", "Account for items the export creates.")}
+        {text("shippingItemName", "Shipping item", "Other-charge item for shipping.")}
+        {text("discountItemName", "Discount item", "Other-charge item for vouchers and discounts (a negative line).")}
+        {text("giftCardItemName", "Gift card item", "Other-charge item for gift cards sold and gift cards applied.")}
+        {text("giftCardAccount", "Gift card account", "Account of the gift card item the export creates (a liability such as Gift Card Liability); empty uses the income account.")}
+      </Section>
+
+      <Section title="Sales tax">
+        {radio("taxMode", "Sales tax", TAX_MODES)}
+        {text("salesTaxItemName", "Sales tax item", "Item for Saleor's tax, or QuickBooks' sales tax item.")}
+        {text("salesTaxAccount", "Sales tax account", "Account of the sales tax item the export creates, e.g. Sales Tax Payable.")}
+      </Section>
+
+      <Section title="Web Connector and company">
+        {text("webConnectorUsername", "Web Connector user name", "Type this user name in Web Connector; it is in the .qwc file.")}
+        {text("webConnectorPassword", "New Web Connector password",
+          `${saved.webConnectorPasswordSet ? "A password is set" : "No password is set yet"}; type a new one to replace it. Stored only as a hash.`, "password")}
+        {text("companyFile", "QuickBooks company file", "Full path of the company file; empty uses the file open in QuickBooks.")}
+        {text("runEveryMinutes", "Run every (minutes)", "Web Connector's schedule in the .qwc file (1-1440).", "number")}
+        {text("ordersPerRequest", "Orders per request", "How many orders go to QuickBooks per round trip (1-200).", "number")}
+        {text("timeZone", "Store time zone", "Used for date ranges, e.g. America/New_York.")}
+        {text("companyCurrency", "QuickBooks home currency", "Orders in other currencies get a warning; amounts are not converted.")}
+        <Text size={3} color="default2">
+          qbXML version: <span className="qb-mono">{saved.qbxmlVersion}</span>
+        </Text>
+      </Section>
+
+      {formError ? <ErrorNotice title="Could not save the settings" error={formError} /> : null}
+      {done ? <Notice tone="success">Settings saved.</Notice> : null}
+      {readOnly ? null : (
+        <Box display="flex" gap={3} alignItems="center">
+          <Button variant="primary" onClick={save} disabled={saving || !dirty}>
+            {saving ? "Saving…" : "Save"}
+          </Button>
+          <Text size={3} color="default2">
+            {!dirty ? "No changes." : changedCount === 0 ? "" : changedCount === 1 ? "1 setting changed." : `${changedCount} settings changed.`}
+          </Text>
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Box as="section" display="flex" flexDirection="column" gap={4}>
+      <Heading level={3}>{title}</Heading>
+      {children}
+    </Box>
+  );
+}
+
+function FieldError({ id, message }: { id: string; message?: string }) {
+  if (!message) return null;
+  return (
+    <Text id={id} size={3} color="critical1">
+      {message}
+    </Text>
+  );
+}
+
+function Field({
+  name,
+  label,
+  help,
+  error,
+  children,
+}: {
+  name: string;
+  label: string;
+  help: string;
+  error?: string;
+  children: (describedBy: string) => ReactNode;
+}) {
+  const helpId = `qb-setting-${name}-help`;
+  const errorId = `qb-setting-${name}-error`;
+  return (
+    <Box display="flex" flexDirection="column" gap={1}>
+      <label htmlFor={`qb-setting-${name}`}>
+        <Text size={3} fontWeight="medium">
+          {label}
+        </Text>
+      </label>
+      {children(error ? `${errorId} ${helpId}` : helpId)}
+      <FieldError id={errorId} message={error} />
+      <Text id={helpId} size={2} color="default2">
+        {help}
+      </Text>
+    </Box>
+  );
+}
+
+function Fieldset({
+  legend,
+  name,
+  help,
+  error,
+  children,
+}: {
+  legend: string;
+  name: string;
+  help?: string;
+  error?: string;
+  children: ReactNode;
+}) {
+  const errorId = `qb-setting-${name}-error`;
+  const helpId = `qb-setting-${name}-help`;
+  return (
+    <fieldset
+      aria-describedby={[error ? errorId : "", help ? helpId : ""].filter(Boolean).join(" ") || undefined}
+      aria-invalid={error ? true : undefined}
+      style={{ border: 0, padding: 0, margin: 0, display: "flex", flexDirection: "column", gap: 8 }}
+    >
+      <legend style={{ padding: 0, marginBottom: 4 }}>
+        <Text size={3} fontWeight="medium">
+          {legend}
+        </Text>
+      </legend>
+      {children}
+      <FieldError id={errorId} message={error} />
+      {help ? (
+        <Text id={helpId} size={2} color="default2">
+          {help}
+        </Text>
+      ) : null}
+    </fieldset>
+  );
+}
+
+function Check({
+  label,
+  checked,
+  disabled,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  disabled: boolean;
+  onChange: (on: boolean) => void;
+}) {
+  return (
+    <label style={{ display: "flex", gap: 8, alignItems: "center" }}>
+      <input type="checkbox" className="qb-checkbox" checked={checked} disabled={disabled}
+        onChange={(e) => onChange(e.target.checked)} />
+      <Text size={3}>{label}</Text>
+    </label>
+  );
+}
