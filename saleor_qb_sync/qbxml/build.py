@@ -192,6 +192,16 @@ def item_query(names: Sequence[str], request_id: str) -> etree._Element:
     return _list_query("ItemQueryRq", names, request_id, text.FULL_NAME_REF)
 
 
+def account_query(names: Sequence[str], request_id: str) -> etree._Element:
+    """``AccountQueryRq`` by FullName (inactive accounts are returned too: check IsActive)."""
+    return _list_query("AccountQueryRq", names, request_id, text.FULL_NAME_REF)
+
+
+def item_sales_tax_query(names: Sequence[str], request_id: str) -> etree._Element:
+    """``ItemSalesTaxQueryRq`` by FullName; a sales tax item's Ret carries Name, not FullName."""
+    return _list_query("ItemSalesTaxQueryRq", names, request_id, text.ITEM_SALES_TAX_REF)
+
+
 def item_add(item: ItemRecord, request_id: str) -> etree._Element:
     """``ItemNonInventoryAddRq`` / ``ItemOtherChargeAddRq`` posting sales to ``item.account``.
 

@@ -455,6 +455,11 @@ def _invalid_reference(kind: str, value: str, where: str) -> _StatusError:
     )
 
 
+def _partial_message(name: str) -> str:
+    return ("The query request has not been fully completed. There was a required element "
+            f'("{name}") that could not be found in QuickBooks.')
+
+
 def _name_in_use(name: str) -> _StatusError:
     return _StatusError(
         STATUS_NAME_IN_USE, f'The name "{name}" of the list element is already in use.'
@@ -658,6 +663,14 @@ class QuickBooksSimulator:
     def accounts(self) -> list[Account]:
         with self._lock:
             return list(self._accounts.values())  # type: ignore[arg-type]
+
+    def add_account(self, name: str, account_type: str) -> Account:
+        """Create an account, as a bookkeeper does in Lists → Chart of Accounts (tests)."""
+        with self._lock:
+            account = Account(self._new_list_id(), name, self._now(), True,
+                              account_type=account_type)
+            self._accounts.add(name, self._stamp(account))
+            return account
 
     def transactions(self, kind: str | None = None) -> list[Transaction]:
         """Transactions in creation order; ``kind`` is Invoice, SalesReceipt or SalesOrder."""
@@ -1208,7 +1221,11 @@ class QuickBooksSimulator:
                     found.append(record)
                 else:
                     missing.append(name)
-            return self._query_outcome(request, [to_ret(r) for r in found], missing)
+            # a list query by ListID / FullName that finds none of them is a warning 500 naming
+            # the first one, like one that finds only some (reference notes section 10): status
+            # 1 ("no match") is the answer of filters (NameFilter, ranges, RefNumber)
+            return self._query_outcome(request, [to_ret(r) for r in found], missing,
+                                       partial_when_none=True)
         active = _text(request, "ActiveStatus") or "ActiveOnly"
         selected: list[ListRecord] = []
         for record in sorted(records, key=lambda r: r.full_name.casefold()):
@@ -1249,24 +1266,23 @@ class QuickBooksSimulator:
     @staticmethod
     def _query_outcome(
         request: etree._Element, rets: list[etree._Element], missing: list[str],
+        *, partial_when_none: bool = False,
     ) -> _Outcome:
         attrs: dict[str, str] = {}
         if request.get("iterator") is not None:
             attrs["iteratorRemainingCount"] = "0"
             attrs["iteratorID"] = "{" + str(uuid.uuid4()) + "}"
         count = len(rets)
+        if count == 0 and missing and partial_when_none:
+            return _Outcome(STATUS_PARTIAL, "Warn", _partial_message(missing[0]), [],
+                            attrs or None)
         if count == 0:
             return _Outcome(STATUS_NO_MATCH, "Info", MESSAGE_NO_MATCH, [], attrs or None)
         attrs["retCount"] = str(count)
         if request.get("metaData") == "MetaDataOnly":
             rets = []
         if missing:
-            return _Outcome(
-                STATUS_PARTIAL, "Warn",
-                "The query request has not been fully completed. There was a required element "
-                f'("{missing[0]}") that could not be found in QuickBooks.',
-                rets, attrs,
-            )
+            return _Outcome(STATUS_PARTIAL, "Warn", _partial_message(missing[0]), rets, attrs)
         return _Outcome(rets=rets, attrs=attrs)
 
     def _customer_query(self, request: etree._Element) -> _Outcome:
@@ -1274,6 +1290,13 @@ class QuickBooksSimulator:
 
     def _item_query(self, request: etree._Element) -> _Outcome:
         return self._list_query(request, self._items, self._item_ret)  # type: ignore[arg-type]
+
+    def _item_sales_tax_query(self, request: etree._Element) -> _Outcome:
+        sales_tax = NameIndex()
+        for item in self._items.values():
+            if item.kind == "SalesTax":  # type: ignore[attr-defined]
+                sales_tax.add(item.name, item)  # type: ignore[attr-defined]
+        return self._list_query(request, sales_tax, self._item_ret)  # type: ignore[arg-type]
 
     def _account_query(self, request: etree._Element) -> _Outcome:
         types = {el.text for el in request.findall("AccountType")}
@@ -1687,6 +1710,7 @@ _HANDLERS: dict[str, Callable[[QuickBooksSimulator, etree._Element], _Outcome]] 
     "ItemDiscountAddRq": QuickBooksSimulator._item_add,
     "ItemSalesTaxAddRq": QuickBooksSimulator._item_add,
     "AccountQueryRq": QuickBooksSimulator._account_query,
+    "ItemSalesTaxQueryRq": QuickBooksSimulator._item_sales_tax_query,
     "SalesTaxCodeQueryRq": QuickBooksSimulator._sales_tax_code_query,
     "InvoiceAddRq": QuickBooksSimulator._txn_add,
     "SalesReceiptAddRq": QuickBooksSimulator._txn_add,

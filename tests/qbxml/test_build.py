@@ -281,6 +281,18 @@ def test_list_queries_ask_for_each_name_once():
     assert "ListID" in [el.text for el in items.findall("IncludeRetElement")]
 
 
+def test_the_preflight_queries_ask_for_accounts_and_sales_tax_items_by_full_name():
+    # when
+    accounts = build.account_query(["Sales", "Undeposited Funds", "Sales"], "pa")
+    tax_items = build.item_sales_tax_query(["State Sales Tax"], "pt")
+    # then
+    assert accounts.tag == "AccountQueryRq"
+    assert [el.text for el in accounts.findall("FullName")] == ["Sales", "Undeposited Funds"]
+    assert tax_items.tag == "ItemSalesTaxQueryRq"
+    assert [el.text for el in tax_items.findall("FullName")] == ["State Sales Tax"]
+    assert "IsActive" in [el.text for el in accounts.findall("IncludeRetElement")]
+
+
 def test_a_list_query_without_names_is_refused_because_it_would_return_the_whole_list():
     with pytest.raises(ValueError, match="at least one"):
         build.customer_query([], "cq")
@@ -329,6 +341,8 @@ def test_every_builder_produces_requests_intuits_schema_accepts(qbxml_schema, ki
         build.item_add(item_record(kind=ItemKind.OTHER_CHARGE, name="Shipping"), "5"),
         build.transaction_query_by_ref(kind, ["W1001"], "6"),
         build.transaction_add(transaction(kind=kind), "7"),
+        build.account_query(["Sales", "Sales Tax Payable"], "8"),
+        build.item_sales_tax_query(["State Sales Tax"], "9"),
     ]
     # when
     xml = envelope(*requests, on_error="stopOnError", new_message_set_id="{abc}",

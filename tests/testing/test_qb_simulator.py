@@ -289,6 +289,49 @@ def test_a_list_query_finding_only_some_names_is_a_warning_500_with_the_found_on
     assert [r.findtext("Name") for r in rs.findall("CustomerRet")] == ["Doe, Jane"]
 
 
+def test_a_list_query_by_names_finding_none_of_them_is_a_warning_500_not_no_match(sim):
+    # given
+    request = message_set('<AccountQueryRq requestID="a"><FullName>Sales Tax Owed</FullName>'
+                          "<FullName>Gift Card Liability</FullName></AccountQueryRq>")
+
+    # when
+    (rs,) = responses(sim.process(request))
+
+    # then: as QuickBooks, naming the first record it could not find, with no records
+    assert status(rs) == (500, "Warn")
+    assert '("Sales Tax Owed")' in rs.get("statusMessage")
+    assert rs.findall("AccountRet") == []
+
+
+def test_an_account_query_by_name_returns_the_account_and_an_added_account_is_found(sim):
+    # given
+    sim.add_account("Gift Card Liability", "OtherCurrentLiability")
+    request = message_set('<AccountQueryRq requestID="a"><FullName>Sales</FullName>'
+                          "<FullName>gift card liability</FullName></AccountQueryRq>")
+
+    # when
+    (rs,) = responses(sim.process(request))
+
+    # then
+    assert status(rs) == (0, "Info")
+    assert [r.findtext("FullName") for r in rs.findall("AccountRet")] == [
+        "Sales", "Gift Card Liability"]
+
+
+def test_an_item_sales_tax_query_by_name_finds_only_sales_tax_items(sim):
+    # given
+    request = message_set('<ItemSalesTaxQueryRq requestID="t"><FullName>State Sales Tax'
+                          "</FullName><FullName>Shipping</FullName></ItemSalesTaxQueryRq>")
+
+    # when
+    (rs,) = responses(sim.process(request))
+
+    # then: "Shipping" is an item, but not a sales tax item
+    assert status(rs) == (500, "Warn")
+    assert '("Shipping")' in rs.get("statusMessage")
+    assert [r.findtext("Name") for r in rs.findall("ItemSalesTaxRet")] == ["State Sales Tax"]
+
+
 def test_a_customer_query_by_name_filter_honours_active_status_and_max_returned(sim):
     # given
     sim.process(message_set(customer_add("Doe, John"), customer_add("Doe, Jim", "c2")))
