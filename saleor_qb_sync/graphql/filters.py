@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from ..errors import TransferError
 from ..order_source import OrderFilter
 from ..saleor_ids import InvalidGlobalId, from_global_id
 from ..transfers import transfer_filter
 from .context import QbSyncContext
+
+#: the days a filter may name: a day's start and end in the store's time zone (UTC-12 to
+#: UTC+14) must be datetimes Python can hold (years 1 to 9999; PostgreSQL holds more)
+EARLIEST_DATE = date(1, 1, 2)
+LATEST_DATE = date(9999, 12, 30)
+
+
+def check_date(value: date | None, field: str) -> date | None:
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise TransferError(f"Give a day from {EARLIEST_DATE.isoformat()} to "
+                            f"{LATEST_DATE.isoformat()}.", field=field, code="out_of_range")
+    return value
 
 
 def check_customer(value: str | None) -> str | None:
@@ -30,8 +44,8 @@ def order_filter(context: QbSyncContext, data) -> OrderFilter:
         context.preferences,
         context.actor,
         customer=check_customer(data.get("customer")),
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
+        date_from=check_date(data.get("date_from"), "dateFrom"),
+        date_to=check_date(data.get("date_to"), "dateTo"),
         include_exported=bool(data.get("include_exported")),
         channel=(data.get("channel") or "").strip() or None,
     )

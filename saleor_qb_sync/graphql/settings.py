@@ -26,6 +26,7 @@ from .enums import (
     QbTaxMode,
     QbTransactionType,
 )
+from .types import Date
 
 _QB_NAME = "It must exist in the QuickBooks company file."
 
@@ -36,7 +37,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "transaction_type": (QbTransactionType, "What an order becomes in QuickBooks."),
     "check_duplicates": (graphene.Boolean, "Before adding an order, ask QuickBooks whether it "
                          "already has it (by number) and link to it instead of adding a copy."),
-    "export_start_date": (graphene.Date, "Automatic mode ignores orders placed before this "
+    "export_start_date": (Date, "Automatic mode ignores orders placed before this "
                           "day; null for all orders."),
     "eligible_statuses": (graphene.List(graphene.NonNull(QbExportableOrderStatus)),
                           "The order statuses that are exported (at least one)."),
@@ -92,8 +93,8 @@ assert set(SETTINGS) | {PASSWORD_FIELD} == set(Preferences.field_names())
 
 
 def _output(kind, description: str):
-    if kind is graphene.Date:
-        return graphene.Date(description=description)
+    if kind is Date:
+        return Date(description=description)
     if isinstance(kind, graphene.List):
         return graphene.List(kind.of_type, required=True, description=description)
     return graphene.Field(kind, required=True, description=description)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Iterable
 
 import graphene
@@ -30,14 +32,39 @@ def saleor_enum_name(value: str) -> str:
 
 # --- inputs -------------------------------------------------------------------------------------
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+class Date(graphene.Date):
+    """graphene's Date, reading only ``YYYY-MM-DD`` (years 1-9999): graphene's own parser
+    raises on ``""`` (IndexError) or ``"-0001-01-01"`` (NotImplementedError), which escapes
+    graphql-core 2 as a 500; here any other value is invalid, reported by field."""
+
+    class Meta:
+        name = "Date"
+        description = graphene.Date._meta.description
+
+    @staticmethod
+    def parse_value(value):
+        if isinstance(value, datetime.datetime):
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+
 
 class QbOrderTransferFilterInput(graphene.InputObjectType):
     customer = graphene.String(
         description="A Saleor user ID (global, e.g. \"VXNlcjo3\", or raw) or an e-mail address; "
         "omit for every customer.")
-    date_from = graphene.Date(
+    date_from = Date(
         description="Orders placed on or after this day (in the store's time zone).")
-    date_to = graphene.Date(
+    date_to = Date(
         description="Orders placed on or before this day (in the store's time zone).")
     include_exported = graphene.Boolean(
         default_value=False,

@@ -5,6 +5,13 @@ runs for a hostile document: method and body size, then the caller (``host.authe
 MANAGE_ORDERS), then the request's shape, parsing, the depth of the document, validation and
 only then execution. Mutations need POST.
 
+Limits apply before anything recursive reads the input: the JSON body's nesting is counted
+before ``json.loads`` runs (``MAX_JSON_DEPTH``; ``NaN``/``Infinity`` are refused), the query
+text's brackets and tokens before graphql-core's recursive-descent parser runs (``MAX_NESTING``,
+``MAX_TOKENS``), and text a database cannot store (NUL, unpaired surrogates) is refused in
+variables and literals. A ``RecursionError`` anyway answers 400; any other failure a logged 500,
+always in JSON.
+
 HTTP status: 200 for an executed request (field errors included), 400 for a malformed or
 invalid one, 401/403 for a refused caller, 405 for a wrong method, 413 for a too-large body.
 Every error carries ``extensions.exception.code``.
@@ -13,6 +20,8 @@ Every error carries ``extensions.exception.code``.
 from __future__ import annotations
 
 import json
+import logging
+import re
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import RequestDataTooBig
@@ -21,7 +30,9 @@ from django.http import HttpRequest, JsonResponse
 from graphql import parse, validate
 from graphql.error import GraphQLError, GraphQLSyntaxError
 from graphql.execution import execute
+from graphql.execution.values import get_variable_values
 from graphql.language import ast
+from graphql.language.visitor import Visitor, visit
 
 from ..errors import AuthenticationError
 from .context import QbSyncContext
@@ -30,6 +41,8 @@ from .schema import schema
 
 if TYPE_CHECKING:
     from ..routes import Host
+
+logger = logging.getLogger(__name__)
 
 #: the largest request body accepted (a queue request may list a few thousand order IDs)
 MAX_BODY_BYTES = 1024 * 1024
@@ -40,24 +53,41 @@ MAX_INTROSPECTION_DEPTH = 15
 #: how many fields a document may name (graphql-core 2 validates overlapping fields in
 #: quadratic time, so thousands of aliases would keep a worker busy)
 MAX_FIELDS = 500
+#: how deeply brackets ``{ [ (`` may nest in the query text, counted before parsing (the
+#: parser recurses once per level); introspection's 15 levels of fields and arguments fit
+MAX_NESTING = 40
+#: how many tokens the query text may have, counted before parsing (graphql-core 2 parses
+#: about 40,000 a second); order IDs to queue belong in variables, which do not count
+MAX_TOKENS = 10_000
+#: how deeply the JSON body may nest, counted before ``json.loads`` (a queue request needs 4)
+MAX_JSON_DEPTH = 32
 
 
 class RequestRefused(Exception):
-    def __init__(self, message: str, code: str, status: int = 400) -> None:
+    def __init__(self, message: str, code: str, status: int = 400, *,
+                 field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.status = status
+        self.field = field
 
 
 def graphql_view(request: HttpRequest, host: Host) -> JsonResponse:
     try:
         return _serve(request, host)
     except RequestRefused as exc:
-        response = _error_response(exc.message, exc.code, exc.status)
+        response = _error_response(exc.message, exc.code, exc.status, field=exc.field)
         if exc.status == 405:
             response["Allow"] = "GET, POST"
         return response
+    except RecursionError:  # a nesting our limits did not foresee; never a 500
+        logger.warning("GraphQL request nested too deeply to be read")
+        return _error_response("The request nests too deeply to be read.",
+                               RequestErrorCode.QUERY_TOO_DEEP, 400)
+    except Exception:  # noqa: BLE001 - always JSON, never Django's HTML page; logged
+        logger.exception("GraphQL request failed")
+        return _error_response("Internal server error.", RequestErrorCode.INTERNAL_ERROR, 500)
 
 
 def _serve(request: HttpRequest, host: Host) -> JsonResponse:
@@ -72,19 +102,31 @@ def _serve(request: HttpRequest, host: Host) -> JsonResponse:
             raise RequestRefused(exc.message, RequestErrorCode.PERMISSION_DENIED, 403) from None
         raise RequestRefused(exc.message, RequestErrorCode.UNAUTHENTICATED, 401) from None
     query, variables, operation_name = _params(request)
+    check_text(variables, "variables")
+    prescan_query(query)
     try:
         document = parse(query)
     except GraphQLSyntaxError as exc:
         return JsonResponse({"errors": [format_error(exc)]}, status=400)
+    visit(document, _LiteralTextCheck())
     operation = _operation(document, operation_name)
     if (request.method == "GET" and operation is not None
             and operation.operation != "query"):
         raise RequestRefused(f"Send a {operation.operation} as a POST request.",
                              RequestErrorCode.METHOD_NOT_ALLOWED, 405)
     check_document(document)
-    errors = validate(schema, document)
+    try:
+        errors = validate(schema, document)
+    except (RecursionError, GraphQLError):
+        raise
+    except Exception:  # noqa: BLE001 - a scalar that cannot read a literal; logged
+        logger.warning("GraphQL validation failed on a literal", exc_info=True)
+        raise RequestRefused("The query has a value its type cannot read.",
+                             RequestErrorCode.GRAPHQL_VALIDATION_FAILED) from None
     if errors:
         return JsonResponse({"errors": [format_error(e) for e in errors]}, status=400)
+    if operation is not None:
+        check_variables(operation, variables)
     context = QbSyncContext(request=request, host=host, actor=actor)
     try:
         result = execute(schema, document, context_value=context, variable_values=variables,
@@ -99,9 +141,13 @@ def _serve(request: HttpRequest, host: Host) -> JsonResponse:
     return JsonResponse(body, status=400 if result.invalid else 200, encoder=DjangoJSONEncoder)
 
 
-def _error_response(message: str, code: str, status: int) -> JsonResponse:
+def _error_response(message: str, code: str, status: int, *,
+                    field: str | None = None) -> JsonResponse:
+    exception = {"code": code}
+    if field:
+        exception["field"] = field
     return JsonResponse(
-        {"errors": [{"message": message, "extensions": {"exception": {"code": code}}}]},
+        {"errors": [{"message": message, "extensions": {"exception": exception}}]},
         status=status)
 
 
@@ -150,12 +196,125 @@ def _params(request: HttpRequest) -> tuple[str, dict | None, str | None]:
     return query, variables, operation_name or None
 
 
+#: what counts for the JSON nesting: a whole string (skipped), or a bracket
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
 def _json(raw: str | bytes, what: str):
     try:
-        return json.loads(raw)
+        text = raw if isinstance(raw, str) else raw.decode(json.detect_encoding(raw))
+        depth = 0
+        for match in _JSON_TOKEN.finditer(text):
+            bracket = match.group()
+            if bracket in ("[", "{"):
+                depth += 1
+                if depth > MAX_JSON_DEPTH:
+                    raise RequestRefused(
+                        f"The {what} nests more than {MAX_JSON_DEPTH} levels deep.",
+                        RequestErrorCode.BAD_REQUEST)
+            elif bracket in ("]", "}"):
+                depth -= 1
+        return json.loads(text, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError):
         raise RequestRefused(f"The {what} is not valid JSON.",
                              RequestErrorCode.BAD_REQUEST) from None
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+# --- text and values ------------------------------------------------------------------------------
+
+_TEXT_REFUSED = "Text may not contain NUL characters or unpaired surrogates"
+
+
+def _storable(text: str) -> bool:
+    """Whether PostgreSQL can store ``text``: no NUL, no unpaired surrogate."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_text(value, path: str) -> None:
+    """Refuse variables holding text a database cannot store (the JSON depth is bounded)."""
+    if isinstance(value, str):
+        if not _storable(value):
+            raise RequestRefused(f"{_TEXT_REFUSED} ({path}).", RequestErrorCode.BAD_REQUEST,
+                                 field=path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, path)
+            check_text(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_text(item, f"{path}[{index}]")
+
+
+class _LiteralTextCheck(Visitor):
+    """Refuse string literals of the document a database cannot store (``"\\u0000"``)."""
+
+    def enter_StringValue(self, node, *args):  # noqa: N802 - graphql-core's visitor naming
+        if not _storable(node.value):
+            raise RequestRefused(f"{_TEXT_REFUSED} (a string in the query).",
+                                 RequestErrorCode.BAD_REQUEST)
+
+
+def check_variables(operation: ast.OperationDefinition, variables: dict | None) -> None:
+    """Coerce each variable as execution will, so that a scalar raising on a value (graphene's
+    Int on 2147483648 or 1e20) answers 400 naming the variable instead of escaping ``execute``."""
+    for definition in operation.variable_definitions or ():
+        try:
+            get_variable_values(schema, [definition], variables)
+        except GraphQLError:
+            continue  # execute reports it, with the variable's location
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - the scalar's own exception, nothing to log
+            name = definition.variable.name.value
+            raise RequestRefused(
+                f'Variable "${name}" got a value its type cannot take.',
+                RequestErrorCode.GRAPHQL_VALIDATION_FAILED, field=name) from None
+
+
+# --- the query text, before parsing ---------------------------------------------------------------
+
+#: graphql-core 2's lexical grammar, coarsely: ignored text, strings (it has no block strings:
+#: ``"""`` is an empty string and a quote), brackets, names and numbers, any other character;
+#: the parser itself decides what is valid
+_QUERY_TOKEN = re.compile(r"""
+    (?P<ignored>[\s,\ufeff]+|\#[^\n\r]*)
+  | (?P<string>"(?:[^"\\\n\r]|\\.)*")
+  | (?P<open>[{\[(])
+  | (?P<close>[}\])])
+  | [_0-9A-Za-z.+\-]+
+  | .""", re.VERBOSE | re.DOTALL)
+
+
+def prescan_query(query: str) -> None:
+    """Refuse query text nesting brackets deeper than ``MAX_NESTING`` or longer than
+    ``MAX_TOKENS`` tokens, in one linear pass that stops at the first limit crossed."""
+    tokens = depth = 0
+    for match in _QUERY_TOKEN.finditer(query):
+        kind = match.lastgroup
+        if kind == "ignored":
+            continue
+        tokens += 1
+        if tokens > MAX_TOKENS:
+            raise RequestRefused(f"The query has more than {MAX_TOKENS} tokens.",
+                                 RequestErrorCode.QUERY_TOO_COMPLEX)
+        if kind == "open":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise RequestRefused(
+                    f"The query nests brackets more than {MAX_NESTING} levels deep.",
+                    RequestErrorCode.QUERY_TOO_DEEP)
+        elif kind == "close":
+            depth -= 1
 
 
 def _operation(document: ast.Document, name: str | None) -> ast.OperationDefinition | None:

@@ -49,6 +49,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "saleor_qb_sync": {"handlers": ["console"], "level": "WARNING"},
+        # Django's own 500s (an exception no view caught) are logged only with DEBUG otherwise
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # graphql-core 2 logs every resolver error, expected ones included (Saleor silences it
         # too); our view turns them into typed errors and logs the unexpected ones itself
         "graphql.execution.utils": {"handlers": ["console"], "level": "CRITICAL",
