@@ -12,6 +12,8 @@ outlive a deleted order.
   API worker can serve any call and a lost response is reconciled in the next session.
 - ``QuickBooksName``: names we know exist in QuickBooks (customers, items), to skip look-ups.
 - ``AuthenticationAttempt``: failed Web Connector log-ins, for throttling.
+- ``WebConnectorCheckIn``, ``WebConnectorOutage``: when Web Connector last logged in, and the
+  stretches it missed its schedule (staff are told once per outage).
 """
 
 from __future__ import annotations
@@ -129,6 +131,10 @@ class ExportRecord(models.Model):
     total_amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True, default="")
     reset_by_email = models.CharField(max_length=254, blank=True, default="")
+    #: why a failed attempt failed, when a later session can tell the cause is gone
+    #: (``preflight.Cause.to_json``: a missing account or item, or the settings then in force);
+    #: empty for reasons only a person can remove (closing date, a rejected value)
+    cause = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -186,6 +192,7 @@ class MessageSetKind(models.TextChoices):
     LOOKUP = "lookup", "Look-ups"
     WRITE = "write", "Adds"
     RECONCILE = "reconcile", "Reconciliation"
+    PREFLIGHT = "preflight", "Settings check"
 
 
 class MessageSetState(models.TextChoices):
@@ -238,6 +245,28 @@ class AuthenticationAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["username", "at"], name="qb_auth_user_at")]
+
+
+class WebConnectorCheckIn(models.Model):
+    """One row: when Web Connector last logged in (with or without work to do), so staff can
+    be warned when its schedule stops; written only by ``checkin.py``."""
+
+    last_check_in_at = models.DateTimeField(null=True, blank=True)
+
+
+class WebConnectorOutage(models.Model):
+    """A stretch in which Web Connector missed its schedule; staff are told once per outage."""
+
+    #: when the first missed check-in was due
+    started_at = models.DateTimeField()
+    detected_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    #: whom the notification went to (e-mail addresses), for the record
+    notified = models.JSONField(default=list, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-started_at", "-id")
 
 
 class Installation(models.Model):

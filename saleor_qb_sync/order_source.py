@@ -131,7 +131,8 @@ def attempted_automatically(order_pk_field: str) -> Exists:
     return Exists(ExportRecord.objects.filter(
         order_id=OuterRef(order_pk_field), automatic=True,
         state__in=[ExportState.QUEUED, ExportState.SENT, ExportState.NEEDS_RECONCILING,
-                   ExportState.FAILED]))
+                   ExportState.FAILED],
+    ).exclude(cause__has_key="released"))  # failed, but its cause is gone (transfers.py)
 
 
 def is_queued(order_pk_field: str) -> Exists:

@@ -8,6 +8,7 @@ field at once. The field names are the plugin's configuration keys. Standard lib
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -75,6 +76,25 @@ SALEOR_ORDER_STATUSES = (
 )
 NEVER_EXPORTED_STATUSES = frozenset({"draft", "unconfirmed"})
 SUPPORTED_QBXML_VERSIONS = ("13.0",)
+#: the labels (as the plugin page shows them) of the settings that name QuickBooks accounts and
+#: items, for reasons that say which setting to change
+SETTING_LABELS = {
+    "income_account": "Income account",
+    "deposit_to_account": "Deposit to account",
+    "ar_account": "Accounts receivable account",
+    "sales_tax_account": "Sales tax account",
+    "gift_card_account": "Gift card account",
+    "shipping_item_name": "Shipping item",
+    "discount_item_name": "Discount item",
+    "gift_card_item_name": "Gift card item",
+    "sales_tax_item_name": "Sales tax item",
+    "default_item_name": "Default item",
+    "single_customer_name": "Single customer name",
+    "class_name": "QuickBooks class",
+}
+#: settings that do not change what is sent to QuickBooks (``Preferences.fingerprint``)
+_NOT_IN_FINGERPRINT = frozenset({"web_connector_username", "web_connector_password",
+                                 "run_every_minutes", "export_mode", "company_file"})
 MAX_ORDERS_PER_REQUEST = 200
 
 
@@ -183,6 +203,12 @@ class Preferences:
                 )
             )
         return errors
+
+    def fingerprint(self) -> str:
+        """A short digest of the settings that shape what goes to QuickBooks: an order that
+        failed under one fingerprint may pass under another."""
+        config = {k: v for k, v in self.to_config().items() if k not in _NOT_IN_FINGERPRINT}
+        return hashlib.sha256(repr(sorted(config.items())).encode()).hexdigest()[:16]
 
     @property
     def is_automatic(self) -> bool:

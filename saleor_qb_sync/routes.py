@@ -69,6 +69,10 @@ class Host(Protocol):
         ``permission`` (e.g. ``MANAGE_PLUGINS``); False before authentication."""
         ...
 
+    def notify_staff(self, subject: str, body: str) -> list[str]:
+        """E-mail the active staff who hold MANAGE_ORDERS; returns their addresses."""
+        ...
+
 
 def base_url(request: HttpRequest) -> str:
     """Our routes' absolute URL. Saleor's ``PUBLIC_URL`` wins when set (Saleor builds every

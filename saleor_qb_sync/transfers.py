@@ -11,11 +11,13 @@ their Saleor UUID. The engine (``qbwc/engine.py``) claims work here and records 
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -539,6 +541,92 @@ def record_attempt(**fields) -> ExportRecord:
     return record
 
 
+class CauseKind(StrEnum):
+    #: an account the settings name (or an item posts to) is missing or inactive in QuickBooks
+    ACCOUNT = "account"
+    #: an item is missing in QuickBooks and the export may not create it
+    ITEM = "item"
+    #: the sales tax item QuickBooks computes tax with is missing
+    TAX_ITEM = "tax_item"
+    #: the settings then in force (e.g. a RefNumber prefix too long): tried again once they change
+    SETTINGS = "settings"
+    #: QuickBooks busy or a record in use: tried again in the next session
+    TRANSIENT = "transient"
+
+
+#: causes that name a QuickBooks record a session can look up
+NAMED_CAUSES = (CauseKind.ACCOUNT, CauseKind.ITEM, CauseKind.TAX_ITEM)
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """Why an attempt failed, in a form a later session can check: the cause is gone when the
+    named record exists now, or the settings changed since (``Preferences.fingerprint``).
+    Failures only a person can clear (closing date, a value QuickBooks rejects) have none."""
+
+    kind: CauseKind
+    #: ``Preferences.fingerprint()`` when it failed
+    settings: str
+    #: the account or item (QuickBooks' name)
+    name: str = ""
+    #: the setting that names it, if one does (a ``Preferences`` field)
+    setting: str = ""
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind.value, "settings": self.settings, "name": self.name,
+                "setting": self.setting}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> Cause | None:
+        try:
+            return cls(CauseKind(data["kind"]), str(data.get("settings", "")),
+                       str(data.get("name", "")), str(data.get("setting", "")))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def gone(self, fingerprint: str, present: Callable[[CauseKind, str], bool | None]) -> bool:
+        """``present(kind, name)``: True/False when the session checked, None when it did not."""
+        if self.kind == CauseKind.TRANSIENT or self.settings != fingerprint:
+            return True
+        return self.kind in NAMED_CAUSES and present(self.kind, self.name) is True
+
+
+def _open_failures() -> QuerySet[ExportRecord]:
+    """Automatic attempts that failed for a cause a later session may find gone."""
+    return ExportRecord.objects.filter(state=ExportState.FAILED, automatic=True).exclude(
+        cause={}).exclude(cause__has_key="released")
+
+
+def has_retryable_failures() -> bool:
+    return _open_failures().exists()
+
+
+def open_causes(limit: int = 200) -> list[Cause]:
+    """The distinct causes automatic failures wait on (a session looks up the names)."""
+    seen: dict[tuple, Cause] = {}
+    for data in _open_failures().order_by("-id").values_list("cause", flat=True)[:limit * 5]:
+        cause = Cause.from_json(data)
+        if cause is not None:
+            seen.setdefault((cause.kind, cause.name.casefold()), cause)
+        if len(seen) >= limit:
+            break
+    return list(seen.values())
+
+
+def release_resolved_failures(fingerprint: str,
+                              present: Callable[[CauseKind, str], bool | None]) -> int:
+    """Automatic failures whose cause is gone become eligible for automatic mode again: their
+    cause is marked ``released`` (the attempt stays in the history as it was)."""
+    now = timezone.now()
+    released = [record for record in _open_failures().only("pk", "cause")
+                if (cause := Cause.from_json(record.cause)) is not None
+                and cause.gone(fingerprint, present)]
+    for record in released:
+        record.cause = {**record.cause, "released": now.isoformat()}
+    ExportRecord.objects.bulk_update(released, ["cause"])
+    return len(released)
+
+
 @dataclass(slots=True)
 class Outcome:
     """What QuickBooks did with one attempt: ``done`` with a TxnID, or failed with a reason."""
@@ -550,6 +638,7 @@ class Outcome:
     message: str = ""
     action: str = ""
     linked_existing: bool = False
+    cause: Cause | None = None
 
 
 def record_outcomes(outcomes: list[Outcome]) -> None:
@@ -568,15 +657,17 @@ def record_outcomes(outcomes: list[Outcome]) -> None:
             record.status_message = outcome.message
             record.action = outcome.action
             record.linked_existing = outcome.linked_existing
+            record.cause = outcome.cause.to_json() if outcome.cause else {}
             record.updated_at = now
         # one pipelined statement per row: much cheaper than bulk_update's CASE expressions
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {ExportRecord._meta.db_table} SET state = %s, txn_id = %s, "  # noqa: S608 - table name from our model
                 "status_code = %s, status_message = %s, action = %s, linked_existing = %s, "
-                "updated_at = %s WHERE id = %s",
+                "cause = %s::jsonb, updated_at = %s WHERE id = %s",
                 [(r.state, r.txn_id, r.status_code, r.status_message, r.action,
-                  r.linked_existing, r.updated_at, r.pk) for r in (o.record for o in outcomes)])
+                  r.linked_existing, json.dumps(r.cause), r.updated_at, r.pk)
+                 for r in (o.record for o in outcomes)])
         done = [o.record for o in outcomes if o.done]
         ExportedOrder.objects.bulk_create(
             [ExportedOrder(order_id=r.order_id, order_number=r.order_number, record=r,
@@ -600,20 +691,22 @@ def record_success(record: ExportRecord, *, txn_id: str, status_code: int = 0,
 
 
 def record_failure(record: ExportRecord, *, status_code: int | None, message: str,
-                   action: str = "") -> None:
+                   action: str = "", cause: Cause | None = None) -> None:
     record_outcomes([Outcome(record, False, status_code=status_code, message=message,
-                             action=action)])
+                             action=action, cause=cause)])
 
 
 def fail_unsent(claim: Claim, *, session: WebConnectorSession, transaction_type: str,
-                ref_number: str, message: str, code: str) -> ExportRecord:
+                ref_number: str, message: str, code: str,
+                cause: Cause | None = None) -> ExportRecord:
     """An order that could not even be sent (mapping failed): recorded with its reason."""
     record = ExportRecord.objects.create(
         order_id=claim.order_id, order_number=claim.order_number,
         channel_slug=claim.channel_slug, transaction_type=transaction_type,
         ref_number=ref_number[:11], session=session,
         operation_id=claim.operation_id, automatic=claim.operation_id is None,
-        state=ExportState.FAILED, status_message=message, action=code)
+        state=ExportState.FAILED, status_message=message, action=code,
+        cause=cause.to_json() if cause else {})
     for operation_id in _finish_items([record], ItemState.FAILED, timezone.now()):
         finish_operation_if_complete(operation_id)
     return record
@@ -674,6 +767,53 @@ def reset_orders(order_ids: Iterable[str], actor: Actor) -> int:
                 reset_by_email=actor.email)
         ExportedOrder.objects.filter(order_id__in=[r.order_id for r in current]).delete()
     return len(current)
+
+
+def failed_order_ids(channels: tuple[str, ...] | None = None) -> list[str]:
+    """Orders whose export failed and that are neither in QuickBooks nor on their way there."""
+    in_flight = ExportRecord.objects.filter(state__in=[
+        ExportState.QUEUED, ExportState.SENT, ExportState.NEEDS_RECONCILING]).values("order_id")
+    qs = (ExportRecord.objects.filter(state=ExportState.FAILED)
+          .exclude(order_id__in=ExportedOrder.objects.values("order_id"))
+          .exclude(order_id__in=in_flight))
+    if channels is not None:
+        qs = qs.filter(channel_slug__in=channels)
+    return [str(pk) for pk in qs.order_by("order_id").values_list("order_id", flat=True)
+            .distinct()[:MAX_QUEUE_SIZE + 1]]
+
+
+def retry_failed_orders(source: OrderSource, preferences: Preferences, actor: Actor,
+                        order_ids: Iterable[str] | None = None) -> PendingOperation:
+    """Queue failed orders again as one pending operation: the ones named, or every failed
+    order the actor may see that can still be exported and does not wait already."""
+    failed = set(failed_order_ids(actor.channels))
+    if order_ids is not None:
+        ids = parse_order_ids(order_ids)
+        if not ids:
+            raise TransferError("Choose at least one order to retry.", field="orderIds",
+                                code="empty_selection")
+        if not_failed := [i for i in ids if i not in failed]:
+            raise TransferError(
+                plural(len(not_failed), "of the chosen orders has", "of the chosen orders have")
+                + " not failed (or are in QuickBooks, on their way there, or in a channel you "
+                "cannot see): " + ", ".join(to_global_id("Order", i) for i in not_failed[:5]),
+                field="orderIds", code="not_failed")
+        return queue_orders(source, preferences, actor, ids)
+    if len(failed) > MAX_QUEUE_SIZE:
+        raise TransferError(f"More than {MAX_QUEUE_SIZE} orders failed; retry them by page.",
+                            field="orderIds", code="too_many")
+    flt = OrderFilter(order_ids=tuple(sorted(failed)), include_exported=True, any_status=True,
+                      allowed_channels=actor.channels)
+    summaries, _ = source.search(flt, offset=0, limit=max(len(failed), 1)) if failed else ([], 0)
+    waiting = queued_order_ids([s.order_id for s in summaries])
+    refs = [OrderRef(s.order_id, s.number, s.channel_slug) for s in summaries
+            if s.order_id not in waiting and ineligibility(s, preferences) is None]
+    if not refs:
+        raise TransferError("No failed order can be retried now (none failed, or they wait in "
+                            "a pending operation already, or no longer match the settings).",
+                            field="orderIds", code="empty_selection")
+    return _create_operation(actor, sorted(refs, key=lambda r: r.number),
+                             request={"retryFailed": True})
 
 
 def history(*, state: str | None = None, order_number: int | None = None,

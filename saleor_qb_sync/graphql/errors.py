@@ -31,6 +31,7 @@ class QbSyncErrorCode(Enum):
     INVALID_ID = "invalid_id"
     NOT_FOUND = "not_found"
     NOT_EXPORTABLE = "not_exportable"
+    NOT_FAILED = "not_failed"
     OUT_OF_RANGE = "out_of_range"
     REQUIRED = "required"
     TOO_LONG = "too_long"
@@ -48,6 +49,8 @@ ERROR_CODE_DESCRIPTIONS = {
     QbSyncErrorCode.NOT_FOUND: "Something named does not exist or is not visible to you.",
     QbSyncErrorCode.NOT_EXPORTABLE: ("The order cannot be exported (its status or channel; "
                                       "the message names the setting)."),
+    QbSyncErrorCode.NOT_FAILED: ("The order did not fail, or it is in QuickBooks or on its way "
+                                 "there already."),
     QbSyncErrorCode.OUT_OF_RANGE: "A number is smaller or larger than allowed.",
     QbSyncErrorCode.REQUIRED: "A value is missing.",
     QbSyncErrorCode.TOO_LONG: "A text is longer than QuickBooks allows.",

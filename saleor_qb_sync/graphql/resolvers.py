@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.utils import timezone
+
+from ..checkin import alert_if_overdue, check_in_status
 from ..errors import TransferError
 from ..models import WebConnectorSession
 from ..transfers import (
@@ -23,6 +28,8 @@ from .types import (
     QbSyncStatus,
     prefetch_order_numbers,
 )
+
+logger = logging.getLogger(__name__)
 
 #: the longest customer search accepted (an e-mail address is at most 254 characters)
 MAX_SEARCH_LENGTH = 254
@@ -75,7 +82,16 @@ def resolve_sync_status(context: QbSyncContext):
     preferences = context.preferences
     operations, orders = queued_counts()
     missing = preferences.missing_for_connection()
+    try:  # the status line must show even when mail cannot be sent; the alert is retried
+        check_in = alert_if_overdue(preferences, context.host.notify_staff, timezone.now())
+    except Exception:  # noqa: BLE001 - logged; the status is still answered
+        logger.exception("saleor-qb-sync could not notify staff of a Web Connector outage")
+        check_in = check_in_status(preferences, timezone.now())
     return QbSyncStatus(
+        run_every_minutes=preferences.run_every_minutes,
+        expected_check_in_by=check_in.expected_by,
+        check_in_overdue=check_in.overdue,
+        quickbooks_problems=latest_quickbooks_problems(),
         export_mode=preferences.export_mode.value,
         last_check_in=WebConnectorSession.objects.order_by("-started_at", "-id").first(),
         queued_operations=operations,
@@ -84,6 +100,13 @@ def resolve_sync_status(context: QbSyncContext):
         missing_configuration=missing,
         web_connector_username=preferences.web_connector_username,
     )
+
+
+def latest_quickbooks_problems() -> list[str]:
+    """The preflight problems of the latest session that ran one."""
+    work = (WebConnectorSession.objects.filter(work__has_key="preflight")
+            .order_by("-started_at", "-id").values_list("work", flat=True).first()) or {}
+    return [p.get("message", "") for p in (work.get("preflight") or {}).get("problems", [])]
 
 
 def resolve_web_connector_file(context: QbSyncContext) -> str:

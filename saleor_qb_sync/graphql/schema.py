@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from .mutations.failed_orders_retry import QbFailedOrdersRetry
 from .mutations.order_export_reset import QbOrderExportReset
 from .mutations.order_transfer_queue import QbOrderTransferQueue
 from .mutations.pending_operation_delete import QbPendingOperationDelete
@@ -125,6 +126,7 @@ class Mutation(graphene.ObjectType):
     qb_order_transfer_queue = QbOrderTransferQueue.Field()
     qb_pending_operation_delete = QbPendingOperationDelete.Field()
     qb_order_export_reset = QbOrderExportReset.Field()
+    qb_failed_orders_retry = QbFailedOrdersRetry.Field()
     qb_settings_update = QbSettingsUpdate.Field()
 
 

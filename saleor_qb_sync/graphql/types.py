@@ -426,6 +426,18 @@ class QbSyncStatus(graphene.ObjectType):
         description="The settings still to fill in before Web Connector can connect.")
     web_connector_username = graphene.String(
         required=True, description="The user name to enter in Web Connector.")
+    run_every_minutes = graphene.Int(
+        required=True, description="Web Connector's schedule (the .qwc file's RunEveryNMinutes).")
+    expected_check_in_by = graphene.DateTime(
+        description="When Web Connector must have connected again before staff are warned (a "
+        "few missed runs after the last check-in); null before the first check-in.")
+    check_in_overdue = graphene.Boolean(
+        required=True, description="Web Connector missed several scheduled runs: orders are not "
+        "reaching QuickBooks. Staff with MANAGE_ORDERS get one e-mail per outage.")
+    quickbooks_problems = graphene.List(
+        graphene.NonNull(graphene.String), required=True,
+        description="Accounts and sales tax items the settings name that the QuickBooks "
+        "company lacked at the latest check, each naming the setting to change.")
 
     class Meta:
         description = "How the QuickBooks connection is doing."

@@ -35,6 +35,7 @@ from django.utils import timezone
 from lxml import etree
 
 from .. import __version__
+from ..checkin import record_check_in
 from ..errors import MappingError, QbXmlError
 from ..models import (
     AuthenticationAttempt,
@@ -57,24 +58,31 @@ from ..qbxml.parse import ResponseItem, parse_hcp_response, parse_response
 from ..qbxml.status import (
     HRESULT_PARSE_ERROR,
     StatusClass,
+    classify,
     describe,
     describe_hresult,
     parse_hresult,
 )
 from ..transfers import (
+    Cause,
+    CauseKind,
     Claim,
     Outcome,
     automatic_filter,
     claim_orders,
     fail_unsent,
+    has_retryable_failures,
     new_attempt,
+    open_causes,
     record_attempt,
     record_failure,
     record_outcomes,
     record_success,
     release_claims,
+    release_resolved_failures,
     waiting_items,
 )
+from . import preflight
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +157,7 @@ class Engine:
             AuthenticationAttempt.objects.create(username=username[:100], succeeded=False,
                                                  at=self.now())
             return ["", AUTH_INVALID_USER]
+        record_check_in(self.now())  # Web Connector keeps its schedule (checkin.py)
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SESSION_LOCK_KEY])
@@ -237,6 +246,7 @@ class Engine:
                 MessageSetKind.RECONCILE: self._on_reconcile,
                 MessageSetKind.LOOKUP: self._on_lookup,
                 MessageSetKind.WRITE: self._on_write,
+                MessageSetKind.PREFLIGHT: self._on_preflight,
             }[MessageSetKind(pending.kind)]
             handler(session, pending, by_id)
             session.save()
@@ -355,6 +365,8 @@ class Engine:
         if self.preferences.is_automatic:
             automatic = self.source.search(automatic_filter(self.preferences), offset=0,
                                            limit=0)[1]
+            # failed orders whose cause may be gone: the session's preflight checks them
+            automatic += int(automatic == 0 and has_retryable_failures())
         return queued + reconcile + automatic
 
     def _percentage(self, session: WebConnectorSession) -> int:
@@ -377,6 +389,8 @@ class Engine:
     # --- choosing the next request ----------------------------------------------------------
 
     def _next_request(self, session: WebConnectorSession) -> str | None:
+        if "preflight" not in session.work:
+            return self._preflight_request(session)
         reconcile = self._reconcile_request(session)
         if reconcile is not None:
             return reconcile
@@ -422,7 +436,9 @@ class Engine:
                 mapped[claim.order_id] = self._apply_item_rule(
                     map_order(document, self.preferences), session)
             except MappingError as exc:
-                self._fail_unsent(session, claim, exc.message, exc.code)
+                # the settings may be what is wrong (a prefix too long): tried again when changed
+                self._fail_unsent(session, claim, exc.message, exc.code, cause=Cause(
+                    CauseKind.SETTINGS, self.preferences.fingerprint()))
                 continue
             kept.append(claim)
         if len(kept) != len(claims):
@@ -446,10 +462,35 @@ class Engine:
         return replace(mapped, transaction=replace(mapped.transaction, lines=lines),
                        items=tuple(items.values()))
 
-    def _fail_unsent(self, session, claim: Claim, message: str, code: str) -> None:
+    def _fail_unsent(self, session, claim: Claim, message: str, code: str,
+                     cause: Cause | None = None) -> None:
         fail_unsent(claim, session=session, transaction_type="", ref_number="",
-                    message=message, code=code)
+                    message=message, code=code, cause=cause)
         session.orders_failed += 1
+
+    # --- round trip 0: the preflight (do the accounts and items the settings name exist?) ----
+
+    def _preflight_request(self, session: WebConnectorSession) -> str | None:
+        needed = preflight.requirements(self.preferences, open_causes())
+        requests, meta = preflight.requests(needed)
+        if not requests:
+            session.work["preflight"] = preflight.Preflight().to_json()
+            return self._next_request(session)
+        return self._store(session, MessageSetKind.PREFLIGHT, requests, meta,
+                           on_error=build.CONTINUE_ON_ERROR)
+
+    def _on_preflight(self, session, message_set: MessageSet, answers):
+        result = preflight.read_answers(message_set.requests, answers.get)
+        session.work["preflight"] = result.to_json()
+        _remember_names(QuickBooksName.Kind.ITEM,
+                        preflight.found_item_names(result, message_set.requests))
+        if result.problems:
+            session.last_error = " ".join(result.messages())
+        if self.preferences.is_automatic:
+            released = release_resolved_failures(self.preferences.fingerprint(), result.present)
+            if released:
+                logger.info("saleor-qb-sync: %d failed orders are tried again (cause gone)",
+                            released)
 
     # --- round trip 0: reconcile what a lost answer left open ---------------------------------
 
@@ -602,7 +643,8 @@ class Engine:
                     claim, session=session, transaction_type=txn.kind.value,
                     ref_number=txn.ref_number,
                     message=f"QuickBooks has no item named {', '.join(absent)}.",
-                    code="Create the item in QuickBooks or change the missing item rule.")
+                    code="Create the item in QuickBooks or change the missing item rule.",
+                    cause=Cause(CauseKind.ITEM, self.preferences.fingerprint(), absent[0]))
                 session.orders_failed += 1
                 continue
             to_send.append(claim)
@@ -619,6 +661,25 @@ class Engine:
         known = _known_names(
             {batch.mapped[c.order_id].customer.name for c in to_send},
             {i.name for c in to_send for i in batch.mapped[c.order_id].items})
+        checked = preflight.Preflight.from_json(session.work.get("preflight"))
+        kept = []
+        for claim in to_send:
+            mapped = batch.mapped[claim.order_id]
+            to_create = [i.name for i in mapped.items if ("item", i.name) not in known]
+            blocked = preflight.blocker(mapped, to_create, checked, self.preferences)
+            if blocked is None:
+                kept.append(claim)
+                continue
+            fail_unsent(claim, session=session, transaction_type=mapped.transaction.kind.value,
+                        ref_number=mapped.transaction.ref_number, message=blocked.message,
+                        code="missing_in_quickbooks", cause=blocked.cause)
+            session.orders_failed += 1
+        if len(kept) != len(to_send):
+            session.work["batch"] = [_claim_row(c) for c in kept]
+        to_send = batch.claims = kept
+        if not to_send:
+            session.work["batch"] = []
+            return self._next_request(session)
         requests, meta = [], {}
         added: set[tuple[str, str]] = set()
         for claim in to_send:
@@ -635,7 +696,8 @@ class Engine:
                 if key not in known and key not in added:
                     request_id = f"i{len(added)}"
                     requests.append(build.item_add(item, request_id))
-                    meta[request_id] = {"kind": "item", "name": item.name}
+                    meta[request_id] = {"kind": "item", "name": item.name,
+                                        "account": item.account}
                     added.add(key)
         message_set = MessageSet(session=session, kind=MessageSetKind.WRITE, request_xml="",
                                  requests={})
@@ -672,6 +734,8 @@ class Engine:
     def _on_write(self, session, message_set: MessageSet, by_id: dict[str, ResponseItem]):
         work = session.work
         retried = set(work.get("retried") or [])
+        #: items QuickBooks would not create in this set: name → why (a preflight.Blocker)
+        refused: dict[str, preflight.Blocker] = {}
         retry: list[list] = []
         outcomes: list[Outcome] = []
         records = ExportRecord.objects.in_bulk(
@@ -681,6 +745,9 @@ class Engine:
             if meta["kind"] in ("customer", "item"):
                 if answer is not None and (answer.ok or answer.status_code == 3100):
                     _remember_names(meta["kind"], {meta["name"]})
+                elif answer is not None and meta["kind"] == "item":
+                    refused[meta["name"]] = preflight.refused_item(
+                        meta["name"], meta.get("account", ""), answer.message, self.preferences)
                 continue
             record = records[meta["record"]]
             if answer is None:
@@ -694,6 +761,14 @@ class Engine:
                                         status_code=answer.status_code,
                                         message=answer.message if answer.status_code else ""))
                 session.orders_done += 1
+            elif answer.status_code == 3140 and (why := next(
+                    (refused[i] for i in meta.get("items") or () if i in refused), None)):
+                # the order failed because an item it needs could not be created: say why
+                outcomes.append(Outcome(record, False, status_code=answer.status_code,
+                                        message=answer.message, action=why.message,
+                                        cause=why.cause))
+                session.orders_failed += 1
+                session.last_error = f"Order #{record.order_number}: {why.message}"
             elif answer.status_code == 3140 and meta["order_id"] not in retried:
                 # names we believed were in QuickBooks are not: forget the order's names (QuickBooks
                 # quotes only the first missing one) and try the order once more
@@ -708,9 +783,9 @@ class Engine:
                 retry.append([meta["order_id"], meta["number"], meta["operation_id"],
                               record.channel_slug])
             else:
-                advice = describe(answer.status_code, answer.message)
+                advice, cause = self._failure_reason(answer)
                 outcomes.append(Outcome(record, False, status_code=answer.status_code,
-                                        message=answer.message, action=advice))
+                                        message=answer.message, action=advice, cause=cause))
                 session.orders_failed += 1
                 session.last_error = f"Order #{record.order_number}: {advice}"
         record_outcomes(outcomes)
@@ -722,6 +797,20 @@ class Engine:
             work["missing_items"] = []
         else:
             work["batch"] = []
+
+    def _failure_reason(self, answer) -> tuple[str, Cause | None]:
+        """What to tell a person about a refused order, and the cause a later session checks
+        (none for what only a person can clear, such as the closing date)."""
+        if answer.status_code == 3140:
+            named = preflight.reference_failure(answer.message, self.preferences)
+            if named is not None:
+                return named.message, named.cause
+            return (describe(answer.status_code, answer.message),
+                    Cause(CauseKind.SETTINGS, self.preferences.fingerprint()))
+        advice = describe(answer.status_code, answer.message)
+        if classify(answer.status_code, answer.severity) == StatusClass.TRANSIENT:
+            return advice, Cause(CauseKind.TRANSIENT, self.preferences.fingerprint())
+        return advice, None
 
     # --- QuickBooks could not answer at all ---------------------------------------------------
 

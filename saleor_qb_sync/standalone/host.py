@@ -138,3 +138,14 @@ class StandaloneHost:
 
     def has_permission(self, request: HttpRequest, permission: str) -> bool:
         return self.authenticator.has_permission(request, permission)
+
+    def notify_staff(self, subject: str, body: str) -> list[str]:
+        """The standalone store's staff are its development tokens with MANAGE_ORDERS."""
+        from django.core.mail import send_mail
+
+        recipients = sorted({identity["email"] for identity in getattr(
+            settings, "SALEOR_QB_SYNC_DEV_TOKENS", {}).values()
+            if identity.get("email") and MANAGE_ORDERS in identity.get("permissions", ())})
+        if recipients:
+            send_mail(subject, body, None, recipients)
+        return recipients

@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.core import mail
+from django.utils import timezone
+
+from saleor_qb_sync.checkin import record_check_in
 from saleor_qb_sync.models import SessionState, WebConnectorSession
 from saleor_qb_sync.transfers import Actor, queue_orders
 
@@ -78,3 +84,40 @@ def test_status_needs_manage_orders(api, db):
     # then
     assert result.status == 403
     assert result.error_codes == ["PERMISSION_DENIED"]
+
+
+OVERDUE_QUERY = """
+query { qbSyncStatus { runEveryMinutes expectedCheckInBy checkInOverdue quickbooksProblems } }
+"""
+
+
+def test_a_web_connector_that_stopped_checking_in_is_overdue_and_staff_get_one_email(
+        api, db, configure):
+    # given: every 30 minutes, last seen two hours ago
+    configure(run_every_minutes=30)
+    record_check_in(timezone.now() - timedelta(hours=2))
+
+    # when: the Dashboard polls the status three times
+    results = [api(OVERDUE_QUERY).data["qbSyncStatus"] for _ in range(3)]
+
+    # then
+    assert all(r["checkInOverdue"] for r in results)
+    assert results[0]["runEveryMinutes"] == 30
+    assert results[0]["expectedCheckInBy"] is not None
+    assert len(mail.outbox) == 1
+    assert "staff@example.com" in mail.outbox[0].to
+    assert "viewer@example.com" not in mail.outbox[0].to  # no MANAGE_ORDERS
+
+
+def test_a_recent_check_in_is_not_overdue(api, db, configure):
+    # given
+    configure(run_every_minutes=30)
+    record_check_in(timezone.now() - timedelta(minutes=40))
+
+    # when
+    status = api(OVERDUE_QUERY).data["qbSyncStatus"]
+
+    # then
+    assert status["checkInOverdue"] is False
+    assert status["quickbooksProblems"] == []
+    assert mail.outbox == []
