@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import pathlib
+import re
 import sys
 from decimal import Decimal
 
@@ -65,6 +66,34 @@ BASE_PREFERENCES = {
 }
 
 
+# --- Saleor versions --------------------------------------------------------------------------
+
+def _major_minor(version: str) -> tuple[int, int]:
+    match = re.match(r"(\d+)\.(\d+)", version)
+    if not match:
+        raise ValueError(f"not a Saleor version: {version!r}")
+    return int(match[1]), int(match[2])
+
+
+SALEOR_VERSION = _major_minor(saleor.__version__)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "requires_saleor(version, reason): skip on a Saleor older than version (major.minor); "
+        "reason names what the test needs from that version")
+
+
+def pytest_runtest_setup(item):
+    """``@pytest.mark.requires_saleor("3.23", reason="...")``: the test uses something of Saleor
+    (a test helper, a field) that older Saleor versions do not have, so it skips there, saying
+    what and since when, instead of failing with an ImportError."""
+    for mark in item.iter_markers(name="requires_saleor"):
+        (needed,) = mark.args
+        if _major_minor(needed) > SALEOR_VERSION:
+            pytest.skip(f"needs Saleor {needed} or later ({mark.kwargs['reason']}); "
+                        f"this is Saleor {saleor.__version__}")
 
 
 # --- the plugin -------------------------------------------------------------------------------

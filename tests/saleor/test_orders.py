@@ -112,6 +112,9 @@ def test_the_preview_filters_by_channel_and_customer(
     assert [r["node"]["number"] for r in by_user["edges"]] == [store_orders["gift_card"].number]
 
 
+@pytest.mark.requires_saleor(
+    "3.23", reason="Saleor's test helper saleor.account.tests.fixtures.user."
+                   "dangerously_create_test_user exists from Saleor 3.23 on")
 def test_staff_restricted_to_a_channel_sees_only_its_orders(
         qb_plugin, store_orders, permission_manage_orders, channel_PLN):
     # given: a staff member whose only group is restricted to the PLN channel
@@ -171,9 +174,11 @@ def test_a_draft_order_cannot_be_queued(qb_plugin, draft_order, manage_orders_st
     response = qb_graphql(manage_orders_staff_client, QUEUE,
                           {"input": {"orderIds": [global_id(draft_order)]}})
 
-    # then
+    # then: refused, and the message says why (a draft is never exported), not "not found"
     errors = response.json()["data"]["qbOrderTransferQueue"]["errors"]
-    assert [e["code"] for e in errors] == ["NOT_FOUND"]
+    assert [e["code"] for e in errors] == ["NOT_EXPORTABLE"]
+    assert f"Order #{draft_order.number} is" in errors[0]["message"]
+    assert "draft and unconfirmed orders are never exported" in errors[0]["message"]
     assert not PendingOperation.objects.exists()
 
 
