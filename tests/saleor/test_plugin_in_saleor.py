@@ -196,7 +196,7 @@ def test_the_dashboard_lists_the_plugin_with_labels_and_help(
 
     # then
     plugin = get_graphql_content(response)["data"]["plugin"]
-    assert plugin["name"] == "QuickBooks Desktop"
+    assert plugin["name"] == "QuickBooks Desktop Sync (settings)"
     assert plugin["channelConfigurations"] is None or plugin["channelConfigurations"] == []
     fields = {c["name"]: c for c in plugin["globalConfiguration"]["configuration"]}
     assert fields["export_mode"]["label"] == "Export mode"
