@@ -6,6 +6,13 @@ document/literal wrapped); Web Connector never reads our WSDL, it sends messages
 answers QBWC's plain GET with 200, serves the WSDL on ``?wsdl``, refuses wrong content types,
 oversized bodies and hostile XML before spyne reads a byte, and turns any failure into a SOAP
 fault rather than an HTML page.
+
+The body is read in pieces, the size limit applied while reading, with or without a
+Content-Length (``Transfer-Encoding: chunked``, which Django's request ignores, is read from a
+WSGI server that decodes it, ``wsgi.input_terminated``, or from Django's ASGI body; a server that
+cannot, such as Django's runserver, gets 411). Whatever encoding the envelope declares (BOM,
+XML declaration, else UTF-8; the HTTP charset is not trusted) lxml reads it once, and spyne gets
+it again as UTF-8, so an unknown or contradicting charset is a fault, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from lxml import etree
 
 from ..errors import QbXmlError
 from ..qbxml.parse import parse_xml
@@ -36,6 +44,8 @@ PLAIN_GET_BODY = ("saleor-qb-sync: QuickBooks Web Connector endpoint. "
 #: SOAP bodies above this many bytes are refused (answers for 200 orders stay far below)
 DEFAULT_MAX_BODY = 5 * 1024 * 1024
 SOAP_CONTENT_TYPES = ("text/xml", "application/soap+xml")
+#: how much of the body one read asks for
+READ_PIECE = 64 * 1024
 
 _current_engine: contextvars.ContextVar[Engine] = contextvars.ContextVar("qbwc_engine")
 
@@ -84,7 +94,14 @@ class QBWebConnectorService(ServiceBase):
 
 
 def _on_method_exception(ctx) -> None:
-    logger.error("QBWC call %s failed", getattr(ctx, "method_name", "?"), exc_info=ctx.out_error)
+    error = ctx.out_error
+    if isinstance(error, spyne.Fault) and str(error.faultcode).split(":")[-1].startswith(
+            "Client"):
+        # the caller's mistake (a value its type cannot take): answered as a fault, no traceback
+        logger.warning("QBWC call %s refused: %s", getattr(ctx, "method_name", "?"),
+                       error.faultstring)
+        return
+    logger.error("QBWC call %s failed", getattr(ctx, "method_name", "?"), exc_info=error)
 
 
 soap_application = Application(
@@ -110,6 +127,8 @@ def _call_spyne(request: HttpRequest, body: bytes = b"") -> HttpResponse:
     environ = request.META.copy()
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
+    if body:
+        environ["CONTENT_TYPE"] = "text/xml; charset=utf-8"  # what _utf8_body made of it
     environ.setdefault("wsgi.url_scheme", request.scheme)
     response.content = b"".join(_wsgi_app(environ, start_response))
     return response
@@ -117,8 +136,6 @@ def _call_spyne(request: HttpRequest, body: bytes = b"") -> HttpResponse:
 
 def soap_fault(message: str, *, code: str = "soap:Client", status: int = 500) -> HttpResponse:
     """A SOAP 1.1 fault envelope (built by lxml, so the message is escaped)."""
-    from lxml import etree
-
     soap = "http://schemas.xmlsoap.org/soap/envelope/"
     envelope = etree.Element(f"{{{soap}}}Envelope", nsmap={"soap": soap})
     fault = etree.SubElement(etree.SubElement(envelope, f"{{{soap}}}Body"), f"{{{soap}}}Fault")
@@ -126,6 +143,49 @@ def soap_fault(message: str, *, code: str = "soap:Client", status: int = 500) ->
     etree.SubElement(fault, "faultstring").text = message
     body = etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
     return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+
+
+class BodyRefused(Exception):
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def read_body(request: HttpRequest, limit: int) -> bytes:
+    """The body, at most ``limit`` bytes, read in pieces so that no more than ``limit + 1``
+    bytes are ever read; ``BodyRefused`` (413, 411, 400) otherwise."""
+    too_large = BodyRefused(f"The message is larger than {limit} bytes.", 413)
+    meta = request.META
+    if "chunked" in (meta.get("HTTP_TRANSFER_ENCODING") or "").lower():
+        environ = getattr(request, "environ", None)  # WSGI; an ASGI request has read the body
+        if environ is not None and not environ.get("wsgi.input_terminated"):
+            raise BodyRefused("This server cannot read a chunked body; send a Content-Length.",
+                              411)
+        stream = environ["wsgi.input"] if environ is not None else request
+    else:
+        raw_length = (meta.get("CONTENT_LENGTH") or "0").strip() or "0"
+        if not raw_length.isdigit():
+            raise BodyRefused(f"The Content-Length {raw_length[:20]!r} is not a number.", 400)
+        if int(raw_length) > limit:
+            raise too_large
+        stream = request  # Django reads no more than the Content-Length
+    pieces: list[bytes] = []
+    size = 0
+    while size <= limit:
+        piece = stream.read(min(READ_PIECE, limit + 1 - size))
+        if not piece:
+            break
+        pieces.append(piece)
+        size += len(piece)
+    if size > limit:
+        raise too_large
+    return b"".join(pieces)
+
+
+def _utf8_body(root) -> bytes:
+    """The envelope lxml read (in the encoding it declared), as UTF-8 for spyne."""
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
 
 
 def soap_view(request: HttpRequest, engine_factory: Callable[[], Engine]) -> HttpResponse:
@@ -141,16 +201,11 @@ def soap_view(request: HttpRequest, engine_factory: Callable[[], Engine]) -> Htt
                           status=415)
     limit = getattr(settings, "SALEOR_QB_SYNC_MAX_SOAP_BODY", DEFAULT_MAX_BODY)
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > limit:
-        return soap_fault(f"The message is larger than {limit} bytes.", status=413)
-    body = request.read(limit + 1)
-    if len(body) > limit:
-        return soap_fault(f"The message is larger than {limit} bytes.", status=413)
+        body = read_body(request, limit)
+    except BodyRefused as exc:
+        return soap_fault(exc.message, status=exc.status)
     try:
-        parse_xml(body)
+        body = _utf8_body(parse_xml(body))
     except QbXmlError as exc:
         return soap_fault(exc.message)
     token = _current_engine.set(engine_factory())

@@ -7,7 +7,10 @@ or an external entity pointing at ``file:///etc/passwd`` is rejected before anyt
 
 Responses are read leniently, by element name rather than by schema: QuickBooks' answers do not
 always follow its own XSD (reference notes section 1), and one odd element must not lose the
-TxnID of an order QuickBooks did create.
+TxnID of an order QuickBooks did create. What no QuickBooks sends is refused (``QbXmlError``)
+before it can reach the database: an id longer than qbXML allows (``ID_LIMITS``), a statusCode,
+retCount or requestID out of bounds; an amount out of range reads as unknown, a status message
+is cut to ``MAX_STATUS_MESSAGE``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from ..errors import HostileXmlError, QbXmlError
+from . import text
 from .status import SEVERITY_ERROR, StatusClass, classify
 
 #: markers of DTDs and entity declarations, refused before parsing
@@ -33,6 +37,22 @@ RECORD_FIELDS = (
     "TxnID", "ListID", "EditSequence", "TxnDate", "RefNumber", "Name", "FullName", "IsActive",
     "Memo", "ExternalGUID", "TotalAmount", "Subtotal", "SalesTaxTotal",
 )
+#: the longest value qbXML 13.0 allows in each record field we keep (IDTYPE is 36 characters,
+#: EditSequence 16, a GUID in braces 38); longer means the answer is not QuickBooks'
+ID_LIMITS = {
+    "TxnID": 36, "ListID": 36, "EditSequence": 16, "RefNumber": text.REF_NUMBER,
+    "ExternalGUID": 38, "TxnDate": 10, "IsActive": 5,
+    "Name": text.CUSTOMER_FULL_NAME, "FullName": text.CUSTOMER_FULL_NAME,
+    "CustomerRef": text.CUSTOMER_FULL_NAME, "Memo": text.MEMO,
+    "TotalAmount": 32, "Subtotal": 32, "SalesTaxTotal": 32,
+}
+#: statusCode and retCount fit the database's integer; requestID its column (ours are short)
+MAX_STATUS_CODE = 2**31 - 1
+MAX_REQUEST_ID = 50
+#: a status message longer than this is cut (QuickBooks' are a sentence or two)
+MAX_STATUS_MESSAGE = 2000
+#: amounts at or above this are not amounts (the ledger holds 18 digits before the point)
+MAX_AMOUNT = Decimal(10) ** 18
 
 
 def _parser() -> etree.XMLParser:
@@ -131,23 +151,26 @@ def parse_response(xml: bytes | str | etree._Element) -> list[ResponseItem]:
 
 
 def _response_item(rs: etree._Element) -> ResponseItem:
-    raw_code = (rs.get("statusCode") or "").strip()
-    try:
-        code = int(raw_code)
-    except ValueError:
-        raise QbXmlError(
-            f"<{rs.tag}> has no valid statusCode ({raw_code!r})."
-        ) from None
+    code = _bounded_int(rs, "statusCode")
+    if code is None:
+        raise QbXmlError(f"<{rs.tag}> has no valid statusCode "
+                         f"({(rs.get('statusCode') or '')[:20]!r}).")
+    request_id = rs.get("requestID", "")
+    if len(request_id) > MAX_REQUEST_ID:
+        raise QbXmlError(f"<{rs.tag}> has a requestID of {len(request_id)} characters; ours "
+                         f"have at most {MAX_REQUEST_ID}.")
     records = tuple(_record(ret) for ret in rs
                     if _is_element(ret) and ret.tag.endswith(_RET_SUFFIX))
     first = records[0] if records else {}
     ret_count = rs.get("retCount")
+    if ret_count and ret_count.strip().isdigit() and _bounded_int(rs, "retCount") is None:
+        raise QbXmlError(f"<{rs.tag}> has a retCount out of range ({ret_count[:20]!r}…).")
     return ResponseItem(
-        request_id=rs.get("requestID", ""),
+        request_id=request_id,
         request_type=rs.tag[: -len(_RS_SUFFIX)],
         status_code=code,
-        severity=rs.get("statusSeverity", SEVERITY_ERROR if code >= 1000 else ""),
-        message=rs.get("statusMessage", ""),
+        severity=rs.get("statusSeverity", SEVERITY_ERROR if code >= 1000 else "")[:16],
+        message=rs.get("statusMessage", "")[:MAX_STATUS_MESSAGE],
         txn_id=first.get("TxnID", ""),
         list_id=first.get("ListID", ""),
         ref_number=first.get("RefNumber", ""),
@@ -160,6 +183,18 @@ def _response_item(rs: etree._Element) -> ResponseItem:
     )
 
 
+def _bounded_int(el: etree._Element, attribute: str) -> int | None:
+    """An integer attribute within ``MAX_STATUS_CODE`` either way, else None."""
+    raw = (el.get(attribute) or "").strip()
+    if not raw or len(raw) > 11:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        return None
+    return value if -MAX_STATUS_CODE <= value <= MAX_STATUS_CODE else None
+
+
 def _record(ret: etree._Element) -> dict[str, str]:
     record = {"type": ret.tag[: -len(_RET_SUFFIX)]}
     for name in RECORD_FIELDS:
@@ -169,6 +204,11 @@ def _record(ret: etree._Element) -> dict[str, str]:
     customer = ret.findtext("CustomerRef/FullName")
     if customer is not None:
         record["CustomerRef"] = customer.strip()
+    for name, value in record.items():
+        limit = ID_LIMITS.get(name)
+        if limit is not None and len(value) > limit:
+            raise QbXmlError(f"<{ret.tag}> has a {name} of {len(value)} characters; qbXML "
+                             f"allows at most {limit}.")
     return record
 
 
@@ -185,9 +225,12 @@ def _total(record: dict[str, str]) -> Decimal | None:
 
 def _decimal(value: str) -> Decimal | None:
     try:
-        return Decimal(value.strip())
+        amount = Decimal(value.strip())
     except (InvalidOperation, AttributeError):
         return None
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+        return None
+    return amount
 
 
 def _is_element(node: object) -> bool:

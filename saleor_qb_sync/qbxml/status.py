@@ -254,6 +254,11 @@ def classify_hresult(hresult: str | int) -> StatusClass:
     return StatusClass.TRANSIENT
 
 
+#: how much of an unreadable hresult and of Web Connector's message ``describe_hresult`` keeps
+MAX_LABEL = 20
+MAX_HRESULT_MESSAGE = 1000
+
+
 def describe_hresult(hresult: str | int, message: str = "") -> str:
     """Explain a Web Connector ``hresult`` (e.g. ``"0x80040400"``) for a bookkeeper."""
     code = parse_hresult(hresult)
@@ -262,8 +267,9 @@ def describe_hresult(hresult: str | int, message: str = "") -> str:
     else:
         text = ("The Web Connector reported an error talking to QuickBooks. It will try again "
                 "in the next session; if it keeps happening, check the Web Connector log.")
-    label = f"0x{code:08X}" if code is not None else str(hresult or "").strip()
-    message = " ".join((message or "").split())
+    # bounded: both come from the caller, and end up in getLastError and the session
+    label = f"0x{code:08X}" if code is not None else str(hresult or "").strip()[:MAX_LABEL]
+    message = " ".join((message or "")[:MAX_HRESULT_MESSAGE].split())
     if message:
         return f"{text} (Web Connector said, {label}: {message})"
     return f"{text} ({label})" if label else text
