@@ -196,6 +196,14 @@ export type SyncStatus = {
   configurationComplete: boolean;
   missingConfiguration: string[];
   webConnectorUsername: string;
+  /** Web Connector's schedule (RunEveryNMinutes of the .qwc file). */
+  runEveryMinutes: number;
+  /** When Web Connector must have connected again before staff are warned; null before the first check-in. */
+  expectedCheckInBy: string | null;
+  /** Web Connector missed several scheduled runs (the server decides; staff get one e-mail per outage). */
+  checkInOverdue: boolean;
+  /** Accounts and sales tax items the settings name that QuickBooks lacked at the latest check. */
+  quickbooksProblems: string[];
 };
 
 // --- documents ---------------------------------------------------------------------------------
@@ -212,6 +220,10 @@ export const SYNC_STATUS = /* GraphQL */ `
       configurationComplete
       missingConfiguration
       webConnectorUsername
+      runEveryMinutes
+      expectedCheckInBy
+      checkInOverdue
+      quickbooksProblems
     }
   }
 `;
@@ -331,6 +343,20 @@ export const EXPORT_RESET = /* GraphQL */ `
 `;
 
 export type ExportResetResult = { resetCount: number; errors: SyncError[] };
+
+export const FAILED_ORDERS_RETRY = /* GraphQL */ `
+  mutation QbFailedOrdersRetry($orderIds: [ID!]) {
+    qbFailedOrdersRetry(orderIds: $orderIds) {
+      pendingOperation { id orderCount }
+      errors { field message code }
+    }
+  }
+`;
+
+export type FailedOrdersRetryResult = {
+  pendingOperation: { id: string; orderCount: number } | null;
+  errors: SyncError[];
+};
 
 // --- settings (qbSettings, qbChannels, qbSettingsUpdate) --------------------------------------
 

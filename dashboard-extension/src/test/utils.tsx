@@ -110,6 +110,10 @@ export const STATUS: SyncStatus = {
   configurationComplete: true,
   missingConfiguration: [],
   webConnectorUsername: "quickbooks",
+  runEveryMinutes: 30,
+  expectedCheckInBy: null,
+  checkInOverdue: false,
+  quickbooksProblems: [],
 };
 
 export function previewRow(number: number, extra: Record<string, unknown> = {}) {

@@ -199,4 +199,55 @@ describe("HistoryView", () => {
       expect(await screen.findByRole("alert")).toHaveTextContent("Could not reach the QuickBooks sync API");
     });
   });
+
+  describe("Retry failed orders", () => {
+    const rows = () => ({ qbTransferHistory: connection([historyRecord(5, { state: "FAILED", txnId: "" })]) });
+
+    it("confirms, queues every failed order with qbFailedOrdersRetry, says how many and refreshes", async () => {
+      const api = mockApi({
+        QbTransferHistory: rows,
+        QbFailedOrdersRetry: () => ({
+          qbFailedOrdersRetry: { pendingOperation: { id: "op-1", orderCount: 3 }, errors: [] },
+        }),
+      });
+      renderWithBridge(<HistoryView />);
+      const user = userEvent.setup();
+      await screen.findAllByTestId("history-row");
+
+      await user.click(screen.getByRole("button", { name: "Retry failed orders" }));
+      const dialog = screen.getByRole("alertdialog", { name: "Retry every failed order?" });
+      expect(api.named("QbFailedOrdersRetry")).toHaveLength(0);
+      await user.click(within(dialog).getByRole("button", { name: "Retry failed orders" }));
+
+      expect(await screen.findByText(/3 failed orders are queued again/)).toBeInTheDocument();
+      expect(api.named("QbFailedOrdersRetry").map((c) => c.variables)).toEqual([{}]);
+      expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+      await waitFor(() => expect(api.named("QbTransferHistory")).toHaveLength(2));
+    });
+
+    it("shows the server's typed error and queues nothing when cancelled", async () => {
+      const api = mockApi({
+        QbTransferHistory: rows,
+        QbFailedOrdersRetry: () => ({
+          qbFailedOrdersRetry: {
+            pendingOperation: null,
+            errors: [{ field: "orderIds", code: "EMPTY_SELECTION", message: "No failed order can be retried now." }],
+          },
+        }),
+      });
+      renderWithBridge(<HistoryView />);
+      const user = userEvent.setup();
+      await screen.findAllByTestId("history-row");
+
+      await user.click(screen.getByRole("button", { name: "Retry failed orders" }));
+      await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Cancel" }));
+      expect(api.named("QbFailedOrdersRetry")).toHaveLength(0);
+
+      await user.click(screen.getByRole("button", { name: "Retry failed orders" }));
+      await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Retry failed orders" }));
+
+      expect(await screen.findByRole("alert")).toHaveTextContent("No failed order can be retried now.");
+      expect(api.named("QbTransferHistory")).toHaveLength(1);
+    });
+  });
 });

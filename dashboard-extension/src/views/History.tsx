@@ -6,6 +6,7 @@ import { useState } from "react";
 import { type Connection, type ExportRecord, type ExportState, HISTORY, useQuery } from "../api";
 import { useBridge, useBridgeState } from "../bridge";
 import { type ResetTarget, ResetExportStatus, useExportReset } from "../components/ResetExport";
+import { RetryFailedOrders } from "../components/RetryFailed";
 import { Badge, Empty, ErrorNotice, Heading, Loading, Pager } from "../components/ui";
 import { formatDateTime, statusLabel, transactionLabel } from "../format";
 
@@ -164,9 +165,14 @@ export function HistoryView() {
     <Box display="flex" flexDirection="column" gap={4}>
       <Box display="flex" alignItems="center" justifyContent="space-between">
         <Heading>History</Heading>
-        <Button variant="secondary" onClick={history.reload} disabled={history.loading}>
-          Refresh
-        </Button>
+        <Box display="flex" gap={2}>
+          <Button variant="secondary" onClick={history.reload} disabled={history.loading}>
+            Refresh
+          </Button>
+        </Box>
+      </Box>
+      <Box display="flex" flexDirection="column" gap={2} alignItems="flex-start">
+        <RetryFailedOrders onDone={history.reload} />
       </Box>
       <Box display="flex" gap={4} alignItems="flex-end" flexWrap="wrap">
         <label>

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 
 import { mockApi, never, renderWithBridge, STATUS } from "../test/utils";
-import { isStale, SetupView, STALE_AFTER_MS } from "./Setup";
+import { SetupView } from "./Setup";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 const now = () => NOW;
@@ -37,24 +37,46 @@ describe("SetupView", () => {
     expect(screen.getByText("Nothing is waiting for Web Connector.")).toBeInTheDocument();
   });
 
-  it("warns when Web Connector has been silent for long while orders wait", () => {
+  it("warns when the server says Web Connector missed its schedule", () => {
     mockApi({});
     renderWithBridge(
-      <SetupView status={{ ...STATUS, lastCheckIn: checkIn(60 * 26), queuedOrders: 4, queuedOperations: 1 }} now={now} />,
+      <SetupView
+        status={{ ...STATUS, lastCheckIn: checkIn(60 * 26), queuedOrders: 4, queuedOperations: 1, checkInOverdue: true }}
+        now={now}
+      />,
     );
 
     const alert = screen.getByRole("alert");
-    expect(alert).toHaveTextContent("Web Connector has not checked in");
+    expect(alert).toHaveTextContent("Web Connector has stopped checking in");
+    expect(alert).toHaveTextContent("every 30 minutes");
     expect(alert).toHaveTextContent("4 orders are waiting");
     expect(alert).toHaveTextContent("last checked in yesterday");
   });
 
-  it("does not warn when nothing waits, however long ago the check-in was", () => {
-    const status = { ...STATUS, lastCheckIn: checkIn(60 * 24 * 30) };
-    expect(isStale(status, NOW)).toBe(false);
-    expect(isStale({ ...status, queuedOrders: 1 }, NOW)).toBe(true);
-    expect(isStale({ ...status, queuedOrders: 1, lastCheckIn: checkIn(STALE_AFTER_MS / 60_000 - 1) }, NOW)).toBe(false);
-    expect(isStale({ ...STATUS, queuedOrders: 1 }, NOW)).toBe(true);
+  it("warns when orders wait for a Web Connector that never checked in", () => {
+    mockApi({});
+    renderWithBridge(<SetupView status={{ ...STATUS, queuedOrders: 2, queuedOperations: 1 }} now={now} />);
+
+    const alert = screen.getByRole("alert");
+    expect(alert).toHaveTextContent("Web Connector has not checked in");
+    expect(alert).toHaveTextContent("2 orders are waiting");
+  });
+
+  it("does not warn on its own clock: a long-ago check-in is fine until the server says overdue", () => {
+    mockApi({});
+    renderWithBridge(<SetupView status={{ ...STATUS, lastCheckIn: checkIn(60 * 24 * 30), queuedOrders: 3 }} now={now} />);
+
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+
+  it("lists the accounts the QuickBooks company lacks, naming the setting", () => {
+    mockApi({});
+    const problem =
+      "The account “Sales Tax Payable” (setting “Sales tax account”) does not exist in the QuickBooks company: create it in QuickBooks (Lists → Chart of Accounts) or choose another in the settings.";
+    renderWithBridge(<SetupView status={{ ...STATUS, quickbooksProblems: [problem] }} now={now} />);
+
+    const list = screen.getByRole("list", { name: "QuickBooks problems" });
+    expect(within(list).getByText(problem)).toBeInTheDocument();
   });
 
   it("lists the configuration still missing", () => {

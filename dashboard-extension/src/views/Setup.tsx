@@ -7,8 +7,6 @@ import { useBridge, useBridgeState } from "../bridge";
 import { ErrorNotice, Heading, Notice } from "../components/ui";
 import { formatAgo, formatDateTime, plural } from "../format";
 
-/** Web Connector is late when it has not called for this long while orders wait. */
-export const STALE_AFTER_MS = 2 * 60 * 60 * 1000;
 export const QWC_FILENAME = "saleor-quickbooks.qwc";
 
 const SETTING_LABELS: Record<string, string> = {
@@ -20,10 +18,15 @@ function settingLabel(name: string): string {
   return SETTING_LABELS[name] ?? name.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 }
 
-export function isStale(status: SyncStatus, now: Date): boolean {
-  if (status.queuedOrders === 0) return false;
-  if (!status.lastCheckIn) return true;
-  return now.getTime() - new Date(status.lastCheckIn.at).getTime() > STALE_AFTER_MS;
+/** Web Connector is late when it missed a few runs of its own schedule (the server decides:
+ * three times RunEveryNMinutes, at least 15 minutes, and e-mails staff once per outage). */
+export function isOverdue(status: SyncStatus): boolean {
+  return status.checkInOverdue;
+}
+
+/** Orders wait for a Web Connector that has never connected: set-up is not finished. */
+export function neverCheckedIn(status: SyncStatus): boolean {
+  return !status.lastCheckIn && status.queuedOrders > 0;
 }
 
 function saveFile(content: string) {
@@ -104,15 +107,39 @@ export function SetupView({
         <Notice tone="success">The configuration is complete: Web Connector can connect.</Notice>
       )}
 
-      {isStale(status, current) ? (
+      {neverCheckedIn(status) && !isOverdue(status) ? (
         <Notice role="alert" tone="warning" title="Web Connector has not checked in">
-          {plural(status.queuedOrders, "order is", "orders are")} waiting, but Web Connector{" "}
+          {plural(status.queuedOrders, "order is", "orders are")} waiting, but Web Connector has
+          never checked in. Add the .qwc file below to Web Connector on the QuickBooks computer and
+          turn on its scheduled update.
+        </Notice>
+      ) : null}
+
+      {isOverdue(status) ? (
+        <Notice role="alert" tone="warning" title="Web Connector has stopped checking in">
+          Web Connector is scheduled to connect every{" "}
+          {plural(status.runEveryMinutes, "minute", "minutes")}, but it{" "}
           {last
             ? `last checked in ${formatAgo(last.at, current, locale)} (${formatDateTime(last.at, locale)})`
-            : "has never checked in"}
+            : "has not checked in since"}
+          {status.queuedOrders > 0
+            ? `, and ${plural(status.queuedOrders, "order is", "orders are")} waiting`
+            : ""}
           . Make sure QuickBooks and Web Connector are running on the QuickBooks computer, that
           this application is added to Web Connector and that its “Auto-Run” or scheduled update is
-          on.
+          on. Staff who manage orders were sent one e-mail about it.
+        </Notice>
+      ) : null}
+
+      {status.quickbooksProblems.length > 0 ? (
+        <Notice role="alert" tone="warning" title="The QuickBooks company lacks what the settings name">
+          <ul aria-label="QuickBooks problems" className="qb-list">
+            {status.quickbooksProblems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+          Orders that need them are not sent; once fixed, the next Web Connector update tries them
+          again (automatic mode) or use “Retry failed orders” in the history.
         </Notice>
       ) : null}
 
