@@ -108,6 +108,9 @@ def _serve(request: HttpRequest, host: Host) -> JsonResponse:
         document = parse(query)
     except GraphQLSyntaxError as exc:
         return JsonResponse({"errors": [format_error(exc)]}, status=400)
+    except (TypeError, ValueError, IndexError):  # graphql-core 2's lexer on '"\\' at the end
+        raise RequestRefused("The query is not valid GraphQL.",
+                             RequestErrorCode.GRAPHQL_PARSE_FAILED) from None
     visit(document, _LiteralTextCheck())
     operation = _operation(document, operation_name)
     if (request.method == "GET" and operation is not None

@@ -287,3 +287,16 @@ def test_a_triple_quote_is_no_block_string_for_graphql_core_2(client, unchanged)
     # then
     assert status == 400
     assert codes(content) == ["QUERY_TOO_DEEP"]
+
+
+def test_a_string_ending_in_a_backslash_at_the_end_of_the_query_is_a_parse_error(client,
+                                                                                 unchanged):
+    # given: graphql-core 2's lexer raises TypeError on it
+    query = '{ qbCustomers(search: "\\'
+
+    # when
+    status, content = send(client, json.dumps({"query": query}))
+
+    # then
+    assert status == 400
+    assert codes(content) == ["GRAPHQL_PARSE_FAILED"]
