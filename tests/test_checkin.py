@@ -95,3 +95,28 @@ def test_a_notification_that_fails_is_tried_again_at_the_next_ask():
     # then
     assert len(outbox.sent) == 1
     assert WebConnectorOutage.objects.count() == 1
+
+
+def test_the_scheduled_command_warns_staff_once_when_nobody_opens_the_dashboard(configure):
+    from io import StringIO
+
+    from django.core import mail
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    # given: the last check-in was long ago, and nobody has asked for the status since
+    configure(run_every_minutes=30)
+    record_check_in(timezone.now() - timedelta(hours=5))
+
+    # when: cron runs the command three times
+    outputs = []
+    for _ in range(3):
+        out = StringIO()
+        call_command("qb_check_in", stdout=out)
+        outputs.append(out.getvalue())
+
+    # then: one e-mail, one open outage, and each run says where things stand
+    assert len(mail.outbox) == 1
+    assert "stopped checking in" in mail.outbox[0].subject
+    assert WebConnectorOutage.objects.filter(ended_at__isnull=True).count() == 1
+    assert all("overdue" in text for text in outputs)
