@@ -141,7 +141,7 @@ class Engine:
     def client_version(self, version: str | None) -> str:
         parts = []
         for piece in (version or "").split(".")[:4]:
-            if not piece.isdigit():
+            if not (piece.isascii() and piece.isdigit()) or len(piece) > 9:
                 return ""  # unknown format: let it through rather than block a bookkeeper
             parts.append(int(piece))
         if parts and tuple(parts) < MIN_CLIENT_VERSION:

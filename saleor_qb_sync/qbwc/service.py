@@ -183,6 +183,12 @@ def read_body(request: HttpRequest, limit: int) -> bytes:
     return b"".join(pieces)
 
 
+def _empty_body(root) -> bool:
+    body = next((child for child in root if isinstance(child.tag, str)
+                 and etree.QName(child).localname == "Body"), None)
+    return body is not None and not any(isinstance(child.tag, str) for child in body)
+
+
 def _utf8_body(root) -> bytes:
     """The envelope lxml read (in the encoding it declared), as UTF-8 for spyne."""
     return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
@@ -205,9 +211,12 @@ def soap_view(request: HttpRequest, engine_factory: Callable[[], Engine]) -> Htt
     except BodyRefused as exc:
         return soap_fault(exc.message, status=exc.status)
     try:
-        body = _utf8_body(parse_xml(body))
+        root = parse_xml(body)
     except QbXmlError as exc:
         return soap_fault(exc.message)
+    if _empty_body(root):  # spyne 2.14 fails with an AttributeError on one
+        return soap_fault("The SOAP Body names no call.")
+    body = _utf8_body(root)
     token = _current_engine.set(engine_factory())
     try:
         return _call_spyne(request, body)

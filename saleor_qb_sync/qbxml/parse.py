@@ -64,6 +64,7 @@ def _parser() -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,
         remove_comments=True,
+        remove_pis=True,  # nothing we read needs them; spyne fails on one inside the body
         collect_ids=False,
     )
 
