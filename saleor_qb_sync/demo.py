@@ -143,7 +143,8 @@ def _reset_demo_tables() -> None:
     # settings saved from the app under make serve would override the demo's own
     for model in (models.ExportRecord, models.MessageSet, models.PendingOperation,
                   models.WebConnectorSession, models.QuickBooksName,
-                  models.AuthenticationAttempt, SampleOrder, StoredPreferences):
+                  models.AuthenticationAttempt, models.LoginThrottle, SampleOrder,
+                  StoredPreferences):
         model.objects.all().delete()
 
 

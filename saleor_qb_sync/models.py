@@ -11,7 +11,8 @@ outlive a deleted order.
 - ``WebConnectorSession``, ``MessageSet``: the state of Web Connector conversations, so that any
   API worker can serve any call and a lost response is reconciled in the next session.
 - ``QuickBooksName``: names we know exist in QuickBooks (customers, items), to skip look-ups.
-- ``AuthenticationAttempt``: failed Web Connector log-ins, for throttling.
+- ``AuthenticationAttempt``: failed Web Connector log-ins (user name, address), for the record.
+- ``LoginThrottle``: per address and user name, failed passwords and the back-off they earned.
 - ``WebConnectorCheckIn``, ``WebConnectorOutage``: when Web Connector last logged in, and the
   stretches it missed its schedule (staff are told once per outage).
 """
@@ -242,9 +243,29 @@ class AuthenticationAttempt(models.Model):
     username = models.CharField(max_length=100)
     at = models.DateTimeField(default=timezone.now)
     succeeded = models.BooleanField(default=False)
+    #: the client's address (``qbwc/login.py``: REMOTE_ADDR, or a trusted proxy's word)
+    address = models.CharField(max_length=45, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["username", "at"], name="qb_auth_user_at")]
+
+
+class LoginThrottle(models.Model):
+    """Failed Web Connector passwords from one address for one user name, and until when that
+    address waits before its next check; one row per pair, locked (SELECT … FOR UPDATE) while
+    its password is checked, so counting and checking are one step. Written only by
+    ``qbwc/login.py``."""
+
+    address = models.CharField(max_length=45)
+    username = models.CharField(max_length=100)
+    failures = models.IntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["address", "username"],
+                                               name="qb_login_throttle_unique")]
+        indexes = [models.Index(fields=["last_failure_at"], name="qb_login_throttle_last")]
 
 
 class WebConnectorCheckIn(models.Model):

@@ -38,7 +38,6 @@ from .. import __version__
 from ..checkin import record_check_in
 from ..errors import MappingError, QbXmlError
 from ..models import (
-    AuthenticationAttempt,
     ExportRecord,
     ExportState,
     ItemState,
@@ -53,6 +52,7 @@ from ..models import (
 from ..order_source import OrderSource
 from ..preferences import ItemMode, MissingItemAction, Preferences
 from ..qbxml import build
+from ..qbxml.answers import Answers, add_problem, query_problem
 from ..qbxml.mapping import ItemKind, ItemRecord, MappedOrder, TxnKind, map_order
 from ..qbxml.parse import ResponseItem, parse_hcp_response, parse_response
 from ..qbxml.status import (
@@ -83,6 +83,7 @@ from ..transfers import (
     waiting_items,
 )
 from . import preflight
+from .login import check_login
 
 logger = logging.getLogger(__name__)
 
@@ -98,12 +99,15 @@ DONE = "done"
 PERCENT_DONE = 100
 PERCENT_ERROR = -1
 
-#: failed log-ins within the window after which a user name gets "nvu" without a check
-MAX_FAILED_LOGINS = 5
-FAILED_LOGIN_WINDOW = timedelta(minutes=15)
 #: a session that has not called for this long is considered dropped: Web Connector gives up on
 #: a callback after two minutes, so a session silent for longer has lost its Web Connector
 SESSION_TIMEOUT = timedelta(minutes=3)
+#: an open session silent this long yields to a new authenticate with the right password (its
+#: Web Connector crashed or was closed): within a session Web Connector calls again as soon as
+#: QuickBooks has answered, seconds apart (5 s after a NoOp), so 45 s of silence means it is
+#: gone, and a run scheduled a minute later is not turned away; what it left unanswered is
+#: reconciled like any lost answer
+SESSION_YIELDS_AFTER = timedelta(seconds=45)
 #: lowest Web Connector we accept (older builds lack the protocol features we rely on)
 MIN_CLIENT_VERSION = (2, 1, 0, 30)
 #: advisory lock key that serialises "is a session open?" + "open one"
@@ -149,19 +153,25 @@ class Engine:
                     "version 2.1.0.30 or newer from Intuit.")
         return ""
 
-    def authenticate(self, username: str | None, password: str | None) -> list[str]:
+    def authenticate(self, username: str | None, password: str | None,
+                     address: str = "") -> list[str]:
+        """``address``: the client's, as the SOAP layer determined it (throttling key)."""
         username, password = username or "", password or ""
-        if self._throttled(username):
-            return ["", AUTH_INVALID_USER]
-        if not self._credentials_ok(username, password):
-            AuthenticationAttempt.objects.create(username=username[:100], succeeded=False,
-                                                 at=self.now())
+        login = check_login(address, username,
+                            lambda: self._credentials_ok(username, password), now=self.now())
+        if login.wait_seconds:
+            # not checked: this address failed too often. "busy", not "nvu": Web Connector then
+            # shows "Application busy" and tries at its next run instead of asking for the
+            # password again, and the answer says nothing about the password
+            return ["", AUTH_BUSY]
+        if not login.ok:
             return ["", AUTH_INVALID_USER]
         record_check_in(self.now())  # Web Connector keeps its schedule (checkin.py)
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SESSION_LOCK_KEY])
-            self._expire_stale_sessions()
+            # the right password: a session whose Web Connector fell silent gives way
+            self._expire_stale_sessions(SESSION_YIELDS_AFTER)
             if WebConnectorSession.objects.filter(state=SessionState.OPEN).exists():
                 return ["", AUTH_BUSY]
             total = self._work_estimate()
@@ -236,19 +246,28 @@ class Engine:
             self._return_unanswered(session, pending)
             session.save()
             return PERCENT_ERROR
+        answers = Answers(pending.request_xml, items)
+        if pending.kind == MessageSetKind.LOOKUP and (problem := _lookup_problem(pending,
+                                                                                 answers)):
+            # nothing was written: the look-ups are asked again in the next session
+            session.last_error = (f"QuickBooks' answer to the look-ups cannot be trusted "
+                                  f"({problem}); nothing was sent, the orders wait for the next "
+                                  "update.")
+            self._return_unanswered(session, pending)
+            session.save()
+            return PERCENT_ERROR
         with transaction.atomic():
             pending.response_xml = response or ""
             pending.state = MessageSetState.ANSWERED
             pending.answered_at = self.now()
             pending.save(update_fields=["response_xml", "state", "answered_at"])
-            by_id = {item.request_id: item for item in items}
             handler = {
                 MessageSetKind.RECONCILE: self._on_reconcile,
                 MessageSetKind.LOOKUP: self._on_lookup,
                 MessageSetKind.WRITE: self._on_write,
                 MessageSetKind.PREFLIGHT: self._on_preflight,
             }[MessageSetKind(pending.kind)]
-            handler(session, pending, by_id)
+            handler(session, pending, answers)
             session.save()
         return self._percentage(session)
 
@@ -279,11 +298,6 @@ class Engine:
 
     # --- authentication ---------------------------------------------------------------------
 
-    def _throttled(self, username: str) -> bool:
-        since = self.now() - FAILED_LOGIN_WINDOW
-        return AuthenticationAttempt.objects.filter(
-            username=username[:100], succeeded=False, at__gte=since).count() >= MAX_FAILED_LOGINS
-
     def _credentials_ok(self, username: str, password: str) -> bool:
         expected_user = self.preferences.web_connector_username
         stored = self.preferences.web_connector_password
@@ -311,8 +325,8 @@ class Engine:
             session.last_seen_at = self.now()
         return session
 
-    def _expire_stale_sessions(self) -> None:
-        cutoff = self.now() - SESSION_TIMEOUT
+    def _expire_stale_sessions(self, idle: timedelta = SESSION_TIMEOUT) -> None:
+        cutoff = self.now() - idle
         for session in WebConnectorSession.objects.filter(state=SessionState.OPEN,
                                                           last_seen_at__lt=cutoff):
             self._drop(session)
@@ -519,20 +533,31 @@ class Engine:
         return self._store(session, MessageSetKind.RECONCILE, requests, meta,
                            on_error=build.CONTINUE_ON_ERROR)
 
-    def _on_reconcile(self, session, message_set: MessageSet, by_id: dict[str, ResponseItem]):
+    def _on_reconcile(self, session, message_set: MessageSet, by_id: Answers):
         for request_id, meta in message_set.requests.items():
-            answer = by_id.get(request_id)
-            records = ExportRecord.objects.filter(pk__in=meta["records"],
-                                                  state=ExportState.NEEDS_RECONCILING)
+            verdict = by_id.answer(request_id)
+            answer = verdict.item
+            records = list(ExportRecord.objects.filter(pk__in=meta["records"],
+                                                       state=ExportState.NEEDS_RECONCILING))
+            problem = verdict.problem
+            if answer is not None and records:
+                problem = query_problem(answer, ret_type=records[0].transaction_type,
+                                        ref_numbers=by_id.ref_numbers(request_id),
+                                        id_field="TxnID")
+            if problem:
+                ExportRecord.objects.filter(pk__in=[r.pk for r in records]).update(
+                    status_message=f"Still checking QuickBooks: {problem}.",
+                    updated_at=self.now())
             for record in records:
-                if answer is None or answer.status_class not in (
+                if answer is None or problem or answer.status_class not in (
                         StatusClass.SUCCESS, StatusClass.NOT_FOUND):
                     continue  # ask again next time; never guess
                 match = _matching_record(answer, record.ref_number, str(record.order_id),
                                          record.order_number)
                 if match is not None:
-                    record_success(record, txn_id=match.get("TxnID", ""),
-                                   message="Confirmed in QuickBooks after a lost answer")
+                    record_success(record, txn_id=match["TxnID"], message=(
+                        "Confirmed in QuickBooks after a lost answer" if not record.status_message
+                        else f"Confirmed in QuickBooks by looking it up ({record.status_message})"))
                     session.orders_done += 1
                     continue
                 # QuickBooks never got it: close this attempt and send the order again
@@ -579,7 +604,8 @@ class Engine:
         return self._store(session, MessageSetKind.LOOKUP, requests, meta,
                            on_error=build.CONTINUE_ON_ERROR)
 
-    def _on_lookup(self, session, message_set: MessageSet, by_id: dict[str, ResponseItem]):
+    def _on_lookup(self, session, message_set: MessageSet, by_id: Answers):
+        """Only called once ``_lookup_problem`` found every look-up answered as asked."""
         work = session.work
         batch = self._load_batch(session)
         for request_id, meta in message_set.requests.items():
@@ -731,7 +757,7 @@ class Engine:
         return self._store(session, MessageSetKind.WRITE, requests, meta,
                            on_error=build.CONTINUE_ON_ERROR, message_set=message_set)
 
-    def _on_write(self, session, message_set: MessageSet, by_id: dict[str, ResponseItem]):
+    def _on_write(self, session, message_set: MessageSet, by_id: Answers):
         work = session.work
         retried = set(work.get("retried") or [])
         #: items QuickBooks would not create in this set: name → why (a preflight.Blocker)
@@ -741,20 +767,29 @@ class Engine:
         records = ExportRecord.objects.in_bulk(
             [m["record"] for m in message_set.requests.values() if m["kind"] == "txn"])
         for request_id, meta in message_set.requests.items():
-            answer = by_id.get(request_id)
+            verdict = by_id.answer(request_id)
+            answer = verdict.item
             if meta["kind"] in ("customer", "item"):
-                if answer is not None and (answer.ok or answer.status_code == 3100):
+                if answer is not None and (answer.status_code == 3100 or answer.ok and not (
+                        add_problem(answer, ret_type=meta["kind"].capitalize(),
+                                    ref_number=None))):
                     _remember_names(meta["kind"], {meta["name"]})
                 elif answer is not None and meta["kind"] == "item":
                     refused[meta["name"]] = preflight.refused_item(
                         meta["name"], meta.get("account", ""), answer.message, self.preferences)
                 continue
             record = records[meta["record"]]
-            if answer is None:
-                # QuickBooks said nothing about it: whether it was added is checked next session
+            problem = verdict.problem or ("" if answer is None or not answer.ok else add_problem(
+                answer, ret_type=record.transaction_type, ref_number=record.ref_number))
+            if answer is None or problem:
+                # QuickBooks said nothing about it, or nothing that proves it was added: whether
+                # it was is asked (RefNumber and our ExternalGUID) before it is ever sent again
                 record.state = ExportState.NEEDS_RECONCILING
+                record.status_message = (f"Checking QuickBooks: {problem}." if problem else
+                                         "Checking QuickBooks: its answer said nothing about "
+                                         "this order.")
                 record.updated_at = self.now()
-                record.save(update_fields=["state", "updated_at"])
+                record.save(update_fields=["state", "status_message", "updated_at"])
                 continue
             if answer.ok:
                 outcomes.append(Outcome(record, True, txn_id=answer.txn_id,
@@ -920,6 +955,27 @@ def _forget_names(customer: str | None, items: Iterable[str]) -> None:
     if customer:
         QuickBooksName.objects.filter(kind=QuickBooksName.Kind.CUSTOMER, name=customer).delete()
     QuickBooksName.objects.filter(kind=QuickBooksName.Kind.ITEM, name__in=list(items)).delete()
+
+
+def _lookup_problem(message_set: MessageSet, answers: Answers) -> str:
+    """What makes a look-up answer unusable, or "": every look-up must have exactly one answer
+    of the type asked, whose records are of the kind asked (with TxnIDs and only the RefNumbers
+    asked, for duplicate checks); a doubt would let us add a duplicate or skip an order."""
+    for request_id, meta in message_set.requests.items():
+        kind = meta.get("kind")
+        if kind not in ("customers", "items", "duplicates"):
+            continue  # the harmless HostQuery of a session with nothing left
+        verdict = answers.answer(request_id)
+        if verdict.item is None:
+            return verdict.problem or f"no answer to look-up {request_id}"
+        ret_type = {"customers": "Customer", "items": "Item"}.get(
+            kind, verdict.item.request_type.removesuffix("Query"))
+        problem = query_problem(verdict.item, ret_type=ret_type,
+                                ref_numbers=answers.ref_numbers(request_id),
+                                id_field="TxnID" if kind == "duplicates" else "")
+        if problem:
+            return problem
+    return ""
 
 
 def _matching_record(answer: ResponseItem, ref_number: str, order_id: str,

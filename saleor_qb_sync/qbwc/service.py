@@ -67,7 +67,8 @@ class QBWebConnectorService(ServiceBase):
 
     @rpc(Unicode, Unicode, _returns=ArrayOfString, _body_style="wrapped")
     def authenticate(ctx, strUserName, strPassword):  # noqa: N803, N805
-        return _engine().authenticate(strUserName, strPassword)
+        return _engine().authenticate(strUserName, strPassword,
+                                      client_address(ctx.transport.req_env))
 
     @rpc(Unicode, Unicode, Unicode, Unicode, Integer, Integer, _returns=Unicode,
          _body_style="wrapped")
@@ -91,6 +92,18 @@ class QBWebConnectorService(ServiceBase):
     @rpc(Unicode, _returns=Unicode, _body_style="wrapped")
     def closeConnection(ctx, ticket):  # noqa: N802, N805
         return _engine().close_connection(ticket)
+
+
+def client_address(environ: dict) -> str:
+    """The caller's address, the key log-ins are throttled by: REMOTE_ADDR, or, when
+    ``SALEOR_QB_SYNC_TRUSTED_PROXY`` is on (the server sits behind one proxy of our own), the
+    last X-Forwarded-For entry, the one that proxy appended (earlier ones the client wrote)."""
+    if getattr(settings, "SALEOR_QB_SYNC_TRUSTED_PROXY", False):
+        forwarded = [part.strip() for part in
+                     (environ.get("HTTP_X_FORWARDED_FOR") or "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return environ.get("REMOTE_ADDR") or ""
 
 
 def _on_method_exception(ctx) -> None:

@@ -39,6 +39,11 @@ STATUS_NO_MATCH = 1
 #: status 500: a query by several names/IDs found only some of them
 STATUS_PARTIAL = 500
 
+#: warnings with which QuickBooks still saved the record an add asked for (530/531: a field or
+#: value this edition ignores; 550: the notes not saved; 560: a deprecated field; 570: not
+#: linked to a closed transaction); other codes below 1000 on an add do not prove it was added
+ADDED_WITH_WARNING_CODES = frozenset({530, 531, 550, 560, 570})
+
 #: first code of the error range; below it, data was returned (0–499 Info, 500–999 Warn)
 FIRST_ERROR_CODE = 1000
 

@@ -23,6 +23,7 @@ Fault injection (consumed by the next calls to :meth:`QuickBooksSimulator.proces
     sim.faults.inject("connection_failure", times=2)  # raise QuickBooksError(0x80040408) twice
     sim.faults.inject("busy", on_call=3)              # the 3rd call from now fails (0x80040401)
     sim.faults.inject("slow", seconds=1.5)            # sleep, then process normally
+    sim.faults.inject("rewrite_response", rewrite=f)  # process + store, answer f(response)
 
 Schema: ``default_schema()`` loads ``qbxmlops130.xsd`` from the folder named by the
 ``QBXML_SCHEMA_DIR`` environment variable (Intuit's qbXML SDK schema; not redistributed here).
@@ -249,7 +250,7 @@ def default_schema() -> etree.XMLSchema:
 # --------------------------------------------------------------------------------------------
 
 #: Fault kinds understood by :meth:`FaultInjector.inject`.
-FAULT_KINDS = ("lose_response", "connection_failure", "busy", "slow")
+FAULT_KINDS = ("lose_response", "connection_failure", "busy", "slow", "rewrite_response")
 
 
 @dataclass
@@ -260,6 +261,7 @@ class _Fault:
     seconds: float
     hresult: str | None
     message: str | None
+    rewrite: Callable[[str], str] | None = None
 
 
 class FaultInjector:
@@ -278,6 +280,7 @@ class FaultInjector:
         seconds: float = 0.0,
         hresult: str | None = None,
         message: str | None = None,
+        rewrite: Callable[[str], str] | None = None,
     ) -> None:
         """Make calls ``on_call`` … ``on_call + times - 1`` (1 = the next call) fail with ``kind``.
 
@@ -285,14 +288,19 @@ class FaultInjector:
         ``connection_failure``: raise :class:`QuickBooksError` 0x80040408 before processing.
         ``busy``: raise :class:`QuickBooksError` 0x80040401 before processing.
         ``slow``: sleep ``seconds``, then process normally.
+        ``rewrite_response``: process and store, then answer ``rewrite(response_xml)`` instead
+        (a response QuickBooks did not send as such: of another type, without its ``…Ret``…).
         ``hresult`` / ``message`` override the defaults of the two error kinds.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}; expected one of {FAULT_KINDS}")
+        if (kind == "rewrite_response") != (rewrite is not None):
+            raise ValueError("rewrite= goes with the rewrite_response fault, and only with it")
         if times < 1 or on_call < 1:
             raise ValueError("times and on_call start at 1")
         with self._lock:
-            self._faults.append(_Fault(kind, times, on_call - 1, seconds, hresult, message))
+            self._faults.append(_Fault(kind, times, on_call - 1, seconds, hresult, message,
+                                       rewrite))
 
     def clear(self) -> None:
         with self._lock:
@@ -752,6 +760,9 @@ class QuickBooksSimulator:
             response = self._process_document(request_xml, record=True)
             if any(fault.kind == "lose_response" for fault in fired):
                 raise ResponseLost(response)
+            for fault in fired:
+                if fault.rewrite is not None:
+                    response = fault.rewrite(response)
             return response
 
     # ------------------------------------------------------------------- document handling --

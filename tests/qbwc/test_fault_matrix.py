@@ -165,7 +165,7 @@ def test_an_answer_quickbooks_cannot_confirm_waits_for_the_next_session_without_
 
     documents = store(3, seed=46, orders_per_request=50, check_duplicates=False)
     qb = quickbooks()
-    qb.faults.inject("lose_response", on_call=2)
+    qb.faults.inject("lose_response", on_call=3)  # preflight, look-ups, then the write set
     web_connector(qb).run_update()
     next_scheduled_run()
 
@@ -202,3 +202,103 @@ def test_an_answer_quickbooks_cannot_confirm_waits_for_the_next_session_without_
     next_scheduled_run()
     web_connector(qb).run_update()
     assert_exactly_once(qb, documents)
+
+
+#: the answers to our transaction adds
+TXN_ADD_RESPONSES = ("InvoiceAddRs", "SalesReceiptAddRs", "SalesOrderAddRs")
+
+
+def rewrite_transaction_answers(how):
+    """A ``rewrite_response`` for the simulator: ``how(rs)`` on every transaction add answer."""
+    def rewrite(response: str) -> str:
+        from lxml import etree
+
+        root = etree.fromstring(response.encode("utf-8"))
+        for rs in list(root.find("QBXMLMsgsRs")):
+            if rs.tag in TXN_ADD_RESPONSES:
+                how(rs)
+        return etree.tostring(root.getroottree(), xml_declaration=True,
+                              encoding="utf-8").decode()
+
+    return rewrite
+
+
+def as_customer_add(rs):
+    rs.tag = "CustomerAddRs"
+
+
+def without_ret(rs):
+    for ret in list(rs):
+        rs.remove(ret)
+
+
+def with_empty_txn_id(rs):
+    for txn_id in rs.iter("TxnID"):
+        txn_id.text = ""
+
+
+@pytest.mark.parametrize("forgery", [as_customer_add, without_ret, with_empty_txn_id])
+def test_an_answer_that_confirms_nothing_marks_nothing_exported_and_asking_settles_it(
+        store, quickbooks, web_connector, forgery):
+    # given: QuickBooks adds the transactions, but Web Connector hands back answers of another
+    # type (CustomerAddRs for SalesReceiptAddRq), without the …Ret, or with an empty TxnID
+    documents = store(6, seed=47, orders_per_request=50, check_duplicates=False)
+    qb = quickbooks()
+    qb.faults.inject("rewrite_response", rewrite=rewrite_transaction_answers(forgery),
+                     times=100)
+
+    # when
+    report = web_connector(qb).run_update()
+
+    # then: nothing was marked exported on that answer; the session asked QuickBooks and
+    # linked each order to the transaction it really has, once
+    assert report.ended_by == SessionEnd.COMPLETED
+    assert_exactly_once(qb, documents)
+    txn_ids = {t.ref_number: t.txn_id for t in qb.transactions()}
+    done = ExportRecord.objects.filter(state=ExportState.DONE)
+    assert {r.ref_number: r.txn_id for r in done} == txn_ids
+    assert all(r.status_message.startswith("Confirmed in QuickBooks by looking it up")
+               for r in done)
+
+
+@pytest.mark.parametrize("processed", [True, False], ids=["answer-lost", "never-processed"])
+def test_web_connector_killed_after_send_request_xml_a_new_run_a_minute_later_goes_at_once(
+        store, quickbooks, web_connector, processed):
+    # given: Web Connector dies right after sendRequestXML handed it the first write set
+    # (QuickBooks had processed it, or never got it); the session stays open
+    import re
+
+    from saleor_qb_sync.documents import to_cents
+
+    documents = store(12, seed=48, orders_per_request=5, check_duplicates=False)
+    qb = quickbooks()
+
+    class Killed(Exception):
+        pass
+
+    class DiesOnFirstWrite:
+        def __getattr__(self, name):
+            return getattr(qb, name)
+
+        def process(self, request_xml):
+            if not re.search(r"<(Invoice|SalesReceipt|SalesOrder)AddRq", request_xml):
+                return qb.process(request_xml)
+            if processed:
+                qb.process(request_xml)
+            raise Killed
+
+    with pytest.raises(Killed):
+        web_connector(DiesOnFirstWrite()).run_update()
+
+    # when: a run at once finds the session too fresh to be called dead; one a minute later
+    # (no call for 60 s) takes over without waiting for the three-minute timeout
+    assert web_connector(qb).run_update().ended_by == SessionEnd.BUSY
+    WebConnectorSession.objects.update(last_seen_at=F("last_seen_at") - timedelta(seconds=60))
+    report = web_connector(qb).run_update()
+
+    # then: every order in QuickBooks exactly once, to the cent
+    assert report.ended_by == SessionEnd.COMPLETED
+    assert WebConnectorSession.objects.filter(state="dropped").count() == 1
+    assert_exactly_once(qb, documents)
+    totals = {t.ref_number: t.total_amount for t in qb.transactions()}
+    assert totals == {str(d.number): to_cents(d.total_gross) for d in documents}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db.models import F
 
 from saleor_qb_sync.documents import to_cents
@@ -247,7 +248,7 @@ def test_the_ledger_totals_equal_quickbooks_totals(
         assert in_qb[str(d.number)] == ("SalesOrder", to_cents(d.total_gross))
 
 
-def test_password_guessing_is_throttled_even_for_the_right_password_afterwards(
+def test_password_guessing_makes_that_address_wait_even_for_the_right_password_until_unlocked(
         configure, orders, source, quickbooks, web_connector):
     # given
     preferences = configure()
@@ -260,7 +261,9 @@ def test_password_guessing_is_throttled_even_for_the_right_password_afterwards(
     # when
     report = web_connector(qb).run_update()
 
-    # then
-    assert report.ended_by == SessionEnd.INVALID_USER
+    # then: "busy" (Web Connector's "Application busy"), the password not even checked
+    assert report.ended_by == SessionEnd.BUSY
     assert AuthenticationAttempt.objects.filter(succeeded=False).count() == 5
     assert qb.transactions() == []
+    call_command("qb_unlock")
+    assert web_connector(qb).run_update().ended_by == SessionEnd.COMPLETED
