@@ -262,6 +262,8 @@ class _Fault:
     hresult: str | None
     message: str | None
     rewrite: Callable[[str], str] | None = None
+    #: only calls whose message set holds this request element count (``on_request``)
+    on_request: str | None = None
 
 
 class FaultInjector:
@@ -281,8 +283,13 @@ class FaultInjector:
         hresult: str | None = None,
         message: str | None = None,
         rewrite: Callable[[str], str] | None = None,
+        on_request: str | None = None,
     ) -> None:
         """Make calls ``on_call`` … ``on_call + times - 1`` (1 = the next call) fail with ``kind``.
+
+        ``on_request`` (e.g. ``"SalesReceiptAddRq"``, or ``"AddRq"`` for any add): count only
+        the calls whose message set holds a request whose name ends so, so a test hits the write
+        set however many look-ups come first.
 
         ``lose_response``: process and store, then raise :class:`ResponseLost`.
         ``connection_failure``: raise :class:`QuickBooksError` 0x80040408 before processing.
@@ -300,7 +307,7 @@ class FaultInjector:
             raise ValueError("times and on_call start at 1")
         with self._lock:
             self._faults.append(_Fault(kind, times, on_call - 1, seconds, hresult, message,
-                                       rewrite))
+                                       rewrite, on_request))
 
     def clear(self) -> None:
         with self._lock:
@@ -312,11 +319,16 @@ class FaultInjector:
         with self._lock:
             return sum(f.remaining for f in self._faults)
 
-    def _next_call(self) -> list[_Fault]:
+    def _next_call(self, request_xml: str | bytes = "") -> list[_Fault]:
         """Advance one call; return the faults that fire on it."""
         fired: list[_Fault] = []
+        text = request_xml.decode("utf-8", "replace") if isinstance(request_xml, bytes) \
+            else request_xml
         with self._lock:
             for fault in list(self._faults):
+                if fault.on_request and not re.search(
+                        rf"<\w*{re.escape(fault.on_request)}[\s>/]", text):
+                    continue
                 if fault.skip > 0:
                     fault.skip -= 1
                     continue
@@ -744,7 +756,7 @@ class QuickBooksSimulator:
         of a response (parse error, unsupported version, injected connection faults) and
         :class:`ResponseLost` when a fault drops a response that was processed.
         """
-        fired = self.faults._next_call()
+        fired = self.faults._next_call(request_xml)
         with self._lock:
             self.call_count += 1
             for fault in fired:

@@ -130,15 +130,17 @@ def test_a_lost_response_is_reconciled_in_the_next_session_without_a_duplicate(
     documents = eligible(orders(8, seed=25), preferences)
     queue(source, preferences, documents)
     qb = quickbooks()
-    qb.faults.inject("lose_response", on_call=2)  # look-ups answered, the adds' answer lost
+    qb.faults.inject("lose_response", on_request="AddRq")  # the adds' answer is lost
 
     # when: Web Connector comes back on its next scheduled run
     dropped = web_connector(qb).run_update()
+    in_quickbooks = len(qb.transactions())
     next_scheduled_run()
     again = web_connector(qb).run_update()
 
-    # then
+    # then: the lost answer was the write set's (QuickBooks had added them all)
     assert dropped.ended_by == SessionEnd.RESPONSE_LOST
+    assert in_quickbooks == len(documents)
     assert again.ended_by == SessionEnd.COMPLETED
     assert refs(qb) == sorted(str(d.number) for d in documents)
     assert ExportedOrder.objects.count() == len(documents)
@@ -152,8 +154,9 @@ def test_a_lost_answer_for_a_set_quickbooks_never_processed_sends_the_orders_aga
     documents = eligible(orders(5, seed=26), preferences)
     queue(source, preferences, documents)
     qb = quickbooks()
-    qb.faults.inject("connection_failure", on_call=2)  # lookups pass, the adds never arrive
+    qb.faults.inject("connection_failure", on_request="AddRq")  # the adds never arrive
     first = web_connector(qb).run_update()
+    assert qb.transactions() == []
 
     # when
     second = web_connector(qb).run_update()

@@ -836,3 +836,17 @@ def test_the_default_schema_explains_where_to_get_intuits_xsd_when_unset(monkeyp
     # when / then
     with pytest.raises(SchemaNotConfigured, match="QBXML_SCHEMA_DIR.*QuickBooks Desktop SDK"):
         default_schema()
+
+
+def test_a_fault_on_request_waits_for_a_message_set_holding_that_request(sim):
+    # given: the answer of the first set with an add is to be lost
+    sim.faults.inject("lose_response", on_request="AddRq")
+    query = message_set('<CustomerQueryRq requestID="q"><FullName>Doe, Jane</FullName>'
+                        "</CustomerQueryRq>")
+
+    # when / then: look-ups pass, the add is processed and its answer lost
+    assert "CustomerQueryRs" in sim.process(query)
+    with pytest.raises(ResponseLost):
+        sim.process(message_set(invoice_add()))
+    assert sim.find_transaction("W1001") is not None
+    assert sim.faults.pending == 0
