@@ -2,8 +2,9 @@
 
 Routes (under ``/plugins/global/saleor_qb_sync/app/``, see ``routes.py``):
 
-    manifest.json   the App manifest Saleor installs from, built per request from the host it
-                    is served on (``request.build_absolute_uri``), so one build serves any store
+    manifest.json   the App manifest Saleor installs from, built per request from Saleor's
+                    ``PUBLIC_URL`` when set, else the host it is served on
+                    (``routes.base_url``), so one build serves any store
     register        the manifest's ``tokenTargetUrl``: Saleor POSTs the app token here when the
                     app is installed; the plugin runs inside Saleor and never needs it, so it is
                     accepted and discarded
@@ -27,7 +28,7 @@ from pathlib import Path
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from . import __version__
-from .routes import ROUTE_PREFIX
+from .routes import ROUTE_PREFIX, base_url
 
 #: the App's identifier in Saleor (``App.identifier``); one installation per store
 APP_ID = "saleor-qb-sync"
@@ -110,7 +111,10 @@ def build_manifest(request: HttpRequest) -> dict:
 
     Mounts and targets are the ones every Saleor from 3.21 to 3.24 and its Dashboard accept;
     the POPUP URL is absolute (Saleor resolves relative ones against ``appUrl``'s path)."""
-    app_url = request.build_absolute_uri(APP_PATH)
+    # Saleor's PUBLIC_URL wins when set, as for the .qwc (routes.base_url): behind a proxy the
+    # request's host is not the public one, and Saleor 3.22's HTTP client (requests-hardened
+    # 1.2.1) drops a non-default port from the Host header it sends when fetching the manifest
+    app_url = base_url(request) + APP_PATH[len(ROUTE_PREFIX):]
     return {
         "id": APP_ID,
         "version": __version__,

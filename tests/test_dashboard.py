@@ -58,6 +58,20 @@ def test_manifest_follows_another_host(client, configure, host):
     assert popup["url"] == f"http://{host}{BASE}?view=order"
 
 
+def test_manifest_uses_saleors_public_url_when_set(client, configure, settings):
+    # given: Saleor behind a proxy, or Saleor 3.22's HTTP client sending Host without the port
+    settings.PUBLIC_URL = "https://shop.example.com/"
+
+    # when
+    manifest = client.get(BASE + "manifest.json", HTTP_HOST="127.0.0.1").json()
+
+    # then
+    assert manifest["appUrl"] == "https://shop.example.com" + BASE
+    assert manifest["tokenTargetUrl"] == "https://shop.example.com" + BASE + "register"
+    popup = next(e for e in manifest["extensions"] if e["mount"] == "ORDER_DETAILS_MORE_ACTIONS")
+    assert popup["url"] == "https://shop.example.com" + BASE + "?view=order"
+
+
 def test_manifest_extensions_are_valid_for_the_dashboard(client, configure):
     # given
     manifest = client.get(BASE + "manifest.json").json()

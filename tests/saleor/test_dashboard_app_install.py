@@ -51,8 +51,10 @@ def _jwt_client(token: str) -> Client:
 
 
 @pytest.fixture
-def installed_app(qb_plugin, live_server, mocker):
+def installed_app(qb_plugin, live_server, mocker, settings):
     """Our app, installed by Saleor's ``install_app`` from the live server's manifest URL."""
+    # Saleor's test settings set PUBLIC_URL to https://example.com, which the manifest would use
+    settings.PUBLIC_URL = live_server.url + "/"
     app_url = live_server.url + APP_PATH
     send_app_token = mocker.spy(installation_utils, "send_app_token")
 
