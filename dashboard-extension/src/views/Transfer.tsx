@@ -330,7 +330,7 @@ export function TransferView({
                         {row.customerName || "—"}
                         <br />
                         <Text size={2} color="default2">
-                          {row.customerEmail}
+                          <BreakableEmail email={row.customerEmail} />
                         </Text>
                       </td>
                       <td className="qb-num">
@@ -430,5 +430,19 @@ function AlreadyQueued({ count, onShowPending }: { count: number; onShowPending?
         </button>
       ) : null}
     </Text>
+  );
+}
+
+/** An e-mail address that may wrap before its "@" (and nowhere else), so narrow tables stay
+ * readable: "kristen.miles" / "@example.com", not "kristen.miles@example.c" / "om". */
+function BreakableEmail({ email }: { email: string }) {
+  const at = email.indexOf("@");
+  if (at <= 0) return <>{email}</>;
+  return (
+    <>
+      {email.slice(0, at)}
+      <wbr />
+      {email.slice(at)}
+    </>
   );
 }
