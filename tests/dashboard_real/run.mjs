@@ -1,0 +1,656 @@
+// The real-Dashboard tier: our app inside the real Saleor Dashboard, in headless Chromium.
+// Started by tests/dashboard_real/run, which builds and serves the Dashboard, starts Saleor,
+// activates the plugin and installs our app (setup_saleor.py), then runs this with:
+//
+//   SETUP_JSON      setup_saleor.py's last line: {appId, appUrl, manifestUrl, qbwcUser, ...}
+//   API_URL         Saleor's GraphQL URL; DASHBOARD_URL the Dashboard's
+//   SALEOR_ADMIN_EMAIL / SALEOR_ADMIN_PASSWORD, CHROMIUM_PATH, SALEOR_PYTHON (Saleor venv python)
+//   QBXML_SCHEMA_DIR, QBWC_WSDL   for the Web Connector emulator run that fills the history
+//
+//   node run.mjs [--only screen,screen] [--list]
+//
+// Each screen is one async function in SCREENS below: it gets the shared context `t` (page,
+// helpers, state that earlier screens left) and makes checks with t.check / t.must. A screen
+// that throws is one failure, gets a <name>-FAILED.png screenshot, and the next screen runs
+// unless the failed one is `required`. Screenshots: dashboard-extension/screenshots/real-dashboard/.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, mkdtempSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+const extensionDir = path.join(repo, "dashboard-extension");
+const require = createRequire(path.join(extensionDir, "package.json"));
+const playwright = await import(pathToFileURL(require.resolve("playwright-core")).href);
+const chromium = playwright.chromium ?? playwright.default.chromium;
+
+const env = (name, fallback) => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined) throw new Error(`${name} is not set (run tests/dashboard_real/run)`);
+  return value;
+};
+const setup = JSON.parse(env("SETUP_JSON"));
+const apiUrl = env("API_URL");
+const saleorBase = apiUrl.replace(/\/graphql\/$/, "");
+const dashboardUrl = env("DASHBOARD_URL").replace(/\/$/, "");
+const adminEmail = env("SALEOR_ADMIN_EMAIL", "admin@example.com");
+const adminPassword = env("SALEOR_ADMIN_PASSWORD", "admin");
+const chromiumPath = env("CHROMIUM_PATH", "/usr/bin/chromium");
+const shots = path.join(extensionDir, "screenshots", "real-dashboard");
+const APP_NAME = setup.appName ?? "QuickBooks Desktop Sync";
+const ROUTE = "/plugins/global/saleor_qb_sync/";
+const appUrl = setup.appUrl; // http://127.0.0.1:<port>/plugins/global/saleor_qb_sync/app/
+const shared = path.resolve(repo, "..", "shared");
+
+// --- checks -----------------------------------------------------------------------------------
+let failures = 0;
+const warnings = [];
+const log = (...args) => console.log("[dashboard-real]", ...args);
+function check(condition, message) {
+  if (condition) log(`ok   ${message}`);
+  else {
+    failures += 1;
+    console.log(`[dashboard-real] FAIL ${message}`);
+  }
+  return condition;
+}
+function must(condition, message) {
+  if (!check(condition, message)) throw new CheckFailed(message);
+}
+/** A known defect being fixed elsewhere: printed, never fails the run. */
+function warn(condition, message) {
+  if (condition) log(`ok   ${message}`);
+  else {
+    warnings.push(message);
+    console.log(`[dashboard-real] WARN ${message}`);
+  }
+  return condition;
+}
+class CheckFailed extends Error {}
+/** "#12" as a whole order number (not the start of "#123"). */
+const orderNo = (n) => new RegExp(`#${n}(?!\\d)`);
+
+// --- Saleor and our API, outside the browser ---------------------------------------------------
+let staffToken = "";
+async function saleorGql(query, variables = {}) {
+  const response = await fetch(apiUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...(staffToken ? { Authorization: `Bearer ${staffToken}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors) throw new Error(`Saleor GraphQL: ${JSON.stringify(body.errors).slice(0, 500)}`);
+  return body.data;
+}
+async function qbGql(query, variables = {}) {
+  const response = await fetch(`${saleorBase}${ROUTE}graphql/`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Authorization-Bearer": staffToken },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors) throw new Error(`our GraphQL: ${JSON.stringify(body.errors).slice(0, 500)}`);
+  return body.data;
+}
+async function staffLogIn() {
+  const data = await saleorGql(
+    `mutation($e: String!, $p: String!) { tokenCreate(email: $e, password: $p) { token errors { message } } }`,
+    { e: adminEmail, p: adminPassword },
+  );
+  staffToken = data.tokenCreate.token;
+}
+
+/** Saleor's own list of the orders our preview should offer: placed in [from, to] (UTC) with a
+ * status setup_saleor.py made eligible (unfulfilled, partially fulfilled, fulfilled). */
+const ELIGIBLE = ["UNFULFILLED", "PARTIALLY_FULFILLED", "FULFILLED"];
+async function saleorOrdersIn(from, to) {
+  const numbers = [];
+  let after = null;
+  for (;;) {
+    const data = await saleorGql(
+      `query($after: String, $f: OrderFilterInput) { orders(first: 100, after: $after, filter: $f) {
+        pageInfo { hasNextPage endCursor } edges { node { number status created } } } }`,
+      { after, f: { created: { gte: from, lte: to } } },
+    );
+    for (const { node } of data.orders.edges) {
+      if (ELIGIBLE.includes(node.status)) numbers.push(node.number);
+    }
+    if (!data.orders.pageInfo.hasNextPage) return numbers;
+    after = data.orders.pageInfo.endCursor;
+  }
+}
+
+// --- the browser --------------------------------------------------------------------------------
+function appFrameSelector() {
+  return `iframe[src*="${ROUTE}app"]`;
+}
+
+/** The context every screen gets. */
+function makeContext(page, context) {
+  const t = {
+    page,
+    context,
+    setup,
+    apiUrl,
+    saleorBase,
+    dashboardUrl,
+    appUrl,
+    state: {},
+    check,
+    must,
+    warn,
+    log,
+    saleorGql,
+    qbGql,
+    /** A Dashboard element by its data-test-id (our app uses data-testid: getByTestId). */
+    dash: (id) => page.locator(`[data-test-id="${id}"]`),
+    /** Our app's iframe (the only one, or the one inside the open popup). */
+    app: () => page.frameLocator(appFrameSelector()).first(),
+    /** The Frame of our app, for evaluate(). */
+    appFrame: () => page.frames().find((f) => f.url().startsWith(saleorBase + ROUTE + "app")),
+    async shot(name) {
+      await page.waitForTimeout(300); // let transitions end
+      await page.screenshot({ path: path.join(shots, `${name}.png`) });
+      log(`     screenshot screenshots/real-dashboard/${name}.png`);
+    },
+    async goto(dashboardPath) {
+      await page.goto(dashboardUrl + dashboardPath);
+    },
+    /** Wait until our app has rendered inside its iframe; explain a blank frame. */
+    async appReady(what, { timeout = 30000, ready = (app) => app.getByRole("tab", { name: "Transfer orders" }) } = {}) {
+      const iframe = page.locator(appFrameSelector()).first();
+      await iframe.waitFor({ timeout });
+      const src = await iframe.getAttribute("src");
+      t.state.lastIframeSrc = src;
+      try {
+        await ready(t.app()).waitFor({ timeout });
+      } catch (error) {
+        const frame = t.appFrame();
+        const body = frame ? (await frame.evaluate(() => document.body?.innerText ?? "").catch(() => "?")) : "(no frame)";
+        t.must(false, `${what}: our app renders in its iframe (src ${src}; frame text ${JSON.stringify(body.slice(0, 200))})`);
+      }
+      return src;
+    },
+    /** The Dashboard's iframe URL for an app mount: our appUrl with the context parameters.
+     * (Dashboard 3.23 joins it with url-join 4, which drops appUrl's final "/" before "?": our
+     * index.html then finds its assets through its <base href>; issue 12.) */
+    checkIframeSrc(src, what) {
+      const url = new URL(src);
+      const base = appUrl.replace(/\/$/, "");
+      const path = src.slice(0, src.indexOf("?") < 0 ? undefined : src.indexOf("?"));
+      t.check((path === base || path.startsWith(`${base}/`)) && url.searchParams.get("saleorApiUrl") === apiUrl &&
+        url.searchParams.get("id") === setup.appId && url.searchParams.get("domain") === new URL(apiUrl).host,
+        `${what}: the iframe loads our app (${path}) with domain, saleorApiUrl and the app id`);
+    },
+  };
+  return t;
+}
+
+// --- screens ------------------------------------------------------------------------------------
+// Each: { name, required?, run: async (t) => {} }. They run in this order and share t.state.
+
+async function login(t) {
+  await t.goto("/");
+  await t.dash("email").fill(adminEmail);
+  await t.dash("password").fill(adminPassword);
+  await t.dash("submit").click();
+  await t.dash("userMenu").waitFor({ timeout: 30000 });
+  t.check(true, `logged in to the Dashboard as ${adminEmail}`);
+  // the Dashboard's announcement card ("Saleor Pulse") covers the sidebar's bottom (user menu)
+  const dismiss = t.dash("ripple-video-announcement-dismiss");
+  if (await dismiss.isVisible({ timeout: 3000 }).catch(() => false)) await dismiss.click();
+  await t.shot("00-dashboard-home");
+}
+
+async function appsPage(t) {
+  // the Apps page: Extensions → Installed, reached from the sidebar
+  // the sidebar is complete once the user's permissions are in (Fulfillment needs MANAGE_ORDERS)
+  await t.dash("menu-item-label-orders").first().waitFor();
+  // Extensions (group label, id installed-extensions) → the Installed list
+  await t.dash("menu-item-label-installed-extensions").first().click();
+  await t.page.waitForURL(/\/extensions\/installed/);
+  // our app's row links to /extensions/app/<app id> (failed installations have no link)
+  const link = t.page.locator(`a[href*="/extensions/app/${encodeURIComponent(setup.appId)}"]`);
+  const row = t.dash("installed-extension-row").filter({ has: link });
+  await row.first().waitFor({ timeout: 30000 });
+  t.check((await row.count()) === 1 && (await row.innerText()).includes(APP_NAME),
+    `the installed extensions list shows ${APP_NAME}, installed (its row opens /extensions/app/${setup.appId})`);
+  await t.shot("01-apps-page");
+  await link.first().click();
+  await t.page.waitForURL(/\/extensions\/app\//, { timeout: 30000 });
+  const src = await t.page.locator(appFrameSelector()).first().getAttribute("src", { timeout: 30000 });
+  t.checkIframeSrc(src, "opened from the Apps page");
+  await t.appReady("opened from the Apps page");
+  t.check(decodeURIComponent(t.page.url()).includes(setup.appId), `the Dashboard shows the app at ${new URL(t.page.url()).pathname}`);
+  await t.shot("02-app-from-apps-page");
+}
+
+async function transferPreview(t) {
+  const app = t.app();
+  await app.getByRole("tab", { name: "Transfer orders" }).click();
+  // a date range holding a few of Saleor's orders: the day of the newest orders
+  const recent = await t.saleorGql(`{ orders(first: 30, sortBy: {field: CREATED_AT, direction: DESC}) {
+    edges { node { number created status } } } }`);
+  const exportable = recent.orders.edges.map((e) => e.node).filter((o) => ELIGIBLE.includes(o.status));
+  t.must(exportable.length >= 2, `Saleor has orders to preview (${exportable.length} recent ones)`);
+  const day = exportable[0].created.slice(0, 10);
+  const expected = await saleorOrdersIn(day, day);
+  t.state.range = { from: day, to: day, numbers: expected };
+  const fields = app.getByRole("form", { name: "Which orders" });
+  // a range with no orders first: the dates really filter
+  await fields.getByLabel("Placed from").fill("2001-01-01");
+  await fields.getByLabel("Placed until").fill("2001-01-31");
+  await fields.getByRole("button", { name: "Preview" }).click();
+  await app.getByText("No orders to transfer").waitFor({ timeout: 30000 });
+  t.check(true, "a preview of January 2001 finds no orders to transfer");
+  await fields.getByLabel("Placed from").fill(day);
+  await fields.getByLabel("Placed until").fill(day);
+  await fields.getByRole("button", { name: "Preview" }).click();
+  const table = app.getByRole("table", { name: "Orders to transfer" });
+  await table.waitFor({ timeout: 30000 });
+  const summary = app.getByTestId("selection-summary");
+  const summaryText = (await summary.innerText()).trim();
+  const total = Number(/of ([\d,]+) orders?/.exec(summaryText)?.[1]?.replace(/,/g, ""));
+  t.check(total === expected.length,
+    `the preview for ${day} counts ${total} orders, as Saleor has ${expected.length} placed that day (${summaryText})`);
+  const rows = table.locator("tbody tr");
+  const shown = await rows.count();
+  const numbers = [];
+  for (let i = 0; i < shown; i += 1) numbers.push(/#(\d+)/.exec(await rows.nth(i).locator("td").nth(1).innerText())?.[1]);
+  t.check(numbers.length > 0 && numbers.every((n) => expected.includes(n)),
+    `every previewed order (#${numbers.slice(0, 5).join(", #")}${numbers.length > 5 ? ", …" : ""}) is one of Saleor's orders of ${day}`);
+  t.check((await table.locator("tbody input[type=checkbox]:checked").count()) === shown, `all ${shown} rows are ticked`);
+  await t.shot("03-transfer-preview");
+
+  const first = rows.first();
+  t.state.uncheckedNumber = numbers[0];
+  await first.getByRole("checkbox").uncheck();
+  t.check((await summary.innerText()).trim().startsWith(`${total - 1} of ${total}`),
+    `unchecking #${numbers[0]} leaves ${total - 1} of ${total} selected`);
+  t.state.queuedCount = total - 1;
+  await app.getByRole("button", { name: new RegExp(`^Transfer ${total - 1} orders?$`) }).click();
+  await app.getByText(new RegExp(`${total - 1} orders? queued for QuickBooks`)).waitFor({ timeout: 30000 });
+  t.check(true, `Transfer queued ${total - 1} orders`);
+  // the app's app-bridge notification is shown by the Dashboard itself, outside the iframe
+  const toast = t.page.getByText("Queued for QuickBooks", { exact: true }).first();
+  t.check(await toast.waitFor({ timeout: 10000 }).then(() => true, () => false),
+    "the Dashboard shows the app's notification (Queued for QuickBooks)");
+  await t.shot("04-transfer-queued");
+  // the same preview again: only the unchecked order is still to be transferred
+  await fields.getByRole("button", { name: "Preview" }).click();
+  await table.waitFor();
+  await t.page.waitForTimeout(500);
+  const ticked = await table.locator("tbody tr").filter({ has: t.app().locator("input[type=checkbox]:checked") }).allInnerTexts();
+  t.warn(ticked.length === 1 && ticked[0].includes(`#${numbers[0]}`),
+    `previewing again ticks only #${numbers[0]}, not the ${total - 1} queued orders (ticked: ${ticked.map((x) => /#\d+/.exec(x)?.[0]).join(", ") || "none"})`);
+  await t.shot("04b-transfer-preview-after-queue");
+}
+
+const QUEUED_OPS = `{ qbPendingOperations(first: 100) { edges { node { id status orderCount orders } } } }`;
+async function queuedOperations(t) {
+  return (await t.qbGql(QUEUED_OPS)).qbPendingOperations.edges.map((e) => e.node).filter((o) => o.status === "QUEUED");
+}
+
+async function pendingOperations(t) {
+  const app = t.app();
+  await app.getByRole("tab", { name: "Pending operations" }).click();
+  // operations Web Connector already ran stay listed (Done); ours is the one Queued
+  const rows = app.getByTestId("pending-row").filter({ hasText: "Queued" });
+  await rows.first().waitFor({ timeout: 30000 });
+  t.check((await rows.count()) === 1, `one queued operation in the list (${await rows.count()})`);
+  const text = await rows.first().innerText();
+  t.check(new RegExp(`\\b${t.state.queuedCount} orders?\\b`).test(text) && text.includes(adminEmail),
+    `it covers ${t.state.queuedCount} orders and was queued by ${adminEmail}`);
+  const [op] = await queuedOperations(t);
+  t.check(op && op.orderCount === t.state.queuedCount && !op.orders.map(String).includes(t.state.uncheckedNumber),
+    `our API agrees: ${op?.orderCount} orders, without the unchecked #${t.state.uncheckedNumber}`);
+  await t.shot("05-pending");
+  await rows.first().getByRole("button", { name: /Delete/ }).click();
+  const dialog = app.getByRole("alertdialog");
+  await dialog.waitFor();
+  await t.shot("06-pending-confirm-delete");
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await app.getByText(/Deleted the pending operation/).waitFor({ timeout: 30000 });
+  await t.page.waitForTimeout(500);
+  t.check((await rows.count()) === 0 && (await queuedOperations(t)).length === 0,
+    "after Delete the operation is gone from the list and from our API");
+  await t.shot("07-pending-deleted");
+}
+
+/** Queue two orders and run one Web Connector update (emulator + QuickBooks simulator), so the
+ * history has real rows; they are marked as not exported again at the end (cleanup). */
+async function history(t) {
+  const app = t.app();
+  const wsdl = process.env.QBWC_WSDL ?? path.join(shared, "qbwc-wsdl", "QBWebConnectorSvc.wsdl");
+  const python = env("SALEOR_PYTHON");
+  const [a, b] = t.state.range.numbers;
+  // queue two orders from the app, by ticking just them
+  await app.getByRole("tab", { name: "Transfer orders" }).click();
+  await app.getByRole("form", { name: "Which orders" }).getByRole("button", { name: "Preview" }).click();
+  const table = app.getByRole("table", { name: "Orders to transfer" });
+  await table.waitFor();
+  await app.getByRole("button", { name: "Select none" }).click();
+  for (const n of [a, b]) await table.getByRole("checkbox", { name: `Transfer order #${n}` }).check();
+  await app.getByRole("button", { name: /^Transfer 2 orders$/ }).click();
+  await app.getByText(/2 orders queued for QuickBooks/).waitFor({ timeout: 30000 });
+  t.state.exported = [a, b];
+
+  const result = spawnSync(python, [path.join(extensionDir, "e2e", "run_web_connector.py"), `${t.saleorBase}${ROUTE}qbwc`], {
+    env: { ...process.env, QBWC_PASSWORD: setup.qbwcPassword, QBWC_WSDL: wsdl }, encoding: "utf-8",
+  });
+  t.must(result.status === 0, `one Web Connector update against Saleor's /qbwc ran${result.status ? `: ${result.stderr.slice(-600)}` : ""}`);
+  const wc = JSON.parse(result.stdout.trim().split("\n").at(-1));
+  t.check(wc.transactions === 2, `it put the 2 queued orders into the QuickBooks simulator (${JSON.stringify(wc)})`);
+
+  await app.getByRole("tab", { name: "History" }).click();
+  const rows = app.getByTestId("history-row");
+  await rows.first().waitFor({ timeout: 30000 });
+  const texts = await rows.allInnerTexts();
+  for (const n of [a, b]) {
+    const row = texts.find((x) => orderNo(n).test(x)); // newest first
+    t.check(row && /Done/.test(row) && /TxnID/.test(row),
+      `the history's latest attempt for order #${n} is Done with a TxnID${row ? ` (${row.replace(/\s+/g, " ").slice(0, 120)})` : ""}`);
+  }
+  await t.shot("08-history");
+  // the order-number search shows just that order's attempts
+  await app.getByRole("searchbox", { name: "Order number" }).fill(String(b));
+  await app.getByRole("button", { name: "Find" }).click();
+  await rows.filter({ hasText: orderNo(a) }).first().waitFor({ state: "detached", timeout: 30000 });
+  const found = await rows.allInnerTexts();
+  t.check(found.length > 0 && found.every((x) => orderNo(b).test(x)),
+    `searching order number ${b} shows only its ${found.length} attempt(s)`);
+  await app.getByRole("searchbox", { name: "Order number" }).fill("");
+  await app.getByRole("button", { name: "Find" }).click();
+  // the order link asks the Dashboard to open the order page
+  await rows.first().waitFor();
+  const first = rows.filter({ hasText: orderNo(a) }).first();
+  await first.getByRole("button", { name: new RegExp(`Open order #${a} in Saleor`) }).click();
+  await t.page.waitForURL(/\/orders\/[^/?]+/, { timeout: 30000 });
+  const orderPage = t.page.url();
+  t.state.orderPageUrl = orderPage;
+  t.check(/\/orders\//.test(orderPage), `the order link opens the order in the Dashboard (${new URL(orderPage).pathname})`);
+  t.state.orderNumberOnPage = String(a);
+}
+
+async function webConnectorSetup(t) {
+  await t.goto(`/extensions/app/${encodeURIComponent(setup.appId)}`);
+  await t.appReady("the app page");
+  const app = t.app();
+  await app.getByRole("tab", { name: "Web Connector set-up" }).click();
+  await app.getByTestId("qbwc-username").waitFor({ timeout: 30000 });
+  t.check((await app.getByTestId("qbwc-username").innerText()).trim() === setup.qbwcUser,
+    `the set-up shows the Web Connector user name ${setup.qbwcUser}`);
+  if (t.state.exported) {
+    await app.getByTestId("last-check-in").waitFor();
+    t.check(!/never/i.test(await app.getByTestId("last-check-in").innerText()), "the set-up shows the last check-in");
+  }
+  const [download] = await Promise.all([
+    t.page.waitForEvent("download", { timeout: 30000 }),
+    app.getByRole("button", { name: /Download .*\.qwc/ }).click(),
+  ]);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "qb-qwc-"));
+  const saved = path.join(dir, download.suggestedFilename());
+  await download.saveAs(saved);
+  const qwc = readFileSync(saved, "utf-8");
+  rmSync(dir, { recursive: true, force: true });
+  t.check(download.suggestedFilename().endsWith(".qwc"), `the download is a .qwc file (${download.suggestedFilename()})`);
+  t.check(/^<\?xml[^>]*\?>\s*<QBWCXML>/.test(qwc.replace(/^\uFEFF/, "")) && qwc.includes("</QBWCXML>"), "it is Web Connector XML (<QBWCXML>)");
+  const appUrlTag = /<AppURL>([^<]*)<\/AppURL>/.exec(qwc)?.[1];
+  t.check(appUrlTag === `${t.saleorBase}${ROUTE}qbwc`, `its AppURL is our SOAP endpoint on this Saleor (${appUrlTag})`);
+  t.check((/<UserName>([^<]*)<\/UserName>/.exec(qwc)?.[1] ?? "") === setup.qbwcUser, `its UserName is ${setup.qbwcUser}`);
+  await t.shot("09-setup");
+}
+
+async function darkTheme(t) {
+  const before = await t.appFrame().evaluate(() => document.documentElement.dataset.theme);
+  await t.dash("userMenu").click();
+  await t.dash("theme-switch").click();
+  await t.appFrame().waitForFunction(() => document.documentElement.dataset.theme === "dark", null, { timeout: 15000 });
+  const state = await t.appFrame().evaluate(() => {
+    const rgb = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+    return { theme: document.documentElement.dataset.theme, rgb, scheme: document.documentElement.style.colorScheme };
+  });
+  state.dashboard = await t.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const dark = state.rgb.length >= 3 && state.rgb.slice(0, 3).reduce((s, v) => s + v, 0) / 3 < 80;
+  const same = state.dashboard === `rgb(${state.rgb.slice(0, 3).join(", ")})`;
+  t.check(before === "light" && state.theme === "dark" && dark && same,
+    `switching the Dashboard to dark mode turns our app dark, in the Dashboard's colour (${before} → ${JSON.stringify(state)})`);
+  await t.app().getByRole("tab", { name: "Transfer orders" }).click();
+  await t.shot("10-dark-transfer");
+  await t.app().getByRole("tab", { name: "History" }).click();
+  await t.app().getByTestId("history-row").first().waitFor().catch(() => undefined);
+  await t.shot("11-dark-history");
+  await t.dash("userMenu").click();
+  await t.dash("theme-switch").click();
+  await t.appFrame().waitForFunction(() => document.documentElement.dataset.theme === "light", null, { timeout: 15000 });
+  t.check(true, "switching back to light mode turns our app light again");
+}
+
+async function navigationOrders(t) {
+  await t.goto("/");
+  await t.dash("userMenu").waitFor();
+  await t.dash("menu-item-label-orders").click();
+  const item = t.page.getByRole("link", { name: "QuickBooks", exact: true })
+    .or(t.dash("menu-list").getByText("QuickBooks", { exact: true })).first();
+  await item.waitFor({ timeout: 15000 });
+  await t.shot("12-nav-orders-menu");
+  await item.click();
+  const src = await t.appReady("Orders → QuickBooks");
+  t.checkIframeSrc(src, "Orders → QuickBooks (NAVIGATION_ORDERS)");
+  await t.shot("13-nav-orders-app");
+}
+
+async function orderListMenu(t) {
+  await t.goto("/orders/");
+  const more = t.dash("show-more-button").first();
+  await more.waitFor({ timeout: 30000 });
+  await more.click();
+  const item = t.page.getByText("Transfer to QuickBooks…", { exact: true });
+  await item.waitFor();
+  await t.shot("14-order-list-menu");
+  await item.click();
+  const src = await t.appReady("the order list's menu → Transfer to QuickBooks…");
+  t.checkIframeSrc(src, "order list menu (ORDER_OVERVIEW_MORE_ACTIONS)");
+  await t.shot("15-order-list-menu-app");
+}
+
+/** The Dashboard at 1024 px: our app inside it must not scroll sideways. */
+async function narrow(t) {
+  // what scrolls sideways in our frame: the page itself, or a table's scroll box
+  const overflow = () => t.appFrame().evaluate(() => {
+    const doc = document.documentElement;
+    const boxes = [...document.querySelectorAll("table")].map((table) => table.parentElement)
+      .filter((box) => box.scrollWidth > box.clientWidth + 1)
+      .map((box) => `${box.querySelector("table").getAttribute("aria-label")} ${box.scrollWidth}/${box.clientWidth} px`);
+    return { page: doc.scrollWidth > doc.clientWidth + 1 ? `page ${doc.scrollWidth}/${doc.clientWidth} px` : "", boxes };
+  });
+  await t.page.setViewportSize({ width: 1024, height: 800 });
+  try {
+    await t.goto(`/extensions/app/${encodeURIComponent(setup.appId)}`);
+    await t.appReady("the app page at 1024 px");
+    const app = t.app();
+    const fields = app.getByRole("form", { name: "Which orders" });
+    await fields.getByLabel("Placed from").fill(t.state.range.from);
+    await fields.getByLabel("Placed until").fill(t.state.range.to);
+    await fields.getByRole("button", { name: "Preview" }).click();
+    await app.getByRole("table", { name: "Orders to transfer" }).waitFor();
+    await t.shot("20-transfer-preview-1024");
+    const screens = { "Transfer orders": await overflow() };
+    for (const tab of ["Pending operations", "History", "Web Connector set-up"]) {
+      await app.getByRole("tab", { name: tab }).click();
+      await t.page.waitForTimeout(1000);
+      if (tab === "History") await t.shot("21-history-1024");
+      screens[tab] = await overflow();
+    }
+    for (const [tab, o] of Object.entries(screens)) {
+      const what = [o.page, ...o.boxes].filter(Boolean).join(", ");
+      t.warn(!what, `at 1024 px ${tab} fits without sideways scrolling${what ? ` (scrolls: ${what})` : ""}`);
+    }
+  } finally {
+    await t.page.setViewportSize({ width: 1440, height: 1000 });
+  }
+}
+
+/** Open an order page, its "more actions" menu, our "QuickBooks export…" item (POPUP). */
+async function openOrderPopup(t, number, shot) {
+  const found = await t.saleorGql(`query($n: [String!]) { orders(first: 1, filter: {numbers: $n}) { edges { node { id number } } } }`, { n: [number] });
+  const order = found.orders.edges[0].node;
+  await t.goto(`/orders/${encodeURIComponent(order.id)}`);
+  const more = t.dash("show-more-button").first();
+  await more.waitFor({ timeout: 30000 });
+  await more.click();
+  const item = t.page.getByText("QuickBooks export…", { exact: true });
+  await item.waitFor();
+  if (shot) await t.shot(shot);
+  await item.click();
+  const src = await t.appReady(`order #${number}'s QuickBooks export… popup`, {
+    ready: (app) => app.getByRole("button", { name: "Close" }),
+  });
+  const url = new URL(src);
+  t.check(url.searchParams.get("view") === "order" && url.searchParams.get("orderId") === order.id,
+    `the popup loads our order view for order #${number} (view=order, orderId=${url.searchParams.get("orderId")})`);
+  t.check(await t.app().getByText(`#${number}`).first().isVisible(), `the popup names order #${number}`);
+  return order;
+}
+
+async function closePopup(t) {
+  await t.app().getByRole("button", { name: "Close" }).click();
+  await t.page.locator(appFrameSelector()).waitFor({ state: "detached", timeout: 15000 });
+  t.check(true, "Close closes the Dashboard's popup");
+}
+
+async function orderPopup(t) {
+  // an order the history screen exported: its export is shown
+  const exported = t.state.exported?.[0];
+  if (exported) {
+    await openOrderPopup(t, exported, "16-order-page-menu");
+    const row = t.app().getByTestId("history-row").first();
+    await row.waitFor({ timeout: 30000 });
+    const text = await row.innerText();
+    t.check(/Done/.test(text) && /TxnID/.test(text), `the popup shows order #${exported}'s export (${text.replace(/\s+/g, " ").slice(0, 100)})`);
+    await t.shot("17-order-popup-exported");
+    await closePopup(t);
+  }
+  // an order never exported: queue it from the popup
+  const fresh = t.state.range.numbers.find((n) => !(t.state.exported ?? []).includes(n));
+  const order = await openOrderPopup(t, fresh, exported ? null : "16-order-page-menu");
+  await t.shot("18-order-popup");
+  await t.app().getByRole("button", { name: "Queue this order for QuickBooks" }).click();
+  await t.app().getByText(/Queued for QuickBooks/).first().waitFor({ timeout: 30000 });
+  const pending = await t.qbGql(`{ qbPendingOperations(first: 10) { edges { node { id orderCount orders } } } }`);
+  const op = pending.qbPendingOperations.edges.map((e) => e.node).find((o) => o.orders.map(String).includes(String(order.number)));
+  t.check(op && op.orderCount === 1, `the popup queued just order #${order.number} (a pending operation of ${op?.orderCount} order)`);
+  await t.shot("19-order-popup-queued");
+  if (op) await t.qbGql(`mutation($ids: [ID!]!) { qbPendingOperationDelete(ids: $ids) { errors { message } } }`, { ids: [op.id] });
+  await closePopup(t);
+}
+
+/** Put the lab back: the orders this run exported are offered for transfer again. */
+async function cleanup(t) {
+  const numbers = t.state.exported ?? [];
+  if (numbers.length) {
+    const found = await t.saleorGql(`query($n: [String!]) { orders(first: 10, filter: {numbers: $n}) { edges { node { id } } } }`, { n: numbers });
+    const ids = found.orders.edges.map((e) => e.node.id);
+    const reset = await t.qbGql(`mutation($ids: [ID!]!) { qbOrderExportReset(orderIds: $ids) { errors { message } } }`, { ids });
+    t.check(reset.qbOrderExportReset.errors.length === 0, `cleanup: orders #${numbers.join(", #")} marked as not exported again`);
+  }
+  const ids = (await queuedOperations(t)).map((o) => o.id);
+  if (ids.length) await t.qbGql(`mutation($ids: [ID!]!) { qbPendingOperationDelete(ids: $ids) { errors { message } } }`, { ids });
+  t.check(true, "cleanup: nothing left pending");
+  // the app points at this run's Saleor port, which stops with the run
+  if (process.env.KEEP_RUNNING !== "1") {
+    const removed = await t.saleorGql(`mutation($id: ID!) { appDelete(id: $id) { errors { message } } }`, { id: setup.appId });
+    t.check(removed.appDelete.errors.length === 0, `cleanup: the app installed for this run is removed from Saleor (KEEP_RUNNING=1 keeps it)`);
+  }
+}
+
+const SCREENS = [
+  { name: "login", required: true, run: login },
+  { name: "apps-page", required: true, run: appsPage },
+  { name: "transfer-preview", required: true, run: transferPreview },
+  { name: "pending-operations", run: pendingOperations },
+  { name: "history", run: history },
+  { name: "web-connector-setup", run: webConnectorSetup },
+  { name: "dark-theme", run: darkTheme },
+  { name: "navigation-orders", run: navigationOrders },
+  { name: "order-list-menu", run: orderListMenu },
+  { name: "order-popup", run: orderPopup },
+  { name: "narrow-1024", run: narrow },
+  { name: "cleanup", always: true, run: cleanup },
+];
+
+// --- main ---------------------------------------------------------------------------------------
+async function main() {
+  const args = process.argv.slice(2);
+  if (args.includes("--list")) {
+    for (const s of SCREENS) console.log(s.name);
+    return;
+  }
+  const only = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",") : null;
+  mkdirSync(shots, { recursive: true });
+  await staffLogIn();
+  log(`${process.env.VERSIONS ?? ""}; Dashboard ${dashboardUrl}, API ${apiUrl}, app ${setup.appId}`);
+
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), "qb-real-dashboard-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1440, height: 1000 },
+    acceptDownloads: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20000);
+  const appProblems = [];
+  page.on("response", (r) => {
+    if (r.url().startsWith(saleorBase + ROUTE) && r.status() >= 400) appProblems.push(`${r.status()} ${r.url()}`);
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error" && (m.location()?.url ?? "").startsWith(saleorBase + ROUTE)) appProblems.push(m.text());
+  });
+  const t = makeContext(page, context);
+  let stop = false;
+  try {
+    for (const screen of SCREENS) {
+      if (stop && !screen.always) continue;
+      if (only && !only.includes(screen.name) && !screen.required && !screen.always) continue;
+      log(`--- ${screen.name}`);
+      const before = failures;
+      try {
+        await screen.run(t);
+      } catch (error) {
+        if (!(error instanceof CheckFailed)) {
+          failures += 1;
+          console.log(`[dashboard-real] FAIL ${screen.name}: ${String(error.message ?? error).split("\n")[0]}`);
+        }
+        await page.screenshot({ path: path.join(shots, `${screen.name}-FAILED.png`) }).catch(() => undefined);
+        log(`     screenshot screenshots/real-dashboard/${screen.name}-FAILED.png`);
+        if (screen.required) stop = true;
+      }
+      if (failures > before && screen.required) stop = true;
+    }
+    check(appProblems.length === 0,
+      `our app's requests and console had no errors${appProblems.length ? `: ${[...new Set(appProblems)].slice(0, 8).join(" | ")}` : ""}`);
+  } finally {
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+main()
+  .then(() => {
+    if (warnings.length) log(`${warnings.length} known issue(s) seen (WARN lines above)`);
+    if (failures > 0) {
+      console.log(`[dashboard-real] ${failures} check(s) failed`);
+      process.exit(1);
+    }
+    log("all checks passed");
+  })
+  .catch((error) => {
+    console.log("[dashboard-real] aborted:", error);
+    process.exit(1);
+  });
