@@ -7,7 +7,7 @@ QBXML_SCHEMA_DIR ?= $(abspath ../shared/qbxml-schema/13.0)
 QBWC_WSDL ?= $(abspath ../shared/qbwc-wsdl/QBWebConnectorSvc.wsdl)
 export QBXML_SCHEMA_DIR QBWC_WSDL
 
-.PHONY: setup test test-saleor bench lint demo serve dist clean dashboard-test dashboard-e2e dashboard-build
+.PHONY: setup test test-saleor test-dashboard-real bench lint demo serve dist clean dashboard-test dashboard-e2e dashboard-build
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || (echo "Python 3.12 not found: install it (pyenv install 3.12) or set PYTHON=" && exit 1)
@@ -21,11 +21,17 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 setup: $(VENV)/.installed
 
 test: setup
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 test-saleor:
 	@test -n "$(SALEOR_SRC)" || (echo "set SALEOR_SRC=<path to a Saleor checkout with its venv>" && exit 2)
 	SALEOR_SRC=$(SALEOR_SRC) tests/saleor/run
+
+# the real Saleor Dashboard with our app in it (tests/dashboard_real/README.md)
+test-dashboard-real:
+	@test -n "$(SALEOR_SRC)" -a -n "$(SALEOR_DASHBOARD_SRC)" || (echo "set SALEOR_SRC=<Saleor checkout with its venv> and SALEOR_DASHBOARD_SRC=<saleor-dashboard checkout> (optional SALEOR_DATABASE_URL)" && exit 2)
+	SALEOR_SRC=$(SALEOR_SRC) SALEOR_DASHBOARD_SRC=$(SALEOR_DASHBOARD_SRC) tests/dashboard_real/run
 
 bench: setup
 	$(BIN)/python -m benchmarks.run $(BENCH)

@@ -27,6 +27,13 @@ export function formatDate(iso: string | null | undefined, locale?: string): str
   return new Intl.DateTimeFormat(safeLocale(locale), { dateStyle: "medium" }).format(date);
 }
 
+export function formatTime(iso: string | null | undefined, locale?: string): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return new Intl.DateTimeFormat(safeLocale(locale), { timeStyle: "short" }).format(date);
+}
+
 export function formatMoney(amount: number, currency: string, locale?: string): string {
   try {
     return new Intl.NumberFormat(safeLocale(locale), { style: "currency", currency }).format(

@@ -23,9 +23,11 @@ import {
 import { useBridge, useBridgeState } from "../bridge";
 import { Badge, Empty, ErrorNotice, Heading, Loading, Notice, Pager } from "../components/ui";
 import {
+  formatDate,
   formatDateTime,
   formatMoney,
   formatNumber,
+  formatTime,
   plural,
   statusLabel,
   transactionLabel,
@@ -322,11 +324,13 @@ export function TransferView({
                       <td>
                         <span className="qb-nowrap">#{row.number}</span>
                         <br />
-                        <Text size={2} color="default2" className="qb-nowrap" data-testid="order-date">
-                          {formatDateTime(row.createdAt, locale)}
+                        {/* the day and the time may wrap apart in a narrow frame */}
+                        <Text size={2} color="default2" data-testid="order-date">
+                          <span className="qb-nowrap">{formatDate(row.createdAt, locale)}</span>{" "}
+                          <span className="qb-nowrap">{formatTime(row.createdAt, locale)}</span>
                         </Text>
                       </td>
-                      <td className="qb-wrap">
+                      <td className="qb-wrap qb-customer">
                         {row.customerName || "—"}
                         <br />
                         <Text size={2} color="default2">
