@@ -312,6 +312,13 @@ export const DELETE_PENDING = /* GraphQL */ `
   }
 `;
 
+/** Whether any attempt failed: "Retry failed orders" shows only then. */
+export const FAILED_COUNT = /* GraphQL */ `
+  query QbFailedCount {
+    qbTransferHistory(filter: { state: FAILED }, first: 1) { totalCount }
+  }
+`;
+
 export const HISTORY = /* GraphQL */ `
   query QbTransferHistory($filter: QbTransferHistoryFilterInput, $first: Int, $after: String) {
     qbTransferHistory(filter: $filter, first: $first, after: $after) {

@@ -284,7 +284,7 @@ async function transferPreview(t) {
   await table.waitFor();
   await t.page.waitForTimeout(500);
   const ticked = await table.locator("tbody tr").filter({ has: t.app().locator("input[type=checkbox]:checked") }).allInnerTexts();
-  t.warn(ticked.length === 1 && ticked[0].includes(`#${numbers[0]}`),
+  t.check(ticked.length === 1 && ticked[0].includes(`#${numbers[0]}`),
     `previewing again ticks only #${numbers[0]}, not the ${total - 1} queued orders (ticked: ${ticked.map((x) => /#\d+/.exec(x)?.[0]).join(", ") || "none"})`);
   await t.shot("04b-transfer-preview-after-queue");
 }
@@ -487,7 +487,7 @@ async function narrow(t) {
     }
     for (const [tab, o] of Object.entries(screens)) {
       const what = [o.page, ...o.boxes].filter(Boolean).join(", ");
-      t.warn(!what, `at 1024 px ${tab} fits without sideways scrolling${what ? ` (scrolls: ${what})` : ""}`);
+      t.check(!what, `at 1024 px ${tab} fits without sideways scrolling${what ? ` (scrolls: ${what})` : ""}`);
     }
   } finally {
     await t.page.setViewportSize({ width: 1440, height: 1000 });

@@ -203,8 +203,20 @@ describe("HistoryView", () => {
   describe("Retry failed orders", () => {
     const rows = () => ({ qbTransferHistory: connection([historyRecord(5, { state: "FAILED", txnId: "" })]) });
 
+    it("is not offered when nothing failed", async () => {
+      mockApi({
+        QbFailedCount: () => ({ qbTransferHistory: { totalCount: 0 } }),
+        QbTransferHistory: () => ({ qbTransferHistory: connection([historyRecord(5)]) }),
+      });
+      renderWithBridge(<HistoryView />);
+      await screen.findAllByTestId("history-row");
+
+      expect(screen.queryByRole("button", { name: "Retry failed orders" })).not.toBeInTheDocument();
+    });
+
     it("confirms, queues every failed order with qbFailedOrdersRetry, says how many and refreshes", async () => {
       const api = mockApi({
+        QbFailedCount: () => ({ qbTransferHistory: { totalCount: 1 } }),
         QbTransferHistory: rows,
         QbFailedOrdersRetry: () => ({
           qbFailedOrdersRetry: { pendingOperation: { id: "op-1", orderCount: 3 }, errors: [] },
@@ -227,6 +239,7 @@ describe("HistoryView", () => {
 
     it("shows the server's typed error and queues nothing when cancelled", async () => {
       const api = mockApi({
+        QbFailedCount: () => ({ qbTransferHistory: { totalCount: 1 } }),
         QbTransferHistory: rows,
         QbFailedOrdersRetry: () => ({
           qbFailedOrdersRetry: {

@@ -3,7 +3,7 @@ import { actions } from "@saleor/app-sdk/app-bridge";
 import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
-import { type Connection, type ExportRecord, type ExportState, HISTORY, useQuery } from "../api";
+import { type Connection, type ExportRecord, type ExportState, FAILED_COUNT, HISTORY, useQuery } from "../api";
 import { useBridge, useBridgeState } from "../bridge";
 import { type ResetTarget, ResetExportStatus, useExportReset } from "../components/ResetExport";
 import { RetryFailedOrders } from "../components/RetryFailed";
@@ -158,21 +158,27 @@ export function HistoryView() {
     first: PAGE_SIZE,
     after: cursors[cursors.length - 1],
   });
+  const failed = useQuery<{ qbTransferHistory: { totalCount: number } }>(FAILED_COUNT, {});
+  const reload = () => {
+    history.reload();
+    failed.reload();
+  };
+  const anyFailed = (failed.data?.qbTransferHistory.totalCount ?? 0) > 0;
   const connection = history.data?.qbTransferHistory;
-  const reset = useExportReset(history.reload);
+  const reset = useExportReset(reload);
 
   return (
     <Box display="flex" flexDirection="column" gap={4}>
       <Box display="flex" alignItems="center" justifyContent="space-between">
         <Heading>History</Heading>
         <Box display="flex" gap={2}>
-          <Button variant="secondary" onClick={history.reload} disabled={history.loading}>
+          <Button variant="secondary" onClick={reload} disabled={history.loading}>
             Refresh
           </Button>
         </Box>
       </Box>
       <Box display="flex" flexDirection="column" gap={2} alignItems="flex-start">
-        <RetryFailedOrders onDone={history.reload} />
+        {anyFailed ? <RetryFailedOrders onDone={reload} /> : null}
       </Box>
       <Box display="flex" gap={4} alignItems="flex-end" flexWrap="wrap">
         <label>
