@@ -103,6 +103,14 @@ class PendingOperationOrder(models.Model):
         ]
 
 
+def queued_items() -> models.QuerySet[PendingOperationOrder]:
+    """Orders waiting in, or claimed from, an operation that is still open: what "queued" means
+    for the preview, the status line and a second queueing."""
+    return PendingOperationOrder.objects.filter(
+        state__in=[ItemState.PENDING, ItemState.CLAIMED],
+        operation__status__in=OPEN_OPERATION_STATUSES)
+
+
 class ExportRecord(models.Model):
     """One attempt to put one order into QuickBooks, and what became of it."""
 

@@ -137,11 +137,9 @@ def attempted_automatically(order_pk_field: str) -> Exists:
 
 def is_queued(order_pk_field: str) -> Exists:
     """The order waits in, or was claimed from, a pending operation that is still open."""
-    from .models import OPEN_OPERATION_STATUSES, ItemState, PendingOperationOrder
+    from .models import queued_items
 
-    return Exists(PendingOperationOrder.objects.filter(
-        order_id=OuterRef(order_pk_field), state__in=[ItemState.PENDING, ItemState.CLAIMED],
-        operation__status__in=OPEN_OPERATION_STATUSES))
+    return Exists(queued_items().filter(order_id=OuterRef(order_pk_field)))
 
 
 def filter_orders(qs: QuerySet, flt: OrderFilter, *, pk: str, channel: str,

@@ -36,6 +36,7 @@ from .models import (
     PendingOperation,
     PendingOperationOrder,
     WebConnectorSession,
+    queued_items,
 )
 from .order_source import OrderFilter, OrderRef, OrderSource, OrderSummary
 from .preferences import NEVER_EXPORTED_STATUSES, ExportMode, Preferences
@@ -250,15 +251,13 @@ def order_export_state(source: OrderSource, preferences: Preferences, actor: Act
     ids = parse_order_ids([order_id], field="orderId")
     flt = OrderFilter(order_ids=tuple(ids), include_exported=True, any_status=True,
                       allowed_channels=actor.channels)
-    summaries, _ = source.search(flt, offset=0, limit=1)
-    if not summaries:
+    page = preview(source, preferences, flt, limit=1)
+    if not page.rows:
         raise TransferError("There is no such order, or it is in a channel you cannot see.",
                             field="orderId", code="not_found")
-    summary = summaries[0]
-    page = preview(source, preferences, replace(flt, skip_queued=False), limit=1)
     row = page.rows[0]
     queued = bool(queued_order_ids(ids))
-    reason = ineligibility(summary, preferences)
+    reason = ineligibility(row.order, preferences)
     automatic, note = False, None
     if (preferences.export_mode is ExportMode.AUTOMATIC and reason is None and not row.exported
             and not queued):
@@ -277,9 +276,8 @@ def order_export_state(source: OrderSource, preferences: Preferences, actor: Act
 
 def queued_order_ids(order_ids: Sequence[str]) -> set[str]:
     """Those of ``order_ids`` that wait in (or were claimed from) an open pending operation."""
-    return {str(pk) for pk in PendingOperationOrder.objects.filter(
-        order_id__in=list(order_ids), state__in=[ItemState.PENDING, ItemState.CLAIMED],
-        operation__status__in=OPEN_OPERATION_STATUSES).values_list("order_id", flat=True)}
+    return {str(pk) for pk in queued_items().filter(order_id__in=list(order_ids))
+            .values_list("order_id", flat=True)}
 
 
 def parse_order_ids(values: Iterable[str], *, field: str = "orderIds") -> list[str]:
@@ -442,11 +440,8 @@ def waiting_items() -> QuerySet[PendingOperationOrder]:
 
 def queued_counts() -> tuple[int, int]:
     """(queued or running operations, orders in them still waiting)."""
-    active = OPEN_OPERATION_STATUSES
-    operations = PendingOperation.objects.filter(status__in=active).count()
-    orders = PendingOperationOrder.objects.filter(
-        operation__status__in=active, state__in=[ItemState.PENDING, ItemState.CLAIMED]).count()
-    return operations, orders
+    operations = PendingOperation.objects.filter(status__in=OPEN_OPERATION_STATUSES).count()
+    return operations, queued_items().count()
 
 
 # --- claiming work for a Web Connector session ---------------------------------------------------
