@@ -53,7 +53,9 @@ def record_check_in(now: datetime) -> None:
 
 
 def check_in_status(preferences: Preferences, now: datetime) -> CheckInStatus:
-    last = _row().last_check_in_at
+    # a read: the row is created by the first check-in or alert, not by asking
+    last = (WebConnectorCheckIn.objects.filter(pk=1)
+            .values_list("last_check_in_at", flat=True).first())
     if last is None:  # installed before check-ins were recorded: the latest session says
         last = (WebConnectorSession.objects.order_by("-started_at")
                 .values_list("started_at", flat=True).first())
