@@ -10,7 +10,7 @@ from saleor_qb_sync.standalone.order_source import store_sample_orders
 from saleor_qb_sync.testing.sample_orders import generate_orders
 
 from .conftest import USD_ONLY_TOKEN
-from .test_order_transfer_queue import QUEUE_MUTATION, eligible
+from .mutations.test_order_transfer_queue import QUEUE_MUTATION, eligible
 
 ORDER_EXPORT = """
 query($id: ID!) {

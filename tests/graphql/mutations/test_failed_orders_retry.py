@@ -7,7 +7,7 @@ import uuid
 from saleor_qb_sync.models import ExportRecord, PendingOperationOrder
 from saleor_qb_sync.saleor_ids import to_global_id
 
-from .conftest import NO_PERMISSION_TOKEN, USD_ONLY_TOKEN
+from ..conftest import NO_PERMISSION_TOKEN, USD_ONLY_TOKEN
 
 RETRY = """
 mutation Retry($ids: [ID!]) {

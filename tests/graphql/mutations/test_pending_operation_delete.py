@@ -8,7 +8,7 @@ from saleor_qb_sync.models import OperationStatus, PendingOperation
 from saleor_qb_sync.saleor_ids import to_global_id
 from saleor_qb_sync.transfers import Actor, queue_orders
 
-from .conftest import NO_PERMISSION_TOKEN
+from ..conftest import NO_PERMISSION_TOKEN
 
 DELETE_MUTATION = """
 mutation Delete($ids: [ID!]!) {

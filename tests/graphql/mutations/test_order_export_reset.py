@@ -5,7 +5,7 @@ from __future__ import annotations
 from saleor_qb_sync.models import ExportedOrder, ExportRecord
 from saleor_qb_sync.saleor_ids import to_global_id
 
-from .conftest import NO_PERMISSION_TOKEN, USD_ONLY_TOKEN
+from ..conftest import NO_PERMISSION_TOKEN, USD_ONLY_TOKEN
 
 RESET = """
 mutation Reset($ids: [ID!]!) {

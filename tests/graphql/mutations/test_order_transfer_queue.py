@@ -5,7 +5,7 @@ import uuid
 from saleor_qb_sync.models import PendingOperation, PendingOperationOrder
 from saleor_qb_sync.saleor_ids import from_global_id, to_global_id
 
-from .conftest import NO_PERMISSION_TOKEN, USD_ONLY_TOKEN
+from ..conftest import NO_PERMISSION_TOKEN, USD_ONLY_TOKEN
 
 QUEUE_MUTATION = """
 mutation Queue($input: QbOrderTransferQueueInput!) {
