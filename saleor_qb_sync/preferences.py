@@ -2,7 +2,10 @@
 
 ``Preferences`` is frozen; ``Preferences.from_config(mapping)`` accepts what Saleor's plugin
 configuration holds (strings, booleans, lists) and raises ``PreferencesInvalid`` naming every bad
-field at once. The field names are the plugin's configuration keys. Standard library only.
+field at once. The field names are the plugin's configuration keys. Each setting is declared
+once, as a field with its ``Setting`` (parser, kind, label, help text, the API's description):
+the plugin page (``plugin.py``) and the API's settings (``graphql/settings.py``) are built from
+``SETTINGS``. Standard library only.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
@@ -76,152 +79,10 @@ SALEOR_ORDER_STATUSES = (
 )
 NEVER_EXPORTED_STATUSES = frozenset({"draft", "unconfirmed"})
 SUPPORTED_QBXML_VERSIONS = ("13.0",)
-#: the labels (as the plugin page shows them) of the settings that name QuickBooks accounts and
-#: items, for reasons that say which setting to change
-SETTING_LABELS = {
-    "income_account": "Income account",
-    "deposit_to_account": "Deposit to account",
-    "ar_account": "Accounts receivable account",
-    "sales_tax_account": "Sales tax account",
-    "gift_card_account": "Gift card account",
-    "shipping_item_name": "Shipping item",
-    "discount_item_name": "Discount item",
-    "gift_card_item_name": "Gift card item",
-    "sales_tax_item_name": "Sales tax item",
-    "default_item_name": "Default item",
-    "single_customer_name": "Single customer name",
-    "class_name": "QuickBooks class",
-}
 #: settings that do not change what is sent to QuickBooks (``Preferences.fingerprint``)
 _NOT_IN_FINGERPRINT = frozenset({"web_connector_username", "web_connector_password",
                                  "run_every_minutes", "export_mode", "company_file"})
 MAX_ORDERS_PER_REQUEST = 200
-
-
-@dataclass(frozen=True, slots=True)
-class Preferences:
-    export_mode: ExportMode = ExportMode.ON_DEMAND
-    transaction_type: TransactionType = TransactionType.BY_PAYMENT_STATUS
-    check_duplicates: bool = True
-    export_start_date: date | None = None
-    eligible_statuses: tuple[str, ...] = ("unfulfilled", "partially fulfilled", "fulfilled")
-    #: channel slugs; empty means every channel
-    channels: tuple[str, ...] = ()
-    customer_mode: CustomerMode = CustomerMode.PER_CUSTOMER
-    single_customer_name: str = "Saleor Web Store"
-    customer_name_format: CustomerNameFormat = CustomerNameFormat.FIRST_LAST
-    item_mode: ItemMode = ItemMode.BY_SKU
-    default_item_name: str = "Saleor Product"
-    missing_item_action: MissingItemAction = MissingItemAction.CREATE
-    income_account: str = "Sales"
-    deposit_to_account: str = "Undeposited Funds"
-    ar_account: str = "Accounts Receivable"
-    #: account of the sales tax line item we create (line_item tax mode)
-    sales_tax_account: str = "Sales Tax Payable"
-    #: account of the gift card item we create; empty: the income account
-    gift_card_account: str = ""
-    shipping_item_name: str = "Shipping"
-    discount_item_name: str = "Saleor Discount"
-    gift_card_item_name: str = "Gift Card"
-    tax_mode: TaxMode = TaxMode.LINE_ITEM
-    sales_tax_item_name: str = "Saleor Sales Tax"
-    ref_number_prefix: str = ""
-    class_name: str = ""
-    orders_per_request: int = 50
-    qbxml_version: str = "13.0"
-    web_connector_username: str = ""
-    #: a Django password hash (never the password itself once the plugin has saved it)
-    web_connector_password: str = field(default="", repr=False)
-    company_file: str = ""
-    #: the store's time zone, used for date-range filters
-    time_zone: str = "UTC"
-    run_every_minutes: int = 30
-    #: the QuickBooks company's home currency; orders in other currencies get a warning
-    company_currency: str = "USD"
-
-    @classmethod
-    def field_names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Preferences:
-        """Build preferences from raw configuration values; unknown keys are ignored."""
-        errors: list[PreferenceError] = []
-        values: dict[str, Any] = {}
-        defaults = cls()
-        for f in fields(cls):
-            if f.name not in config or config[f.name] is None:
-                continue
-            try:
-                values[f.name] = _PARSERS[f.name](f.name, config[f.name])
-            except PreferenceError as exc:
-                errors.append(exc)
-        candidate = dataclasses.replace(defaults, **values)
-        errors.extend(candidate._consistency_errors(skip={e.field for e in errors}))
-        if errors:
-            raise PreferencesInvalid(errors)
-        return candidate
-
-    def to_config(self) -> dict[str, Any]:
-        """The inverse of ``from_config``: plain values suitable for storing."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, StrEnum):
-                value = value.value
-            elif isinstance(value, date):
-                value = value.isoformat()
-            elif isinstance(value, tuple):
-                value = ",".join(value)
-            out[f.name] = value
-        return out
-
-    def _consistency_errors(self, skip: set[str]) -> list[PreferenceError]:
-        errors = []
-        required_names = {
-            "single_customer_name": self.customer_mode == CustomerMode.SINGLE_CUSTOMER,
-            "default_item_name": self.item_mode == ItemMode.SINGLE_ITEM
-            or self.missing_item_action == MissingItemAction.USE_DEFAULT,
-            "sales_tax_item_name": True,
-            "shipping_item_name": True,
-            "discount_item_name": True,
-            "gift_card_item_name": True,
-            "income_account": True,
-        }
-        for name, needed in required_names.items():
-            if needed and name not in skip and not getattr(self, name).strip():
-                errors.append(PreferenceError(name, "must not be empty", code="required"))
-        if "transaction_type" not in skip and self.transaction_type in (
-            TransactionType.SALES_RECEIPT,
-            TransactionType.BY_PAYMENT_STATUS,
-        ) and not self.deposit_to_account.strip() and "deposit_to_account" not in skip:
-            errors.append(
-                PreferenceError(
-                    "deposit_to_account",
-                    "sales receipts need an account to deposit to (e.g. Undeposited Funds)",
-                    code="required",
-                )
-            )
-        return errors
-
-    def fingerprint(self) -> str:
-        """A short digest of the settings that shape what goes to QuickBooks: an order that
-        failed under one fingerprint may pass under another."""
-        config = {k: v for k, v in self.to_config().items() if k not in _NOT_IN_FINGERPRINT}
-        return hashlib.sha256(repr(sorted(config.items())).encode()).hexdigest()[:16]
-
-    @property
-    def is_automatic(self) -> bool:
-        return self.export_mode == ExportMode.AUTOMATIC
-
-    def missing_for_connection(self) -> list[str]:
-        """What must still be configured before Web Connector can connect."""
-        missing = []
-        if not self.web_connector_username.strip():
-            missing.append("web_connector_username")
-        if not self.web_connector_password:
-            missing.append("web_connector_password")
-        return missing
 
 
 # --- parsers: each takes (field name, raw value) and returns the typed value or raises ---------
@@ -368,38 +229,302 @@ def _ref_prefix(name: str, raw: Any) -> str:
     return text
 
 
-_PARSERS = {
-    "export_mode": _choice(ExportMode),
-    "transaction_type": _choice(TransactionType),
-    "check_duplicates": _bool,
-    "export_start_date": _optional_date,
-    "eligible_statuses": _statuses,
-    "channels": _channels,
-    "customer_mode": _choice(CustomerMode),
-    "single_customer_name": _text(41),
-    "customer_name_format": _choice(CustomerNameFormat),
-    "item_mode": _choice(ItemMode),
-    "default_item_name": _text(31),
-    "missing_item_action": _choice(MissingItemAction),
-    "income_account": _text(159),
-    "deposit_to_account": _text(159),
-    "ar_account": _text(159),
-    "sales_tax_account": _text(159),
-    "gift_card_account": _text(159),
-    "shipping_item_name": _text(31),
-    "discount_item_name": _text(31),
-    "gift_card_item_name": _text(31),
-    "tax_mode": _choice(TaxMode),
-    "sales_tax_item_name": _text(31),
-    "ref_number_prefix": _ref_prefix,
-    "class_name": _text(159),
-    "orders_per_request": _int_range(1, MAX_ORDERS_PER_REQUEST),
-    "qbxml_version": _qbxml_version,
-    "web_connector_username": _text(100),
-    "web_connector_password": _password,
-    "company_file": _text(1000),
-    "time_zone": _time_zone,
-    "run_every_minutes": _int_range(1, 1440),
-    "company_currency": _currency,
-}
-assert set(_PARSERS) == set(Preferences.field_names()), "every preference needs a parser"
+# --- the declaration: each setting once, as a field of ``Preferences`` -----------------------
+
+Parser = Callable[[str, Any], Any]
+
+
+class Kind(StrEnum):
+    """What a setting holds: the forms offer each kind its own way (Saleor's plugin page has
+    only text, yes/no and password boxes; the app's Settings tab has typed fields)."""
+
+    TEXT = "text"
+    BOOLEAN = "boolean"
+    #: kept only as a Django password hash, never shown
+    PASSWORD = "password"  # noqa: S105 - a kind of setting, not a secret
+    NUMBER = "number"
+    DATE = "date"
+    #: one value of the setting's enum (its default's type)
+    CHOICE = "choice"
+    #: several Saleor order statuses
+    ORDER_STATUSES = "order_statuses"
+    #: several words (comma-separated on the plugin page)
+    LIST = "list"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """How a setting is read and shown; ``SETTINGS`` holds one per field of ``Preferences``."""
+
+    kind: Kind
+    #: (setting name, raw value) → the typed value, or raises ``PreferenceError``
+    parse: Parser
+    #: the plugin page's words: its label and help text
+    label: str
+    help_text: str
+    #: the API's (GraphQL), which names the choices as the app's Settings tab shows them
+    description: str
+
+
+def _setting(default: Any, parse: Parser, *, label: str, help_text: str, description: str,
+             kind: Kind = Kind.TEXT) -> Any:
+    """A field of ``Preferences`` declared with its ``Setting``."""
+    return field(default=default, repr=kind is not Kind.PASSWORD, metadata={
+        "setting": Setting(kind, parse, label, help_text, description)})
+
+
+_QB_NAME = "It must exist in the QuickBooks company file."
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    export_mode: ExportMode = _setting(
+        ExportMode.ON_DEMAND, _choice(ExportMode), kind=Kind.CHOICE, label="Export mode",
+        help_text="automatic: every new eligible order goes to QuickBooks on each Web "
+        "Connector run. on_demand: only orders staff queue in Transfer orders.",
+        description="How orders reach QuickBooks.")
+    transaction_type: TransactionType = _setting(
+        TransactionType.BY_PAYMENT_STATUS, _choice(TransactionType), kind=Kind.CHOICE,
+        label="QuickBooks transaction type",
+        help_text="invoice, sales_receipt, sales_order, or by_payment_status (fully paid "
+        "orders become sales receipts, the others invoices).",
+        description="What an order becomes in QuickBooks.")
+    check_duplicates: bool = _setting(
+        True, _bool, kind=Kind.BOOLEAN, label="Check QuickBooks for duplicates",
+        help_text="Before adding an order, ask QuickBooks whether it already has it (by "
+        "number) and link to it instead of adding a second copy.",
+        description="Before adding an order, ask QuickBooks whether it already has it (by "
+        "number) and link to it instead of adding a copy.")
+    export_start_date: date | None = _setting(
+        None, _optional_date, kind=Kind.DATE, label="Export orders from (YYYY-MM-DD)",
+        help_text="Automatic mode ignores orders placed before this date. Empty: all.",
+        description="Automatic mode ignores orders placed before this day; null for all "
+        "orders.")
+    eligible_statuses: tuple[str, ...] = _setting(
+        ("unfulfilled", "partially fulfilled", "fulfilled"), _statuses,
+        kind=Kind.ORDER_STATUSES, label="Order statuses to export",
+        help_text="Comma-separated Saleor statuses, e.g. unfulfilled,partially "
+        "fulfilled,fulfilled. Draft and unconfirmed orders never export.",
+        description="The order statuses that are exported (at least one).")
+    #: channel slugs; empty means every channel
+    channels: tuple[str, ...] = _setting(
+        (), _channels, kind=Kind.LIST, label="Channels",
+        help_text="Comma-separated channel slugs to export. Empty: all channels.",
+        description="Slugs of the channels whose orders are exported; empty for every "
+        "channel.")
+    customer_mode: CustomerMode = _setting(
+        CustomerMode.PER_CUSTOMER, _choice(CustomerMode), kind=Kind.CHOICE, label="Customers",
+        help_text="per_customer: one QuickBooks customer per buyer. single_customer: every "
+        "order goes to one customer (see next setting).",
+        description="Which QuickBooks customer an order goes to.")
+    single_customer_name: str = _setting(
+        "Saleor Web Store", _text(41), label="Single customer name",
+        help_text="The QuickBooks customer used in single_customer mode.",
+        description="The customer every order goes to with SINGLE_CUSTOMER. " + _QB_NAME)
+    customer_name_format: CustomerNameFormat = _setting(
+        CustomerNameFormat.FIRST_LAST, _choice(CustomerNameFormat), kind=Kind.CHOICE,
+        label="Customer name format", help_text="first_last, last_first, email or "
+        "company_or_name.",
+        description="How a buyer's QuickBooks customer is named (PER_CUSTOMER).")
+    item_mode: ItemMode = _setting(
+        ItemMode.BY_SKU, _choice(ItemMode), kind=Kind.CHOICE, label="Items",
+        help_text="by_sku: each product is the QuickBooks item named by its SKU. single_item: "
+        "every product line uses the default item.",
+        description="Which QuickBooks item a product line uses.")
+    default_item_name: str = _setting(
+        "Saleor Product", _text(31), label="Default item",
+        help_text="Item used for single_item mode and as fallback.",
+        description="The item of SINGLE_ITEM, and the fallback of USE_DEFAULT.")
+    missing_item_action: MissingItemAction = _setting(
+        MissingItemAction.CREATE, _choice(MissingItemAction), kind=Kind.CHOICE,
+        label="When an item is missing in QuickBooks",
+        help_text="create: add it as a non-inventory item. use_default: use the default "
+        "item. fail: record the order as failed.",
+        description="What happens when QuickBooks lacks an order's item.")
+    income_account: str = _setting(
+        "Sales", _text(159), label="Income account",
+        help_text="Account for items the export creates.",
+        description="Income account of the items the export creates. " + _QB_NAME)
+    deposit_to_account: str = _setting(
+        "Undeposited Funds", _text(159), label="Deposit to account",
+        help_text="Where sales receipts are deposited, e.g. Undeposited Funds.",
+        description="Where sales receipts are deposited, e.g. Undeposited Funds.")
+    ar_account: str = _setting(
+        "Accounts Receivable", _text(159), label="Accounts receivable account",
+        help_text="For invoices, e.g. Accounts Receivable.",
+        description="Accounts receivable account of invoices.")
+    #: account of the sales tax line item we create (line_item tax mode)
+    sales_tax_account: str = _setting(
+        "Sales Tax Payable", _text(159), label="Sales tax account",
+        help_text="Account of the sales tax item the export creates (line_item tax mode), "
+        "e.g. Sales Tax Payable.",
+        description="Account of the sales tax item the export creates (LINE_ITEM), e.g. "
+        "Sales Tax Payable.")
+    #: account of the gift card item we create; empty: the income account
+    gift_card_account: str = _setting(
+        "", _text(159), label="Gift card account",
+        help_text="Account of the gift card item the export creates (a liability such as "
+        "Gift Card Liability); empty uses the income account.",
+        description="Account of the gift card item the export creates; empty for the income "
+        "account.")
+    shipping_item_name: str = _setting(
+        "Shipping", _text(31), label="Shipping item",
+        help_text="Other-charge item for shipping.",
+        description="Other-charge item for shipping.")
+    discount_item_name: str = _setting(
+        "Saleor Discount", _text(31), label="Discount item",
+        help_text="Other-charge item for vouchers and discounts (a negative line).",
+        description="Other-charge item for vouchers and discounts.")
+    gift_card_item_name: str = _setting(
+        "Gift Card", _text(31), label="Gift card item",
+        help_text="Other-charge item for gift cards sold and gift cards applied.",
+        description="Other-charge item for gift cards sold and applied.")
+    tax_mode: TaxMode = _setting(
+        TaxMode.LINE_ITEM, _choice(TaxMode), kind=Kind.CHOICE, label="Sales tax",
+        help_text="line_item: Saleor's tax, to the cent, as one line. quickbooks_tax_item: "
+        "QuickBooks computes tax with the sales tax item below.",
+        description="How sales tax reaches QuickBooks.")
+    sales_tax_item_name: str = _setting(
+        "Saleor Sales Tax", _text(31), label="Sales tax item",
+        help_text="Item for Saleor's tax (line_item) or QuickBooks' sales tax item.",
+        description="Item for Saleor's tax (LINE_ITEM) or QuickBooks' sales tax item "
+        "(QUICKBOOKS_TAX_ITEM).")
+    ref_number_prefix: str = _setting(
+        "", _ref_prefix, label="Number prefix",
+        help_text="Put before the Saleor order number in QuickBooks (at most 8 characters; "
+        "the whole number must fit 11).",
+        description="Put before the order number in QuickBooks (at most 8 characters).")
+    class_name: str = _setting(
+        "", _text(159), label="QuickBooks class",
+        help_text="Class for every transaction; empty for none.",
+        description="QuickBooks class of every transaction; empty for none.")
+    orders_per_request: int = _setting(
+        50, _int_range(1, MAX_ORDERS_PER_REQUEST), kind=Kind.NUMBER,
+        label="Orders per request",
+        help_text="How many orders go to QuickBooks per round trip (1-200).",
+        description="How many orders go to QuickBooks per round trip (1-200).")
+    qbxml_version: str = _setting(
+        "13.0", _qbxml_version, label="qbXML version",
+        help_text="The qbXML version we speak (13.0).",
+        description="The qbXML version spoken (13.0, the only one).")
+    web_connector_username: str = _setting(
+        "", _text(100), label="Web Connector user name",
+        help_text="Type this user name in Web Connector; it is in the .qwc file.",
+        description="The user name typed in Web Connector; it is in the .qwc file.")
+    #: a Django password hash (never the password itself once the plugin has saved it)
+    web_connector_password: str = _setting(
+        "", _password, kind=Kind.PASSWORD, label="Web Connector password",
+        help_text="Type the same password in Web Connector. Stored only as a hash.",
+        description="A new Web Connector password (stored only as a hash).")
+    company_file: str = _setting(
+        "", _text(1000), label="QuickBooks company file",
+        help_text="Full path of the company file; empty uses the file open in QuickBooks.",
+        description="Full path of the QuickBooks company file; empty for the file open in "
+        "QuickBooks.")
+    #: the store's time zone, used for date-range filters
+    time_zone: str = _setting(
+        "UTC", _time_zone, label="Store time zone",
+        help_text="Used for date ranges, e.g. America/New_York.",
+        description="The store's time zone, for date ranges, e.g. America/New_York.")
+    run_every_minutes: int = _setting(
+        30, _int_range(1, 1440), kind=Kind.NUMBER, label="Run every (minutes)",
+        help_text="Web Connector's schedule in the .qwc file.",
+        description="Web Connector's schedule in the .qwc file (1-1440 minutes).")
+    #: the QuickBooks company's home currency; orders in other currencies get a warning
+    company_currency: str = _setting(
+        "USD", _currency, label="QuickBooks home currency",
+        help_text="Orders in other currencies get a warning; amounts are not converted.",
+        description="The QuickBooks company's home currency (ISO 4217); orders in others get "
+        "a warning.")
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Preferences:
+        """Build preferences from raw configuration values; unknown keys are ignored."""
+        errors: list[PreferenceError] = []
+        values: dict[str, Any] = {}
+        defaults = cls()
+        for f in fields(cls):
+            if f.name not in config or config[f.name] is None:
+                continue
+            try:
+                values[f.name] = SETTINGS[f.name].parse(f.name, config[f.name])
+            except PreferenceError as exc:
+                errors.append(exc)
+        candidate = dataclasses.replace(defaults, **values)
+        errors.extend(candidate._consistency_errors(skip={e.field for e in errors}))
+        if errors:
+            raise PreferencesInvalid(errors)
+        return candidate
+
+    def to_config(self) -> dict[str, Any]:
+        """The inverse of ``from_config``: plain values suitable for storing."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, StrEnum):
+                value = value.value
+            elif isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = ",".join(value)
+            out[f.name] = value
+        return out
+
+    def _consistency_errors(self, skip: set[str]) -> list[PreferenceError]:
+        errors = []
+        required_names = {
+            "single_customer_name": self.customer_mode == CustomerMode.SINGLE_CUSTOMER,
+            "default_item_name": self.item_mode == ItemMode.SINGLE_ITEM
+            or self.missing_item_action == MissingItemAction.USE_DEFAULT,
+            "sales_tax_item_name": True,
+            "shipping_item_name": True,
+            "discount_item_name": True,
+            "gift_card_item_name": True,
+            "income_account": True,
+        }
+        for name, needed in required_names.items():
+            if needed and name not in skip and not getattr(self, name).strip():
+                errors.append(PreferenceError(name, "must not be empty", code="required"))
+        if "transaction_type" not in skip and self.transaction_type in (
+            TransactionType.SALES_RECEIPT,
+            TransactionType.BY_PAYMENT_STATUS,
+        ) and not self.deposit_to_account.strip() and "deposit_to_account" not in skip:
+            errors.append(
+                PreferenceError(
+                    "deposit_to_account",
+                    "sales receipts need an account to deposit to (e.g. Undeposited Funds)",
+                    code="required",
+                )
+            )
+        return errors
+
+    def fingerprint(self) -> str:
+        """A short digest of the settings that shape what goes to QuickBooks: an order that
+        failed under one fingerprint may pass under another."""
+        config = {k: v for k, v in self.to_config().items() if k not in _NOT_IN_FINGERPRINT}
+        return hashlib.sha256(repr(sorted(config.items())).encode()).hexdigest()[:16]
+
+    @property
+    def is_automatic(self) -> bool:
+        return self.export_mode == ExportMode.AUTOMATIC
+
+    def missing_for_connection(self) -> list[str]:
+        """What must still be configured before Web Connector can connect."""
+        missing = []
+        if not self.web_connector_username.strip():
+            missing.append("web_connector_username")
+        if not self.web_connector_password:
+            missing.append("web_connector_password")
+        return missing
+
+
+#: every setting, in the order the forms list them
+SETTINGS: dict[str, Setting] = {f.name: f.metadata["setting"] for f in fields(Preferences)}
+#: the labels (as the plugin page shows them), for reasons that say which setting to change
+SETTING_LABELS = {name: setting.label for name, setting in SETTINGS.items()}
+#: the one password, which the hosts hash before storing it
+PASSWORD_FIELD = next(name for name, setting in SETTINGS.items() if setting.kind is Kind.PASSWORD)

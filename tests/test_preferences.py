@@ -6,11 +6,15 @@ from datetime import date, datetime
 
 import pytest
 
-from saleor_qb_sync.errors import PreferencesInvalid
+from saleor_qb_sync.errors import PreferenceError, PreferencesInvalid
 from saleor_qb_sync.preferences import (
+    PASSWORD_FIELD,
+    SETTING_LABELS,
+    SETTINGS,
     CustomerMode,
     ExportMode,
     ItemMode,
+    Kind,
     MissingItemAction,
     Preferences,
     TaxMode,
@@ -210,3 +214,30 @@ def test_the_export_start_date_is_a_date_whatever_form_it_comes_in(raw):
     assert type(preferences.export_start_date) is date
     assert preferences.export_start_date == date(2026, 1, 15)
     assert Preferences.from_config(preferences.to_config()) == preferences
+
+
+def test_a_setting_is_read_by_the_parser_it_is_declared_with_and_defaults_as_declared():
+    # given
+    declared = SETTINGS["orders_per_request"]
+
+    # when
+    with pytest.raises(PreferencesInvalid) as raised:
+        Preferences.from_config({"orders_per_request": "500"})
+
+    # then
+    assert declared.kind is Kind.NUMBER
+    assert declared.parse("orders_per_request", " 25 ") == 25
+    with pytest.raises(PreferenceError) as parsed:
+        declared.parse("orders_per_request", "500")
+    assert str(raised.value) == str(parsed.value) == (
+        "orders_per_request: must be between 1 and 200")
+    assert Preferences().orders_per_request == 50
+
+
+def test_every_field_is_a_declared_setting_with_words_for_each_form():
+    # then
+    assert list(SETTINGS) == list(Preferences.field_names())
+    for setting in SETTINGS.values():
+        assert setting.label and setting.help_text and setting.description
+    assert SETTING_LABELS["income_account"] == "Income account"
+    assert [n for n, s in SETTINGS.items() if s.kind is Kind.PASSWORD] == [PASSWORD_FIELD]

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from ..errors import AuthenticationError
-from ..preferences import Preferences
+from ..preferences import PASSWORD_FIELD, Preferences
 from ..routes import MANAGE_ORDERS, Channel
 from ..transfers import Actor
 from .models import SampleOrder, StoredPreferences
@@ -38,9 +38,6 @@ def bearer_token(request: HttpRequest) -> str:
     if scheme.lower() in ("bearer", "jwt") and token.strip():
         return token.strip()
     return request.META.get("HTTP_AUTHORIZATION_BEARER", "").strip()
-
-
-PASSWORD_FIELD = "web_connector_password"  # noqa: S105 - a setting name, not a secret
 
 
 def _hashed(password: str) -> str:

@@ -8,7 +8,15 @@ import pytest
 from django.contrib.auth.hashers import check_password
 
 from saleor_qb_sync.errors import PreferencesInvalid
-from saleor_qb_sync.preferences import CustomerMode, ExportMode, TransactionType
+from saleor_qb_sync.graphql.settings import QbSettings, QbSettingsInput
+from saleor_qb_sync.preferences import (
+    PASSWORD_FIELD,
+    SETTINGS,
+    CustomerMode,
+    ExportMode,
+    Kind,
+    TransactionType,
+)
 from saleor_qb_sync.standalone.host import StandaloneHost
 from saleor_qb_sync.standalone.models import StoredPreferences
 from saleor_qb_sync.transfers import Actor
@@ -192,6 +200,19 @@ def test_the_qbxml_version_is_not_an_input(api, db):
 
     # then
     assert result.error_codes == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+def test_the_api_shows_every_declared_setting_with_its_declared_description():
+    # when
+    shown = QbSettings._meta.fields
+    taken = QbSettingsInput._meta.fields
+
+    # then
+    declared = [name for name, setting in SETTINGS.items() if setting.kind is not Kind.PASSWORD]
+    assert list(shown) == [*declared, "web_connector_password_set", "can_edit"]
+    assert list(taken) == [*(n for n in declared if n != "qbxml_version"), PASSWORD_FIELD]
+    assert shown["tax_mode"].description == SETTINGS["tax_mode"].description
+    assert taken[PASSWORD_FIELD].description == SETTINGS[PASSWORD_FIELD].description
 
 
 def test_the_host_refuses_invalid_changes_itself(db, configure):
