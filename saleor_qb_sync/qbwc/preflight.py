@@ -23,8 +23,8 @@ from lxml import etree
 
 from ..preferences import SETTING_LABELS, ItemMode, MissingItemAction, Preferences, TaxMode
 from ..qbxml import build, text
-from ..qbxml.mapping import ItemRecord, MappedOrder, TxnKind
 from ..qbxml.parse import ResponseItem
+from ..qbxml.records import ItemRecord, MappedOrder, TxnKind
 from ..qbxml.status import STATUS_NO_MATCH, STATUS_PARTIAL, StatusClass
 from ..transfers import Cause, CauseKind
 

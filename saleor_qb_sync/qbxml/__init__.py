@@ -1,1 +1,2 @@
-"""qbXML: what QuickBooks Desktop reads and writes (mapping, builders, parser, limits, statuses)."""
+"""qbXML: what QuickBooks Desktop reads and writes (records, mapping, builders, parser, limits,
+statuses)."""

@@ -26,7 +26,7 @@ from lxml import etree
 
 from ..documents import to_cents
 from . import text
-from .mapping import CustomerRecord, ItemKind, ItemRecord, QbAddress, Transaction, TxnKind
+from .records import CustomerRecord, ItemKind, ItemRecord, QbAddress, Transaction, TxnKind
 
 #: the XML declaration QuickBooks expects (double quotes, lower-case utf-8; qbwc#69)
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'

@@ -1,9 +1,9 @@
 """From an order and the store's preferences to the QuickBooks records that represent it.
 
-``map_order(order, preferences)`` returns a ``MappedOrder``: the transaction (invoice, sales
-receipt or sales order), the customer and the items it references, and warnings a person can act
-on. Everything here is already fitted to QuickBooks' limits (``text.fit``), so builders and
-look-ups use exactly the names the transaction references.
+``map_order(order, preferences)`` returns a ``MappedOrder`` (see ``records``): the transaction
+(invoice, sales receipt or sales order), the customer and the items it references, and warnings
+a person can act on. Everything here is already fitted to QuickBooks' limits
+(``text.fit``), so builders and look-ups use exactly the names the transaction references.
 
 How money maps (``tax_mode=line_item``, the default): product lines at their undiscounted net
 price, one discount line for everything vouchers and promotions took off, shipping at its net
@@ -15,10 +15,7 @@ QuickBooks computes the tax itself with the configured sales tax item.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from ..documents import ZERO, Address, OrderDocument, OrderLine, to_cents
@@ -34,94 +31,20 @@ from ..preferences import (
 )
 from . import text
 
+# qbwc/engine.py still imports ItemKind, ItemRecord, MappedOrder and TxnKind from here; they are
+# re-exported until its owner moves it to ``records``
+from .records import (
+    CustomerRecord,
+    ItemKind,
+    ItemRecord,
+    MappedOrder,
+    QbAddress,
+    Transaction,
+    TransactionLine,
+    TxnKind,
+)
+
 RATE_PLACES = Decimal("0.00001")
-
-
-class TxnKind(StrEnum):
-    INVOICE = "Invoice"
-    SALES_RECEIPT = "SalesReceipt"
-    SALES_ORDER = "SalesOrder"
-
-
-class ItemKind(StrEnum):
-    NON_INVENTORY = "ItemNonInventory"
-    OTHER_CHARGE = "ItemOtherCharge"
-
-
-@dataclass(frozen=True, slots=True)
-class QbAddress:
-    lines: tuple[str, ...]  # Addr1.. (at most 5)
-    city: str = ""
-    state: str = ""
-    postal_code: str = ""
-    country: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerRecord:
-    name: str
-    company_name: str = ""
-    first_name: str = ""
-    last_name: str = ""
-    email: str = ""
-    phone: str = ""
-    bill_address: QbAddress | None = None
-    ship_address: QbAddress | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ItemRecord:
-    name: str
-    kind: ItemKind
-    description: str
-    account: str
-
-
-@dataclass(frozen=True, slots=True)
-class TransactionLine:
-    item_name: str
-    description: str
-    amount: Decimal
-    quantity: Decimal | None = None
-    rate: Decimal | None = None
-    #: True/False → SalesTaxCodeRef Tax/Non; None leaves the item's own code
-    taxable: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Transaction:
-    kind: TxnKind
-    order_id: str
-    order_number: int
-    ref_number: str
-    txn_date: date
-    customer_name: str
-    lines: tuple[TransactionLine, ...]
-    memo: str
-    currency: str
-    bill_address: QbAddress | None = None
-    ship_address: QbAddress | None = None
-    class_name: str = ""
-    ar_account: str = ""
-    deposit_to_account: str = ""
-    #: set in quickbooks_tax_item mode: the sales tax item QuickBooks computes tax with
-    item_sales_tax: str = ""
-
-    @property
-    def lines_total(self) -> Decimal:
-        return sum((line.amount for line in self.lines), ZERO)
-
-    @property
-    def external_guid(self) -> str:
-        return "{" + self.order_id + "}"
-
-
-@dataclass(frozen=True, slots=True)
-class MappedOrder:
-    transaction: Transaction
-    customer: CustomerRecord
-    items: tuple[ItemRecord, ...]
-    warnings: tuple[str, ...]
 
 
 def transaction_kind(order: OrderDocument, preferences: Preferences) -> TxnKind:

@@ -13,7 +13,7 @@ from saleor_qb_sync.documents import (
     OrderLine,
     Shipping,
 )
-from saleor_qb_sync.qbxml.mapping import (
+from saleor_qb_sync.qbxml.records import (
     CustomerRecord,
     ItemKind,
     ItemRecord,

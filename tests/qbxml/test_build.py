@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from saleor_qb_sync.qbxml import build
-from saleor_qb_sync.qbxml.mapping import ItemKind, TxnKind
 from saleor_qb_sync.qbxml.parse import parse_xml
+from saleor_qb_sync.qbxml.records import ItemKind, TxnKind
 from saleor_qb_sync.qbxml.schema import validate
 
 from .factories import (

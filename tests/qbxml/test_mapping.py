@@ -19,7 +19,8 @@ from saleor_qb_sync.preferences import (
     TransactionType,
 )
 from saleor_qb_sync.qbxml import build
-from saleor_qb_sync.qbxml.mapping import ItemKind, TxnKind, map_order
+from saleor_qb_sync.qbxml.mapping import map_order
+from saleor_qb_sync.qbxml.records import ItemKind, TxnKind
 from saleor_qb_sync.qbxml.schema import validate
 
 from .factories import order, order_line

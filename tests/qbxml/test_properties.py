@@ -21,8 +21,9 @@ from saleor_qb_sync.preferences import (
     TransactionType,
 )
 from saleor_qb_sync.qbxml import build, text
-from saleor_qb_sync.qbxml.mapping import MappedOrder, TxnKind, map_order
+from saleor_qb_sync.qbxml.mapping import map_order
 from saleor_qb_sync.qbxml.parse import parse_response, parse_xml
+from saleor_qb_sync.qbxml.records import MappedOrder, TxnKind
 from saleor_qb_sync.qbxml.schema import validate
 from saleor_qb_sync.qbxml.status import classify
 from tests.strategies import orders, preferences, with_fitting_number

@@ -1,0 +1,108 @@
+"""The QuickBooks records an order becomes: a transaction, its lines, a customer and items.
+
+Plain frozen data, apart from the mapping that produces them (``mapping.map_order``) and the
+builders that send them (``build``). Strings in a record are already fitted to QuickBooks'
+limits (``text.fit``), so a builder sends exactly the names a transaction references.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from ..documents import ZERO
+
+
+class TxnKind(StrEnum):
+    """The transaction an order becomes, named as its qbXML aggregate (``InvoiceAdd``…)."""
+
+    INVOICE = "Invoice"
+    SALES_RECEIPT = "SalesReceipt"
+    SALES_ORDER = "SalesOrder"
+
+
+class ItemKind(StrEnum):
+    """The item types we create, named as their qbXML aggregates (``ItemNonInventoryAdd``…)."""
+
+    NON_INVENTORY = "ItemNonInventory"
+    OTHER_CHARGE = "ItemOtherCharge"
+
+
+@dataclass(frozen=True, slots=True)
+class QbAddress:
+    lines: tuple[str, ...]  # Addr1.. (at most 5)
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    name: str
+    company_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    bill_address: QbAddress | None = None
+    ship_address: QbAddress | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    name: str
+    kind: ItemKind
+    description: str
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionLine:
+    item_name: str
+    description: str
+    amount: Decimal
+    quantity: Decimal | None = None
+    rate: Decimal | None = None
+    #: True/False → SalesTaxCodeRef Tax/Non; None leaves the item's own code
+    taxable: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    kind: TxnKind
+    order_id: str
+    order_number: int
+    ref_number: str
+    txn_date: date
+    customer_name: str
+    lines: tuple[TransactionLine, ...]
+    memo: str
+    currency: str
+    bill_address: QbAddress | None = None
+    ship_address: QbAddress | None = None
+    class_name: str = ""
+    ar_account: str = ""
+    deposit_to_account: str = ""
+    #: set in quickbooks_tax_item mode: the sales tax item QuickBooks computes tax with
+    item_sales_tax: str = ""
+
+    @property
+    def lines_total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def external_guid(self) -> str:
+        return "{" + self.order_id + "}"
+
+
+@dataclass(frozen=True, slots=True)
+class MappedOrder:
+    """One order as QuickBooks records, with the warnings a person can act on."""
+
+    transaction: Transaction
+    customer: CustomerRecord
+    items: tuple[ItemRecord, ...]
+    warnings: tuple[str, ...]
