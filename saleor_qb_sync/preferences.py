@@ -82,7 +82,7 @@ SUPPORTED_QBXML_VERSIONS = ("13.0",)
 #: settings that do not change what is sent to QuickBooks (``Preferences.fingerprint``)
 _NOT_IN_FINGERPRINT = frozenset({"web_connector_username", "web_connector_password",
                                  "run_every_minutes", "export_mode", "company_file"})
-MAX_ORDERS_PER_REQUEST = 200
+MAX_ORDERS_PER_REQUEST = 500
 
 
 # --- parsers: each takes (field name, raw value) and returns the typed value or raises ---------
@@ -399,10 +399,14 @@ class Preferences:
         help_text="Class for every transaction; empty for none.",
         description="QuickBooks class of every transaction; empty for none.")
     orders_per_request: int = _setting(
-        50, _int_range(1, MAX_ORDERS_PER_REQUEST), kind=Kind.NUMBER,
+        250, _int_range(1, MAX_ORDERS_PER_REQUEST), kind=Kind.NUMBER,
         label="Orders per request",
-        help_text="How many orders go to QuickBooks per round trip (1-200).",
-        description="How many orders go to QuickBooks per round trip (1-200).")
+        help_text="The most orders in one request to QuickBooks (1-500; a request also stays "
+                  "under 1 MB). QuickBooks answers a request only once it has processed all of "
+                  "it, and Web Connector waits about two minutes: lower it for a slow "
+                  "QuickBooks.",
+        description="The most orders in one request to QuickBooks (1-500; a request also stays "
+                    "under 1 MB).")
     qbxml_version: str = _setting(
         "13.0", _qbxml_version, label="qbXML version",
         help_text="The qbXML version we speak (13.0).",

@@ -24,7 +24,7 @@ from .errors import AuthenticationError
 from .models import Installation
 from .order_source import OrderSource
 from .preferences import Preferences
-from .qbwc.engine import Engine
+from .qbwc.callbacks import Engine
 from .qbwc.qwc import QwcError, build_qwc
 from .qbwc.service import soap_view
 from .transfers import Actor

@@ -1,4 +1,4 @@
-"""Transfers: preview, queue, pending operations, automatic selection, and the export ledger.
+"""Transfers: preview, queue, pending operations and automatic selection.
 
 This is the on-demand order transfer of the product: a person filters orders (customer, dates,
 previously exported or not), previews them, unchecks some and queues the rest as one pending
@@ -6,24 +6,22 @@ operation; Web Connector picks it up on its next run. In automatic mode every el
 that is not in QuickBooks yet is picked up without anyone queuing it.
 
 Every function takes the ``OrderSource`` (the host's orders) explicitly; orders are stored by
-their Saleor UUID. The engine (``qbwc/engine.py``) claims work here and records each answer here.
+their Saleor UUID. What was sent and what QuickBooks answered is the ledger's
+(``ledger.py``): this module queues and resets through it, and reads it for the history.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from decimal import Decimal
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
+from . import clock, ledger
 from .documents import OrderDocument
 from .errors import MappingError, TransferError
 from .models import (
@@ -35,7 +33,6 @@ from .models import (
     OperationStatus,
     PendingOperation,
     PendingOperationOrder,
-    WebConnectorSession,
     queued_items,
 )
 from .order_source import OrderFilter, OrderRef, OrderSource, OrderSummary
@@ -143,6 +140,11 @@ def automatic_filter(preferences: Preferences) -> OrderFilter:
         skip_automatic_attempts=True,
         skip_queued=True,
     )
+
+
+def automatic_work(preferences: Preferences) -> OrderFilter | None:
+    """The orders automatic mode takes unqueued, or None when the store exports on demand."""
+    return automatic_filter(preferences) if preferences.is_automatic else None
 
 
 # --- preview ----------------------------------------------------------------------------------
@@ -351,16 +353,9 @@ def _filter_record(flt: OrderFilter) -> dict:
 
 def _create_operation(actor: Actor, orders: list[OrderRef], *,
                       request: dict) -> PendingOperation:
-    with transaction.atomic():
-        operation = PendingOperation.objects.create(
-            created_by_user_id=actor.user_id, created_by_email=actor.email,
-            created_by_app=actor.app, request=request,
-            summary=f"{plural(len(orders), 'order', 'orders')} queued by {actor.label}")
-        PendingOperationOrder.objects.bulk_create(
-            [PendingOperationOrder(operation=operation, order_id=ref.order_id,
-                                   order_number=ref.number, channel_slug=ref.channel_slug)
-             for ref in orders], batch_size=2000)
-    return operation
+    return ledger.queue(orders, user_id=actor.user_id, email=actor.email, app=actor.app,
+                        request=request,
+                        summary=f"{plural(len(orders), 'order', 'orders')} queued by {actor.label}")
 
 
 # --- pending operations -------------------------------------------------------------------------
@@ -423,7 +418,7 @@ def delete_operations(public_ids: Iterable[str | uuid.UUID], actor: Actor
                     f"Connector at {op.picked_up_at:%Y-%m-%d %H:%M} and can no longer be "
                     "deleted; its orders are being exported.",
                     field="ids", code="already_picked_up")
-        now = timezone.now()
+        now = clock.now()
         for op in operations:
             op.status = OperationStatus.DELETED
             op.deleted_at = now
@@ -432,313 +427,10 @@ def delete_operations(public_ids: Iterable[str | uuid.UUID], actor: Actor
     return operations
 
 
-def waiting_items() -> QuerySet[PendingOperationOrder]:
-    """Orders of open operations that no Web Connector session holds yet."""
-    return PendingOperationOrder.objects.filter(state=ItemState.PENDING,
-                                                operation__status__in=OPEN_OPERATION_STATUSES)
-
-
 def queued_counts() -> tuple[int, int]:
     """(queued or running operations, orders in them still waiting)."""
     operations = PendingOperation.objects.filter(status__in=OPEN_OPERATION_STATUSES).count()
     return operations, queued_items().count()
-
-
-# --- claiming work for a Web Connector session ---------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    order_id: str
-    order_number: int
-    operation_id: int | None  # None for automatic mode
-    channel_slug: str = ""
-
-
-def claim_orders(session: WebConnectorSession, source: OrderSource, preferences: Preferences,
-                 limit: int) -> list[Claim]:
-    """Hand up to ``limit`` orders to this session; no order is ever handed to two sessions.
-
-    Queued operations come first (row locks with SKIP LOCKED, so concurrent workers split the
-    work), then, in automatic mode, eligible orders nobody queued.
-    """
-    claims: list[Claim] = []
-    now = timezone.now()
-    active = OPEN_OPERATION_STATUSES
-    with transaction.atomic():
-        items = list(
-            PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(state=ItemState.PENDING, operation__status__in=active)
-            .order_by("operation__created_at", "operation_id", "order_number")[:limit])
-        if items:
-            # The same order queued in several operations is sent once: its twins in other
-            # operations are claimed with it and finish with it (see ``_finish_items``).
-            twins = list(
-                PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(state=ItemState.PENDING, operation__status__in=active,
-                        order_id__in={i.order_id for i in items})
-                .exclude(pk__in=[i.pk for i in items]))
-            items += twins
-            # The status read above may predate a delete committed since; lock the operations
-            # (in pk order, as every claimer does) and read it again.
-            live = set(PendingOperation.objects.select_for_update()
-                       .filter(pk__in={i.operation_id for i in items}, status__in=active)
-                       .order_by("pk").values_list("pk", flat=True))
-            items = [i for i in items if i.operation_id in live]
-        if items:
-            PendingOperationOrder.objects.filter(pk__in=[i.pk for i in items]).update(
-                state=ItemState.CLAIMED, session=session, claimed_at=now)
-            PendingOperation.objects.filter(
-                pk__in={i.operation_id for i in items}, status=OperationStatus.QUEUED,
-            ).update(status=OperationStatus.IN_PROGRESS, picked_up_at=now)
-        seen: set[str] = set()
-        for item in items:
-            if str(item.order_id) not in seen:
-                seen.add(str(item.order_id))
-                claims.append(Claim(str(item.order_id), item.order_number, item.operation_id,
-                                    item.channel_slug))
-    if preferences.is_automatic and len(claims) < limit:
-        # orders in a queue are the queue's to hand out (another session may hold them now):
-        # ``automatic_filter`` leaves them out in the database (``skip_queued``)
-        claims.extend(Claim(ref.order_id, ref.number, None, ref.channel_slug)
-                      for ref in source.search_ids(automatic_filter(preferences),
-                                                   limit=limit - len(claims)))
-    return claims
-
-
-def release_claims(session: WebConnectorSession, order_ids: Iterable[str] | None = None) -> int:
-    """Give claimed but unsent orders back to the queue (session ended before sending them)."""
-    qs = PendingOperationOrder.objects.filter(session=session, state=ItemState.CLAIMED)
-    if order_ids is not None:
-        qs = qs.filter(order_id__in=list(order_ids))
-    return qs.update(state=ItemState.PENDING, session=None, claimed_at=None)
-
-
-# --- the ledger ---------------------------------------------------------------------------------
-
-
-def new_attempt(*, order_id: str, order_number: int, transaction_type: str, ref_number: str,
-                session: WebConnectorSession, operation_id: int | None, message_set=None,
-                request_id: str = "", total_amount: Decimal | None = None,
-                currency: str = "", channel_slug: str = "") -> ExportRecord:
-    """An unsaved ledger row for an order about to be sent (save it, or bulk-create many)."""
-    return ExportRecord(
-        order_id=order_id, order_number=order_number, channel_slug=channel_slug,
-        transaction_type=transaction_type,
-        ref_number=ref_number, state=ExportState.SENT, session=session,
-        operation_id=operation_id, automatic=operation_id is None, message_set=message_set,
-        request_id=request_id, total_amount=total_amount, currency=currency)
-
-
-def record_attempt(**fields) -> ExportRecord:
-    record = new_attempt(**fields)
-    record.save()
-    return record
-
-
-class CauseKind(StrEnum):
-    #: an account the settings name (or an item posts to) is missing or inactive in QuickBooks
-    ACCOUNT = "account"
-    #: an item is missing in QuickBooks and the export may not create it
-    ITEM = "item"
-    #: the sales tax item QuickBooks computes tax with is missing
-    TAX_ITEM = "tax_item"
-    #: the settings then in force (e.g. a RefNumber prefix too long): tried again once they change
-    SETTINGS = "settings"
-    #: QuickBooks busy or a record in use: tried again in the next session
-    TRANSIENT = "transient"
-
-
-#: causes that name a QuickBooks record a session can look up
-NAMED_CAUSES = (CauseKind.ACCOUNT, CauseKind.ITEM, CauseKind.TAX_ITEM)
-
-
-@dataclass(frozen=True, slots=True)
-class Cause:
-    """Why an attempt failed, in a form a later session can check: the cause is gone when the
-    named record exists now, or the settings changed since (``Preferences.fingerprint``).
-    Failures only a person can clear (closing date, a value QuickBooks rejects) have none."""
-
-    kind: CauseKind
-    #: ``Preferences.fingerprint()`` when it failed
-    settings: str
-    #: the account or item (QuickBooks' name)
-    name: str = ""
-    #: the setting that names it, if one does (a ``Preferences`` field)
-    setting: str = ""
-
-    def to_json(self) -> dict:
-        return {"kind": self.kind.value, "settings": self.settings, "name": self.name,
-                "setting": self.setting}
-
-    @classmethod
-    def from_json(cls, data: dict | None) -> Cause | None:
-        try:
-            return cls(CauseKind(data["kind"]), str(data.get("settings", "")),
-                       str(data.get("name", "")), str(data.get("setting", "")))
-        except (KeyError, TypeError, ValueError):
-            return None
-
-    def gone(self, fingerprint: str, present: Callable[[CauseKind, str], bool | None]) -> bool:
-        """``present(kind, name)``: True/False when the session checked, None when it did not."""
-        if self.kind == CauseKind.TRANSIENT or self.settings != fingerprint:
-            return True
-        return self.kind in NAMED_CAUSES and present(self.kind, self.name) is True
-
-
-def _open_failures() -> QuerySet[ExportRecord]:
-    """Automatic attempts that failed for a cause a later session may find gone."""
-    return ExportRecord.objects.filter(state=ExportState.FAILED, automatic=True).exclude(
-        cause={}).exclude(cause__has_key="released")
-
-
-def has_retryable_failures() -> bool:
-    return _open_failures().exists()
-
-
-def open_causes(limit: int = 200) -> list[Cause]:
-    """The distinct causes automatic failures wait on (a session looks up the names)."""
-    seen: dict[tuple, Cause] = {}
-    for data in _open_failures().order_by("-id").values_list("cause", flat=True)[:limit * 5]:
-        cause = Cause.from_json(data)
-        if cause is not None:
-            seen.setdefault((cause.kind, cause.name.casefold()), cause)
-        if len(seen) >= limit:
-            break
-    return list(seen.values())
-
-
-def release_resolved_failures(fingerprint: str,
-                              present: Callable[[CauseKind, str], bool | None]) -> int:
-    """Automatic failures whose cause is gone become eligible for automatic mode again: their
-    cause is marked ``released`` (the attempt stays in the history as it was)."""
-    now = timezone.now()
-    released = [record for record in _open_failures().only("pk", "cause")
-                if (cause := Cause.from_json(record.cause)) is not None
-                and cause.gone(fingerprint, present)]
-    for record in released:
-        record.cause = {**record.cause, "released": now.isoformat()}
-    ExportRecord.objects.bulk_update(released, ["cause"])
-    return len(released)
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What QuickBooks did with one attempt: ``done`` with a TxnID, or failed with a reason."""
-
-    record: ExportRecord
-    done: bool
-    txn_id: str = ""
-    status_code: int | None = None
-    message: str = ""
-    action: str = ""
-    linked_existing: bool = False
-    cause: Cause | None = None
-
-
-def record_outcomes(outcomes: list[Outcome]) -> None:
-    """Write many answers at once: ledger rows, "exported now", pending items, operations.
-
-    A constant number of statements per call, however many orders a response carries."""
-    if not outcomes:
-        return
-    now = timezone.now()
-    with transaction.atomic():
-        for outcome in outcomes:
-            record = outcome.record
-            record.state = ExportState.DONE if outcome.done else ExportState.FAILED
-            record.txn_id = outcome.txn_id or record.txn_id
-            record.status_code = outcome.status_code
-            record.status_message = outcome.message
-            record.action = outcome.action
-            record.linked_existing = outcome.linked_existing
-            record.cause = outcome.cause.to_json() if outcome.cause else {}
-            record.updated_at = now
-        # one pipelined statement per row: much cheaper than bulk_update's CASE expressions
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {ExportRecord._meta.db_table} SET state = %s, txn_id = %s, "  # noqa: S608 - table name from our model
-                "status_code = %s, status_message = %s, action = %s, linked_existing = %s, "
-                "cause = %s::jsonb, updated_at = %s WHERE id = %s",
-                [(r.state, r.txn_id, r.status_code, r.status_message, r.action,
-                  r.linked_existing, json.dumps(r.cause), r.updated_at, r.pk)
-                 for r in (o.record for o in outcomes)])
-        done = [o.record for o in outcomes if o.done]
-        ExportedOrder.objects.bulk_create(
-            [ExportedOrder(order_id=r.order_id, order_number=r.order_number, record=r,
-                           exported_at=now) for r in done],
-            update_conflicts=True, unique_fields=["order_id"],
-            update_fields=["order_number", "record", "exported_at"])
-        operation_ids: set[int] = set()
-        for state, group in ((ItemState.DONE, done),
-                             (ItemState.FAILED, [o.record for o in outcomes if not o.done])):
-            if group:
-                operation_ids |= _finish_items(group, state, now)
-        for operation_id in sorted(operation_ids):
-            finish_operation_if_complete(operation_id)
-
-
-def record_success(record: ExportRecord, *, txn_id: str, status_code: int = 0,
-                   message: str = "", linked_existing: bool = False) -> None:
-    """The order is in QuickBooks: the ledger says so, once, and the pending item is done."""
-    record_outcomes([Outcome(record, True, txn_id=txn_id, status_code=status_code,
-                             message=message, linked_existing=linked_existing)])
-
-
-def record_failure(record: ExportRecord, *, status_code: int | None, message: str,
-                   action: str = "", cause: Cause | None = None) -> None:
-    record_outcomes([Outcome(record, False, status_code=status_code, message=message,
-                             action=action, cause=cause)])
-
-
-def fail_unsent(claim: Claim, *, session: WebConnectorSession, transaction_type: str,
-                ref_number: str, message: str, code: str,
-                cause: Cause | None = None) -> ExportRecord:
-    """An order that could not even be sent (mapping failed): recorded with its reason."""
-    record = ExportRecord.objects.create(
-        order_id=claim.order_id, order_number=claim.order_number,
-        channel_slug=claim.channel_slug, transaction_type=transaction_type,
-        ref_number=ref_number[:11], session=session,
-        operation_id=claim.operation_id, automatic=claim.operation_id is None,
-        state=ExportState.FAILED, status_message=message, action=code,
-        cause=cause.to_json() if cause else {})
-    for operation_id in _finish_items([record], ItemState.FAILED, timezone.now()):
-        finish_operation_if_complete(operation_id)
-    return record
-
-
-def _finish_items(records: list[ExportRecord], state: str, now: datetime) -> set[int]:
-    """Finish each order's item in its operation, and its twins claimed with it; returns the
-    operations touched."""
-    operations = {r.operation_id for r in records if r.operation_id}
-    sessions = {r.session_id for r in records if r.session_id}
-    items = PendingOperationOrder.objects.filter(
-        Q(operation_id__in=operations) | Q(session_id__in=sessions, state=ItemState.CLAIMED),
-        order_id__in=[r.order_id for r in records])
-    operation_ids = set(items.values_list("operation_id", flat=True))
-    items.update(state=state, finished_at=now)
-    return operation_ids
-
-
-def finish_operation_if_complete(operation_id: int) -> None:
-    # called once per order: the common case (orders still open) must stay an index probe
-    if PendingOperationOrder.objects.filter(
-            operation_id=operation_id,
-            state__in=[ItemState.PENDING, ItemState.CLAIMED]).exists():
-        return
-    counts = PendingOperationOrder.objects.filter(operation_id=operation_id).aggregate(
-        open=Count("pk", filter=Q(state__in=[ItemState.PENDING, ItemState.CLAIMED])),
-        done=Count("pk", filter=Q(state=ItemState.DONE)),
-        failed=Count("pk", filter=Q(state=ItemState.FAILED)))
-    if counts["open"]:
-        return
-    status = OperationStatus.FAILED if counts["failed"] and not counts["done"] else (
-        OperationStatus.DONE)
-    summary = f"{counts['done']} exported" + (
-        f", {counts['failed']} failed" if counts["failed"] else "")
-    PendingOperation.objects.filter(pk=operation_id).exclude(
-        status=OperationStatus.DELETED).update(
-        status=status, completed_at=timezone.now(), summary=summary)
 
 
 def reset_orders(order_ids: Iterable[str], actor: Actor) -> int:
@@ -747,21 +439,8 @@ def reset_orders(order_ids: Iterable[str], actor: Actor) -> int:
     if not ids:
         raise TransferError("Choose at least one order.", field="orderIds",
                             code="empty_selection")
-    with transaction.atomic():
-        current = ExportedOrder.objects.select_for_update().select_related("record").filter(
-            order_id__in=ids)
-        if actor.channels is not None:  # staff limited to some channels reset only those
-            current = current.filter(record__channel_slug__in=actor.channels)
-        current = list(current)
-        for row in current:
-            ExportRecord.objects.create(
-                order_id=row.order_id, order_number=row.order_number,
-                transaction_type=row.record.transaction_type, ref_number=row.record.ref_number,
-                txn_id=row.record.txn_id, state=ExportState.RESET,
-                status_message=f"Marked as not exported by {actor.label}",
-                reset_by_email=actor.email)
-        ExportedOrder.objects.filter(order_id__in=[r.order_id for r in current]).delete()
-    return len(current)
+    return ledger.mark_not_exported(ids, by_label=actor.label, by_email=actor.email,
+                                    channels=actor.channels)
 
 
 def failed_order_ids(channels: tuple[str, ...] | None = None) -> list[str]:

@@ -83,7 +83,7 @@ def test_the_default_configuration_holds_the_declared_defaults(plugin):
 
     # then
     assert list(defaults) == list(SETTINGS)
-    assert defaults["orders_per_request"] == 50
+    assert defaults["orders_per_request"] == 250
     assert defaults["eligible_statuses"] == "unfulfilled,partially fulfilled,fulfilled"
     assert defaults["check_duplicates"] is True
     assert Preferences.from_config(defaults) == Preferences()

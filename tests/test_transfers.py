@@ -15,6 +15,14 @@ import pytest
 from saleor_qb_sync import transfers
 from saleor_qb_sync.documents import ChargeStatus, Customer
 from saleor_qb_sync.errors import TransferError
+from saleor_qb_sync.ledger import (
+    Claim,
+    claim_orders,
+    record_attempt,
+    record_failure,
+    record_success,
+    release_claims,
+)
 from saleor_qb_sync.models import (
     ExportedOrder,
     ExportRecord,
@@ -30,8 +38,7 @@ from saleor_qb_sync.saleor_ids import to_global_id
 from saleor_qb_sync.standalone.order_source import store_sample_orders
 from saleor_qb_sync.transfers import (
     Actor,
-    Claim,
-    claim_orders,
+    automatic_work,
     delete_operations,
     history,
     list_operations,
@@ -39,10 +46,6 @@ from saleor_qb_sync.transfers import (
     queue_filter,
     queue_orders,
     queued_counts,
-    record_attempt,
-    record_failure,
-    record_success,
-    release_claims,
     reset_orders,
     transfer_filter,
 )
@@ -911,7 +914,7 @@ def test_pending_operations_are_listed_newest_first_with_their_counts(
     older = queue_orders(source, preferences, STAFF, [d.order_id for d in documents[:3]])
     newer = queue_orders(source, preferences, STAFF, [documents[3].order_id])
     web_connector = session()
-    claims = claim_orders(web_connector, source, preferences, limit=2)
+    claims = claim_orders(web_connector, source, 2, automatic=automatic_work(preferences))
     done = record_attempt(order_id=claims[0].order_id, order_number=claims[0].order_number,
                           transaction_type="SalesReceipt", ref_number="1",
                           session=web_connector, operation_id=claims[0].operation_id)
@@ -939,7 +942,7 @@ def test_the_operation_list_pages_and_can_hide_finished_operations(
     preferences = configure()
     documents = [stored_order(n) for n in range(1, 4)]
     finished = queue_orders(source, preferences, STAFF, [documents[0].order_id])
-    claim = claim_orders(session(), source, preferences, limit=1)[0]
+    claim = claim_orders(session(), source, 1, automatic=automatic_work(preferences))[0]
     mark_exported(documents[0], WebConnectorSession.objects.get(), operation_id=claim.operation_id)
     waiting = [queue_orders(source, preferences, STAFF, [d.order_id]) for d in documents[1:]]
 
@@ -986,7 +989,7 @@ def test_a_deleted_operation_is_never_handed_to_web_connector(
     delete_operations([operation.public_id], STAFF)
 
     # when
-    claims = claim_orders(session(), source, preferences, limit=10)
+    claims = claim_orders(session(), source, 10, automatic=automatic_work(preferences))
 
     # then
     assert claims == []
@@ -998,7 +1001,7 @@ def test_an_operation_picked_up_by_web_connector_cannot_be_deleted(
     preferences = configure()
     first, second = stored_order(1), stored_order(2)
     picked = queue_orders(source, preferences, STAFF, [first.order_id])
-    claim_orders(session(), source, preferences, limit=1)
+    claim_orders(session(), source, 1, automatic=automatic_work(preferences))
     still_queued = queue_orders(source, preferences, STAFF, [second.order_id])
 
     # when
@@ -1063,7 +1066,7 @@ def test_on_demand_mode_claims_only_queued_orders(configure, stored_order, sourc
     operation = queue_orders(source, preferences, STAFF, [queued.order_id])
 
     # when
-    claims = claim_orders(session(), source, preferences, limit=10)
+    claims = claim_orders(session(), source, 10, automatic=automatic_work(preferences))
 
     # then
     assert claims == [Claim(queued.order_id, 1, operation.pk, queued.channel_slug)]
@@ -1078,7 +1081,7 @@ def test_on_demand_mode_with_nothing_queued_claims_nothing(configure, stored_ord
     stored_order(1)
 
     # when
-    claims = claim_orders(session(), source, preferences, limit=10)
+    claims = claim_orders(session(), source, 10, automatic=automatic_work(preferences))
 
     # then
     assert claims == []
@@ -1098,7 +1101,7 @@ def test_automatic_mode_claims_eligible_orders_not_exported_from_the_start_date(
     mark_exported(exported, session("earlier"))
 
     # when
-    claims = claim_orders(session(), source, preferences, limit=10)
+    claims = claim_orders(session(), source, 10, automatic=automatic_work(preferences))
 
     # then
     assert [(c.order_number, c.operation_id) for c in claims] == [(2, None), (6, None)]
@@ -1115,7 +1118,7 @@ def test_automatic_mode_skips_orders_it_already_tried(configure, stored_order, s
     record_failure(record, status_code=3140, message="Invalid reference to Account")
 
     # when
-    claims = claim_orders(session(), source, preferences, limit=10)
+    claims = claim_orders(session(), source, 10, automatic=automatic_work(preferences))
 
     # then
     assert [c.order_number for c in claims] == [2]
@@ -1129,7 +1132,7 @@ def test_automatic_mode_takes_queued_orders_first_then_the_rest_up_to_the_limit(
     operation = queue_orders(source, preferences, STAFF, [documents[3].order_id])
 
     # when
-    claims = claim_orders(session(), source, preferences, limit=3)
+    claims = claim_orders(session(), source, 3, automatic=automatic_work(preferences))
 
     # then
     assert claims == [Claim(documents[3].order_id, 4, operation.pk, documents[3].channel_slug),
@@ -1144,10 +1147,10 @@ def test_automatic_mode_never_hands_out_an_order_another_session_claimed_from_a_
     queued = stored_order(1)
     stored_order(2)
     queue_orders(source, preferences, STAFF, [queued.order_id])
-    first = claim_orders(session("first"), source, preferences, limit=1)
+    first = claim_orders(session("first"), source, 1, automatic=automatic_work(preferences))
 
     # when
-    second = claim_orders(session("second"), source, preferences, limit=10)
+    second = claim_orders(session("second"), source, 10, automatic=automatic_work(preferences))
 
     # then
     assert [c.order_number for c in first] == [1]
@@ -1164,7 +1167,8 @@ def test_claims_follow_queue_order_and_respect_the_limit(configure, stored_order
     web_connector = session()
 
     # when
-    batches = [claim_orders(web_connector, source, preferences, limit=3) for _ in range(4)]
+    batches = [claim_orders(web_connector, source, 3, automatic=automatic_work(preferences))
+               for _ in range(4)]
 
     # then
     assert [[(c.order_number, c.operation_id) for c in b] for b in batches] == [
@@ -1184,11 +1188,11 @@ def test_released_claims_go_back_to_the_queue(configure, stored_order, source, s
     documents = [stored_order(n) for n in range(1, 4)]
     queue_orders(source, preferences, STAFF, [d.order_id for d in documents])
     dropped = session("dropped")
-    claim_orders(dropped, source, preferences, limit=3)
+    claim_orders(dropped, source, 3, automatic=automatic_work(preferences))
 
     # when
     released = release_claims(dropped, [documents[0].order_id])
-    claims = claim_orders(session("next"), source, preferences, limit=3)
+    claims = claim_orders(session("next"), source, 3, automatic=automatic_work(preferences))
 
     # then
     assert released == 1
@@ -1206,7 +1210,7 @@ def test_success_marks_the_item_done_and_finishes_the_operation(
     documents = [stored_order(n) for n in range(1, 3)]
     operation = queue_orders(source, preferences, STAFF, [d.order_id for d in documents])
     web_connector = session()
-    claims = claim_orders(web_connector, source, preferences, limit=2)
+    claims = claim_orders(web_connector, source, 2, automatic=automatic_work(preferences))
 
     # when
     for claim in claims:
@@ -1232,7 +1236,7 @@ def test_an_operation_whose_every_order_failed_is_failed(configure, stored_order
     document = stored_order(1)
     operation = queue_orders(source, preferences, STAFF, [document.order_id])
     web_connector = session()
-    claim = claim_orders(web_connector, source, preferences, limit=1)[0]
+    claim = claim_orders(web_connector, source, 1, automatic=automatic_work(preferences))[0]
     record = record_attempt(order_id=claim.order_id, order_number=1, transaction_type="Invoice",
                             ref_number="1", session=web_connector,
                             operation_id=claim.operation_id)

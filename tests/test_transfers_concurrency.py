@@ -13,6 +13,7 @@ import pytest
 from django.db import connection, transaction
 
 from saleor_qb_sync.errors import TransferError
+from saleor_qb_sync.ledger import claim_orders
 from saleor_qb_sync.models import (
     ItemState,
     OperationStatus,
@@ -20,7 +21,7 @@ from saleor_qb_sync.models import (
     PendingOperationOrder,
     WebConnectorSession,
 )
-from saleor_qb_sync.transfers import Actor, claim_orders, delete_operations, queue_orders
+from saleor_qb_sync.transfers import Actor, automatic_work, delete_operations, queue_orders
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,7 +75,8 @@ def test_two_simultaneous_pick_ups_never_hand_the_same_order_to_two_sessions(
         def run():
             session = new_session(name)
             barrier.wait()
-            return session.pk, claim_orders(session, source, preferences, limit=30)
+            return session.pk, claim_orders(session, source, 30,
+                                            automatic=automatic_work(preferences))
         return run
 
     # when
@@ -105,7 +107,7 @@ def test_many_small_simultaneous_pick_ups_split_the_queue_between_them(
             session = new_session(name)
             barrier.wait()
             taken = []
-            while batch := claim_orders(session, source, preferences, limit=5):
+            while batch := claim_orders(session, source, 5, automatic=automatic_work(preferences)):
                 taken.extend(c.order_id for c in batch)
             return taken
         return run
@@ -134,7 +136,7 @@ def test_a_pick_up_racing_a_delete_never_claims_orders_of_the_deleted_operation(
     def pick_up():
         session = new_session("racer")
         assert deleted.wait(10)
-        return claim_orders(session, source, preferences, limit=10)
+        return claim_orders(session, source, 10, automatic=automatic_work(preferences))
 
     # when
     _, claims = in_threads(delete, pick_up)
@@ -156,7 +158,7 @@ def test_a_delete_racing_a_pick_up_is_refused_once_the_pick_up_commits(
     def pick_up():
         session = new_session("first")
         with transaction.atomic():
-            claims = claim_orders(session, source, preferences, limit=10)
+            claims = claim_orders(session, source, 10, automatic=automatic_work(preferences))
             claimed.set()
             time.sleep(0.5)  # let the delete wait for the operation's row
         return claims

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..ledger import Cause, CauseKind
 from ..preferences import SETTING_LABELS, ItemMode, MissingItemAction, Preferences, TaxMode
-from ..qbxml import build, text
+from ..qbxml import build, limits, text
 from ..qbxml.parse import ResponseItem
 from ..qbxml.records import ItemRecord, MappedOrder, TxnKind
 from ..qbxml.status import STATUS_NO_MATCH, STATUS_PARTIAL, StatusClass
-from ..transfers import Cause, CauseKind
 
 #: requestIDs of the preflight's three queries
 ACCOUNTS_REQUEST = "pa"
@@ -78,9 +78,9 @@ def requirements(preferences: Preferences, waiting: Iterable[Cause] = ()) -> lis
             or p.missing_item_action == MissingItemAction.USE_DEFAULT):
         items.append(("default_item_name", p.default_item_name))
     found: dict[tuple[CauseKind, str], Requirement] = {}
-    for kind, pairs, limit in ((CauseKind.ACCOUNT, accounts, text.FULL_NAME_REF),
-                               (CauseKind.ITEM, items, text.ITEM_NAME),
-                               (CauseKind.TAX_ITEM, tax_items, text.ITEM_SALES_TAX_REF)):
+    for kind, pairs, limit in ((CauseKind.ACCOUNT, accounts, limits.FULL_NAME_REF),
+                               (CauseKind.ITEM, items, limits.ITEM_NAME),
+                               (CauseKind.TAX_ITEM, tax_items, limits.ITEM_SALES_TAX_REF)):
         for setting, name in pairs:
             name = text.fit(name, limit)
             if name:
@@ -206,9 +206,9 @@ class Blocker:
 def item_account_setting(item: ItemRecord, preferences: Preferences) -> str:
     """The setting naming the account an item we create posts to."""
     p = preferences
-    if item.name == text.fit(p.sales_tax_item_name, text.ITEM_NAME) and p.sales_tax_account:
+    if item.name == text.fit(p.sales_tax_item_name, limits.ITEM_NAME) and p.sales_tax_account:
         return "sales_tax_account"
-    if item.name == text.fit(p.gift_card_item_name, text.ITEM_NAME) and p.gift_card_account:
+    if item.name == text.fit(p.gift_card_item_name, limits.ITEM_NAME) and p.gift_card_account:
         return "gift_card_account"
     return "income_account"
 

@@ -28,8 +28,8 @@ from lxml import etree
 
 from ..errors import QbXmlError
 from ..qbxml.parse import parse_xml
+from .callbacks import Engine
 from .compat import soap, spyne, wsgi
-from .engine import Engine
 
 Application, Array, Integer, ServiceBase, Unicode, rpc = (
     spyne.Application, spyne.Array, spyne.Integer, spyne.ServiceBase, spyne.Unicode, spyne.rpc)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from saleor_qb_sync.ledger import record_attempt, record_success
 from saleor_qb_sync.models import PendingOperation
 from saleor_qb_sync.saleor_ids import to_global_id
-from saleor_qb_sync.transfers import record_attempt, record_success
 
 from .conftest import NO_PERMISSION_TOKEN, USD_ONLY_TOKEN, edges, paginate
 

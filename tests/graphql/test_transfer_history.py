@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from saleor_qb_sync.ledger import record_attempt, record_failure, record_success
 from saleor_qb_sync.models import ExportRecord
 from saleor_qb_sync.saleor_ids import to_global_id
-from saleor_qb_sync.transfers import record_attempt, record_failure, record_success
 
 from .conftest import NO_PERMISSION_TOKEN, edges, paginate
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from saleor_qb_sync.models import ExportedOrder, ExportRecord, ExportState, WebConnectorSession
-from saleor_qb_sync.qbwc.engine import Engine
+from saleor_qb_sync.qbwc.callbacks import Engine
 from saleor_qb_sync.standalone.order_source import SampleOrderSource, store_sample_orders
 from saleor_qb_sync.testing.qb_simulator import QuickBooksSimulator
 from saleor_qb_sync.testing.sample_orders import generate_orders

@@ -168,7 +168,7 @@ def test_an_answer_quickbooks_cannot_confirm_waits_for_the_next_session_without_
 
     documents = store(3, seed=46, orders_per_request=50, check_duplicates=False)
     qb = quickbooks()
-    qb.faults.inject("lose_response", on_call=3)  # preflight, look-ups, then the write set
+    qb.faults.inject("lose_response", on_request="AddRq")  # the write set
     web_connector(qb).run_update()
     next_scheduled_run()
 

@@ -30,7 +30,7 @@ from saleor_qb_sync.models import (
     WebConnectorSession,
 )
 from saleor_qb_sync.order_source import OrderRef
-from saleor_qb_sync.qbwc.engine import Engine
+from saleor_qb_sync.qbwc.callbacks import Engine
 from saleor_qb_sync.standalone.order_source import SampleOrderSource, store_sample_orders
 from saleor_qb_sync.testing.qb_simulator import QuickBooksError, QuickBooksSimulator
 from saleor_qb_sync.testing.sample_orders import generate_orders

@@ -11,11 +11,12 @@ import requests
 import zeep
 from django.core.management import call_command
 from django.db import connections
-from django.utils import timezone
 
+from saleor_qb_sync import clock as clock_module
+from saleor_qb_sync.clock import SettableClock
 from saleor_qb_sync.models import AuthenticationAttempt, LoginThrottle
-from saleor_qb_sync.qbwc import engine as engine_module
-from saleor_qb_sync.qbwc.engine import AUTH_BUSY, AUTH_INVALID_USER, Engine
+from saleor_qb_sync.qbwc import callbacks as engine_module
+from saleor_qb_sync.qbwc.callbacks import AUTH_BUSY, AUTH_INVALID_USER, Engine
 from saleor_qb_sync.qbwc.login import FREE_FAILURES, backoff
 from saleor_qb_sync.qbwc.service import client_address
 from saleor_qb_sync.testing.web_connector import SessionEnd
@@ -26,14 +27,6 @@ from ..conftest import QBWC_PASSWORD, QBWC_USER
 STAFF = Actor(email="staff@example.com")
 STRANGER = "203.0.113.9"
 WEB_CONNECTOR = "198.51.100.7"
-
-
-class Clock:
-    def __init__(self):
-        self.at = timezone.now()
-
-    def __call__(self):
-        return self.at
 
 
 @pytest.fixture
@@ -50,11 +43,18 @@ def test_the_wait_starts_at_the_fifth_failure_doubles_and_is_capped():
         0, 0, 0, 0, 32, 64, 128, 256, 512, 1024, 1024]
 
 
+@pytest.fixture
+def clock():
+    """The one clock of sessions, ledger and log-ins, moved by hand."""
+    settable = SettableClock()
+    with clock_module.use(settable):
+        yield settable
+
+
 @pytest.mark.django_db
-def test_wrong_passwords_make_only_their_own_address_wait(work, source):
+def test_wrong_passwords_make_only_their_own_address_wait(work, source, clock):
     # given
-    clock = Clock()
-    engine = Engine(work, source, now=clock)
+    engine = Engine(work, source)
     for _ in range(FREE_FAILURES):
         assert engine.authenticate(QBWC_USER, "guess", STRANGER)[1] == AUTH_INVALID_USER
 

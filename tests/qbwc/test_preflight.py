@@ -9,13 +9,13 @@ from datetime import date, timedelta
 import pytest
 from django.db.models import F
 
+from saleor_qb_sync.ledger import Cause, CauseKind
 from saleor_qb_sync.models import ExportRecord, ExportState, WebConnectorSession
 from saleor_qb_sync.preferences import Preferences
 from saleor_qb_sync.qbwc import preflight
 from saleor_qb_sync.qbxml.mapping import map_order
 from saleor_qb_sync.testing.qb_company import AccountSpec, Company
 from saleor_qb_sync.testing.web_connector import SessionEnd
-from saleor_qb_sync.transfers import Cause, CauseKind
 
 MISSING_TAX_ACCOUNT = ("The account “Sales Tax Payable” (setting “Sales tax account”) does not "
                        "exist in the QuickBooks company: create it in QuickBooks (Lists → Chart "

@@ -188,7 +188,7 @@ def test_an_expired_ticket_gets_end_of_session_answers_and_its_work_goes_back(
     from django.utils import timezone
 
     from saleor_qb_sync.models import SessionState
-    from saleor_qb_sync.qbwc.engine import SESSION_TIMEOUT, ticket_digest
+    from saleor_qb_sync.qbwc.session import SESSION_TIMEOUT, ticket_digest
 
     WebConnectorSession.objects.create(
         ticket_digest=ticket_digest("old-ticket"), username="quickbooks",

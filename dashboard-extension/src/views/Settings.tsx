@@ -377,7 +377,7 @@ function SettingsForm({
           `${saved.webConnectorPasswordSet ? "A password is set" : "No password is set yet"}; type a new one to replace it. Stored only as a hash.`, "password")}
         {text("companyFile", "QuickBooks company file", "Full path of the company file; empty uses the file open in QuickBooks.")}
         {text("runEveryMinutes", "Run every (minutes)", "Web Connector's schedule in the .qwc file (1-1440).", "number")}
-        {text("ordersPerRequest", "Orders per request", "How many orders go to QuickBooks per round trip (1-200).", "number")}
+        {text("ordersPerRequest", "Orders per request", "The most orders in one request to QuickBooks (1-500; a request also stays under 1 MB). Lower it for a slow QuickBooks.", "number")}
         {text("timeZone", "Store time zone", "Used for date ranges, e.g. America/New_York.")}
         {text("companyCurrency", "QuickBooks home currency", "Orders in other currencies get a warning; amounts are not converted.")}
         <Text size={3} color="default2">

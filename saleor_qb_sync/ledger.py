@@ -1,0 +1,535 @@
+"""The ledger: the only module that writes export records, exported orders and claims.
+
+What it owns:
+
+- ``ExportRecord``: one row per attempt to put an order into QuickBooks, and its outcome;
+- ``ExportedOrder``: which orders are in QuickBooks now (the attempt that put each one there);
+- ``PendingOperationOrder``: the orders of a pending operation, and which Web Connector session
+  holds (claims) each one; with them the operation's own progress (picked up, finished).
+
+The export engine asks the ledger (claim these orders, this attempt was sent, QuickBooks said
+this, that answer was lost) and never updates those tables itself; the transfer screens queue
+and reset through it. Every write reads the one clock (``clock.now``). Each function runs a
+constant number of statements however many orders it is given, so a round trip of 250 orders
+costs what a round trip of 10 costs.
+
+The rule it keeps: an order counts as in QuickBooks only on a real confirmation (a TxnID
+QuickBooks returned, or a transaction found in QuickBooks carrying our ExternalGUID or memo).
+An attempt whose answer never came is ``NEEDS_RECONCILING`` until QuickBooks is asked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
+
+from . import clock
+from .models import (
+    OPEN_OPERATION_STATUSES,
+    ExportedOrder,
+    ExportRecord,
+    ExportState,
+    ItemState,
+    MessageSet,
+    OperationStatus,
+    PendingOperation,
+    PendingOperationOrder,
+    WebConnectorSession,
+)
+from .order_source import OrderFilter, OrderRef, OrderSource
+
+#: ``ExportRecord.ref_number``'s width: a RefNumber too long for QuickBooks is itself the reason
+#: an order failed, and is recorded cut to the column
+_REF_NUMBER_COLUMN = ExportRecord._meta.get_field("ref_number").max_length
+
+
+# --- claims: which session holds which order ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    order_id: str
+    order_number: int
+    operation_id: int | None  # None for automatic mode
+    channel_slug: str = ""
+
+    def to_json(self) -> list:
+        return [self.order_id, self.order_number, self.operation_id, self.channel_slug]
+
+    @classmethod
+    def from_json(cls, row: Sequence) -> Claim:
+        return cls(str(row[0]), int(row[1]), row[2], str(row[3]) if len(row) > 3 else "")
+
+
+def queue(orders: Sequence[OrderRef], *, user_id: str, email: str, app: str, request: dict,
+          summary: str) -> PendingOperation:
+    """A new pending operation holding ``orders``, waiting for the next Web Connector update."""
+    with transaction.atomic():
+        operation = PendingOperation.objects.create(
+            created_by_user_id=user_id, created_by_email=email, created_by_app=app,
+            request=request, summary=summary, created_at=clock.now())
+        PendingOperationOrder.objects.bulk_create(
+            [PendingOperationOrder(operation=operation, order_id=ref.order_id,
+                                   order_number=ref.number, channel_slug=ref.channel_slug)
+             for ref in orders], batch_size=2000)
+    return operation
+
+
+def waiting_items() -> QuerySet[PendingOperationOrder]:
+    """Orders of open operations that no Web Connector session holds yet."""
+    return PendingOperationOrder.objects.filter(state=ItemState.PENDING,
+                                                operation__status__in=OPEN_OPERATION_STATUSES)
+
+
+def claim_orders(session: WebConnectorSession, source: OrderSource, limit: int, *,
+                 automatic: OrderFilter | None = None) -> list[Claim]:
+    """Hand up to ``limit`` orders to this session; no order is ever handed to two sessions.
+
+    Queued operations come first (row locks with SKIP LOCKED, so concurrent workers split the
+    work), then, in automatic mode (``automatic``: the orders it takes), eligible orders nobody
+    queued; that filter leaves out queued orders in the database (``skip_queued``), since they
+    are the queue's to hand out and another session may hold them now.
+    """
+    claims: list[Claim] = []
+    now = clock.now()
+    active = OPEN_OPERATION_STATUSES
+    with transaction.atomic():
+        items = list(
+            PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=ItemState.PENDING, operation__status__in=active)
+            .order_by("operation__created_at", "operation_id", "order_number")[:limit])
+        if items:
+            # The same order queued in several operations is sent once: its twins in other
+            # operations are claimed with it and finish with it (see ``_finish_items``).
+            twins = list(
+                PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(state=ItemState.PENDING, operation__status__in=active,
+                        order_id__in={i.order_id for i in items})
+                .exclude(pk__in=[i.pk for i in items]))
+            items += twins
+            # The status read above may predate a delete committed since; lock the operations
+            # (in pk order, as every claimer does) and read it again.
+            live = set(PendingOperation.objects.select_for_update()
+                       .filter(pk__in={i.operation_id for i in items}, status__in=active)
+                       .order_by("pk").values_list("pk", flat=True))
+            items = [i for i in items if i.operation_id in live]
+        if items:
+            PendingOperationOrder.objects.filter(pk__in=[i.pk for i in items]).update(
+                state=ItemState.CLAIMED, session=session, claimed_at=now)
+            PendingOperation.objects.filter(
+                pk__in={i.operation_id for i in items}, status=OperationStatus.QUEUED,
+            ).update(status=OperationStatus.IN_PROGRESS, picked_up_at=now)
+        seen: set[str] = set()
+        for item in items:
+            if str(item.order_id) not in seen:
+                seen.add(str(item.order_id))
+                claims.append(Claim(str(item.order_id), item.order_number, item.operation_id,
+                                    item.channel_slug))
+    if automatic is not None and len(claims) < limit:
+        claims.extend(Claim(ref.order_id, ref.number, None, ref.channel_slug)
+                      for ref in source.search_ids(automatic, limit=limit - len(claims)))
+    return claims
+
+
+def release_claims(session: WebConnectorSession, order_ids: Iterable[str] | None = None) -> int:
+    """Give claimed but unsent orders back to the queue (session ended before sending them)."""
+    qs = PendingOperationOrder.objects.filter(session=session, state=ItemState.CLAIMED)
+    if order_ids is not None:
+        qs = qs.filter(order_id__in=list(order_ids))
+    return qs.update(state=ItemState.PENDING, session=None, claimed_at=None)
+
+
+def release_unsent(session: WebConnectorSession) -> int:
+    """The session ends: what it claimed and has no attempt in flight for goes back."""
+    in_flight = ExportRecord.objects.filter(
+        session=session, state__in=[ExportState.SENT, ExportState.NEEDS_RECONCILING],
+    ).values_list("order_id", flat=True)
+    return PendingOperationOrder.objects.filter(
+        session=session, state=ItemState.CLAIMED).exclude(order_id__in=in_flight).update(
+        state=ItemState.PENDING, session=None, claimed_at=None)
+
+
+def _give_back(records: Sequence[ExportRecord]) -> None:
+    """These attempts' orders are to be sent again: their claims return to the queue."""
+    if not records:
+        return
+    PendingOperationOrder.objects.filter(
+        Q(operation_id__in={r.operation_id for r in records if r.operation_id})
+        | Q(session_id__in={r.session_id for r in records if r.session_id},
+            state=ItemState.CLAIMED),
+        order_id__in=[r.order_id for r in records],
+        state__in=[ItemState.PENDING, ItemState.CLAIMED],
+    ).update(state=ItemState.PENDING, session=None, claimed_at=None)
+
+
+# --- attempts -----------------------------------------------------------------------------------
+
+
+def new_attempt(*, order_id: str, order_number: int, transaction_type: str, ref_number: str,
+                session: WebConnectorSession, operation_id: int | None, message_set=None,
+                request_id: str = "", total_amount: Decimal | None = None,
+                currency: str = "", channel_slug: str = "") -> ExportRecord:
+    """An unsaved ledger row for an order about to be sent (``sent`` saves many at once)."""
+    now = clock.now()
+    return ExportRecord(
+        order_id=order_id, order_number=order_number, channel_slug=channel_slug,
+        transaction_type=transaction_type,
+        ref_number=ref_number, state=ExportState.SENT, session=session,
+        operation_id=operation_id, automatic=operation_id is None, message_set=message_set,
+        request_id=request_id, total_amount=total_amount, currency=currency,
+        created_at=now, updated_at=now)
+
+
+def sent(attempts: list[ExportRecord]) -> list[ExportRecord]:
+    """These attempts leave in a message set now (one statement)."""
+    return ExportRecord.objects.bulk_create(attempts)
+
+
+def record_attempt(**fields) -> ExportRecord:
+    record = new_attempt(**fields)
+    record.save()
+    return record
+
+
+class CauseKind(StrEnum):
+    #: an account the settings name (or an item posts to) is missing or inactive in QuickBooks
+    ACCOUNT = "account"
+    #: an item is missing in QuickBooks and the export may not create it
+    ITEM = "item"
+    #: the sales tax item QuickBooks computes tax with is missing
+    TAX_ITEM = "tax_item"
+    #: the settings then in force (e.g. a RefNumber prefix too long): tried again once they change
+    SETTINGS = "settings"
+    #: QuickBooks busy or a record in use: tried again in the next session
+    TRANSIENT = "transient"
+
+
+#: causes that name a QuickBooks record a session can look up
+NAMED_CAUSES = (CauseKind.ACCOUNT, CauseKind.ITEM, CauseKind.TAX_ITEM)
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """Why an attempt failed, in a form a later session can check: the cause is gone when the
+    named record exists now, or the settings changed since (``Preferences.fingerprint``).
+    Failures only a person can clear (closing date, a value QuickBooks rejects) have none."""
+
+    kind: CauseKind
+    #: ``Preferences.fingerprint()`` when it failed
+    settings: str
+    #: the account or item (QuickBooks' name)
+    name: str = ""
+    #: the setting that names it, if one does (a ``Preferences`` field)
+    setting: str = ""
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind.value, "settings": self.settings, "name": self.name,
+                "setting": self.setting}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> Cause | None:
+        try:
+            return cls(CauseKind(data["kind"]), str(data.get("settings", "")),
+                       str(data.get("name", "")), str(data.get("setting", "")))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def gone(self, fingerprint: str, present: Callable[[CauseKind, str], bool | None]) -> bool:
+        """``present(kind, name)``: True/False when the session checked, None when it did not."""
+        if self.kind == CauseKind.TRANSIENT or self.settings != fingerprint:
+            return True
+        return self.kind in NAMED_CAUSES and present(self.kind, self.name) is True
+
+
+def _open_failures() -> QuerySet[ExportRecord]:
+    """Automatic attempts that failed for a cause a later session may find gone."""
+    return ExportRecord.objects.filter(state=ExportState.FAILED, automatic=True).exclude(
+        cause={}).exclude(cause__has_key="released")
+
+
+def has_retryable_failures() -> bool:
+    return _open_failures().exists()
+
+
+def open_causes(limit: int = 200) -> list[Cause]:
+    """The distinct causes automatic failures wait on (a session looks up the names)."""
+    seen: dict[tuple, Cause] = {}
+    for data in _open_failures().order_by("-id").values_list("cause", flat=True)[:limit * 5]:
+        cause = Cause.from_json(data)
+        if cause is not None:
+            seen.setdefault((cause.kind, cause.name.casefold()), cause)
+        if len(seen) >= limit:
+            break
+    return list(seen.values())
+
+
+def release_resolved_failures(fingerprint: str,
+                              present: Callable[[CauseKind, str], bool | None]) -> int:
+    """Automatic failures whose cause is gone become eligible for automatic mode again: their
+    cause is marked ``released`` (the attempt stays in the history as it was)."""
+    now = clock.now()
+    released = [record for record in _open_failures().only("pk", "cause")
+                if (cause := Cause.from_json(record.cause)) is not None
+                and cause.gone(fingerprint, present)]
+    for record in released:
+        record.cause = {**record.cause, "released": now.isoformat()}
+    ExportRecord.objects.bulk_update(released, ["cause"])
+    return len(released)
+
+
+# --- what QuickBooks said -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What QuickBooks did with one attempt: ``done`` with a TxnID, or failed with a reason."""
+
+    record: ExportRecord
+    done: bool
+    txn_id: str = ""
+    status_code: int | None = None
+    message: str = ""
+    action: str = ""
+    linked_existing: bool = False
+    cause: Cause | None = None
+
+
+def record_outcomes(outcomes: list[Outcome]) -> None:
+    """Write many answers at once: ledger rows, "exported now", pending items, operations.
+
+    A constant number of statements per call, however many orders a response carries."""
+    if not outcomes:
+        return
+    now = clock.now()
+    with transaction.atomic():
+        for outcome in outcomes:
+            record = outcome.record
+            record.state = ExportState.DONE if outcome.done else ExportState.FAILED
+            record.txn_id = outcome.txn_id or record.txn_id
+            record.status_code = outcome.status_code
+            record.status_message = outcome.message
+            record.action = outcome.action
+            record.linked_existing = outcome.linked_existing
+            record.cause = outcome.cause.to_json() if outcome.cause else {}
+            record.updated_at = now
+        _write_states([o.record for o in outcomes])
+        done = [o.record for o in outcomes if o.done]
+        ExportedOrder.objects.bulk_create(
+            [ExportedOrder(order_id=r.order_id, order_number=r.order_number, record=r,
+                           exported_at=now) for r in done],
+            update_conflicts=True, unique_fields=["order_id"],
+            update_fields=["order_number", "record", "exported_at"])
+        operation_ids: set[int] = set()
+        for state, group in ((ItemState.DONE, done),
+                             (ItemState.FAILED, [o.record for o in outcomes if not o.done])):
+            if group:
+                operation_ids |= _finish_items(group, state, now)
+        _finish_operations(operation_ids, now)
+
+
+def _write_states(records: Sequence[ExportRecord]) -> None:
+    """Store the state fields of many attempts: one pipelined statement per row, much cheaper
+    than ``bulk_update``'s CASE expressions."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {ExportRecord._meta.db_table} SET state = %s, txn_id = %s, "  # noqa: S608 - table name from our model
+            "status_code = %s, status_message = %s, action = %s, linked_existing = %s, "
+            "automatic = %s, cause = %s::jsonb, updated_at = %s WHERE id = %s",
+            [(r.state, r.txn_id, r.status_code, r.status_message, r.action,
+              r.linked_existing, r.automatic, json.dumps(r.cause), r.updated_at, r.pk)
+             for r in records])
+
+
+def record_success(record: ExportRecord, *, txn_id: str, status_code: int = 0,
+                   message: str = "", linked_existing: bool = False) -> None:
+    """The order is in QuickBooks: the ledger says so, once, and the pending item is done."""
+    record_outcomes([Outcome(record, True, txn_id=txn_id, status_code=status_code,
+                             message=message, linked_existing=linked_existing)])
+
+
+def record_failure(record: ExportRecord, *, status_code: int | None, message: str,
+                   action: str = "", cause: Cause | None = None) -> None:
+    record_outcomes([Outcome(record, False, status_code=status_code, message=message,
+                             action=action, cause=cause)])
+
+
+@dataclass(frozen=True, slots=True)
+class Unsent:
+    """An order that could not even be sent (it cannot be mapped, QuickBooks lacks what it
+    needs, it is already there under another document), with its reason."""
+
+    claim: Claim
+    message: str
+    code: str
+    transaction_type: str = ""
+    ref_number: str = ""
+    cause: Cause | None = None
+
+
+def fail_unsent(session: WebConnectorSession, unsent: Sequence[Unsent]) -> list[ExportRecord]:
+    """Record orders that failed before being sent, each with its reason (one statement for
+    the rows, one for their pending items, one per operation finished)."""
+    if not unsent:
+        return []
+    now = clock.now()
+    with transaction.atomic():
+        records = ExportRecord.objects.bulk_create([ExportRecord(
+            order_id=u.claim.order_id, order_number=u.claim.order_number,
+            channel_slug=u.claim.channel_slug, transaction_type=u.transaction_type,
+            ref_number=u.ref_number[:_REF_NUMBER_COLUMN], session=session,
+            operation_id=u.claim.operation_id, automatic=u.claim.operation_id is None,
+            state=ExportState.FAILED, status_message=u.message, action=u.code,
+            cause=u.cause.to_json() if u.cause else {}, created_at=now, updated_at=now)
+            for u in unsent])
+        _finish_operations(_finish_items(records, ItemState.FAILED, now), now)
+    return records
+
+
+def _finish_items(records: list[ExportRecord], state: str, now) -> set[int]:
+    """Finish each order's item in its operation, and its twins claimed with it; returns the
+    operations touched."""
+    operations = {r.operation_id for r in records if r.operation_id}
+    sessions = {r.session_id for r in records if r.session_id}
+    items = PendingOperationOrder.objects.filter(
+        Q(operation_id__in=operations) | Q(session_id__in=sessions, state=ItemState.CLAIMED),
+        order_id__in=[r.order_id for r in records])
+    operation_ids = set(items.values_list("operation_id", flat=True))
+    items.update(state=state, finished_at=now)
+    return operation_ids
+
+
+def _finish_operations(operation_ids: Iterable[int], now) -> None:
+    """Operations with no order left waiting are done (or failed, when none got through)."""
+    ids = sorted(set(operation_ids))
+    if not ids:
+        return
+    finished = (PendingOperationOrder.objects.filter(operation_id__in=ids)
+                .values("operation_id")
+                .annotate(open=Count("pk", filter=Q(state__in=[ItemState.PENDING,
+                                                               ItemState.CLAIMED])),
+                          done=Count("pk", filter=Q(state=ItemState.DONE)),
+                          failed=Count("pk", filter=Q(state=ItemState.FAILED)))
+                .filter(open=0))
+    for counts in finished:
+        status = OperationStatus.FAILED if counts["failed"] and not counts["done"] else (
+            OperationStatus.DONE)
+        summary = f"{counts['done']} exported" + (
+            f", {counts['failed']} failed" if counts["failed"] else "")
+        PendingOperation.objects.filter(pk=counts["operation_id"]).exclude(
+            status=OperationStatus.DELETED).update(status=status, completed_at=now,
+                                                   summary=summary)
+
+
+def finish_operation_if_complete(operation_id: int) -> None:
+    _finish_operations([operation_id], clock.now())
+
+
+# --- answers that did not come, or did not count ------------------------------------------------
+
+
+def answers_lost(*, session: WebConnectorSession | None = None,
+                 message_set: MessageSet | None = None) -> int:
+    """The answer to these attempts never came (the session dropped, the answer was unreadable):
+    whether QuickBooks has them is asked before they are ever sent again."""
+    qs = ExportRecord.objects.filter(state=ExportState.SENT)
+    qs = qs.filter(session=session) if session is not None else qs.filter(
+        message_set=message_set)
+    return qs.update(state=ExportState.NEEDS_RECONCILING, updated_at=clock.now())
+
+
+def unconfirmed(records: Sequence[tuple[ExportRecord, str]]) -> None:
+    """QuickBooks answered these attempts with nothing that proves they were added: each is
+    looked up (RefNumber and our ExternalGUID) before it is sent again."""
+    now = clock.now()
+    for record, message in records:
+        record.state = ExportState.NEEDS_RECONCILING
+        record.status_message = message
+        record.updated_at = now
+    _write_states([record for record, _ in records])
+
+
+def to_reconcile(excluding: Iterable[int] = ()) -> QuerySet[ExportRecord]:
+    """Attempts whose answer was lost, oldest first, except those named."""
+    return ExportRecord.objects.filter(state=ExportState.NEEDS_RECONCILING).exclude(
+        pk__in=list(excluding)).order_by("id")
+
+
+def still_checking(records: Sequence[ExportRecord], message: str) -> None:
+    """QuickBooks' answer about these could not be trusted: they wait for the next session."""
+    ExportRecord.objects.filter(pk__in=[r.pk for r in records]).update(
+        status_message=message, updated_at=clock.now())
+
+
+def not_in_quickbooks(records: Sequence[ExportRecord], message: str, *, action: str) -> None:
+    """QuickBooks processed nothing of these attempts (it does not have them, or it could not
+    read the set): the attempts end and their orders wait to be sent again."""
+    now = clock.now()
+    for record in records:
+        record.state = ExportState.FAILED
+        record.status_message = message
+        record.action = action
+        record.automatic = False
+        record.updated_at = now
+    with transaction.atomic():
+        _write_states(records)
+        _give_back(records)
+
+
+def withdraw(message_set: MessageSet, reason: str) -> list[ExportRecord]:
+    """QuickBooks processed nothing of this set: its attempts end, the orders go back."""
+    records = list(ExportRecord.objects.filter(message_set=message_set, state=ExportState.SENT))
+    not_in_quickbooks(records, f"Not processed: {reason}", action="resent")
+    return records
+
+
+def sent_in(message_set: MessageSet) -> list[ExportRecord]:
+    """The attempts of a set still waiting for an answer."""
+    return list(ExportRecord.objects.filter(message_set=message_set, state=ExportState.SENT))
+
+
+def retried(records: Sequence[tuple[ExportRecord, int, str]]) -> None:
+    """These attempts failed on a name we believed QuickBooks had (3140): each ends, and its
+    order, still claimed by the session, is sent once more with the name added."""
+    now = clock.now()
+    for record, status_code, message in records:
+        record.state = ExportState.FAILED
+        record.status_code = status_code
+        record.status_message = message
+        record.action = "retried"
+        record.updated_at = now
+    _write_states([record for record, _, _ in records])
+
+
+# --- staff actions ------------------------------------------------------------------------------
+
+
+def mark_not_exported(order_ids: Sequence[str], *, by_label: str, by_email: str,
+                      channels: tuple[str, ...] | None) -> int:
+    """Orders are no longer counted as in QuickBooks (a store switching tools); each reset is
+    an entry of its own in the history."""
+    now = clock.now()
+    with transaction.atomic():
+        current = ExportedOrder.objects.select_for_update().select_related("record").filter(
+            order_id__in=list(order_ids))
+        if channels is not None:  # staff limited to some channels reset only those
+            current = current.filter(record__channel_slug__in=channels)
+        current = list(current)
+        ExportRecord.objects.bulk_create([ExportRecord(
+            order_id=row.order_id, order_number=row.order_number,
+            transaction_type=row.record.transaction_type, ref_number=row.record.ref_number,
+            txn_id=row.record.txn_id, state=ExportState.RESET,
+            status_message=f"Marked as not exported by {by_label}",
+            reset_by_email=by_email, created_at=now, updated_at=now) for row in current])
+        ExportedOrder.objects.filter(order_id__in=[r.order_id for r in current]).delete()
+    return len(current)
+
+
+def attempts(pks: Iterable[int]) -> dict[int, ExportRecord]:
+    """Attempts by primary key (the records a write set's requests stand for)."""
+    return ExportRecord.objects.in_bulk(list(pks))

@@ -1,0 +1,217 @@
+"""A Web Connector session: its ticket, its lifetime and its typed work state.
+
+The session row (``WebConnectorSession``) is the one owner of a conversation's state, so any
+API worker can serve any call and a restarted server goes on where the last one stopped. What
+the steps need between callbacks is ``Work``, stored as JSON in the row and read back typed.
+
+Lifetime: ``authenticate`` opens one session at a time (an advisory lock serialises "is one
+open?" and "open one"); each callback touches it; one silent for ``SESSION_TIMEOUT`` is dropped
+(its Web Connector gave up), and one silent for ``SESSION_YIELDS_AFTER`` gives way to a new
+log-in with the right password. Ending a session, either way, hands back what it claimed and did
+not send, and marks what it sent without an answer for reconciliation (``ledger``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import connection, transaction
+
+from .. import clock, ledger
+from ..ledger import Claim
+from ..models import MessageSet, MessageSetState, SessionState, WebConnectorSession
+from .preflight import Preflight
+
+#: a session that has not called for this long is considered dropped: Web Connector gives up on
+#: a callback after two minutes, so a session silent for longer has lost its Web Connector
+SESSION_TIMEOUT = timedelta(minutes=3)
+#: an open session silent this long yields to a new authenticate with the right password (its
+#: Web Connector crashed or was closed): within a session Web Connector calls again as soon as
+#: QuickBooks has answered, seconds apart (5 s after a NoOp), so 45 s of silence means it is
+#: gone, and a run scheduled a minute later is not turned away; what it left unanswered is
+#: reconciled like any lost answer
+SESSION_YIELDS_AFTER = timedelta(seconds=45)
+#: advisory lock key that serialises "is a session open?" + "open one"
+_SESSION_LOCK_KEY = 0x51B5_0C
+
+
+def ticket_digest(ticket: str) -> str:
+    return hashlib.sha256(ticket.encode("utf-8", "replace")).hexdigest()
+
+
+@dataclass(slots=True)
+class Wave:
+    """Orders handed to this session together: looked up together (duplicates, item names),
+    then written in as many message sets as their size needs."""
+
+    claims: list[Claim]
+    #: their look-ups are answered (or none were needed)
+    looked_up: bool = False
+
+    def to_json(self) -> dict:
+        return {"claims": [c.to_json() for c in self.claims], "looked_up": self.looked_up}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Wave:
+        return cls([Claim.from_json(row) for row in data.get("claims") or ()],
+                   bool(data.get("looked_up")))
+
+
+@dataclass(slots=True)
+class Work:
+    """What the steps keep between callbacks."""
+
+    #: the settings check's findings; None until it ran
+    preflight: Preflight | None = None
+    #: attempts already asked about in this session (each is asked once per session)
+    reconcile_asked: list[int] = field(default_factory=list)
+    #: the orders being exported now; empty between waves
+    wave: Wave = field(default_factory=lambda: Wave([]))
+    #: waves to take before claiming more: the halves of a set QuickBooks could not read, and
+    #: orders tried again after a name QuickBooks lacked
+    next_waves: list[Wave] = field(default_factory=list)
+    #: the orders of the write set waiting for its answer
+    in_flight: list[Claim] = field(default_factory=list)
+    #: items the look-ups did not find (the missing-item rule decides what becomes of them)
+    missing_items: list[str] = field(default_factory=list)
+    #: orders already tried again once in this session after a 3140
+    retried: list[str] = field(default_factory=list)
+
+    @property
+    def busy(self) -> bool:
+        """Orders are held by this session: in a wave, waiting, or in flight."""
+        return bool(self.wave.claims or self.next_waves or self.in_flight)
+
+    def to_json(self) -> dict:
+        return {
+            "preflight": self.preflight.to_json() if self.preflight is not None else None,
+            "reconcile_asked": self.reconcile_asked,
+            "wave": self.wave.to_json(),
+            "next_waves": [w.to_json() for w in self.next_waves],
+            "in_flight": [c.to_json() for c in self.in_flight],
+            "missing_items": self.missing_items,
+            "retried": self.retried,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> Work:
+        data = data or {}
+        preflight = data.get("preflight")
+        return cls(
+            preflight=Preflight.from_json(preflight) if preflight is not None else None,
+            reconcile_asked=[int(pk) for pk in data.get("reconcile_asked") or ()],
+            wave=Wave.from_json(data.get("wave") or {}),
+            next_waves=[Wave.from_json(w) for w in data.get("next_waves") or ()],
+            in_flight=[Claim.from_json(row) for row in data.get("in_flight") or ()],
+            missing_items=list(data.get("missing_items") or ()),
+            retried=list(data.get("retried") or ()),
+        )
+
+
+class Session:
+    """One open (or just closed) Web Connector session: its row and its work, typed."""
+
+    def __init__(self, row: WebConnectorSession) -> None:
+        self.row = row
+        self.work = Work.from_json(row.work)
+
+    def save(self) -> None:
+        self.row.work = self.work.to_json()
+        self.row.save()
+
+    # counters the steps keep
+    def done(self, count: int = 1) -> None:
+        self.row.orders_done += count
+
+    def failed(self, count: int = 1) -> None:
+        self.row.orders_failed += count
+
+    def say(self, message: str) -> None:
+        """What getLastError shows the person at Web Connector."""
+        self.row.last_error = message
+
+
+def open_session(username: str, *, automatic: bool, estimate) -> tuple[str, str]:
+    """``(ticket, "")`` for a new session, or ``("", reason)``: "busy" while another session
+    runs, "none" when ``estimate()`` finds nothing to do."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SESSION_LOCK_KEY])
+        # the right password: a session whose Web Connector fell silent gives way
+        expire_stale(SESSION_YIELDS_AFTER)
+        if WebConnectorSession.objects.filter(state=SessionState.OPEN).exists():
+            return "", "busy"
+        total = estimate()
+        if total == 0:
+            return "", "none"
+        ticket = secrets.token_hex(16)  # 128 random bits
+        now = clock.now()
+        WebConnectorSession.objects.create(
+            ticket_digest=ticket_digest(ticket), username=username, started_at=now,
+            last_seen_at=now, automatic=automatic, orders_total=total,
+            work=Work().to_json())
+    return ticket, ""
+
+
+def find(ticket: str | None, *, touch: bool = True,
+         include_closed: bool = False) -> Session | None:
+    """The session of this ticket; None for an unknown ticket, or a closed one unless
+    ``include_closed``. A session silent too long is dropped here."""
+    if not ticket:
+        return None
+    row = WebConnectorSession.objects.filter(ticket_digest=ticket_digest(ticket)).first()
+    if row is None:
+        return None
+    if row.state != SessionState.OPEN and not include_closed:
+        return None
+    if row.state == SessionState.OPEN and clock.now() - row.last_seen_at > SESSION_TIMEOUT:
+        drop(row)
+        return Session(row) if include_closed else None
+    if touch and row.state == SessionState.OPEN:
+        row.last_seen_at = clock.now()
+    return Session(row)
+
+
+def expire_stale(idle: timedelta = SESSION_TIMEOUT) -> None:
+    cutoff = clock.now() - idle
+    for row in WebConnectorSession.objects.filter(state=SessionState.OPEN,
+                                                  last_seen_at__lt=cutoff):
+        drop(row)
+
+
+def drop(row: WebConnectorSession) -> None:
+    """A session that stopped calling: unsent orders go back, sent ones get reconciled."""
+    with transaction.atomic():
+        _end(row, SessionState.DROPPED)
+        row.summary = row.summary or summary(row) + " (session dropped)"
+        row.save()
+
+
+def close(session: Session, state: str = SessionState.CLOSED) -> None:
+    with transaction.atomic():
+        _end(session.row, state)
+        session.work.wave = Wave([])
+        session.work.next_waves = []
+        session.work.in_flight = []
+        session.row.summary = summary(session.row)
+        session.save()
+
+
+def _end(row: WebConnectorSession, state: str) -> None:
+    MessageSet.objects.filter(session=row, state=MessageSetState.SENT).update(
+        state=MessageSetState.LOST)
+    ledger.answers_lost(session=row)
+    ledger.release_unsent(row)
+    row.state = state
+    row.closed_at = clock.now()
+
+
+def summary(row: WebConnectorSession) -> str:
+    done, failed = row.orders_done, row.orders_failed
+    text = f"{done} order{'s' if done != 1 else ''} exported"
+    if failed:
+        text += f", {failed} failed: see history"
+    return text

@@ -1,0 +1,49 @@
+"""The steps of a session: each plans the next message set and reads QuickBooks' answer to it.
+
+In order, each callback asks the first step that has work:
+
+1. ``check``: do the accounts and items the settings name exist? (once per session);
+2. ``reconcile``: attempts whose answer was lost are looked up before anything is sent again;
+3. ``lookup``: for a wave of orders, the RefNumbers QuickBooks may already have
+   (``check_duplicates``) and the item names the missing-item rule needs to know about;
+4. ``write``: customers and items QuickBooks lacks at the head of the set, then one
+   transaction per order, as many orders as fit the set's count and size.
+
+A step reads and writes the session's typed work (``session.Work``); what QuickBooks confirmed
+goes to the ledger; the names it has go to the name cache (``names``).
+"""
+
+from __future__ import annotations
+
+from ...models import MessageSet, MessageSetKind
+from ...qbxml.answers import Answers
+from . import check, lookup, reconcile, write
+from .context import Context
+
+__all__ = ["Context", "next_request", "read_answer"]
+
+
+def next_request(ctx: Context) -> str | None:
+    """The next message set for Web Connector, or None when nothing is left."""
+    work = ctx.session.work
+    if work.preflight is None and (request := check.request(ctx)) is not None:
+        return request
+    if (request := reconcile.request(ctx)) is not None:
+        return request
+    while True:
+        if not work.wave.claims and not write.next_wave(ctx):
+            return None
+        if not work.wave.looked_up and (request := lookup.request(ctx)) is not None:
+            return request
+        if work.wave.claims and (request := write.request(ctx)) is not None:
+            return request
+
+
+def read_answer(ctx: Context, message_set: MessageSet, answers: Answers) -> None:
+    reader = {
+        MessageSetKind.PREFLIGHT: check.read,
+        MessageSetKind.RECONCILE: reconcile.read,
+        MessageSetKind.LOOKUP: lookup.read,
+        MessageSetKind.WRITE: write.read,
+    }[MessageSetKind(message_set.kind)]
+    reader(ctx, message_set, answers)

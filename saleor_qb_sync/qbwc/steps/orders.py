@@ -1,0 +1,65 @@
+"""The orders of a step, loaded and mapped once: what QuickBooks will receive for each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ...errors import MappingError
+from ...ledger import Cause, CauseKind, Claim, Unsent
+from ...preferences import ItemMode, MissingItemAction
+from ...qbxml import limits
+from ...qbxml.mapping import map_order
+from ...qbxml.records import ItemKind, ItemRecord, MappedOrder
+from .context import Context
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    claim: Claim
+    mapped: MappedOrder
+
+
+def prepare(ctx: Context, claims: list[Claim]) -> tuple[list[Prepared], list[Unsent]]:
+    """Each order mapped (one load for all of them), or, if it cannot be, why."""
+    documents = ctx.source.load([c.order_id for c in claims])
+    ready: list[Prepared] = []
+    unsent: list[Unsent] = []
+    for claim in claims:
+        document = documents.get(claim.order_id)
+        if document is None:
+            unsent.append(Unsent(claim, "The order no longer exists in Saleor.",
+                                 "order_missing"))
+            continue
+        try:
+            mapped = map_order(document, ctx.preferences)
+        except MappingError as exc:
+            # the settings may be what is wrong (a prefix too long): tried again when changed
+            unsent.append(Unsent(claim, exc.message, exc.code, cause=Cause(
+                CauseKind.SETTINGS, ctx.preferences.fingerprint())))
+            continue
+        ready.append(Prepared(claim, apply_item_rule(ctx, mapped)))
+    return ready, unsent
+
+
+def apply_item_rule(ctx: Context, mapped: MappedOrder) -> MappedOrder:
+    """With ``use_default``, product items QuickBooks lacks are replaced by the default."""
+    preferences = ctx.preferences
+    missing = set(ctx.session.work.missing_items)
+    if (not missing or preferences.missing_item_action != MissingItemAction.USE_DEFAULT
+            or preferences.item_mode == ItemMode.SINGLE_ITEM):
+        return mapped
+    default = preferences.default_item_name[:limits.ITEM_NAME]
+    lines = tuple(replace(line, item_name=default) if line.item_name in missing else line
+                  for line in mapped.transaction.lines)
+    items = {i.name: i for i in mapped.items if i.name not in missing}
+    items.setdefault(default, ItemRecord(default, ItemKind.NON_INVENTORY, "Saleor product",
+                                         preferences.income_account))
+    return replace(mapped, transaction=replace(mapped.transaction, lines=lines),
+                   items=tuple(items.values()))
+
+
+def items_need_lookup(ctx: Context) -> bool:
+    """Whether the missing-item rule must know which items QuickBooks lacks before sending
+    (``create`` adds them at the head of the set instead; one item for all needs nothing)."""
+    return (ctx.preferences.missing_item_action != MissingItemAction.CREATE
+            and ctx.preferences.item_mode != ItemMode.SINGLE_ITEM)
