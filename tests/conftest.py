@@ -6,11 +6,17 @@ tests, our own live server on loopback; nothing leaves the machine.
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+
 import pytest
 
+from saleor_qb_sync.documents import ChargeStatus, Customer
+from saleor_qb_sync.models import WebConnectorSession
 from saleor_qb_sync.standalone.order_source import SampleOrderSource, store_sample_orders
 from saleor_qb_sync.testing.intuit_files import schema_dir_or_skip, wsdl_or_skip
 from saleor_qb_sync.testing.sample_orders import generate_orders
+from tests.qbxml.factories import order, order_line
 
 #: the Web Connector user and password of the standalone test store
 QBWC_USER = "quickbooks"
@@ -102,5 +108,46 @@ def web_connector(qbwc_url):
     def create(quickbooks, *, username=QBWC_USER, password=QBWC_PASSWORD, **kwargs):
         kwargs.setdefault("sleep", lambda seconds: None)
         return WebConnector(qbwc_url, username, password, quickbooks, wsdl=wsdl, **kwargs)
+
+    return create
+
+
+#: the day the stored test orders are placed unless told otherwise
+MARCH = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+def order_uuid(number: int) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"saleor-qb-sync-test/order/{number}"))
+
+
+@pytest.fixture
+def stored_order(db):
+    """Store one order: ``stored_order(7, email="a@example.com", status="fulfilled")``."""
+
+    def create(number: int = 1, *, created_at: datetime = MARCH,
+               email: str = "buyer@example.com", user_id: str | None = None,
+               first_name: str = "Jane", last_name: str = "Doe",
+               channel: str = "default-channel", currency: str = "USD",
+               status: str = "unfulfilled", charge_status: ChargeStatus = ChargeStatus.FULL,
+               sku: str | None = "TEE-M", **overrides):
+        document = order(
+            number=number, order_id=order_uuid(number), created_at=created_at,
+            lines=(order_line(sku=sku),), charge_status=charge_status,
+            customer=Customer(email=email, user_id=user_id, first_name=first_name,
+                              last_name=last_name),
+            channel_slug=channel, currency=currency, status=status, **overrides)
+        store_sample_orders([document])
+        return document
+
+    return create
+
+
+@pytest.fixture
+def session(db):
+    """A Web Connector session to claim work with: ``session("second")``."""
+
+    def create(name: str = "first", **kwargs):
+        return WebConnectorSession.objects.create(
+            ticket_digest=uuid.uuid4().hex + name, username="quickbooks", **kwargs)
 
     return create

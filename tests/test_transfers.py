@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 
 from saleor_qb_sync import transfers
-from saleor_qb_sync.documents import ChargeStatus, Customer
+from saleor_qb_sync.documents import ChargeStatus
 from saleor_qb_sync.errors import TransferError
 from saleor_qb_sync.ledger import (
-    Claim,
     claim_orders,
     record_attempt,
     record_failure,
     record_success,
-    release_claims,
 )
 from saleor_qb_sync.models import (
     ExportedOrder,
@@ -35,7 +32,6 @@ from saleor_qb_sync.models import (
 )
 from saleor_qb_sync.order_source import OrderFilter
 from saleor_qb_sync.saleor_ids import to_global_id
-from saleor_qb_sync.standalone.order_source import store_sample_orders
 from saleor_qb_sync.transfers import (
     Actor,
     automatic_work,
@@ -49,50 +45,12 @@ from saleor_qb_sync.transfers import (
     reset_orders,
     transfer_filter,
 )
-from tests.qbxml.factories import order, order_line
+from tests.conftest import MARCH
 
 pytestmark = pytest.mark.django_db
 
 STAFF = Actor(user_id="7", email="staff@example.com")
 USD_ONLY = Actor(user_id="8", email="usd@example.com", channels=("default-channel",))
-MARCH = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
-
-
-def order_uuid(number: int) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"saleor-qb-sync-test/order/{number}"))
-
-
-@pytest.fixture
-def stored_order(db):
-    """Store one order: ``stored_order(7, email="a@example.com", status="fulfilled")``."""
-
-    def create(number: int = 1, *, created_at: datetime = MARCH,
-               email: str = "buyer@example.com", user_id: str | None = None,
-               first_name: str = "Jane", last_name: str = "Doe",
-               channel: str = "default-channel", currency: str = "USD",
-               status: str = "unfulfilled", charge_status: ChargeStatus = ChargeStatus.FULL,
-               sku: str | None = "TEE-M", **overrides):
-        document = order(
-            number=number, order_id=order_uuid(number), created_at=created_at,
-            lines=(order_line(sku=sku),), charge_status=charge_status,
-            customer=Customer(email=email, user_id=user_id, first_name=first_name,
-                              last_name=last_name),
-            channel_slug=channel, currency=currency, status=status, **overrides)
-        store_sample_orders([document])
-        return document
-
-    return create
-
-
-@pytest.fixture
-def session(db):
-    """A Web Connector session to claim work with: ``session("second")``."""
-
-    def create(name: str = "first", **kwargs):
-        return WebConnectorSession.objects.create(
-            ticket_digest=uuid.uuid4().hex + name, username="quickbooks", **kwargs)
-
-    return create
 
 
 def mark_exported(document, web_connector_session, *, txn_id: str = "TXN-1",
@@ -1053,202 +1011,6 @@ def test_deleting_needs_well_formed_operation_ids(ids, code):
     # then
     assert raised.value.code == code
     assert raised.value.field == "ids"
-
-
-# --- claiming work ------------------------------------------------------------------------
-
-
-def test_on_demand_mode_claims_only_queued_orders(configure, stored_order, source, session):
-    # given
-    preferences = configure(export_mode="on_demand")
-    queued = stored_order(1)
-    stored_order(2)
-    operation = queue_orders(source, preferences, STAFF, [queued.order_id])
-
-    # when
-    claims = claim_orders(session(), source, 10, automatic=automatic_work(preferences))
-
-    # then
-    assert claims == [Claim(queued.order_id, 1, operation.pk, queued.channel_slug)]
-    operation.refresh_from_db()
-    assert operation.status == OperationStatus.IN_PROGRESS
-
-
-def test_on_demand_mode_with_nothing_queued_claims_nothing(configure, stored_order, source,
-                                                          session):
-    # given
-    preferences = configure(export_mode="on_demand")
-    stored_order(1)
-
-    # when
-    claims = claim_orders(session(), source, 10, automatic=automatic_work(preferences))
-
-    # then
-    assert claims == []
-
-
-def test_automatic_mode_claims_eligible_orders_not_exported_from_the_start_date(
-        configure, stored_order, source, session):
-    # given
-    preferences = configure(export_mode="automatic", export_start_date="2026-03-01",
-                            time_zone="America/New_York")
-    stored_order(1, created_at=datetime(2026, 3, 1, 3, 0, tzinfo=UTC))  # Feb 28 in New York
-    stored_order(2, created_at=datetime(2026, 3, 1, 5, 0, tzinfo=UTC))
-    stored_order(3, created_at=datetime(2026, 3, 2, tzinfo=UTC), status="draft")
-    stored_order(4, created_at=datetime(2026, 3, 3, tzinfo=UTC), status="canceled")
-    exported = stored_order(5, created_at=datetime(2026, 3, 4, tzinfo=UTC))
-    stored_order(6, created_at=datetime(2026, 3, 5, tzinfo=UTC), status="fulfilled")
-    mark_exported(exported, session("earlier"))
-
-    # when
-    claims = claim_orders(session(), source, 10, automatic=automatic_work(preferences))
-
-    # then
-    assert [(c.order_number, c.operation_id) for c in claims] == [(2, None), (6, None)]
-
-
-def test_automatic_mode_skips_orders_it_already_tried(configure, stored_order, source, session):
-    # given
-    preferences = configure(export_mode="automatic")
-    tried = stored_order(1)
-    stored_order(2)
-    record = record_attempt(order_id=tried.order_id, order_number=1,
-                            transaction_type="SalesReceipt", ref_number="1",
-                            session=session("earlier"), operation_id=None)
-    record_failure(record, status_code=3140, message="Invalid reference to Account")
-
-    # when
-    claims = claim_orders(session(), source, 10, automatic=automatic_work(preferences))
-
-    # then
-    assert [c.order_number for c in claims] == [2]
-
-
-def test_automatic_mode_takes_queued_orders_first_then_the_rest_up_to_the_limit(
-        configure, stored_order, source, session):
-    # given
-    preferences = configure(export_mode="automatic")
-    documents = [stored_order(n, created_at=MARCH + timedelta(hours=n)) for n in range(1, 6)]
-    operation = queue_orders(source, preferences, STAFF, [documents[3].order_id])
-
-    # when
-    claims = claim_orders(session(), source, 3, automatic=automatic_work(preferences))
-
-    # then
-    assert claims == [Claim(documents[3].order_id, 4, operation.pk, documents[3].channel_slug),
-                      Claim(documents[0].order_id, 1, None, documents[0].channel_slug),
-                      Claim(documents[1].order_id, 2, None, documents[1].channel_slug)]
-
-
-def test_automatic_mode_never_hands_out_an_order_another_session_claimed_from_a_queue(
-        configure, stored_order, source, session):
-    # given
-    preferences = configure(export_mode="automatic")
-    queued = stored_order(1)
-    stored_order(2)
-    queue_orders(source, preferences, STAFF, [queued.order_id])
-    first = claim_orders(session("first"), source, 1, automatic=automatic_work(preferences))
-
-    # when
-    second = claim_orders(session("second"), source, 10, automatic=automatic_work(preferences))
-
-    # then
-    assert [c.order_number for c in first] == [1]
-    assert [c.order_number for c in second] == [2]
-
-
-def test_claims_follow_queue_order_and_respect_the_limit(configure, stored_order, source,
-                                                         session):
-    # given
-    preferences = configure()
-    documents = [stored_order(n) for n in range(1, 8)]
-    first_op = queue_orders(source, preferences, STAFF, [d.order_id for d in documents[4:]])
-    second_op = queue_orders(source, preferences, STAFF, [d.order_id for d in documents[:4]])
-    web_connector = session()
-
-    # when
-    batches = [claim_orders(web_connector, source, 3, automatic=automatic_work(preferences))
-               for _ in range(4)]
-
-    # then
-    assert [[(c.order_number, c.operation_id) for c in b] for b in batches] == [
-        [(5, first_op.pk), (6, first_op.pk), (7, first_op.pk)],
-        [(1, second_op.pk), (2, second_op.pk), (3, second_op.pk)],
-        [(4, second_op.pk)],
-        [],
-    ]
-    assert set(PendingOperationOrder.objects.values_list("state", "session")) == {
-        (ItemState.CLAIMED, web_connector.pk)}
-    assert queued_counts() == (2, 7)
-
-
-def test_released_claims_go_back_to_the_queue(configure, stored_order, source, session):
-    # given
-    preferences = configure()
-    documents = [stored_order(n) for n in range(1, 4)]
-    queue_orders(source, preferences, STAFF, [d.order_id for d in documents])
-    dropped = session("dropped")
-    claim_orders(dropped, source, 3, automatic=automatic_work(preferences))
-
-    # when
-    released = release_claims(dropped, [documents[0].order_id])
-    claims = claim_orders(session("next"), source, 3, automatic=automatic_work(preferences))
-
-    # then
-    assert released == 1
-    assert [c.order_number for c in claims] == [1]
-    assert release_claims(dropped) == 2
-
-
-# --- the ledger -----------------------------------------------------------------------------
-
-
-def test_success_marks_the_item_done_and_finishes_the_operation(
-        configure, stored_order, source, session):
-    # given
-    preferences = configure()
-    documents = [stored_order(n) for n in range(1, 3)]
-    operation = queue_orders(source, preferences, STAFF, [d.order_id for d in documents])
-    web_connector = session()
-    claims = claim_orders(web_connector, source, 2, automatic=automatic_work(preferences))
-
-    # when
-    for claim in claims:
-        record = record_attempt(order_id=claim.order_id, order_number=claim.order_number,
-                                transaction_type="Invoice", ref_number=str(claim.order_number),
-                                session=web_connector, operation_id=claim.operation_id,
-                                total_amount=Decimal("10.00"), currency="USD")
-        record_success(record, txn_id=f"T-{claim.order_number}")
-
-    # then
-    operation.refresh_from_db()
-    assert operation.status == OperationStatus.DONE
-    assert operation.completed_at is not None
-    assert set(operation.items.values_list("state", flat=True)) == {ItemState.DONE}
-    assert sorted(ExportedOrder.objects.values_list("order_number", flat=True)) == [1, 2]
-    assert ExportRecord.objects.filter(automatic=False, state=ExportState.DONE).count() == 2
-
-
-def test_an_operation_whose_every_order_failed_is_failed(configure, stored_order, source,
-                                                         session):
-    # given
-    preferences = configure()
-    document = stored_order(1)
-    operation = queue_orders(source, preferences, STAFF, [document.order_id])
-    web_connector = session()
-    claim = claim_orders(web_connector, source, 1, automatic=automatic_work(preferences))[0]
-    record = record_attempt(order_id=claim.order_id, order_number=1, transaction_type="Invoice",
-                            ref_number="1", session=web_connector,
-                            operation_id=claim.operation_id)
-
-    # when
-    record_failure(record, status_code=3180, message="There was an error saving", action="retry")
-
-    # then
-    operation.refresh_from_db()
-    assert operation.status == OperationStatus.FAILED
-    assert operation.summary == "0 exported, 1 failed"
-    assert not ExportedOrder.objects.exists()
 
 
 def test_reset_marks_orders_not_exported_and_writes_a_ledger_row(
