@@ -13,8 +13,6 @@ order is, kept with the request), so the orders are not mapped again to read it.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ... import ledger
 from ...models import MessageSet, MessageSetKind
 from ...preferences import MissingItemAction
@@ -24,7 +22,7 @@ from ...qbxml.records import TxnKind
 from .. import names
 from .context import Context
 from .matching import matching_record
-from .orders import items_need_lookup, prepare
+from .orders import Numbered, items_need_lookup, number, prepare
 
 
 def request(ctx: Context) -> str | None:
@@ -35,13 +33,11 @@ def request(ctx: Context) -> str | None:
     if not ctx.preferences.check_duplicates and not lookups_items:
         wave.looked_up = True
         return None
-    prepared, unsent = prepare(ctx, wave.claims)
-    if unsent:
-        ledger.fail_unsent(ctx.session.row, unsent)
-        ctx.session.failed(len(unsent))
-        wave.claims = [p.claim for p in prepared]
     requests, meta = [], {}
-    if lookups_items:
+    if lookups_items:  # the rule needs each order's items: map them
+        prepared, unsent = prepare(ctx, wave.claims)
+        numbered = [Numbered(p.claim, p.mapped.transaction.kind, p.mapped.transaction.ref_number)
+                    for p in prepared]
         wanted = {i.name for p in prepared for i in p.mapped.items}
         known = names.known((), wanted)
         unknown = sorted(n for n in wanted if (names.ITEM, n) not in known)
@@ -52,12 +48,16 @@ def request(ctx: Context) -> str | None:
                                    "txn": p.mapped.transaction.kind.value,
                                    "ref": p.mapped.transaction.ref_number}
                 for p in prepared}}
+    else:  # duplicates only: the RefNumber and type are all the look-up needs
+        numbered, unsent = number(ctx, wave.claims)
+    if unsent:
+        ledger.fail_unsent(ctx.session.row, unsent)
+        ctx.session.failed(len(unsent))
+        wave.claims = [n.claim for n in numbered]
     if ctx.preferences.check_duplicates:
         by_kind: dict[TxnKind, dict] = {}
-        for p in prepared:
-            txn = p.mapped.transaction
-            by_kind.setdefault(txn.kind, {})[p.claim.order_id] = {
-                "ref": txn.ref_number, "total": str(txn.lines_total), "currency": txn.currency}
+        for n in numbered:
+            by_kind.setdefault(n.kind, {})[n.claim.order_id] = {"ref": n.ref_number}
         for kind, orders in sorted(by_kind.items()):
             request_id = f"qd{kind.value}"
             requests.append(build.transaction_query_by_ref(
@@ -94,8 +94,7 @@ def read(ctx: Context, message_set: MessageSet, answers: Answers) -> None:
     """Only called once ``problem`` found every look-up answered as asked."""
     session, work = ctx.session, ctx.session.work
     by_order = {c.order_id: c for c in work.wave.claims}
-    settled: set[str] = set()
-    attempts: list[tuple[ledger.ExportRecord, str | None, str, str]] = []
+    found: list[tuple[ledger.Claim, str, str, str | None]] = []  # claim, type, ref, TxnID
     for request_id, meta in message_set.requests.items():
         answer = answers.get(request_id)
         if meta["kind"] != "duplicates" or answer is None:
@@ -105,17 +104,24 @@ def read(ctx: Context, message_set: MessageSet, answers: Answers) -> None:
             if claim is None:
                 continue
             match = matching_record(answer, order["ref"], order_id, claim.order_number)
-            if match is None and not any(r.get("RefNumber") == order["ref"]
-                                         for r in answer.records):
-                continue
-            settled.add(order_id)
-            attempts.append((ledger.new_attempt(
-                order_id=order_id, order_number=claim.order_number,
-                transaction_type=meta["txn"], ref_number=order["ref"], session=session.row,
-                operation_id=claim.operation_id, total_amount=Decimal(order["total"]),
-                currency=order["currency"], channel_slug=claim.channel_slug),
-                match.get("TxnID", "") if match is not None else None, meta["txn"],
-                order["ref"]))
+            if match is not None:
+                found.append((claim, meta["txn"], order["ref"], match.get("TxnID", "")))
+            elif any(r.get("RefNumber") == order["ref"] for r in answer.records):
+                found.append((claim, meta["txn"], order["ref"], None))
+    settled = {claim.order_id for claim, *_ in found}
+    # the amounts of the few orders QuickBooks has, for the history (mapped only for that)
+    mapped = {p.claim.order_id: p.mapped.transaction
+              for p in prepare(ctx, [claim for claim, *_ in found])[0]} if found else {}
+    attempts: list[tuple[ledger.ExportRecord, str | None, str, str]] = []
+    for claim, txn_type, ref, txn_id in found:
+        txn = mapped.get(claim.order_id)
+        attempts.append((ledger.new_attempt(
+            order_id=claim.order_id, order_number=claim.order_number,
+            transaction_type=txn_type, ref_number=ref, session=session.row,
+            operation_id=claim.operation_id,
+            total_amount=txn.lines_total if txn is not None else None,
+            currency=txn.currency if txn is not None else "",
+            channel_slug=claim.channel_slug), txn_id, txn_type, ref))
     ledger.sent([record for record, *_ in attempts])
     outcomes = []
     for record, txn_id, txn_type, ref in attempts:

@@ -8,8 +8,8 @@ from ...errors import MappingError
 from ...ledger import Cause, CauseKind, Claim, Unsent
 from ...preferences import ItemMode, MissingItemAction
 from ...qbxml import limits
-from ...qbxml.mapping import map_order
-from ...qbxml.records import ItemKind, ItemRecord, MappedOrder
+from ...qbxml.mapping import map_order, ref_number, transaction_kind
+from ...qbxml.records import ItemKind, ItemRecord, MappedOrder, TxnKind
 from .context import Context
 
 
@@ -39,6 +39,37 @@ def prepare(ctx: Context, claims: list[Claim]) -> tuple[list[Prepared], list[Uns
             continue
         ready.append(Prepared(claim, apply_item_rule(ctx, mapped)))
     return ready, unsent
+
+
+@dataclass(frozen=True, slots=True)
+class Numbered:
+    """What a duplicate check needs of an order: the transaction type and its RefNumber."""
+
+    claim: Claim
+    kind: TxnKind
+    ref_number: str
+
+
+def number(ctx: Context, claims: list[Claim]) -> tuple[list[Numbered], list[Unsent]]:
+    """The type and RefNumber each order will have, by the mapping's own rules, without
+    mapping the whole order (a look-up of thousands of orders needs no more)."""
+    documents = ctx.source.load([c.order_id for c in claims])
+    numbered: list[Numbered] = []
+    unsent: list[Unsent] = []
+    for claim in claims:
+        document = documents.get(claim.order_id)
+        if document is None:
+            unsent.append(Unsent(claim, "The order no longer exists in Saleor.",
+                                 "order_missing"))
+            continue
+        try:
+            ref = ref_number(document.number, ctx.preferences)
+        except MappingError as exc:
+            unsent.append(Unsent(claim, exc.message, exc.code, cause=Cause(
+                CauseKind.SETTINGS, ctx.preferences.fingerprint())))
+            continue
+        numbered.append(Numbered(claim, transaction_kind(document, ctx.preferences), ref))
+    return numbered, unsent
 
 
 def apply_item_rule(ctx: Context, mapped: MappedOrder) -> MappedOrder:
