@@ -217,14 +217,13 @@ def blocker(mapped: MappedOrder, items_to_create: Iterable[str], result: Preflig
             preferences: Preferences) -> Blocker | None:
     """What keeps this order from going, given what the preflight found, or None."""
     txn = mapped.transaction
-    fingerprint = preferences.fingerprint()
     number = txn.order_number
 
     def blocked(kind: CauseKind, name: str, setting: str, what: str) -> Blocker:
         state = result.state(kind, name) or "missing"
         return Blocker(f"Order #{number} was not sent: {what} "
                        + problem_message(kind, name, setting, state),
-                       Cause(kind, fingerprint, name, setting))
+                       Cause(kind, preferences.fingerprint(), name, setting))
 
     if txn.kind == TxnKind.SALES_RECEIPT and txn.deposit_to_account and result.missing(
             CauseKind.ACCOUNT, txn.deposit_to_account):

@@ -12,11 +12,10 @@ def matching_record(answer: ResponseItem, ref_number: str, order_id: str,
     """The QuickBooks transaction that is this order: same RefNumber and our ExternalGUID or
     our memo (QuickBooks does not keep RefNumbers unique, so the number alone proves nothing)."""
     guid = "{" + order_id.lower() + "}"
-    memo_mark = re.compile(rf"\bSaleor order #{order_number}(?!\d)")
     for record in answer.records:
         if record.get("RefNumber") != ref_number:
             continue
-        if record.get("ExternalGUID", "").lower() == guid or memo_mark.search(
-                record.get("Memo", "")):
+        if record.get("ExternalGUID", "").lower() == guid or re.search(
+                rf"\bSaleor order #{order_number}(?!\d)", record.get("Memo", "")):
             return record
     return None
