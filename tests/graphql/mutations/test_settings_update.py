@@ -88,7 +88,7 @@ def test_a_value_no_host_would_take_is_refused_before_the_host_is_asked():
     host = Host()
 
     # when
-    result = update(host, {"ordersPerRequest": 500})
+    result = update(host, {"ordersPerRequest": 0})
 
     # then
     payload = result.data["qbSettingsUpdate"]
