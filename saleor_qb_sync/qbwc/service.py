@@ -230,7 +230,13 @@ def soap_view(request: HttpRequest, engine_factory: Callable[[], Engine]) -> Htt
     if _empty_body(root):  # spyne 2.14 fails with an AttributeError on one
         return soap_fault("The SOAP Body names no call.")
     body = _utf8_body(root)
-    token = _current_engine.set(engine_factory())
+    try:  # the host's settings may be unreadable: still a SOAP fault, never an HTML page
+        engine = engine_factory()
+    except Exception:  # noqa: BLE001 - logged; Web Connector shows the fault's text
+        logger.exception("QBWC SOAP call failed: the store's settings could not be read")
+        return soap_fault("The server could not read the store's QuickBooks settings; see the "
+                          "server log.", code="soap:Server")
+    token = _current_engine.set(engine)
     try:
         return _call_spyne(request, body)
     except Exception:  # noqa: BLE001 - never an HTML error page for Web Connector; logged

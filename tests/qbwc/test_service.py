@@ -202,6 +202,25 @@ def test_an_engine_that_fails_is_a_server_fault_and_logged(post, caplog):
     assert "RuntimeError: the database went away" in caplog.text
 
 
+def test_settings_that_cannot_be_read_are_a_soap_fault_not_an_html_page(post, caplog):
+    # given: the host cannot build an engine (its stored preferences are unreadable)
+    def unreadable():
+        raise ValueError("orders_per_request: 'lots' is not a number")
+
+    # when
+    with caplog.at_level(logging.ERROR, logger="saleor_qb_sync.qbwc.service"):
+        response = soap_view(post(envelope("authenticate", strUserName="u", strPassword="p")),
+                             unreadable)
+
+    # then
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/xml")
+    code, message = fault(response)
+    assert code.endswith(":Server") and "settings" in message
+    assert b"lots" not in response.content
+    assert "orders_per_request" in caplog.text
+
+
 class CountingStream(io.BytesIO):
     def __init__(self, data: bytes) -> None:
         super().__init__(data)
