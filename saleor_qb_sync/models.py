@@ -24,6 +24,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from .qbxml import limits
+
 
 class OperationKind(models.TextChoices):
     PUSH_ORDERS = "push_orders", "Transfer orders"
@@ -118,7 +120,7 @@ class ExportRecord(models.Model):
     order_number = models.BigIntegerField()
     channel_slug = models.CharField(max_length=255, blank=True, default="")
     transaction_type = models.CharField(max_length=16)  # Invoice, SalesReceipt, SalesOrder
-    ref_number = models.CharField(max_length=11)
+    ref_number = models.CharField(max_length=limits.REF_NUMBER)
     txn_id = models.CharField(max_length=64, blank=True, default="")
     state = models.CharField(max_length=20, choices=ExportState.choices, default=ExportState.QUEUED)
     status_code = models.IntegerField(null=True, blank=True)
@@ -134,7 +136,7 @@ class ExportRecord(models.Model):
     automatic = models.BooleanField(default=False)
     message_set = models.ForeignKey("MessageSet", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="export_records")
-    request_id = models.CharField(max_length=50, blank=True, default="")
+    request_id = models.CharField(max_length=limits.REQUEST_ID, blank=True, default="")
     linked_existing = models.BooleanField(
         default=False, help_text="QuickBooks already had it; linked instead of added again")
     total_amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
@@ -238,7 +240,7 @@ class QuickBooksName(models.Model):
         ITEM = "item", "Item"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    name = models.CharField(max_length=209)
+    name = models.CharField(max_length=limits.CUSTOMER_FULL_NAME)  # the longest list name
     list_id = models.CharField(max_length=64, blank=True, default="")
     seen_at = models.DateTimeField(default=timezone.now)
 

@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from lxml import etree
 
 from ..documents import to_cents
-from . import text
+from . import limits
 from .records import CustomerRecord, ItemKind, ItemRecord, QbAddress, Transaction, TxnKind
 
 #: the XML declaration QuickBooks expects (double quotes, lower-case utf-8; qbwc#69)
@@ -38,12 +38,9 @@ DEFAULT_VERSION = "13.0"
 STOP_ON_ERROR = "stopOnError"
 CONTINUE_ON_ERROR = "continueOnError"
 ON_ERROR_VALUES = (STOP_ON_ERROR, CONTINUE_ON_ERROR)
-#: ``requestID`` longer than this is answered with status 1060
-REQUEST_ID_MAX = 50
-#: US default sales tax codes (``SalesTaxCodeRef`` FullName, at most 3 characters)
+#: US default sales tax codes (``SalesTaxCodeRef`` FullName, ``limits.SALES_TAX_CODE``)
 TAXABLE_CODE = "Tax"
 NON_TAXABLE_CODE = "Non"
-SALES_TAX_CODE_MAX = 3
 #: ``IncludeRetElement`` values: enough of each record to confirm a match and store its IDs
 TXN_ADD_RET_ELEMENTS = ("TxnID", "EditSequence", "TxnDate", "RefNumber", "ExternalGUID")
 LIST_RET_ELEMENTS = ("ListID", "EditSequence", "Name", "FullName", "IsActive")
@@ -109,23 +106,23 @@ def transaction_add(txn: Transaction, request_id: str) -> etree._Element:
         raise ValueError(f"order {txn.order_number}: a transaction needs at least one line")
     rq = _request(f"{kind}AddRq", request_id)
     add = etree.SubElement(rq, f"{kind}Add")
-    _ref(add, "CustomerRef", txn.customer_name, text.CUSTOMER_FULL_NAME, required=True)
-    _ref(add, "ClassRef", txn.class_name, text.FULL_NAME_REF)
+    _ref(add, "CustomerRef", txn.customer_name, limits.CUSTOMER_FULL_NAME, required=True)
+    _ref(add, "ClassRef", txn.class_name, limits.FULL_NAME_REF)
     if kind == TxnKind.INVOICE:
-        _ref(add, "ARAccountRef", txn.ar_account, text.FULL_NAME_REF)
+        _ref(add, "ARAccountRef", txn.ar_account, limits.FULL_NAME_REF)
     _leaf(add, "TxnDate", _date(txn.txn_date))
-    _string(add, "RefNumber", txn.ref_number, text.REF_NUMBER)
+    _string(add, "RefNumber", txn.ref_number, limits.REF_NUMBER)
     _address(add, "BillAddress", txn.bill_address)
     _address(add, "ShipAddress", txn.ship_address)
-    _ref(add, "ItemSalesTaxRef", txn.item_sales_tax, text.ITEM_SALES_TAX_REF)
-    _string(add, "Memo", txn.memo, text.MEMO)
+    _ref(add, "ItemSalesTaxRef", txn.item_sales_tax, limits.ITEM_SALES_TAX_REF)
+    _string(add, "Memo", txn.memo, limits.MEMO)
     if kind == TxnKind.SALES_RECEIPT:
-        _ref(add, "DepositToAccountRef", txn.deposit_to_account, text.FULL_NAME_REF)
+        _ref(add, "DepositToAccountRef", txn.deposit_to_account, limits.FULL_NAME_REF)
     _leaf(add, "ExternalGUID", external_guid(txn.order_id))
     for line in txn.lines:
         el = etree.SubElement(add, f"{kind}LineAdd")
-        _ref(el, "ItemRef", line.item_name, text.FULL_NAME_REF, required=True)
-        _string(el, "Desc", line.description, text.LINE_DESC)
+        _ref(el, "ItemRef", line.item_name, limits.FULL_NAME_REF, required=True)
+        _string(el, "Desc", line.description, limits.LINE_DESC)
         if line.quantity is not None:
             _leaf(el, "Quantity", format_quantity(line.quantity))
         if line.rate is not None and (
@@ -137,7 +134,7 @@ def transaction_add(txn: Transaction, request_id: str) -> etree._Element:
         _leaf(el, "Amount", format_amount(line.amount))
         if line.taxable is not None:
             code = TAXABLE_CODE if line.taxable else NON_TAXABLE_CODE
-            _ref(el, "SalesTaxCodeRef", code, SALES_TAX_CODE_MAX)
+            _ref(el, "SalesTaxCodeRef", code, limits.SALES_TAX_CODE)
     for name in TXN_ADD_RET_ELEMENTS:
         _leaf(rq, "IncludeRetElement", name)
     return rq
@@ -155,7 +152,7 @@ def transaction_query_by_ref(
     rq = _request(f"{kind}QueryRq", request_id)
     refs = _unique(ref_numbers, "ref_numbers")
     for ref in refs:
-        _string(rq, "RefNumber", ref, text.REF_NUMBER, required=True)
+        _string(rq, "RefNumber", ref, limits.REF_NUMBER, required=True)
     for name in TXN_QUERY_RET_ELEMENTS[kind]:
         _leaf(rq, "IncludeRetElement", name)
     return rq
@@ -168,14 +165,14 @@ def customer_add(customer: CustomerRecord, request_id: str) -> etree._Element:
     """``CustomerAddRq``: the name plus whatever contact details the order had."""
     rq = _request("CustomerAddRq", request_id)
     add = etree.SubElement(rq, "CustomerAdd")
-    _string(add, "Name", customer.name, text.CUSTOMER_NAME, required=True)
-    _string(add, "CompanyName", customer.company_name, text.COMPANY_NAME)
-    _string(add, "FirstName", customer.first_name, text.PERSON_NAME)
-    _string(add, "LastName", customer.last_name, text.PERSON_NAME)
+    _string(add, "Name", customer.name, limits.CUSTOMER_NAME, required=True)
+    _string(add, "CompanyName", customer.company_name, limits.COMPANY_NAME)
+    _string(add, "FirstName", customer.first_name, limits.PERSON_NAME)
+    _string(add, "LastName", customer.last_name, limits.PERSON_NAME)
     _address(add, "BillAddress", customer.bill_address)
     _address(add, "ShipAddress", customer.ship_address)
-    _string(add, "Phone", customer.phone, text.PHONE)
-    _string(add, "Email", customer.email, text.EMAIL)
+    _string(add, "Phone", customer.phone, limits.PHONE)
+    _string(add, "Email", customer.email, limits.EMAIL)
     for name in LIST_RET_ELEMENTS:
         _leaf(rq, "IncludeRetElement", name)
     return rq
@@ -184,22 +181,22 @@ def customer_add(customer: CustomerRecord, request_id: str) -> etree._Element:
 def customer_query(names: Sequence[str], request_id: str) -> etree._Element:
     """``CustomerQueryRq`` by FullName. If only some exist QuickBooks answers status 500 with
     the ones it found; the others are absent."""
-    return _list_query("CustomerQueryRq", names, request_id, text.CUSTOMER_FULL_NAME)
+    return _list_query("CustomerQueryRq", names, request_id, limits.CUSTOMER_FULL_NAME)
 
 
 def item_query(names: Sequence[str], request_id: str) -> etree._Element:
     """``ItemQueryRq`` by FullName, any item type (the answer's ``…Ret`` tag says which)."""
-    return _list_query("ItemQueryRq", names, request_id, text.FULL_NAME_REF)
+    return _list_query("ItemQueryRq", names, request_id, limits.FULL_NAME_REF)
 
 
 def account_query(names: Sequence[str], request_id: str) -> etree._Element:
     """``AccountQueryRq`` by FullName (inactive accounts are returned too: check IsActive)."""
-    return _list_query("AccountQueryRq", names, request_id, text.FULL_NAME_REF)
+    return _list_query("AccountQueryRq", names, request_id, limits.FULL_NAME_REF)
 
 
 def item_sales_tax_query(names: Sequence[str], request_id: str) -> etree._Element:
     """``ItemSalesTaxQueryRq`` by FullName; a sales tax item's Ret carries Name, not FullName."""
-    return _list_query("ItemSalesTaxQueryRq", names, request_id, text.ITEM_SALES_TAX_REF)
+    return _list_query("ItemSalesTaxQueryRq", names, request_id, limits.ITEM_SALES_TAX_REF)
 
 
 def item_add(item: ItemRecord, request_id: str) -> etree._Element:
@@ -210,10 +207,10 @@ def item_add(item: ItemRecord, request_id: str) -> etree._Element:
     kind = ItemKind(item.kind)
     rq = _request(f"{kind}AddRq", request_id)
     add = etree.SubElement(rq, f"{kind}Add")
-    _string(add, "Name", item.name, text.ITEM_NAME, required=True)
+    _string(add, "Name", item.name, limits.ITEM_NAME, required=True)
     sales = etree.SubElement(add, "SalesOrPurchase")
-    _string(sales, "Desc", item.description, text.LINE_DESC)
-    _ref(sales, "AccountRef", item.account, text.FULL_NAME_REF, required=True)
+    _string(sales, "Desc", item.description, limits.LINE_DESC)
+    _ref(sales, "AccountRef", item.account, limits.FULL_NAME_REF, required=True)
     for name in LIST_RET_ELEMENTS:
         _leaf(rq, "IncludeRetElement", name)
     return rq
@@ -264,8 +261,8 @@ def _date(value: date) -> str:
 
 def _request(tag: str, request_id: str) -> etree._Element:
     request_id = str(request_id)
-    if not request_id or len(request_id) > REQUEST_ID_MAX:
-        raise ValueError(f"requestID must be 1 to {REQUEST_ID_MAX} characters: {request_id!r}")
+    if not request_id or len(request_id) > limits.REQUEST_ID:
+        raise ValueError(f"requestID must be 1 to {limits.REQUEST_ID} characters: {request_id!r}")
     return etree.Element(tag, requestID=request_id)
 
 
@@ -312,13 +309,13 @@ def _ref(
 def _address(parent: etree._Element, tag: str, address: QbAddress | None) -> None:
     if address is None:
         return
-    fields = [(f"Addr{i}", line, text.ADDRESS_LINE)
-              for i, line in enumerate(address.lines[:5], start=1)]
+    fields = [(f"Addr{i}", line, limits.ADDRESS_LINE)
+              for i, line in enumerate(address.lines[:limits.ADDRESS_LINES], start=1)]
     fields += [
-        ("City", address.city, text.CITY),
-        ("State", address.state, text.STATE),
-        ("PostalCode", address.postal_code, text.POSTAL_CODE),
-        ("Country", address.country, text.COUNTRY),
+        ("City", address.city, limits.CITY),
+        ("State", address.state, limits.STATE),
+        ("PostalCode", address.postal_code, limits.POSTAL_CODE),
+        ("Country", address.country, limits.COUNTRY),
     ]
     if not any(value for _, value, _ in fields):
         return

@@ -2,8 +2,8 @@
 
 ``map_order(order, preferences)`` returns a ``MappedOrder`` (see ``records``): the transaction
 (invoice, sales receipt or sales order), the customer and the items it references, and warnings
-a person can act on. Everything here is already fitted to QuickBooks' limits
-(``text.fit``), so builders and look-ups use exactly the names the transaction references.
+a person can act on. Everything here is already fitted to QuickBooks' limits (``limits``,
+``text.fit``), so builders and look-ups use exactly the names the transaction references.
 
 How money maps (``tax_mode=line_item``, the default): product lines at their undiscounted net
 price, one discount line for everything vouchers and promotions took off, shipping at its net
@@ -29,10 +29,7 @@ from ..preferences import (
     TaxMode,
     TransactionType,
 )
-from . import text
-
-# qbwc/engine.py still imports ItemKind, ItemRecord, MappedOrder and TxnKind from here; they are
-# re-exported until its owner moves it to ``records``
+from . import limits, text
 from .records import (
     CustomerRecord,
     ItemKind,
@@ -60,10 +57,10 @@ def transaction_kind(order: OrderDocument, preferences: Preferences) -> TxnKind:
 
 def ref_number(order_number: int, preferences: Preferences) -> str:
     ref = f"{preferences.ref_number_prefix}{order_number}"
-    if len(ref) > text.REF_NUMBER:
+    if len(ref) > limits.REF_NUMBER:
         raise MappingError(
             order_number,
-            f"its QuickBooks number {ref!r} is longer than QuickBooks' {text.REF_NUMBER} "
+            f"its QuickBooks number {ref!r} is longer than QuickBooks' {limits.REF_NUMBER} "
             "characters; shorten the RefNumber prefix",
             code="ref_number_too_long",
         )
@@ -72,10 +69,10 @@ def ref_number(order_number: int, preferences: Preferences) -> str:
 
 def customer_name(order: OrderDocument, preferences: Preferences) -> str:
     if preferences.customer_mode == CustomerMode.SINGLE_CUSTOMER:
-        return text.fit(preferences.single_customer_name, text.CUSTOMER_NAME)
+        return text.fit(preferences.single_customer_name, limits.CUSTOMER_NAME)
     # a name with no Latin-1 letters at all (e.g. all CJK) falls back to the e-mail address
-    return (text.fit(_raw_customer_name(order, preferences), text.CUSTOMER_NAME)
-            or text.fit(order.customer.email.replace(":", " "), text.CUSTOMER_NAME)
+    return (text.fit(_raw_customer_name(order, preferences), limits.CUSTOMER_NAME)
+            or text.fit(order.customer.email.replace(":", " "), limits.CUSTOMER_NAME)
             or f"Saleor guest {order.number}")
 
 
@@ -102,15 +99,15 @@ def _raw_customer_name(order: OrderDocument, preferences: Preferences) -> str:
 def product_item_name(line: OrderLine, preferences: Preferences) -> str | None:
     """The QuickBooks item for a product line, or None when the rule says to fail."""
     if preferences.item_mode == ItemMode.SINGLE_ITEM:
-        return text.fit(preferences.default_item_name, text.ITEM_NAME)
-    if line.sku and text.fit(line.sku.replace(":", " "), text.ITEM_NAME):
-        return text.fit(line.sku.replace(":", " "), text.ITEM_NAME)
+        return text.fit(preferences.default_item_name, limits.ITEM_NAME)
+    if line.sku and text.fit(line.sku.replace(":", " "), limits.ITEM_NAME):
+        return text.fit(line.sku.replace(":", " "), limits.ITEM_NAME)
     action = preferences.missing_item_action
     if action == MissingItemAction.USE_DEFAULT:
-        return text.fit(preferences.default_item_name, text.ITEM_NAME)
+        return text.fit(preferences.default_item_name, limits.ITEM_NAME)
     if action == MissingItemAction.CREATE:
-        return text.fit(line.product_name.replace(":", " "), text.ITEM_NAME) or text.fit(
-            preferences.default_item_name, text.ITEM_NAME
+        return text.fit(line.product_name.replace(":", " "), limits.ITEM_NAME) or text.fit(
+            preferences.default_item_name, limits.ITEM_NAME
         )
     return None
 
@@ -132,16 +129,16 @@ def qb_address(address: Address | None) -> QbAddress | None:
         return None
     candidates = (address.full_name, address.company_name, address.street_address_1,
                   address.street_address_2)
-    lines = tuple(text.fit(c, text.ADDRESS_LINE) for c in candidates if c and c.strip())
+    lines = tuple(text.fit(c, limits.ADDRESS_LINE) for c in candidates if c and c.strip())
     if not lines and not address.city:
         return None
     state = address.country_area or address.city_area
     return QbAddress(
-        lines=tuple(line for line in lines if line)[:5],
-        city=text.fit(address.city, text.CITY),
-        state=text.fit(state, text.STATE),
-        postal_code=text.fit(address.postal_code, text.POSTAL_CODE),
-        country=text.fit(address.country_code, text.COUNTRY),
+        lines=tuple(line for line in lines if line)[:limits.ADDRESS_LINES],
+        city=text.fit(address.city, limits.CITY),
+        state=text.fit(state, limits.STATE),
+        postal_code=text.fit(address.postal_code, limits.POSTAL_CODE),
+        country=text.fit(address.country_code, limits.COUNTRY),
     )
 
 
@@ -159,7 +156,7 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
 
     def use_item(name: str, kind_: ItemKind, description: str, account: str = "") -> str:
         items.setdefault(name, ItemRecord(
-            name=name, kind=kind_, description=text.fit(description, text.LINE_DESC),
+            name=name, kind=kind_, description=text.fit(description, limits.LINE_DESC),
             account=account or preferences.income_account,
         ))
         return name
@@ -171,7 +168,7 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
     discounts = {True: ZERO, False: ZERO}
     for line in order.lines:
         if line.is_gift_card:
-            name = use_item(text.fit(preferences.gift_card_item_name, text.ITEM_NAME),
+            name = use_item(text.fit(preferences.gift_card_item_name, limits.ITEM_NAME),
                             ItemKind.OTHER_CHARGE, "Gift card", preferences.gift_card_account)
         else:
             name = product_item_name(line, preferences)
@@ -194,7 +191,7 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
             amount = actual
         lines.append(TransactionLine(
             item_name=name,
-            description=text.fit(line.description, text.LINE_DESC),
+            description=text.fit(line.description, limits.LINE_DESC),
             quantity=quantity,
             rate=rate.quantize(RATE_PLACES),
             amount=amount,
@@ -209,25 +206,25 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
         if discount == ZERO:
             continue
         lines.append(TransactionLine(
-            item_name=use_item(text.fit(preferences.discount_item_name, text.ITEM_NAME),
+            item_name=use_item(text.fit(preferences.discount_item_name, limits.ITEM_NAME),
                                ItemKind.OTHER_CHARGE, "Discounts and vouchers from Saleor"),
-            description=text.fit(label, text.LINE_DESC),
+            description=text.fit(label, limits.LINE_DESC),
             amount=discount,
             taxable=taxable if not line_item_tax else False,
         ))
 
     if order.shipping is not None:
         lines.append(TransactionLine(
-            item_name=use_item(text.fit(preferences.shipping_item_name, text.ITEM_NAME),
+            item_name=use_item(text.fit(preferences.shipping_item_name, limits.ITEM_NAME),
                                ItemKind.OTHER_CHARGE, "Shipping"),
-            description=text.fit(order.shipping.method_name or "Shipping", text.LINE_DESC),
+            description=text.fit(order.shipping.method_name or "Shipping", limits.LINE_DESC),
             amount=to_cents(order.shipping.price_net),
             taxable=False if line_item_tax else order.shipping.tax_amount != ZERO,
         ))
 
     if order.gift_card_amount != ZERO:
         lines.append(TransactionLine(
-            item_name=use_item(text.fit(preferences.gift_card_item_name, text.ITEM_NAME),
+            item_name=use_item(text.fit(preferences.gift_card_item_name, limits.ITEM_NAME),
                                ItemKind.OTHER_CHARGE, "Gift card", preferences.gift_card_account),
             description="Gift card applied",
             amount=-to_cents(order.gift_card_amount),
@@ -239,7 +236,7 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
         tax_line = to_cents(order.total_gross) - sum((ln.amount for ln in lines), ZERO)
         if tax_line != ZERO or order.total_tax != ZERO:
             lines.append(TransactionLine(
-                item_name=use_item(text.fit(preferences.sales_tax_item_name, text.ITEM_NAME),
+                item_name=use_item(text.fit(preferences.sales_tax_item_name, limits.ITEM_NAME),
                                    ItemKind.OTHER_CHARGE, "Sales tax collected by Saleor",
                                    preferences.sales_tax_account),
                 description="Sales tax",
@@ -249,18 +246,18 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
 
     name = customer_name(order, preferences)
     if preferences.customer_mode == CustomerMode.PER_CUSTOMER and text.would_change(
-        _raw_customer_name(order, preferences), text.CUSTOMER_NAME
+        _raw_customer_name(order, preferences), limits.CUSTOMER_NAME
     ):
         raw = " ".join(_raw_customer_name(order, preferences).split())
-        change = "shortened" if len(raw) > text.CUSTOMER_NAME else "spelled"
+        change = "shortened" if len(raw) > limits.CUSTOMER_NAME else "spelled"
         warnings.append(f'customer name will be {change} "{name}" in QuickBooks (it allows '
-                        f"{text.CUSTOMER_NAME} Latin-1 characters)")
+                        f"{limits.CUSTOMER_NAME} Latin-1 characters)")
     if any(not (ln.sku and ln.sku.strip()) for ln in order.lines if not ln.is_gift_card) and (
         preferences.item_mode == ItemMode.BY_SKU
     ):
         warnings.append(f"a line has no SKU: {no_sku_rule(preferences)}")
-    if any(ln.sku and len(ln.sku.strip()) > text.ITEM_NAME for ln in order.lines):
-        warnings.append(f"a SKU is longer than QuickBooks' {text.ITEM_NAME} characters and "
+    if any(ln.sku and len(ln.sku.strip()) > limits.ITEM_NAME for ln in order.lines):
+        warnings.append(f"a SKU is longer than QuickBooks' {limits.ITEM_NAME} characters and "
                         "will be shortened")
 
     transaction = Transaction(
@@ -271,17 +268,17 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
         txn_date=order.created_at.astimezone(ZoneInfo(preferences.time_zone)).date(),
         customer_name=name,
         lines=tuple(lines),
-        memo=text.fit(_memo(order), text.MEMO, multiline=True),
+        memo=text.fit(_memo(order), limits.MEMO, multiline=True),
         currency=order.currency,
         bill_address=qb_address(order.billing_address),
         ship_address=qb_address(order.shipping_address),
-        class_name=text.fit(preferences.class_name, text.FULL_NAME_REF),
-        ar_account=text.fit(preferences.ar_account, text.FULL_NAME_REF)
+        class_name=text.fit(preferences.class_name, limits.FULL_NAME_REF),
+        ar_account=text.fit(preferences.ar_account, limits.FULL_NAME_REF)
         if kind != TxnKind.SALES_RECEIPT else "",
-        deposit_to_account=text.fit(preferences.deposit_to_account, text.FULL_NAME_REF)
+        deposit_to_account=text.fit(preferences.deposit_to_account, limits.FULL_NAME_REF)
         if kind == TxnKind.SALES_RECEIPT else "",
         item_sales_tax="" if line_item_tax else text.fit(
-            preferences.sales_tax_item_name, text.ITEM_SALES_TAX_REF),
+            preferences.sales_tax_item_name, limits.ITEM_SALES_TAX_REF),
     )
     customer = _customer_record(order, preferences, name)
     return MappedOrder(transaction, customer, tuple(items.values()), tuple(warnings))
@@ -308,11 +305,11 @@ def _customer_record(order: OrderDocument, preferences: Preferences, name: str) 
     return CustomerRecord(
         name=name,
         company_name=text.fit(order.customer.company_name or billing.company_name,
-                              text.COMPANY_NAME),
-        first_name=text.fit(order.customer.first_name or billing.first_name, text.PERSON_NAME),
-        last_name=text.fit(order.customer.last_name or billing.last_name, text.PERSON_NAME),
-        email=text.fit(order.customer.email, text.EMAIL),
-        phone=text.fit(billing.phone, text.PHONE),
+                              limits.COMPANY_NAME),
+        first_name=text.fit(order.customer.first_name or billing.first_name, limits.PERSON_NAME),
+        last_name=text.fit(order.customer.last_name or billing.last_name, limits.PERSON_NAME),
+        email=text.fit(order.customer.email, limits.EMAIL),
+        phone=text.fit(billing.phone, limits.PHONE),
         bill_address=qb_address(order.billing_address),
         ship_address=qb_address(order.shipping_address),
     )

@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from ..errors import HostileXmlError, QbXmlError
-from . import text
+from . import limits
 from .status import SEVERITY_ERROR, StatusClass, classify
 
 #: markers of DTDs and entity declarations, refused before parsing
@@ -37,18 +37,20 @@ RECORD_FIELDS = (
     "TxnID", "ListID", "EditSequence", "TxnDate", "RefNumber", "Name", "FullName", "IsActive",
     "Memo", "ExternalGUID", "TotalAmount", "Subtotal", "SalesTaxTotal",
 )
-#: the longest value qbXML 13.0 allows in each record field we keep (IDTYPE is 36 characters,
-#: EditSequence 16, a GUID in braces 38); longer means the answer is not QuickBooks'
+#: the longest value qbXML 13.0 allows in each record field we keep (a GUID in braces is 38
+#: characters, a date 10, "false" 5); longer means the answer is not QuickBooks'
 ID_LIMITS = {
-    "TxnID": 36, "ListID": 36, "EditSequence": 16, "RefNumber": text.REF_NUMBER,
+    "TxnID": limits.ID, "ListID": limits.ID, "EditSequence": limits.EDIT_SEQUENCE,
+    "RefNumber": limits.REF_NUMBER,
     "ExternalGUID": 38, "TxnDate": 10, "IsActive": 5,
-    "Name": text.CUSTOMER_FULL_NAME, "FullName": text.CUSTOMER_FULL_NAME,
-    "CustomerRef": text.CUSTOMER_FULL_NAME, "Memo": text.MEMO,
+    "Name": limits.CUSTOMER_FULL_NAME, "FullName": limits.CUSTOMER_FULL_NAME,
+    "CustomerRef": limits.CUSTOMER_FULL_NAME, "Memo": limits.MEMO,
     "TotalAmount": 32, "Subtotal": 32, "SalesTaxTotal": 32,
 }
-#: statusCode and retCount fit the database's integer; requestID its column (ours are short)
+#: statusCode and retCount fit the database's integer (a requestID, ``limits.REQUEST_ID``, its
+#: column); as text they are at most as long as the most negative
 MAX_STATUS_CODE = 2**31 - 1
-MAX_REQUEST_ID = 50
+_MAX_INT_TEXT = len(str(-MAX_STATUS_CODE))
 #: a status message longer than this is cut (QuickBooks' are a sentence or two)
 MAX_STATUS_MESSAGE = 2000
 #: amounts at or above this are not amounts (the ledger holds 18 digits before the point)
@@ -157,9 +159,9 @@ def _response_item(rs: etree._Element) -> ResponseItem:
         raise QbXmlError(f"<{rs.tag}> has no valid statusCode "
                          f"({(rs.get('statusCode') or '')[:20]!r}).")
     request_id = rs.get("requestID", "")
-    if len(request_id) > MAX_REQUEST_ID:
+    if len(request_id) > limits.REQUEST_ID:
         raise QbXmlError(f"<{rs.tag}> has a requestID of {len(request_id)} characters; ours "
-                         f"have at most {MAX_REQUEST_ID}.")
+                         f"have at most {limits.REQUEST_ID}.")
     records = tuple(_record(ret) for ret in rs
                     if _is_element(ret) and ret.tag.endswith(_RET_SUFFIX))
     first = records[0] if records else {}
@@ -187,7 +189,7 @@ def _response_item(rs: etree._Element) -> ResponseItem:
 def _bounded_int(el: etree._Element, attribute: str) -> int | None:
     """An integer attribute within ``MAX_STATUS_CODE`` either way, else None."""
     raw = (el.get(attribute) or "").strip()
-    if not raw or len(raw) > 11:
+    if not raw or len(raw) > _MAX_INT_TEXT:
         return None
     try:
         value = int(raw)

@@ -2,7 +2,7 @@
 
 Plain frozen data, apart from the mapping that produces them (``mapping.map_order``) and the
 builders that send them (``build``). Strings in a record are already fitted to QuickBooks'
-limits (``text.fit``), so a builder sends exactly the names a transaction references.
+limits (``limits``, ``text.fit``), so a builder sends exactly the names a transaction references.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class ItemKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class QbAddress:
-    lines: tuple[str, ...]  # Addr1.. (at most 5)
+    lines: tuple[str, ...]  # Addr1.. (at most limits.ADDRESS_LINES)
     city: str = ""
     state: str = ""
     postal_code: str = ""

@@ -2,31 +2,13 @@
 
 QuickBooks rejects over-long strings (status 3070) and characters outside Latin-1. We fit every
 string deterministically before it reaches a builder, so the same Saleor name always becomes
-the same QuickBooks name (which matters for look-ups and references). XML escaping is lxml's job.
+the same QuickBooks name (which matters for look-ups and references). The lengths are named in
+``limits``; XML escaping is lxml's job.
 """
 
 from __future__ import annotations
 
 import unicodedata
-
-#: Field length limits of QuickBooks Desktop (qbXML 13.0 XSD / OSR; reference notes section 4).
-CUSTOMER_NAME = 41
-CUSTOMER_FULL_NAME = 209
-ITEM_NAME = 31
-REF_NUMBER = 11
-COMPANY_NAME = 41
-PERSON_NAME = 25
-PHONE = 21
-EMAIL = 1023
-ADDRESS_LINE = 41
-CITY = 31
-STATE = 21
-POSTAL_CODE = 13
-COUNTRY = 31
-MEMO = 4095
-LINE_DESC = 4095
-FULL_NAME_REF = 159
-ITEM_SALES_TAX_REF = 31
 
 #: Characters outside Latin-1 with a conventional Latin-1 spelling.
 _REPLACEMENTS = {

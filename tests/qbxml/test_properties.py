@@ -20,7 +20,7 @@ from saleor_qb_sync.preferences import (
     TaxMode,
     TransactionType,
 )
-from saleor_qb_sync.qbxml import build, text
+from saleor_qb_sync.qbxml import build, limits, text
 from saleor_qb_sync.qbxml.mapping import map_order
 from saleor_qb_sync.qbxml.parse import parse_response, parse_xml
 from saleor_qb_sync.qbxml.records import MappedOrder, TxnKind
@@ -44,19 +44,22 @@ DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 #: maximum length of every text element we send, by (parent tag, tag) or by tag
 PARENT_LIMITS = {
-    ("CustomerAdd", "Name"): text.CUSTOMER_NAME,
-    ("ItemNonInventoryAdd", "Name"): text.ITEM_NAME,
-    ("ItemOtherChargeAdd", "Name"): text.ITEM_NAME,
-    ("CustomerRef", "FullName"): text.CUSTOMER_FULL_NAME,
-    ("CustomerQueryRq", "FullName"): text.CUSTOMER_FULL_NAME,
-    ("ItemSalesTaxRef", "FullName"): text.ITEM_SALES_TAX_REF,
-    ("SalesTaxCodeRef", "FullName"): 3,
+    ("CustomerAdd", "Name"): limits.CUSTOMER_NAME,
+    ("ItemNonInventoryAdd", "Name"): limits.ITEM_NAME,
+    ("ItemOtherChargeAdd", "Name"): limits.ITEM_NAME,
+    ("CustomerRef", "FullName"): limits.CUSTOMER_FULL_NAME,
+    ("CustomerQueryRq", "FullName"): limits.CUSTOMER_FULL_NAME,
+    ("ItemSalesTaxRef", "FullName"): limits.ITEM_SALES_TAX_REF,
+    ("SalesTaxCodeRef", "FullName"): limits.SALES_TAX_CODE,
 }
 TAG_LIMITS = {
-    "FullName": text.FULL_NAME_REF, "Addr1": 41, "Addr2": 41, "Addr3": 41, "Addr4": 41,
-    "Addr5": 41, "City": 31, "State": 21, "PostalCode": 13, "Country": 31, "RefNumber": 11,
-    "Memo": 4095, "Desc": 4095, "CompanyName": 41, "FirstName": 25, "LastName": 25,
-    "Phone": 21, "Email": 1023, "IncludeRetElement": 50,
+    "FullName": limits.FULL_NAME_REF,
+    **{f"Addr{n}": limits.ADDRESS_LINE for n in range(1, limits.ADDRESS_LINES + 1)},
+    "City": limits.CITY, "State": limits.STATE, "PostalCode": limits.POSTAL_CODE,
+    "Country": limits.COUNTRY, "RefNumber": limits.REF_NUMBER, "Memo": limits.MEMO,
+    "Desc": limits.LINE_DESC, "CompanyName": limits.COMPANY_NAME,
+    "FirstName": limits.PERSON_NAME, "LastName": limits.PERSON_NAME, "Phone": limits.PHONE,
+    "Email": limits.EMAIL, "IncludeRetElement": limits.INCLUDE_RET_ELEMENT,
 }
 PATTERNS = {"Amount": AMOUNT, "Quantity": PRICE, "Rate": PRICE, "ExternalGUID": GUID,
             "TxnDate": DATE}
@@ -127,7 +130,7 @@ def test_in_quickbooks_tax_item_mode_product_lines_carry_the_orders_taxability(o
     product_lines = mapped.transaction.lines[: len(order.lines)]
     assert [line.taxable for line in product_lines] == [line.is_taxed for line in order.lines]
     assert mapped.transaction.item_sales_tax
-    assert len(mapped.transaction.item_sales_tax) <= text.ITEM_SALES_TAX_REF
+    assert len(mapped.transaction.item_sales_tax) <= limits.ITEM_SALES_TAX_REF
 
 
 @MAIN
@@ -166,7 +169,7 @@ def test_every_line_refers_to_an_item_and_the_customer_the_mapping_creates(order
     assert len(item_names) == len(set(item_names))
     assert {line.item_name for line in mapped.transaction.lines} == set(item_names)
     assert mapped.transaction.customer_name == mapped.customer.name
-    assert 0 < len(mapped.customer.name) <= text.CUSTOMER_NAME
+    assert 0 < len(mapped.customer.name) <= limits.CUSTOMER_NAME
 
 
 @QUICK
@@ -175,7 +178,7 @@ def test_every_line_refers_to_an_item_and_the_customer_the_mapping_creates(order
 def test_a_line_without_sku_fails_the_order_only_when_the_rule_says_fail(order, prefs):
     # given
     order = with_fitting_number(order, prefs)
-    lacks_sku = any(not text.fit((ln.sku or "").replace(":", " "), text.ITEM_NAME)
+    lacks_sku = any(not text.fit((ln.sku or "").replace(":", " "), limits.ITEM_NAME)
                     for ln in order.lines if not ln.is_gift_card)
     # when
     try:
@@ -195,7 +198,7 @@ def test_an_order_number_that_does_not_fit_refnumber_is_refused(number, prefix, 
     order = dataclasses.replace(order, number=number)
     prefs = Preferences(ref_number_prefix=prefix)
     # when / then
-    if len(prefix + str(number)) > text.REF_NUMBER:
+    if len(prefix + str(number)) > limits.REF_NUMBER:
         try:
             map_order(order, prefs)
         except MappingError as exc:
