@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from .errors import PreferenceError, PreferencesInvalid
+from .qbxml import limits
 
 
 class ExportMode(StrEnum):
@@ -219,12 +220,16 @@ def _currency(name: str, raw: Any) -> str:
     return text
 
 
+#: a prefix this long leaves three digits of the order number in QuickBooks' RefNumber
+MAX_REF_PREFIX = limits.REF_NUMBER - 3
+
+
 def _ref_prefix(name: str, raw: Any) -> str:
     text = str(raw).strip()
-    if len(text) > 8:
+    if len(text) > MAX_REF_PREFIX:
         raise PreferenceError(
-            name, "must be at most 8 characters so that order numbers fit QuickBooks' "
-            "11-character RefNumber", code="too_long",
+            name, f"must be at most {MAX_REF_PREFIX} characters so that order numbers fit "
+            f"QuickBooks' {limits.REF_NUMBER}-character RefNumber", code="too_long",
         )
     return text
 
@@ -318,7 +323,7 @@ class Preferences:
         "order goes to one customer (see next setting).",
         description="Which QuickBooks customer an order goes to.")
     single_customer_name: str = _setting(
-        "Saleor Web Store", _text(41), label="Single customer name",
+        "Saleor Web Store", _text(limits.CUSTOMER_NAME), label="Single customer name",
         help_text="The QuickBooks customer used in single_customer mode.",
         description="The customer every order goes to with SINGLE_CUSTOMER. " + _QB_NAME)
     customer_name_format: CustomerNameFormat = _setting(
@@ -332,7 +337,7 @@ class Preferences:
         "every product line uses the default item.",
         description="Which QuickBooks item a product line uses.")
     default_item_name: str = _setting(
-        "Saleor Product", _text(31), label="Default item",
+        "Saleor Product", _text(limits.ITEM_NAME), label="Default item",
         help_text="Item used for single_item mode and as fallback.",
         description="The item of SINGLE_ITEM, and the fallback of USE_DEFAULT.")
     missing_item_action: MissingItemAction = _setting(
@@ -342,41 +347,41 @@ class Preferences:
         "item. fail: record the order as failed.",
         description="What happens when QuickBooks lacks an order's item.")
     income_account: str = _setting(
-        "Sales", _text(159), label="Income account",
+        "Sales", _text(limits.FULL_NAME_REF), label="Income account",
         help_text="Account for items the export creates.",
         description="Income account of the items the export creates. " + _QB_NAME)
     deposit_to_account: str = _setting(
-        "Undeposited Funds", _text(159), label="Deposit to account",
+        "Undeposited Funds", _text(limits.FULL_NAME_REF), label="Deposit to account",
         help_text="Where sales receipts are deposited, e.g. Undeposited Funds.",
         description="Where sales receipts are deposited, e.g. Undeposited Funds.")
     ar_account: str = _setting(
-        "Accounts Receivable", _text(159), label="Accounts receivable account",
+        "Accounts Receivable", _text(limits.FULL_NAME_REF), label="Accounts receivable account",
         help_text="For invoices, e.g. Accounts Receivable.",
         description="Accounts receivable account of invoices.")
     #: account of the sales tax line item we create (line_item tax mode)
     sales_tax_account: str = _setting(
-        "Sales Tax Payable", _text(159), label="Sales tax account",
+        "Sales Tax Payable", _text(limits.FULL_NAME_REF), label="Sales tax account",
         help_text="Account of the sales tax item the export creates (line_item tax mode), "
         "e.g. Sales Tax Payable.",
         description="Account of the sales tax item the export creates (LINE_ITEM), e.g. "
         "Sales Tax Payable.")
     #: account of the gift card item we create; empty: the income account
     gift_card_account: str = _setting(
-        "", _text(159), label="Gift card account",
+        "", _text(limits.FULL_NAME_REF), label="Gift card account",
         help_text="Account of the gift card item the export creates (a liability such as "
         "Gift Card Liability); empty uses the income account.",
         description="Account of the gift card item the export creates; empty for the income "
         "account.")
     shipping_item_name: str = _setting(
-        "Shipping", _text(31), label="Shipping item",
+        "Shipping", _text(limits.ITEM_NAME), label="Shipping item",
         help_text="Other-charge item for shipping.",
         description="Other-charge item for shipping.")
     discount_item_name: str = _setting(
-        "Saleor Discount", _text(31), label="Discount item",
+        "Saleor Discount", _text(limits.ITEM_NAME), label="Discount item",
         help_text="Other-charge item for vouchers and discounts (a negative line).",
         description="Other-charge item for vouchers and discounts.")
     gift_card_item_name: str = _setting(
-        "Gift Card", _text(31), label="Gift card item",
+        "Gift Card", _text(limits.ITEM_NAME), label="Gift card item",
         help_text="Other-charge item for gift cards sold and gift cards applied.",
         description="Other-charge item for gift cards sold and applied.")
     tax_mode: TaxMode = _setting(
@@ -385,7 +390,7 @@ class Preferences:
         "QuickBooks computes tax with the sales tax item below.",
         description="How sales tax reaches QuickBooks.")
     sales_tax_item_name: str = _setting(
-        "Saleor Sales Tax", _text(31), label="Sales tax item",
+        "Saleor Sales Tax", _text(limits.ITEM_NAME), label="Sales tax item",
         help_text="Item for Saleor's tax (line_item) or QuickBooks' sales tax item.",
         description="Item for Saleor's tax (LINE_ITEM) or QuickBooks' sales tax item "
         "(QUICKBOOKS_TAX_ITEM).")
@@ -395,7 +400,7 @@ class Preferences:
         "the whole number must fit 11).",
         description="Put before the order number in QuickBooks (at most 8 characters).")
     class_name: str = _setting(
-        "", _text(159), label="QuickBooks class",
+        "", _text(limits.FULL_NAME_REF), label="QuickBooks class",
         help_text="Class for every transaction; empty for none.",
         description="QuickBooks class of every transaction; empty for none.")
     orders_per_request: int = _setting(

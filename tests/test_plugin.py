@@ -118,5 +118,5 @@ def test_an_invalid_configuration_names_each_field_with_its_parsers_reason(plugi
     errors = raised.value.error_dict
     assert set(errors) == {"export_mode", "orders_per_request"}
     assert errors["orders_per_request"][0].message == (
-        "orders_per_request: must be between 1 and 200")
+        "orders_per_request: must be between 1 and 500")
     assert errors["orders_per_request"][0].code == "invalid"

@@ -222,16 +222,16 @@ def test_a_setting_is_read_by_the_parser_it_is_declared_with_and_defaults_as_dec
 
     # when
     with pytest.raises(PreferencesInvalid) as raised:
-        Preferences.from_config({"orders_per_request": "500"})
+        Preferences.from_config({"orders_per_request": "501"})
 
     # then
     assert declared.kind is Kind.NUMBER
     assert declared.parse("orders_per_request", " 25 ") == 25
     with pytest.raises(PreferenceError) as parsed:
-        declared.parse("orders_per_request", "500")
+        declared.parse("orders_per_request", "501")
     assert str(raised.value) == str(parsed.value) == (
-        "orders_per_request: must be between 1 and 200")
-    assert Preferences().orders_per_request == 50
+        "orders_per_request: must be between 1 and 500")
+    assert Preferences().orders_per_request == 250
 
 
 def test_every_field_is_a_declared_setting_with_words_for_each_form():

@@ -121,7 +121,7 @@ def test_a_null_start_date_clears_it(api, db):
 def test_an_invalid_value_names_its_field_and_saves_nothing(api, db):
     # when
     result = update(api, {"exportMode": "AUTOMATIC", "refNumberPrefix": "MUCH-TOO-LONG",
-                          "ordersPerRequest": 500})
+                          "ordersPerRequest": 501})
 
     # then
     payload = result.data["qbSettingsUpdate"]
