@@ -27,7 +27,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from . import clock
 from .models import (
@@ -533,3 +534,17 @@ def mark_not_exported(order_ids: Sequence[str], *, by_label: str, by_email: str,
 def attempts(pks: Iterable[int]) -> dict[int, ExportRecord]:
     """Attempts by primary key (the records a write set's requests stand for)."""
     return ExportRecord.objects.in_bulk(list(pks))
+
+
+def first_order_numbers(operation_pks: Sequence[int], shown: int) -> dict[int, list[int]]:
+    """The ``shown`` lowest order numbers of each operation, in one query."""
+    numbers: dict[int, list[int]] = {pk: [] for pk in operation_pks}
+    rows = (PendingOperationOrder.objects.filter(operation_id__in=list(operation_pks))
+            .annotate(position=Window(RowNumber(), partition_by=[F("operation_id")],
+                                      order_by=F("order_number").asc()))
+            .filter(position__lte=shown)
+            .order_by("operation_id", "order_number")
+            .values_list("operation_id", "order_number"))
+    for operation_id, number in rows:
+        numbers[operation_id].append(number)
+    return numbers

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from typing import Any
 
 import graphene
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 
-from ..models import PendingOperation, PendingOperationOrder
+from ..ledger import first_order_numbers
 from ..saleor_ids import to_global_id
+from ..transfers import operations_with_counts
 from .enums import (
     QbExportMode,
     QbExportState,
@@ -20,6 +19,10 @@ from .enums import (
     QbWebConnectorSessionState,
 )
 from .pagination import CountableConnection
+
+#: a ``models.PendingOperation`` as the resolvers fetched it (types never import the models:
+#: they read what resolvers fetched and never query the ORM themselves)
+PendingOperation = Any
 
 #: how many order numbers a pending operation lists (``QbPendingOperation.orders``)
 ORDER_NUMBERS_SHOWN = 10
@@ -302,15 +305,13 @@ class QbPendingOperation(graphene.ObjectType):
     def resolve_orders(root: PendingOperation, info):
         numbers = getattr(root, "_qb_order_numbers", None)
         if numbers is None:
-            numbers = order_numbers([root])[root.pk]
+            numbers = first_order_numbers([root.pk], ORDER_NUMBERS_SHOWN)[root.pk]
         return numbers
 
 
 def _count(operation: PendingOperation, name: str) -> int:
     value = getattr(operation, name, None)
     if value is None:
-        from ..transfers import operations_with_counts
-
         annotated = operations_with_counts().get(pk=operation.pk)
         for field in ("order_count", "done_count", "failed_count"):
             setattr(operation, field, getattr(annotated, field))
@@ -318,23 +319,9 @@ def _count(operation: PendingOperation, name: str) -> int:
     return value
 
 
-def order_numbers(operations: Iterable[PendingOperation]) -> dict[int, list[int]]:
-    """The first order numbers of each operation, in one query."""
-    pks = [op.pk for op in operations]
-    numbers: dict[int, list[int]] = {pk: [] for pk in pks}
-    rows = (PendingOperationOrder.objects.filter(operation_id__in=pks)
-            .annotate(position=Window(RowNumber(), partition_by=[F("operation_id")],
-                                      order_by=F("order_number").asc()))
-            .filter(position__lte=ORDER_NUMBERS_SHOWN)
-            .order_by("operation_id", "order_number")
-            .values_list("operation_id", "order_number"))
-    for operation_id, number in rows:
-        numbers[operation_id].append(number)
-    return numbers
-
-
 def prefetch_order_numbers(operations: list[PendingOperation]) -> list[PendingOperation]:
-    numbers = order_numbers(operations)
+    """Each operation with its first order numbers, read for the whole page in one query."""
+    numbers = first_order_numbers([op.pk for op in operations], ORDER_NUMBERS_SHOWN)
     for op in operations:
         op._qb_order_numbers = numbers[op.pk]
     return operations

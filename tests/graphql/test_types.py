@@ -16,10 +16,10 @@ from saleor_qb_sync.graphql.types import (
     QbOrderExport,
     QbOrderTransferPreviewRow,
     QbPendingOperation,
-    order_numbers,
     prefetch_order_numbers,
     saleor_enum_name,
 )
+from saleor_qb_sync.ledger import first_order_numbers
 from saleor_qb_sync.models import PendingOperation, PendingOperationOrder
 from saleor_qb_sync.order_source import OrderSummary
 from saleor_qb_sync.saleor_ids import from_global_id
@@ -127,7 +127,7 @@ def test_an_operation_lists_its_first_order_numbers_lowest_first_all_in_one_quer
 
     # when
     with django_assert_num_queries(1):
-        numbers = order_numbers([many, few, empty])
+        numbers = first_order_numbers([many.pk, few.pk, empty.pk], ORDER_NUMBERS_SHOWN)
 
     # then
     assert numbers == {many.pk: list(range(101, 101 + ORDER_NUMBERS_SHOWN)),
@@ -154,3 +154,19 @@ def test_an_operation_without_counts_gets_them_when_first_asked():
     assert QbPendingOperation.resolve_done_count(op, None) == 0
     assert QbPendingOperation.resolve_failed_count(op, None) == 0
     assert QbPendingOperation.resolve_orders(op, None) == [1, 2, 3]
+
+
+def test_the_types_module_builds_no_query_itself():
+    """Beside the import contract (no ``models``): no Django ORM import, no ``.objects``."""
+    import ast
+    import pathlib
+
+    import saleor_qb_sync.graphql.types as module
+
+    tree = ast.parse(pathlib.Path(module.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+    assert not {m for m in imported if m and m.startswith("django")}
+    assert not [node.lineno for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute) and node.attr == "objects"]
