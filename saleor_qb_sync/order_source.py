@@ -44,6 +44,9 @@ class OrderFilter:
     skip_automatic_attempts: bool = False
     #: leave out orders waiting in (or claimed from) an open pending operation
     skip_queued: bool = False
+    #: only orders waiting in (or claimed from) an open pending operation: counting them is an
+    #: index look-up per queued order, where "all matches minus the unqueued" is a second scan
+    only_queued: bool = False
     #: also match draft and unconfirmed orders (to say why one cannot be exported)
     any_status: bool = False
 
@@ -178,4 +181,6 @@ def filter_orders(qs: QuerySet, flt: OrderFilter, *, pk: str, channel: str,
         qs = qs.filter(~attempted_automatically(pk))
     if flt.skip_queued:
         qs = qs.filter(~is_queued(pk))
+    if flt.only_queued:
+        qs = qs.filter(is_queued(pk))
     return qs

@@ -155,8 +155,8 @@ def preview(source: OrderSource, preferences: Preferences, flt: OrderFilter, *,
     summaries, total = source.search(flt, offset=offset, limit=limit)
     queued = 0
     if flt.skip_queued:
-        queued = source.search(replace(flt, skip_queued=False), offset=0,
-                               limit=0)[1] - total
+        queued = source.search(replace(flt, skip_queued=False, only_queued=True), offset=0,
+                               limit=0)[1]
     ids = [s.order_id for s in summaries]
     documents = source.load(ids)
     last = last_exports(ids)
@@ -194,12 +194,12 @@ def _plan(document: OrderDocument, preferences: Preferences) -> tuple[str | None
 def last_exports(order_ids: Sequence[str]) -> dict[str, LastExport]:
     """For each order in QuickBooks now: when and as what it was exported."""
     rows = (ExportedOrder.objects.filter(order_id__in=list(order_ids))
-            .select_related("record"))
+            .values_list("order_id", "exported_at", "record__transaction_type",
+                         "record__txn_id", "record__ref_number"))
     return {
-        str(row.order_id): LastExport(
-            at=row.exported_at, transaction_type=row.record.transaction_type,
-            txn_id=row.record.txn_id, ref_number=row.record.ref_number)
-        for row in rows
+        str(order_id): LastExport(at=at, transaction_type=kind, txn_id=txn_id,
+                                  ref_number=ref)
+        for order_id, at, kind, txn_id, ref in rows
     }
 
 

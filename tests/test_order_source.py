@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from saleor_qb_sync.documents import document_to_json
+from saleor_qb_sync.ledger import queue
 from saleor_qb_sync.models import ExportedOrder, ExportRecord, ExportState
-from saleor_qb_sync.order_source import OrderFilter
+from saleor_qb_sync.order_source import OrderFilter, OrderRef
 from saleor_qb_sync.standalone.models import SampleOrder
 from saleor_qb_sync.standalone.order_source import store_sample_orders
 
@@ -145,6 +146,23 @@ def test_exported_orders_are_excluded_with_a_subquery(orders, source):
     # then
     assert exported.number not in without
     assert exported.number in with_exported
+
+
+def test_only_queued_matches_the_orders_skip_queued_leaves_out(orders, source):
+    # given
+    documents = orders(6, seed=8)
+    exportable = [d for d in documents if d.status not in ("draft", "unconfirmed")]
+    waiting = exportable[0]
+    queue([OrderRef(waiting.order_id, waiting.number, waiting.channel_slug)], user_id="7",
+          email="staff@example.com", app="", request={}, summary="1 order queued")
+
+    # when
+    skipped = {ref.number for ref in source.search_ids(OrderFilter(skip_queued=True))}
+    only = source.search(OrderFilter(only_queued=True), offset=0, limit=10)
+
+    # then
+    assert skipped == {d.number for d in exportable} - {waiting.number}
+    assert ([s.number for s in only[0]], only[1]) == ([waiting.number], 1)
 
 
 @pytest.mark.parametrize(("state", "automatic", "skipped"), [

@@ -861,6 +861,23 @@ def test_queue_by_filter_leaves_out_orders_already_waiting(configure, stored_ord
     assert page.total == 0 and page.queued == 2
 
 
+def test_the_preview_counts_only_the_waiting_orders_its_filter_matches(
+        configure, stored_order, source):
+    # given: orders 1 (Jane) and 2 (someone else) wait; order 3 (Jane) does not
+    preferences = configure()
+    jane = "jane@example.com"
+    first, second = stored_order(1, email=jane), stored_order(2)
+    stored_order(3, email=jane)
+    queue_orders(source, preferences, STAFF, [first.order_id, second.order_id])
+
+    # when
+    page = preview(source, preferences, transfer_filter(preferences, STAFF, customer=jane))
+
+    # then
+    assert numbers(page) == [3]
+    assert (page.total, page.queued) == (1, 1)
+
+
 # --- pending operations ---------------------------------------------------------------------
 
 

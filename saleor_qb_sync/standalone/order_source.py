@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 
+from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 
 from ..documents import OrderDocument, document_from_json, document_to_json
@@ -16,7 +17,7 @@ from ..order_source import (
     filter_orders,
 )
 from ..saleor_ids import InvalidGlobalId, from_global_id
-from .models import SampleOrder
+from .models import SampleOrder, SampleOrderDocument
 
 
 class SampleOrderSource:
@@ -43,7 +44,7 @@ class SampleOrderSource:
         return [OrderRef(str(pk), n, channel) for pk, n, channel in rows]
 
     def load(self, order_ids: Sequence[str]) -> dict[str, OrderDocument]:
-        rows = SampleOrder.objects.filter(order_id__in=list(order_ids)).values_list(
+        rows = SampleOrderDocument.objects.filter(order_id__in=list(order_ids)).values_list(
             "order_id", "document")
         return {str(pk): document_from_json(doc) for pk, doc in rows}
 
@@ -80,19 +81,25 @@ def _user_pk(value: str) -> str:
 
 def store_sample_orders(orders: Iterable[OrderDocument], *, batch_size: int = 2000) -> int:
     """Insert (or replace) orders in the sample table; returns how many were written."""
-    objs = [
+    orders = list(orders)
+    rows = [
         SampleOrder(
             order_id=o.order_id, number=o.number, created_at=o.created_at,
             channel_slug=o.channel_slug, status=o.status, charge_status=o.charge_status.value,
             currency=o.currency, total_gross=o.total_gross, customer_email=o.customer.email,
             customer_user_id=o.customer.user_id, customer_name=o.customer_name,
-            document=document_to_json(o),
         )
         for o in orders
     ]
-    SampleOrder.objects.bulk_create(
-        objs, batch_size=batch_size, update_conflicts=True, unique_fields=["order_id"],
-        update_fields=["number", "created_at", "channel_slug", "status", "charge_status",
-                       "currency", "total_gross", "customer_email", "customer_user_id",
-                       "customer_name", "document"])
-    return len(objs)
+    documents = [SampleOrderDocument(order_id=o.order_id, document=document_to_json(o))
+                 for o in orders]
+    with transaction.atomic():
+        SampleOrder.objects.bulk_create(
+            rows, batch_size=batch_size, update_conflicts=True, unique_fields=["order_id"],
+            update_fields=["number", "created_at", "channel_slug", "status", "charge_status",
+                           "currency", "total_gross", "customer_email", "customer_user_id",
+                           "customer_name"])
+        SampleOrderDocument.objects.bulk_create(
+            documents, batch_size=batch_size, update_conflicts=True, unique_fields=["order"],
+            update_fields=["document"])
+    return len(rows)

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.db import models
 
-from saleor_qb_sync.standalone.models import SampleOrder, StoredPreferences
+from saleor_qb_sync.standalone.models import SampleOrder, SampleOrderDocument, StoredPreferences
 
 
 def test_the_standalone_app_has_its_own_label_and_tables():
@@ -12,7 +12,7 @@ def test_the_standalone_app_has_its_own_label_and_tables():
 
     # then
     assert config.name == "saleor_qb_sync.standalone"
-    assert set(config.get_models()) == {SampleOrder, StoredPreferences}
+    assert set(config.get_models()) == {SampleOrder, SampleOrderDocument, StoredPreferences}
     assert SampleOrder._meta.db_table.startswith("qb_sync_standalone_")
 
 
