@@ -260,6 +260,9 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
         warnings.append(f"a SKU is longer than QuickBooks' {limits.ITEM_NAME} characters and "
                         "will be shortened")
 
+    # the transaction and a new customer carry the same addresses: fitted once
+    bill_address = qb_address(order.billing_address)
+    ship_address = qb_address(order.shipping_address)
     transaction = Transaction(
         kind=kind,
         order_id=order.order_id,
@@ -270,8 +273,8 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
         lines=tuple(lines),
         memo=text.fit(_memo(order), limits.MEMO, multiline=True),
         currency=order.currency,
-        bill_address=qb_address(order.billing_address),
-        ship_address=qb_address(order.shipping_address),
+        bill_address=bill_address,
+        ship_address=ship_address,
         class_name=text.fit(preferences.class_name, limits.FULL_NAME_REF),
         ar_account=text.fit(preferences.ar_account, limits.FULL_NAME_REF)
         if kind != TxnKind.SALES_RECEIPT else "",
@@ -280,7 +283,7 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
         item_sales_tax="" if line_item_tax else text.fit(
             preferences.sales_tax_item_name, limits.ITEM_SALES_TAX_REF),
     )
-    customer = _customer_record(order, preferences, name)
+    customer = _customer_record(order, preferences, name, bill_address, ship_address)
     return MappedOrder(transaction, customer, tuple(items.values()), tuple(warnings))
 
 
@@ -298,7 +301,9 @@ def _memo(order: OrderDocument) -> str:
     return memo
 
 
-def _customer_record(order: OrderDocument, preferences: Preferences, name: str) -> CustomerRecord:
+def _customer_record(order: OrderDocument, preferences: Preferences, name: str,
+                     bill_address: QbAddress | None,
+                     ship_address: QbAddress | None) -> CustomerRecord:
     if preferences.customer_mode == CustomerMode.SINGLE_CUSTOMER:
         return CustomerRecord(name=name)
     billing = order.billing_address or Address()
@@ -310,6 +315,6 @@ def _customer_record(order: OrderDocument, preferences: Preferences, name: str) 
         last_name=text.fit(order.customer.last_name or billing.last_name, limits.PERSON_NAME),
         email=text.fit(order.customer.email, limits.EMAIL),
         phone=text.fit(billing.phone, limits.PHONE),
-        bill_address=qb_address(order.billing_address),
-        ship_address=qb_address(order.shipping_address),
+        bill_address=bill_address,
+        ship_address=ship_address,
     )

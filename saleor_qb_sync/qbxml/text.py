@@ -9,6 +9,7 @@ the same QuickBooks name (which matters for look-ups and references). The length
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 #: Characters outside Latin-1 with a conventional Latin-1 spelling.
 _REPLACEMENTS = {
@@ -28,8 +29,13 @@ def to_latin1(text: str, *, multiline: bool = False) -> str:
     characters with no Latin-1 spelling (CJK, emoji) are dropped. Control characters become
     spaces, except line breaks when ``multiline``.
     """
-    if text.isascii() and text.isprintable():  # the common case, nothing to change
-        return text
+    if text.isprintable():  # no control or other unprintable character (NBSP included)
+        try:
+            text.encode("latin-1")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return text  # Latin-1 already, the common case: nothing to change
     out: list[str] = []
     for char in text:
         if char in ("\n", "\r", "\t"):
@@ -54,6 +60,7 @@ def to_latin1(text: str, *, multiline: bool = False) -> str:
     return result
 
 
+@lru_cache(maxsize=8192)  # a pure function; settings, products and customers repeat per order
 def fit(text: str | None, limit: int, *, multiline: bool = False) -> str:
     """Latin-1, surrounding whitespace and doubled spaces removed, cut to ``limit`` characters."""
     if not text:
