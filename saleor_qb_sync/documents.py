@@ -38,6 +38,10 @@ class ChargeStatus(StrEnum):
     OVERCHARGED = "overcharged"
 
 
+#: the charge statuses of an order paid in full (a sales receipt, by payment status)
+FULLY_CHARGED = frozenset({ChargeStatus.FULL, ChargeStatus.OVERCHARGED})
+
+
 @dataclass(frozen=True, slots=True)
 class Address:
     first_name: str = ""
@@ -186,7 +190,7 @@ class OrderDocument:
 
     @property
     def is_fully_charged(self) -> bool:
-        return self.charge_status in (ChargeStatus.FULL, ChargeStatus.OVERCHARGED)
+        return self.charge_status in FULLY_CHARGED
 
     @property
     def customer_name(self) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from ..documents import ZERO, Address, OrderDocument, OrderLine, to_cents
+from ..documents import FULLY_CHARGED, ZERO, Address, OrderDocument, OrderLine, to_cents
 from ..errors import MappingError
 from ..preferences import (
     CustomerMode,
@@ -45,9 +45,14 @@ RATE_PLACES = Decimal("0.00001")
 
 
 def transaction_kind(order: OrderDocument, preferences: Preferences) -> TxnKind:
+    return kind_for_charge(order.charge_status, preferences)
+
+
+def kind_for_charge(charge_status: str, preferences: Preferences) -> TxnKind:
+    """The transaction an order of this charge status becomes (all an order's summary needs)."""
     kind = preferences.transaction_type
     if kind == TransactionType.BY_PAYMENT_STATUS:
-        return TxnKind.SALES_RECEIPT if order.is_fully_charged else TxnKind.INVOICE
+        return TxnKind.SALES_RECEIPT if charge_status in FULLY_CHARGED else TxnKind.INVOICE
     return {
         TransactionType.INVOICE: TxnKind.INVOICE,
         TransactionType.SALES_RECEIPT: TxnKind.SALES_RECEIPT,

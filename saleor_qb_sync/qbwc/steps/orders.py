@@ -6,9 +6,10 @@ from dataclasses import dataclass, replace
 
 from ...errors import MappingError
 from ...ledger import Cause, CauseKind, Claim, Unsent
+from ...order_source import OrderFilter
 from ...preferences import ItemMode, MissingItemAction
 from ...qbxml import limits
-from ...qbxml.mapping import map_order, ref_number, transaction_kind
+from ...qbxml.mapping import kind_for_charge, map_order, ref_number
 from ...qbxml.records import ItemKind, ItemRecord, MappedOrder, TxnKind
 from .context import Context
 
@@ -51,24 +52,28 @@ class Numbered:
 
 
 def number(ctx: Context, claims: list[Claim]) -> tuple[list[Numbered], list[Unsent]]:
-    """The type and RefNumber each order will have, by the mapping's own rules, without
-    mapping the whole order (a look-up of thousands of orders needs no more)."""
-    documents = ctx.source.load([c.order_id for c in claims])
+    """The type and RefNumber each order will have, by the mapping's own rules, from the
+    orders' summaries (a look-up of thousands of orders needs no more than that)."""
+    ids = tuple(c.order_id for c in claims)
+    summaries, _ = ctx.source.search(
+        OrderFilter(order_ids=ids, include_exported=True, any_status=True),
+        offset=0, limit=len(ids))
+    charge = {s.order_id: s.charge_status for s in summaries}
     numbered: list[Numbered] = []
     unsent: list[Unsent] = []
     for claim in claims:
-        document = documents.get(claim.order_id)
-        if document is None:
+        if claim.order_id not in charge:
             unsent.append(Unsent(claim, "The order no longer exists in Saleor.",
                                  "order_missing"))
             continue
         try:
-            ref = ref_number(document.number, ctx.preferences)
+            ref = ref_number(claim.order_number, ctx.preferences)
         except MappingError as exc:
             unsent.append(Unsent(claim, exc.message, exc.code, cause=Cause(
                 CauseKind.SETTINGS, ctx.preferences.fingerprint())))
             continue
-        numbered.append(Numbered(claim, transaction_kind(document, ctx.preferences), ref))
+        numbered.append(Numbered(claim, kind_for_charge(charge[claim.order_id],
+                                                        ctx.preferences), ref))
     return numbered, unsent
 
 
