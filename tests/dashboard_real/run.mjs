@@ -499,6 +499,10 @@ async function openOrderPopup(t, number, shot) {
   const found = await t.saleorGql(`query($n: [String!]) { orders(first: 1, filter: {numbers: $n}) { edges { node { id number } } } }`, { n: [number] });
   const order = found.orders.edges[0].node;
   await t.goto(`/orders/${encodeURIComponent(order.id)}`);
+  // the menu of the page before may still be there: its items carry that order's id (seen
+  // once on Dashboard 3.22 under load: the popup opened without an orderId), so wait for
+  // this order's own page
+  await t.page.getByText(new RegExp(`#${number}(?!\\d)`)).first().waitFor({ timeout: 30000 });
   const more = t.dash("show-more-button").first();
   await more.waitFor({ timeout: 30000 });
   await more.click();
