@@ -44,7 +44,7 @@ def kinds(request_set: list[str]) -> set[str]:
             for name in request_set}
 
 
-def test_a_first_sync_takes_the_settings_check_one_look_up_and_a_set_per_hundred(
+def test_a_first_sync_takes_one_look_up_with_the_settings_check_and_a_set_per_hundred(
         queued, source, quickbooks):
     # given: 250 orders, 100 per set, duplicates checked; customers and items all new
     preferences = queued(250, orders_per_request=100, check_duplicates=True)
@@ -53,10 +53,11 @@ def test_a_first_sync_takes_the_settings_check_one_look_up_and_a_set_per_hundred
     # when
     run = drive(preferences, source, qb)
 
-    # then: one look-up for the whole wave, then three write sets whose adds come first
-    assert run.round_trips == 1 + 1 + math.ceil(250 / 100)
-    assert kinds(run.sets[1]) == {"query"}
-    for write_set in run.sets[2:]:
+    # then: one look-up for the whole wave (the settings check riding in it), then three write
+    # sets whose adds come first
+    assert run.round_trips == 1 + math.ceil(250 / 100)
+    assert kinds(run.sets[0]) == {"query"} and "AccountQueryRq" in run.sets[0]
+    for write_set in run.sets[1:]:
         first_txn = next(i for i, name in enumerate(write_set) if name in TXN_ADDS)
         assert all(name in TXN_ADDS for name in write_set[first_txn:])
     assert ExportedOrder.objects.count() == 250 == len(qb.transactions())

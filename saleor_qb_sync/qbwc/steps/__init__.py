@@ -26,8 +26,13 @@ __all__ = ["Context", "next_request", "read_answer"]
 def next_request(ctx: Context) -> str | None:
     """The next message set for Web Connector, or None when nothing is left."""
     work = ctx.session.work
-    if work.preflight is None and (request := check.request(ctx)) is not None:
-        return request
+    if work.preflight is None:
+        checks = check.plan(ctx)
+        if checks[0] and (reconcile.pending(ctx) or not _first_wave_needs_lookup(ctx)):
+            return ctx.store(MessageSetKind.PREFLIGHT, *checks)
+        if checks[0]:  # the check rides at the head of the first wave's look-up set
+            return lookup.request(ctx, riding=checks) or ctx.store(
+                MessageSetKind.PREFLIGHT, *checks)
     if (request := reconcile.request(ctx)) is not None:
         return request
     while True:
@@ -39,6 +44,15 @@ def next_request(ctx: Context) -> str | None:
             return request
 
 
+def _first_wave_needs_lookup(ctx: Context) -> bool:
+    """Claim the first wave and tell whether it has anything to look up."""
+    work = ctx.session.work
+    if not work.wave.claims and not write.next_wave(ctx):
+        return False
+    return not work.wave.looked_up and (ctx.preferences.check_duplicates
+                                        or lookup.items_need_lookup(ctx))
+
+
 def read_answer(ctx: Context, message_set: MessageSet, answers: Answers) -> None:
     reader = {
         MessageSetKind.PREFLIGHT: check.read,
@@ -46,4 +60,7 @@ def read_answer(ctx: Context, message_set: MessageSet, answers: Answers) -> None
         MessageSetKind.LOOKUP: lookup.read,
         MessageSetKind.WRITE: write.read,
     }[MessageSetKind(message_set.kind)]
+    if message_set.kind == MessageSetKind.LOOKUP and ctx.session.work.preflight is None and any(
+            m.get("kind") == "preflight" for m in message_set.requests.values()):
+        check.read(ctx, message_set, answers)  # the settings check rode in this set
     reader(ctx, message_set, answers)

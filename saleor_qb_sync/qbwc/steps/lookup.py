@@ -25,14 +25,23 @@ from .matching import matching_record
 from .orders import Numbered, items_need_lookup, number, prepare
 
 
-def request(ctx: Context) -> str | None:
-    """The look-ups of the current wave, or None (the wave is then looked up)."""
+def request(ctx: Context, *, riding: tuple[list, dict] = ([], {})) -> str | None:
+    """The look-ups of the current wave, or None (the wave is then looked up). ``riding``:
+    queries that go in the same set first (the session's settings check)."""
+    requests, meta = plan(ctx)
+    if not requests:
+        return None
+    return ctx.store(MessageSetKind.LOOKUP, riding[0] + requests, {**riding[1], **meta})
+
+
+def plan(ctx: Context) -> tuple[list, dict]:
+    """The wave's look-up queries and what each asks; none needed: the wave is looked up."""
     work = ctx.session.work
     wave = work.wave
     lookups_items = items_need_lookup(ctx)
     if not ctx.preferences.check_duplicates and not lookups_items:
         wave.looked_up = True
-        return None
+        return [], {}
     requests, meta = [], {}
     if lookups_items:  # the rule needs each order's items: map them
         prepared, unsent = prepare(ctx, wave.claims)
@@ -65,8 +74,7 @@ def request(ctx: Context) -> str | None:
             meta[request_id] = {"kind": "duplicates", "txn": kind.value, "orders": orders}
     if not requests:
         wave.looked_up = True
-        return None
-    return ctx.store(MessageSetKind.LOOKUP, requests, meta)
+    return requests, meta
 
 
 def problem(message_set: MessageSet, answers: Answers) -> str:

@@ -19,6 +19,11 @@ from .context import Context
 from .matching import matching_record
 
 
+def pending(ctx: Context) -> bool:
+    """Attempts wait to be looked up, not yet asked about in this session."""
+    return ledger.to_reconcile(excluding=ctx.session.work.reconcile_asked).exists()
+
+
 def request(ctx: Context) -> str | None:
     work = ctx.session.work
     records = list(ledger.to_reconcile(excluding=work.reconcile_asked)

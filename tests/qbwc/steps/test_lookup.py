@@ -19,9 +19,12 @@ def test_one_look_up_covers_every_set_of_the_wave(queued, source, quickbooks):
     # when
     run = drive(preferences, source, quickbooks())
 
-    # then: settings check, one look-up (RefNumber queries only: items are created), 4 writes
-    assert run.round_trips == 6
-    assert set(run.sets[1]) <= {"InvoiceQueryRq", "SalesReceiptQueryRq", "SalesOrderQueryRq"}
+    # then: one look-up set (the session's settings check at its head, then the RefNumber
+    # queries only: items are created), then the 4 write sets
+    assert run.round_trips == 5
+    assert run.sets[0][:2] == ["AccountQueryRq", "ItemQueryRq"]
+    assert set(run.sets[0][2:]) <= {"InvoiceQueryRq", "SalesReceiptQueryRq",
+                                    "SalesOrderQueryRq"}
 
 
 def test_an_order_quickbooks_already_has_is_linked_not_added(queued, source, quickbooks):
@@ -70,7 +73,7 @@ def test_with_the_fail_rule_orders_needing_a_missing_item_fail_before_anything_i
 
     run = drive(preferences, source, qb)
 
-    assert "ItemQueryRq" in run.sets[1]
+    assert 'ItemQueryRq requestID="qi"' in run.xml[0]  # the wave's items, beside the check
     assert qb.transactions() == []
     failed = ExportRecord.objects.filter(state=ExportState.FAILED).order_by("order_number")
     assert [r.status_message for r in failed] == [
@@ -85,7 +88,7 @@ def test_with_the_default_item_rule_missing_products_become_the_default_item(
 
     run = drive(preferences, source, qb)
 
-    assert "ItemQueryRq" in run.sets[1]
+    assert 'ItemQueryRq requestID="qi"' in run.xml[0]
     assert len(qb.transactions()) == 3
     names = {i.name for i in qb.items}
     assert "Saleor item" in names and not names & {"SKU-1", "SKU-2", "SKU-3"}
