@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -490,7 +491,9 @@ def bench_throughput() -> None:
             headers={"Content-Type": "text/xml; charset=utf-8",
                      "SOAPAction": f'"{INTUIT}serverVersion"'}),
         "SOAP authenticate (wrong password: hash check)": lambda s: s.post(
-            base + "qbwc", data=envelope("authenticate", strUserName="bench-throttle-free",
+            # a new user name each time: the throttle counts failures per address and user
+            # name, so every call reaches the password hash instead of the throttle's "busy"
+            base + "qbwc", data=envelope("authenticate", strUserName=f"bench-{uuid.uuid4().hex}",
                                          strPassword="x"),
             headers={"Content-Type": "text/xml; charset=utf-8",
                      "SOAPAction": f'"{INTUIT}authenticate"'}),
