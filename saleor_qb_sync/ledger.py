@@ -143,7 +143,7 @@ def release_claims(session: WebConnectorSession, order_ids: Iterable[str] | None
     qs = PendingOperationOrder.objects.filter(session=session, state=ItemState.CLAIMED)
     if order_ids is not None:
         qs = qs.filter(order_id__in=list(order_ids))
-    return qs.update(state=ItemState.PENDING, session=None, claimed_at=None)
+    return _requeue(qs)
 
 
 def release_unsent(session: WebConnectorSession) -> int:
@@ -151,22 +151,25 @@ def release_unsent(session: WebConnectorSession) -> int:
     in_flight = ExportRecord.objects.filter(
         session=session, state__in=[ExportState.SENT, ExportState.NEEDS_RECONCILING],
     ).values_list("order_id", flat=True)
-    return PendingOperationOrder.objects.filter(
-        session=session, state=ItemState.CLAIMED).exclude(order_id__in=in_flight).update(
-        state=ItemState.PENDING, session=None, claimed_at=None)
+    return _requeue(PendingOperationOrder.objects.filter(
+        session=session, state=ItemState.CLAIMED).exclude(order_id__in=in_flight))
 
 
 def _give_back(records: Sequence[ExportRecord]) -> None:
     """These attempts' orders are to be sent again: their claims return to the queue."""
     if not records:
         return
-    PendingOperationOrder.objects.filter(
+    _requeue(PendingOperationOrder.objects.filter(
         Q(operation_id__in={r.operation_id for r in records if r.operation_id})
         | Q(session_id__in={r.session_id for r in records if r.session_id},
             state=ItemState.CLAIMED),
         order_id__in=[r.order_id for r in records],
-        state__in=[ItemState.PENDING, ItemState.CLAIMED],
-    ).update(state=ItemState.PENDING, session=None, claimed_at=None)
+        state__in=[ItemState.PENDING, ItemState.CLAIMED]))
+
+
+def _requeue(items: QuerySet[PendingOperationOrder]) -> int:
+    """These orders wait for the next session again, held by none."""
+    return items.update(state=ItemState.PENDING, session=None, claimed_at=None)
 
 
 # --- attempts -----------------------------------------------------------------------------------

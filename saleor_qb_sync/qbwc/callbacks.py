@@ -32,7 +32,7 @@ from ..transfers import automatic_filter
 from . import session as sessions
 from . import steps
 from .login import check_login
-from .steps import lookup, write
+from .steps import lookup, reconcile, write
 from .steps.context import Context
 
 logger = logging.getLogger(__name__)
@@ -235,7 +235,7 @@ class Engine:
         return PERCENT_DONE
 
     def _has_more_work(self, session: sessions.Session) -> bool:
-        if ledger.to_reconcile(excluding=session.work.reconcile_asked).exists():
+        if reconcile.pending(self._context(session)):
             return True
         if ledger.waiting_items().exists():
             return True

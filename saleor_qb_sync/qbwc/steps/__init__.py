@@ -26,13 +26,8 @@ __all__ = ["Context", "next_request", "read_answer"]
 def next_request(ctx: Context) -> str | None:
     """The next message set for Web Connector, or None when nothing is left."""
     work = ctx.session.work
-    if work.preflight is None:
-        checks = check.plan(ctx)
-        if checks[0] and (reconcile.pending(ctx) or not _first_wave_needs_lookup(ctx)):
-            return ctx.store(MessageSetKind.PREFLIGHT, *checks)
-        if checks[0]:  # the check rides at the head of the first wave's look-up set
-            return lookup.request(ctx, riding=checks) or ctx.store(
-                MessageSetKind.PREFLIGHT, *checks)
+    if work.preflight is None and (request := _check(ctx)) is not None:
+        return request
     if (request := reconcile.request(ctx)) is not None:
         return request
     while True:
@@ -44,13 +39,19 @@ def next_request(ctx: Context) -> str | None:
             return request
 
 
-def _first_wave_needs_lookup(ctx: Context) -> bool:
-    """Claim the first wave and tell whether it has anything to look up."""
+def _check(ctx: Context) -> str | None:
+    """The session's settings check: at the head of the first wave's look-up set, or alone
+    when nothing is looked up or a lost answer must be reconciled first; None if not needed."""
+    checks, meta = check.plan(ctx)
+    if not checks:
+        return None
     work = ctx.session.work
-    if not work.wave.claims and not write.next_wave(ctx):
-        return False
-    return not work.wave.looked_up and (ctx.preferences.check_duplicates
-                                        or lookup.items_need_lookup(ctx))
+    if not reconcile.pending(ctx) and (work.wave.claims or write.next_wave(ctx)) and (
+            not work.wave.looked_up):
+        lookups, lookup_meta = lookup.plan(ctx)
+        if lookups:
+            return ctx.store(MessageSetKind.LOOKUP, checks + lookups, {**meta, **lookup_meta})
+    return ctx.store(MessageSetKind.PREFLIGHT, checks, meta)
 
 
 def read_answer(ctx: Context, message_set: MessageSet, answers: Answers) -> None:

@@ -25,13 +25,10 @@ from .matching import matching_record
 from .orders import Numbered, items_need_lookup, number, prepare
 
 
-def request(ctx: Context, *, riding: tuple[list, dict] = ([], {})) -> str | None:
-    """The look-ups of the current wave, or None (the wave is then looked up). ``riding``:
-    queries that go in the same set first (the session's settings check)."""
+def request(ctx: Context) -> str | None:
+    """The look-ups of the current wave, or None (the wave is then looked up)."""
     requests, meta = plan(ctx)
-    if not requests:
-        return None
-    return ctx.store(MessageSetKind.LOOKUP, riding[0] + requests, {**riding[1], **meta})
+    return ctx.store(MessageSetKind.LOOKUP, requests, meta) if requests else None
 
 
 def plan(ctx: Context) -> tuple[list, dict]:

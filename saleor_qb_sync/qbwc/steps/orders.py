@@ -28,15 +28,12 @@ def prepare(ctx: Context, claims: list[Claim]) -> tuple[list[Prepared], list[Uns
     for claim in claims:
         document = documents.get(claim.order_id)
         if document is None:
-            unsent.append(Unsent(claim, "The order no longer exists in Saleor.",
-                                 "order_missing"))
+            unsent.append(_vanished(claim))
             continue
         try:
             mapped = map_order(document, ctx.preferences)
         except MappingError as exc:
-            # the settings may be what is wrong (a prefix too long): tried again when changed
-            unsent.append(Unsent(claim, exc.message, exc.code, cause=Cause(
-                CauseKind.SETTINGS, ctx.preferences.fingerprint())))
+            unsent.append(_unmappable(ctx, claim, exc))
             continue
         ready.append(Prepared(claim, apply_item_rule(ctx, mapped)))
     return ready, unsent
@@ -63,18 +60,26 @@ def number(ctx: Context, claims: list[Claim]) -> tuple[list[Numbered], list[Unse
     unsent: list[Unsent] = []
     for claim in claims:
         if claim.order_id not in charge:
-            unsent.append(Unsent(claim, "The order no longer exists in Saleor.",
-                                 "order_missing"))
+            unsent.append(_vanished(claim))
             continue
         try:
             ref = ref_number(claim.order_number, ctx.preferences)
         except MappingError as exc:
-            unsent.append(Unsent(claim, exc.message, exc.code, cause=Cause(
-                CauseKind.SETTINGS, ctx.preferences.fingerprint())))
+            unsent.append(_unmappable(ctx, claim, exc))
             continue
         numbered.append(Numbered(claim, kind_for_charge(charge[claim.order_id],
                                                         ctx.preferences), ref))
     return numbered, unsent
+
+
+def _vanished(claim: Claim) -> Unsent:
+    return Unsent(claim, "The order no longer exists in Saleor.", "order_missing")
+
+
+def _unmappable(ctx: Context, claim: Claim, exc: MappingError) -> Unsent:
+    # the settings may be what is wrong (a prefix too long): tried again when they change
+    return Unsent(claim, exc.message, exc.code,
+                  cause=Cause(CauseKind.SETTINGS, ctx.preferences.fingerprint()))
 
 
 def apply_item_rule(ctx: Context, mapped: MappedOrder) -> MappedOrder:
