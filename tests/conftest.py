@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from saleor_qb_sync.documents import ChargeStatus, Customer
+from saleor_qb_sync.ledger import record_attempt, record_success
 from saleor_qb_sync.models import WebConnectorSession
 from saleor_qb_sync.standalone.order_source import SampleOrderSource, store_sample_orders
 from saleor_qb_sync.testing.intuit_files import schema_dir_or_skip, wsdl_or_skip
@@ -151,3 +152,14 @@ def session(db):
             ticket_digest=uuid.uuid4().hex + name, username="quickbooks", **kwargs)
 
     return create
+
+
+def mark_exported(document, web_connector_session, *, txn_id: str = "TXN-1",
+                  transaction_type: str = "SalesReceipt", operation_id: int | None = None):
+    """Record ``document`` as in QuickBooks, as a confirmed attempt of that session would."""
+    record = record_attempt(
+        order_id=document.order_id, order_number=document.number,
+        transaction_type=transaction_type, ref_number=str(document.number),
+        session=web_connector_session, operation_id=operation_id)
+    record_success(record, txn_id=txn_id)
+    return record

@@ -39,18 +39,9 @@ from saleor_qb_sync.transfers import Actor, automatic_work, queue_orders, queued
 
 pytestmark = pytest.mark.django_db
 
-from tests.conftest import MARCH  # noqa: E402 - beside the other test constants
+from tests.conftest import MARCH, mark_exported  # noqa: E402 - beside the other test helpers
 
 STAFF = Actor(user_id="7", email="staff@example.com")
-
-
-def mark_exported(document, web_connector_session, *, txn_id: str = "TXN-1"):
-    record = record_attempt(
-        order_id=document.order_id, order_number=document.number,
-        transaction_type="SalesReceipt", ref_number=str(document.number),
-        session=web_connector_session, operation_id=None)
-    record_success(record, txn_id=txn_id)
-    return record
 
 
 def attempt(claim: Claim, web_connector_session, **fields) -> ExportRecord:

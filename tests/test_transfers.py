@@ -45,22 +45,12 @@ from saleor_qb_sync.transfers import (
     reset_orders,
     transfer_filter,
 )
-from tests.conftest import MARCH
+from tests.conftest import MARCH, mark_exported
 
 pytestmark = pytest.mark.django_db
 
 STAFF = Actor(user_id="7", email="staff@example.com")
 USD_ONLY = Actor(user_id="8", email="usd@example.com", channels=("default-channel",))
-
-
-def mark_exported(document, web_connector_session, *, txn_id: str = "TXN-1",
-                  transaction_type: str = "SalesReceipt", operation_id: int | None = None):
-    record = record_attempt(
-        order_id=document.order_id, order_number=document.number,
-        transaction_type=transaction_type, ref_number=str(document.number),
-        session=web_connector_session, operation_id=operation_id)
-    record_success(record, txn_id=txn_id)
-    return record
 
 
 def numbers(page) -> list[int]:

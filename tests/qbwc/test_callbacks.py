@@ -14,29 +14,14 @@ from saleor_qb_sync.qbwc.callbacks import (
     PERCENT_ERROR,
     Engine,
 )
-from saleor_qb_sync.transfers import Actor, queue_orders
+from saleor_qb_sync.transfers import queue_orders
 
+from .conftest import STAFF
 from .engine_driver import drive
 
 pytestmark = pytest.mark.django_db
 
-STAFF = Actor(email="staff@example.com")
 TXN_ADDS = {"InvoiceAddRq", "SalesReceiptAddRq", "SalesOrderAddRq"}
-
-
-@pytest.fixture
-def queued(configure, orders, source):
-    """``queued(count, **preferences)``: that many eligible orders queued; the preferences."""
-
-    def create(count: int, **overrides):
-        preferences = configure(**overrides)
-        documents = [d for d in orders(count * 2, seed=count)
-                     if d.status in preferences.eligible_statuses][:count]
-        assert len(documents) == count
-        queue_orders(source, preferences, STAFF, [d.order_id for d in documents])
-        return preferences
-
-    return create
 
 
 def kinds(request_set: list[str]) -> set[str]:
@@ -47,7 +32,7 @@ def kinds(request_set: list[str]) -> set[str]:
 def test_a_first_sync_takes_one_look_up_with_the_settings_check_and_a_set_per_hundred(
         queued, source, quickbooks):
     # given: 250 orders, 100 per set, duplicates checked; customers and items all new
-    preferences = queued(250, orders_per_request=100, check_duplicates=True)
+    preferences, _ = queued(250, seed=250, orders_per_request=100, check_duplicates=True)
     qb = quickbooks()
 
     # when
@@ -67,7 +52,7 @@ def test_a_first_sync_takes_one_look_up_with_the_settings_check_and_a_set_per_hu
 
 def test_without_duplicates_and_creating_items_nothing_is_looked_up(queued, source, quickbooks):
     # given
-    preferences = queued(30, orders_per_request=10, check_duplicates=False)
+    preferences, _ = queued(30, seed=30, orders_per_request=10, check_duplicates=False)
 
     # when
     run = drive(preferences, source, quickbooks())
@@ -137,7 +122,7 @@ def test_calls_with_an_unknown_ticket_are_answered_without_work(configure, sourc
 
 def test_an_answer_nobody_asked_for_ends_with_an_error(queued, source, quickbooks):
     # given: a session whose set was answered already
-    preferences = queued(2)
+    preferences, _ = queued(2, seed=2)
     engine = Engine(preferences, source)
     ticket = engine.authenticate("quickbooks", "correct horse battery staple", "x")[0]
     xml = engine.send_request_xml(ticket, quickbooks().hcp_response(), "", "US", 13, 0)

@@ -1,4 +1,4 @@
-"""Stores with queued orders for the step tests."""
+"""Stores with queued orders for the engine's tests (callbacks and steps)."""
 
 from __future__ import annotations
 
