@@ -27,7 +27,9 @@ from decimal import Decimal
 ITEM_KINDS = ("NonInventory", "Service", "OtherCharge", "Discount", "SalesTax")
 
 #: Transaction kinds the simulator stores, named after their qbXML aggregates.
-TXN_KINDS = ("Invoice", "SalesReceipt", "SalesOrder")
+TXN_KINDS = (
+    "Invoice", "SalesReceipt", "SalesOrder", "CreditMemo", "ReceivePayment", "ARRefundCreditCard",
+)
 
 #: The first list-ID counter QuickBooks hands out in a fresh company file.
 FIRST_LIST_ID_COUNTER = 0x80000001
@@ -270,6 +272,21 @@ class TxnLine:
 
 
 @dataclass
+class AppliedTxn:
+    """Money one transaction moves onto another: a payment onto an invoice, a refund onto a
+    credit memo (or onto a payment's unused amount).
+
+    ``amount`` is positive, as the request gave it (``PaymentAmount`` / ``RefundAmount``);
+    ``credits`` are the credit memos a payment applies to the same invoice (``SetCredit``),
+    as (credit memo TxnID, applied amount).
+    """
+
+    txn_id: str
+    amount: Decimal
+    credits: list[tuple[str, Decimal]] = field(default_factory=list)
+
+
+@dataclass
 class Transaction:
     kind: str
     txn_id: str
@@ -287,6 +304,12 @@ class Transaction:
     total_amount: Decimal
     memo: str | None = None
     fields: dict[str, object] = field(default_factory=dict)
+    #: what this payment / refund applies to (empty for sales transactions)
+    applied: list[AppliedTxn] = field(default_factory=list)
+    #: set by TxnVoid (amounts are then zero and the memo starts with ``VOID:``)
+    is_voided: bool = False
+    #: last change after creation (a void, a mod); None: never changed
+    time_modified: datetime | None = None
 
 
 class NameIndex:

@@ -46,6 +46,21 @@ Modelling choices, each from the reference notes:
   an old ID alone clears the stored state; ``ClearAllMessageSets`` clears everything.
   ``messageSetStatusCode``: 0 ok, 600 unknown old ID, 9001 same ID but different requests,
   9004 ID longer than 24 characters. QuickBooks keeps one stored message set per application.
+- Payments (ReceivePaymentAdd) apply to the paying customer's invoices; an invoice's open
+  balance, ``AppliedAmount`` and ``IsPaid`` are worked out from the payments and credits on it
+  whenever it is answered. ``AppliedAmount`` is negative, as QuickBooks reports it (an
+  invoice of 125.00 paid in full: ``<AppliedAmount>-125.00</AppliedAmount>``,
+  ``<BalanceRemaining>0.00</BalanceRemaining>``); so is a payment's ``LinkedTxn/Amount`` on
+  the invoice. The rules and status codes are in :meth:`QuickBooksSimulator._receive_payment_add`.
+
+Inspection for tests, besides :meth:`~QuickBooksSimulator.transactions` (``"ReceivePayment"``,
+``"CreditMemo"``, ``"ARRefundCreditCard"`` too)::
+
+    sim.find_transaction_by_id(txn_id)        # any kind
+    sim.balance_remaining(invoice_txn_id)     # Decimal: total less payments and credits
+    sim.payments_applied(invoice_txn_id)      # [(ReceivePayment Transaction, Decimal)]
+    sim.unused_payment(payment_txn_id)        # Decimal: a payment's credit left
+    sim.credit_remaining(credit_memo_txn_id)  # Decimal
 """
 
 from __future__ import annotations
@@ -69,6 +84,7 @@ from saleor_qb_sync.testing.qb_company import (
     FIRST_LIST_ID_COUNTER,
     FIRST_TXN_ID_COUNTER,
     Account,
+    AppliedTxn,
     Company,
     Customer,
     Item,
@@ -134,12 +150,20 @@ STATUS_INVALID_REQUEST_ID = 1060
 STATUS_STRING_TOO_LONG = 3070
 #: Status: a list element name is already in use.
 STATUS_NAME_IN_USE = 3100
+#: Status: a TxnID (or ListID) that names no object of the expected kind.
+STATUS_OBJECT_NOT_FOUND = 3120
 #: Status: a reference to a missing parent in a list.
 STATUS_INVALID_PARENT = 3130
 #: Status: a reference to a missing or inactive list element.
 STATUS_INVALID_REFERENCE = 3140
 #: Status: a transaction dated on or before the company closing date.
 STATUS_CLOSING_DATE = 3171
+#: Status: QuickBooks refused to save the object (its own message follows the prefix).
+STATUS_SAVE_ERROR = 3180
+#: Status: a Mod whose EditSequence is not the object's current one.
+STATUS_EDIT_SEQUENCE_OUT_OF_DATE = 3200
+#: Status: a field's value breaks a business rule (e.g. paying more than the amount due).
+STATUS_INVALID_VALUE = 3210
 #: Status: the feature is not enabled in this company / edition.
 STATUS_FEATURE_UNAVAILABLE = 3250
 
@@ -155,6 +179,14 @@ MESSAGE_FEATURE_UNAVAILABLE = (
 MESSAGE_INVALID_REFERENCE_TAIL = (
     "QuickBooks error message: Invalid argument. The specified record does not exist in the list."
 )
+
+#: QuickBooks' own message in the 3210 answer to paying (or refunding) more than is open.
+MESSAGE_MORE_THAN_DUE = "You cannot pay more than the amount due."
+#: Field name QuickBooks puts in that 3210 message for an ``AppliedToTxnAdd/PaymentAmount``.
+#: Quoted from a QuickBooks answer relayed in Connex's error page (help.syncwithconnex.com,
+#: "You cannot pay more than the amount due"): ``The "AppliedToTxnAdd payment amount" field
+#: has an invalid value "…". QuickBooks error message: You cannot pay more than the amount due.``
+FIELD_PAYMENT_AMOUNT = "AppliedToTxnAdd payment amount"
 
 #: Message-set status: fine.
 MSGSET_OK = 0
@@ -475,6 +507,12 @@ def _invalid_reference(kind: str, value: str, where: str) -> _StatusError:
     )
 
 
+def _object_not_found(txn_id: str) -> _StatusError:
+    return _StatusError(
+        STATUS_OBJECT_NOT_FOUND, f'Object "{txn_id}" specified in the request cannot be found.'
+    )
+
+
 def _partial_message(name: str) -> str:
     return ("The query request has not been fully completed. There was a required element "
             f'("{name}") that could not be found in QuickBooks.')
@@ -486,13 +524,23 @@ def _name_in_use(name: str) -> _StatusError:
     )
 
 
-_TXN_LABELS = {"Invoice": "Invoice", "SalesReceipt": "Sales Receipt", "SalesOrder": "Sales Order"}
+#: How a 3140 message names the transaction ("… in the Invoice."); the names of the last three
+#: are QuickBooks' window titles (Receive Payments, Credit Memos/Refunds, Customer Credit Card
+#: Refund), as no verbatim 3140 text for them was found.
+_TXN_LABELS = {
+    "Invoice": "Invoice", "SalesReceipt": "Sales Receipt", "SalesOrder": "Sales Order",
+    "CreditMemo": "Credit Memo", "ReceivePayment": "Payment",
+    "ARRefundCreditCard": "Credit Card Refund",
+}
 
 #: Header elements of transaction adds kept verbatim (as text) and echoed in the Ret.
 _TXN_TEXT_FIELDS = (
     "IsPending", "IsFinanceCharge", "CheckNumber", "PONumber", "DueDate", "FOB", "ShipDate",
     "IsManuallyClosed", "Memo", "IsToBePrinted", "IsToBeEmailed", "Other", "ExternalGUID",
 )
+
+#: Header elements of ReceivePaymentAdd / ARRefundCreditCardAdd kept verbatim and echoed.
+_MONEY_TEXT_FIELDS = ("RefNumber", "Memo", "ExternalGUID")
 
 #: Simple-list references on transaction headers: element → (list, label in 3140 messages).
 _TXN_SIMPLE_REFS = {
@@ -505,11 +553,15 @@ _TXN_SIMPLE_REFS = {
     "CustomerMsgRef": ("customer_messages", "CustomerMsg"),
 }
 
-#: Response element order per transaction kind (qbxml130.xsd InvoiceRet / SalesReceiptRet /
-#: SalesOrderRet), limited to the elements the simulator produces.
+#: The schema's TxnCore group (every transaction Ret starts so), then CustomerRef.
+_TXN_CORE = ("TxnID", "TimeCreated", "TimeModified", "EditSequence", "TxnNumber", "CustomerRef")
+
+#: Response element order per transaction kind (qbxml130.xsd InvoiceRet, SalesReceiptRet,
+#: SalesOrderRet, CreditMemoRet, ReceivePaymentRet, ARRefundCreditCardRet), limited to the
+#: elements the simulator produces.
 _RET_ORDER = {
     "Invoice": (
-        "TxnID", "TimeCreated", "TimeModified", "EditSequence", "TxnNumber", "CustomerRef",
+        *_TXN_CORE,
         "ClassRef", "ARAccountRef", "TemplateRef", "TxnDate", "RefNumber", "BillAddress",
         "ShipAddress", "IsPending", "IsFinanceCharge", "PONumber", "TermsRef", "DueDate",
         "SalesRepRef", "FOB", "ShipDate", "ShipMethodRef", "Subtotal", "ItemSalesTaxRef",
@@ -518,7 +570,7 @@ _RET_ORDER = {
         "Other", "ExternalGUID",
     ),
     "SalesReceipt": (
-        "TxnID", "TimeCreated", "TimeModified", "EditSequence", "TxnNumber", "CustomerRef",
+        *_TXN_CORE,
         "ClassRef", "TemplateRef", "TxnDate", "RefNumber", "BillAddress", "ShipAddress",
         "IsPending", "CheckNumber", "PaymentMethodRef", "DueDate", "SalesRepRef", "ShipDate",
         "ShipMethodRef", "FOB", "Subtotal", "ItemSalesTaxRef", "SalesTaxPercentage",
@@ -527,14 +579,37 @@ _RET_ORDER = {
         "ExternalGUID",
     ),
     "SalesOrder": (
-        "TxnID", "TimeCreated", "TimeModified", "EditSequence", "TxnNumber", "CustomerRef",
+        *_TXN_CORE,
         "ClassRef", "TemplateRef", "TxnDate", "RefNumber", "BillAddress", "ShipAddress",
         "PONumber", "TermsRef", "DueDate", "SalesRepRef", "FOB", "ShipDate", "ShipMethodRef",
         "Subtotal", "ItemSalesTaxRef", "SalesTaxPercentage", "SalesTaxTotal", "TotalAmount",
         "IsManuallyClosed", "IsFullyInvoiced", "Memo", "CustomerMsgRef", "IsToBePrinted",
         "IsToBeEmailed", "CustomerSalesTaxCodeRef", "Other", "ExternalGUID",
     ),
+    "CreditMemo": (
+        *_TXN_CORE,
+        "ClassRef", "ARAccountRef", "TemplateRef", "TxnDate", "RefNumber", "BillAddress",
+        "ShipAddress", "IsPending", "PONumber", "TermsRef", "DueDate", "SalesRepRef", "FOB",
+        "ShipDate", "ShipMethodRef", "Subtotal", "ItemSalesTaxRef", "SalesTaxPercentage",
+        "SalesTaxTotal", "TotalAmount", "CreditRemaining", "Memo", "CustomerMsgRef",
+        "IsToBePrinted", "IsToBeEmailed", "CustomerSalesTaxCodeRef", "Other", "ExternalGUID",
+    ),
+    # ReceivePaymentRet; its AppliedToTxnRet elements follow ExternalGUID
+    "ReceivePayment": (
+        *_TXN_CORE,
+        "ARAccountRef", "TxnDate", "RefNumber", "TotalAmount", "PaymentMethodRef", "Memo",
+        "DepositToAccountRef", "UnusedPayment", "UnusedCredits", "ExternalGUID",
+    ),
+    # ARRefundCreditCardRet; its RefundAppliedToTxnRet elements follow ExternalGUID
+    "ARRefundCreditCard": (
+        *_TXN_CORE,
+        "RefundFromAccountRef", "ARAccountRef", "TxnDate", "RefNumber", "TotalAmount",
+        "Address", "PaymentMethodRef", "Memo", "ExternalGUID",
+    ),
 }
+
+#: Kinds whose lines are ``<kind>LineAdd`` / ``<kind>LineRet`` (the sales forms).
+_SALES_KINDS = ("Invoice", "SalesReceipt", "SalesOrder", "CreditMemo")
 
 #: Elements of the Add aggregates that a US QuickBooks Desktop does not support (QBOE or
 #: CA/UK/AU only): ignored with status 530.
@@ -1071,11 +1146,7 @@ class QuickBooksSimulator:
         _sub(ret, "IsActive", _fmt_bool(customer.is_active))
         _ref(ret, "ParentRef", customer.parent)
         _sub(ret, "Sublevel", str(customer.sublevel))
-        balance = sum(
-            (t.total_amount for t in self._transactions
-             if t.kind == "Invoice" and t.customer_name == customer.full_name),
-            Decimal(0),
-        )
+        balance = self._customer_balance(customer.full_name)
         for tag in _CUSTOMER_TEXT_FIELDS:
             if tag in ("BillAddress", "ShipAddress"):
                 _write_address(ret, tag, customer.fields.get(tag))
@@ -1092,6 +1163,20 @@ class QuickBooksSimulator:
             elif tag in customer.fields:
                 _sub(ret, tag, str(customer.fields[tag]))
         return ret
+
+    def _customer_balance(self, full_name: str) -> Decimal:
+        """Open invoices less unused credit memos and unused payments (the A/R balance)."""
+        balance = Decimal(0)
+        for txn in self._transactions:
+            if txn.customer_name != full_name:
+                continue
+            if txn.kind == "Invoice":
+                balance += txn.total_amount - self._applied_to_invoice(txn)
+            elif txn.kind == "CreditMemo":
+                balance -= self._credit_remaining(txn)
+            elif txn.kind == "ReceivePayment":
+                balance -= self._unused_payment(txn)
+        return balance
 
     @staticmethod
     def _list_core(ret: etree._Element, record: ListRecord) -> None:
@@ -1407,12 +1492,8 @@ class QuickBooksSimulator:
 
         customer = self._resolve(add, "CustomerRef", self._customers, "Customer", where)
         header["CustomerRef"] = customer
-        if kind == "Invoice":
-            ar = self._resolve(add, "ARAccountRef", self._accounts, "Account", where)
-            if ar is None:
-                ar = next((a for a in self._accounts.values()
-                           if a.account_type == "AccountsReceivable"), None)  # type: ignore
-            header["ARAccountRef"] = ar
+        if kind in ("Invoice", "CreditMemo"):
+            header["ARAccountRef"] = self._ar_account(add, where)
         if kind == "SalesReceipt":
             deposit = self._resolve(add, "DepositToAccountRef", self._accounts, "Account", where)
             if deposit is None:
@@ -1434,14 +1515,7 @@ class QuickBooksSimulator:
             customer_code = self._tax_codes.get(customer.sales_tax_code)  # type: ignore
         header["CustomerSalesTaxCodeRef"] = customer_code
 
-        txn_date = _date(add, "TxnDate") or self._now().date()
-        if self.closing_date is not None and txn_date <= self.closing_date:
-            raise _StatusError(
-                STATUS_CLOSING_DATE,
-                f"The transaction date {txn_date.isoformat()} is on or before the closing date "
-                f"of the company ({self.closing_date.isoformat()}). Transactions dated on or "
-                "before the closing date cannot be added.",
-            )
+        txn_date = self._txn_date(add)
         for tag in _TXN_TEXT_FIELDS:
             value = _text(add, tag)
             if value is not None:
@@ -1451,25 +1525,27 @@ class QuickBooksSimulator:
 
         warnings = [tag for tag in _UNSUPPORTED_US_FIELDS if _child(add, tag) is not None]
         lines = self._txn_lines(kind, add, where, warnings)
+        credits = self._set_credits(add, customer.full_name, {}) \
+            if kind == "Invoice" and customer is not None else []
 
-        # All checks passed: from here on the company file changes.
         subtotal = sum((line.amount for line in lines), Decimal(0))
         taxable_total = sum((line.amount for line in lines if line.is_taxable), Decimal(0))
         customer_taxable = customer_code is None or customer_code.is_taxable  # type: ignore
         rate = tax_item.tax_rate if tax_item is not None else None  # type: ignore[union-attr]
         sales_tax = _money(taxable_total * rate / HUNDRED) \
             if rate is not None and customer_taxable else Decimal("0.00")
-        ref_number = _text(add, "RefNumber") or self._next_ref_number(kind)
-        now = self._now()
-        self._txn_number += 1
-        txn = Transaction(
-            kind=kind,
-            txn_id=self._new_txn_id(),
-            txn_number=self._txn_number,
-            time_created=now,
-            edit_sequence=str(int(now.timestamp())),
-            txn_date=txn_date,
-            ref_number=ref_number,
+        credited = sum((amount for _, amount in credits), Decimal(0))
+        if credited > _money(subtotal + sales_tax):
+            raise _StatusError(
+                STATUS_INVALID_VALUE,
+                f'The "SetCredit applied amount" field has an invalid value '
+                f'"{_fmt_money(credited)}". QuickBooks error message: {MESSAGE_MORE_THAN_DUE}',
+            )
+
+        # All checks passed: from here on the company file changes.
+        txn = self._store_txn(
+            kind, txn_date,
+            ref_number=_text(add, "RefNumber") or self._next_ref_number(kind),
             customer_name=customer.full_name if customer is not None else None,
             lines=lines,
             subtotal=_money(subtotal),
@@ -1477,11 +1553,12 @@ class QuickBooksSimulator:
             sales_tax_percentage=rate,
             sales_tax_total=sales_tax,
             total_amount=_money(subtotal + sales_tax),
-            memo=header.get("Memo"),  # type: ignore[arg-type]
+            memo=header.get("Memo"),
             fields=header,
         )
         header["ItemSalesTaxRef"] = tax_item
-        self._transactions.append(txn)
+        if credits:  # credit memos set on the invoice as it is made: it applies them to itself
+            txn.applied = [AppliedTxn(txn.txn_id, Decimal("0.00"), credits)]
         outcome = _Outcome(rets=[self._txn_ret(txn, include_lines=True)])
         if warnings:
             outcome.code = STATUS_UNSUPPORTED_FIELD
@@ -1491,6 +1568,31 @@ class QuickBooksSimulator:
                 "it was ignored."
             )
         return outcome
+
+    def _txn_date(self, add: etree._Element) -> date:
+        """``TxnDate`` (today when absent); on or before the closing date is status 3171."""
+        txn_date = _date(add, "TxnDate") or self._now().date()
+        self._check_closing_date(txn_date, "added")
+        return txn_date
+
+    def _check_closing_date(self, txn_date: date, verb: str) -> None:
+        if self.closing_date is not None and txn_date <= self.closing_date:
+            raise _StatusError(
+                STATUS_CLOSING_DATE,
+                f"The transaction date {txn_date.isoformat()} is on or before the closing date "
+                f"of the company ({self.closing_date.isoformat()}). Transactions dated on or "
+                f"before the closing date cannot be {verb}.",
+            )
+
+    def _ar_account(self, add: etree._Element, where: str) -> ListRecord | None:
+        """``ARAccountRef`` (an Accounts Receivable account, else 3140), or the company's A/R."""
+        ar = self._resolve(add, "ARAccountRef", self._accounts, "Account", where)
+        if ar is not None and ar.account_type != "AccountsReceivable":  # type: ignore[attr-defined]
+            raise _invalid_reference("Account", ar.full_name, where)
+        if ar is None:
+            ar = next((a for a in self._accounts.values()
+                       if a.account_type == "AccountsReceivable"), None)  # type: ignore
+        return ar
 
     def _next_ref_number(self, kind: str) -> str:
         used = [int(t.ref_number) for t in self._transactions
@@ -1583,25 +1685,38 @@ class QuickBooksSimulator:
             return (-abs(amount) if is_discount else amount), None, rate_percent
         return Decimal("0.00"), None, None
 
-    def _txn_ret(self, txn: Transaction, *, include_lines: bool) -> etree._Element:
+    def _txn_ret(
+        self, txn: Transaction, *, include_lines: bool, include_linked: bool = False,
+    ) -> etree._Element:
         ret = etree.Element(f"{txn.kind}Ret")
         f = txn.fields
         computed: dict[str, str] = {
             "TxnID": txn.txn_id,
             "TimeCreated": _fmt_time(txn.time_created),
-            "TimeModified": _fmt_time(txn.time_created),
+            "TimeModified": _fmt_time(txn.time_modified or txn.time_created),
             "EditSequence": txn.edit_sequence,
             "TxnNumber": str(txn.txn_number),
             "TxnDate": txn.txn_date.isoformat(),
             "Subtotal": _fmt_money(txn.subtotal),
             "SalesTaxTotal": _fmt_money(txn.sales_tax_total),
             "TotalAmount": _fmt_money(txn.total_amount),
-            "AppliedAmount": "0.00",
-            "BalanceRemaining": _fmt_money(txn.total_amount),
-            "IsPaid": _fmt_bool(txn.total_amount <= 0),
             "IsManuallyClosed": str(f.get("IsManuallyClosed", "false")),
             "IsFullyInvoiced": "false",
         }
+        if txn.memo is not None:
+            computed["Memo"] = txn.memo
+        if txn.kind == "Invoice":
+            applied = self._applied_to_invoice(txn)
+            balance = txn.total_amount - applied
+            # QuickBooks reports what was applied as a negative amount (-125.00 paid → 0.00)
+            computed["AppliedAmount"] = _fmt_money(-applied)
+            computed["BalanceRemaining"] = _fmt_money(balance)
+            computed["IsPaid"] = _fmt_bool(balance <= 0)
+        elif txn.kind == "CreditMemo":
+            computed["CreditRemaining"] = _fmt_money(self._credit_remaining(txn))
+        elif txn.kind == "ReceivePayment":
+            computed["UnusedPayment"] = _fmt_money(self._unused_payment(txn))
+            computed["UnusedCredits"] = "0.00"
         if txn.ref_number is not None:
             computed["RefNumber"] = txn.ref_number
         if txn.sales_tax_percentage is not None:
@@ -1609,16 +1724,140 @@ class QuickBooksSimulator:
         for tag in _RET_ORDER[txn.kind]:
             if tag in computed:
                 _sub(ret, tag, computed[tag])
-            elif tag in ("BillAddress", "ShipAddress"):
+            elif tag in ("BillAddress", "ShipAddress", "Address"):
                 _write_address(ret, tag, f.get(tag))
             elif tag.endswith("Ref"):
                 _ref(ret, tag, f.get(tag))  # type: ignore[arg-type]
             elif tag in f:
                 _sub(ret, tag, str(f[tag]))
+        if txn.kind == "ReceivePayment":
+            if include_lines:
+                for applied_txn in txn.applied:
+                    ret.append(self._applied_to_txn_ret(applied_txn))
+            return ret
+        if txn.kind == "ARRefundCreditCard":
+            for applied_txn in txn.applied:
+                ret.append(self._refund_applied_ret(applied_txn))
+            return ret
+        if include_linked and txn.kind == "Invoice":
+            for source, amount in self._links_to_invoice(txn):
+                ret.append(self._linked_txn(source, -amount))
         if include_lines:
             for line in txn.lines:
                 ret.append(self._line_ret(txn.kind, line))
         return ret
+
+    # ------------------------------------------------------------ payments and credits --
+
+    def find_transaction_by_id(self, txn_id: str) -> Transaction | None:
+        """The transaction with that TxnID, of any kind (None when there is none)."""
+        with self._lock:
+            return next((t for t in self._transactions if t.txn_id == txn_id), None)
+
+    def balance_remaining(self, invoice_txn_id: str) -> Decimal:
+        """What is still open on an invoice: its total less the payments and credits on it."""
+        with self._lock:
+            invoice = self._txn_of(invoice_txn_id, "Invoice")
+            return invoice.total_amount - self._applied_to_invoice(invoice)
+
+    def payments_applied(self, invoice_txn_id: str) -> list[tuple[Transaction, Decimal]]:
+        """(ReceivePayment, amount) for each payment applied to the invoice, in order; the
+        amount is what the payment pays plus the credit memos it sets on the invoice."""
+        with self._lock:
+            invoice = self._txn_of(invoice_txn_id, "Invoice")
+            totals: dict[str, tuple[Transaction, Decimal]] = {}
+            for payment, applied in self._applications_to(invoice.txn_id):
+                if payment.kind != "ReceivePayment":
+                    continue
+                paid = applied.amount + sum((a for _, a in applied.credits), Decimal(0))
+                previous = totals.get(payment.txn_id, (payment, Decimal(0)))[1]
+                totals[payment.txn_id] = (payment, previous + paid)
+            return list(totals.values())
+
+    def credit_remaining(self, credit_memo_txn_id: str) -> Decimal:
+        """What is left of a credit memo after the invoices it was set on and its refunds."""
+        with self._lock:
+            return self._credit_remaining(self._txn_of(credit_memo_txn_id, "CreditMemo"))
+
+    def unused_payment(self, payment_txn_id: str) -> Decimal:
+        """A payment's amount applied to no invoice (a customer credit) and not refunded."""
+        with self._lock:
+            return self._unused_payment(self._txn_of(payment_txn_id, "ReceivePayment"))
+
+    def _txn_of(self, txn_id: str, kind: str) -> Transaction:
+        txn = self.find_transaction_by_id(txn_id)
+        if txn is None or txn.kind != kind:
+            raise KeyError(f"no {kind} with TxnID {txn_id!r}")
+        return txn
+
+    def _applications_to(self, txn_id: str) -> list[tuple[Transaction, AppliedTxn]]:
+        """(payment or refund, application) for everything applied to that TxnID."""
+        return [(t, a) for t in self._transactions if t.applied
+                for a in t.applied if a.txn_id == txn_id]
+
+    def _applied_to_invoice(self, invoice: Transaction) -> Decimal:
+        return sum((amount for _, amount in self._links_to_invoice(invoice)), Decimal(0))
+
+    def _links_to_invoice(self, invoice: Transaction) -> list[tuple[Transaction, Decimal]]:
+        """(payment or credit memo, amount) for each payment and each credit on the invoice."""
+        links: list[tuple[Transaction, Decimal]] = []
+        for payment, applied in self._applications_to(invoice.txn_id):
+            if applied.amount:
+                links.append((payment, applied.amount))
+            for credit_id, amount in applied.credits:
+                credit = self.find_transaction_by_id(credit_id)
+                if credit is not None and amount:
+                    links.append((credit, amount))
+        return links
+
+    def _credit_remaining(self, credit: Transaction) -> Decimal:
+        used = sum((amount for t in self._transactions for a in t.applied
+                    for credit_id, amount in a.credits if credit_id == credit.txn_id),
+                   Decimal(0))
+        refunded = sum((a.amount for _, a in self._applications_to(credit.txn_id)), Decimal(0))
+        return credit.total_amount - used - refunded
+
+    def _unused_payment(self, payment: Transaction) -> Decimal:
+        applied = sum((a.amount for a in payment.applied), Decimal(0))
+        refunded = sum((a.amount for _, a in self._applications_to(payment.txn_id)), Decimal(0))
+        return payment.total_amount - applied - refunded
+
+    @staticmethod
+    def _link_head(tag: str, txn: Transaction) -> etree._Element:
+        """TxnID, TxnType, TxnDate, RefNumber: how LinkedTxn and the …AppliedToTxnRet start."""
+        node = etree.Element(tag)
+        _sub(node, "TxnID", txn.txn_id)
+        _sub(node, "TxnType", txn.kind)
+        _sub(node, "TxnDate", txn.txn_date.isoformat())
+        if txn.ref_number is not None:
+            _sub(node, "RefNumber", txn.ref_number)
+        return node
+
+    def _linked_txn(self, txn: Transaction, amount: Decimal) -> etree._Element:
+        node = self._link_head("LinkedTxn", txn)
+        _sub(node, "LinkType", "AMTTYPE")
+        _sub(node, "Amount", _fmt_money(amount))
+        return node
+
+    def _applied_to_txn_ret(self, applied: AppliedTxn) -> etree._Element:
+        invoice = self._txn_of(applied.txn_id, "Invoice")
+        node = self._link_head("AppliedToTxnRet", invoice)
+        _sub(node, "BalanceRemaining",
+             _fmt_money(invoice.total_amount - self._applied_to_invoice(invoice)))
+        _sub(node, "Amount", _fmt_money(applied.amount))
+        for credit_id, amount in applied.credits:
+            node.append(self._linked_txn(self._txn_of(credit_id, "CreditMemo"), -amount))
+        return node
+
+    def _refund_applied_ret(self, applied: AppliedTxn) -> etree._Element:
+        target = self.find_transaction_by_id(applied.txn_id)
+        assert target is not None
+        remaining = self._credit_remaining(target) if target.kind == "CreditMemo" \
+            else self._unused_payment(target)
+        node = self._link_head("RefundAppliedToTxnRet", target)
+        _sub(node, "CreditRemaining", _fmt_money(remaining))
+        _sub(node, "RefundAmount", _fmt_money(applied.amount))
+        return node
 
     def _line_ret(self, kind: str, line: TxnLine) -> etree._Element:
         ret = etree.Element(f"{kind}LineRet")
@@ -1650,6 +1889,11 @@ class QuickBooksSimulator:
         kind = request.tag[: -len("QueryRq")]
         candidates = [t for t in self._transactions if t.kind == kind]
         include_lines = _bool(request, "IncludeLineItems") is True
+        include_linked = _bool(request, "IncludeLinkedTxns") is True
+
+        def ret_of(txn: Transaction) -> etree._Element:
+            return self._txn_ret(txn, include_lines=include_lines, include_linked=include_linked)
+
         txn_ids = [t for el in request.findall("TxnID") if (t := (el.text or "").strip())]
         refs = [t for el in request.findall("RefNumber") if (t := (el.text or "").strip())]
         exact = [t for el in request.findall("RefNumberCaseSensitive")
@@ -1670,14 +1914,12 @@ class QuickBooksSimulator:
                 hits = [t for t in candidates if t.ref_number == wanted]
                 found += hits
                 missing += [] if hits else [wanted]
-            rets = [self._txn_ret(t, include_lines=include_lines) for t in found]
-            return self._query_outcome(request, rets, missing)
+            return self._query_outcome(request, [ret_of(t) for t in found], missing)
         selected = [t for t in candidates if self._matches_txn_filter(request, t)]
         max_returned = _text(request, "MaxReturned")
         if max_returned:
             selected = selected[: int(max_returned)]
-        rets = [self._txn_ret(t, include_lines=include_lines) for t in selected]
-        return self._query_outcome(request, rets, [])
+        return self._query_outcome(request, [ret_of(t) for t in selected], [])
 
     def _matches_txn_filter(self, request: etree._Element, txn: Transaction) -> bool:
         ref_filter = request.find("RefNumberFilter")
@@ -1699,16 +1941,262 @@ class QuickBooksSimulator:
             low_date, high_date = _date(date_range, "FromTxnDate"), _date(date_range, "ToTxnDate")
             if (low_date and txn.txn_date < low_date) or (high_date and txn.txn_date > high_date):
                 return False
+        modified = request.find("ModifiedDateRangeFilter")
+        if modified is not None:
+            low_time = self._moment(_text(modified, "FromModifiedDate"), end_of_day=False)
+            high_time = self._moment(_text(modified, "ToModifiedDate"), end_of_day=True)
+            changed = txn.time_modified or txn.time_created
+            if (low_time and changed < low_time) or (high_time and changed > high_time):
+                return False
         entity = request.find("EntityFilter")
         if entity is not None:
-            names = {(_text(entity, "FullName") or "").casefold()}
-            list_id = _text(entity, "ListID")
-            if list_id is not None:
-                record = self._by_id.get(list_id)
-                names = {record.full_name.casefold()} if record is not None else set()
+            names = {(el.text or "").strip().casefold() for el in entity.findall("FullName")}
+            for el in entity.findall("ListID"):
+                record = self._by_id.get((el.text or "").strip())
+                if record is not None:
+                    names.add(record.full_name.casefold())
             if (txn.customer_name or "").casefold() not in names:
                 return False
+        paid_status = _text(request, "PaidStatus")
+        if txn.kind == "Invoice" and paid_status in ("PaidOnly", "NotPaidOnly"):
+            is_paid = txn.total_amount - self._applied_to_invoice(txn) <= 0
+            if is_paid != (paid_status == "PaidOnly"):
+                return False
         return True
+
+    def _moment(self, value: str | None, *, end_of_day: bool) -> datetime | None:
+        """A DATETIMETYPE filter bound; a bare date covers that whole day, local time."""
+        if not value:
+            return None
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            moment = datetime.combine(day, datetime.max.time() if end_of_day
+                                      else datetime.min.time())
+        else:
+            moment = datetime.fromisoformat(value)
+        return moment if moment.tzinfo else moment.replace(tzinfo=self._now().tzinfo)
+
+    # ------------------------------------------------------------------------ payments --
+
+    def _receive_payment_add(self, request: etree._Element) -> _Outcome:
+        """ReceivePaymentAdd: money from a customer, applied to that customer's invoices.
+
+        Everything is checked before anything is stored, so a refused payment changes no
+        invoice. The rules (each a QuickBooks answer, or the simulator's choice where noted):
+
+        - CustomerRef, ARAccountRef, PaymentMethodRef, DepositToAccountRef must resolve (3140);
+          DepositToAccountRef defaults to Undeposited Funds, ARAccountRef to the A/R account.
+        - AppliedToTxnAdd/TxnID must be an Invoice *of this customer*: QuickBooks looks the
+          TxnID up among the customer's open transactions (the Receive Payments window lists
+          only those), so an unknown TxnID, a sales receipt's and another customer's (a job's
+          invoice paid by its parent, too) are all 3120 "cannot be found".
+        - PaymentAmount (0 when absent) plus the credits it sets must not exceed the invoice's
+          open balance: 3210 "You cannot pay more than the amount due."
+        - SetCredit/CreditTxnID must be a credit memo of the customer (3120) with at least
+          AppliedAmount left (3210, simulator's wording for the field).
+        - The amounts applied must not exceed TotalAmount (3210, simulator's wording); what
+          TotalAmount leaves over is UnusedPayment, a credit on the customer's account.
+          TotalAmount defaults to the sum of the PaymentAmounts.
+        - IsAutoApply true applies TotalAmount the way QuickBooks' "automatically apply
+          payments" does: to an open invoice of exactly that balance if there is one, else to
+          the open invoices oldest first (TxnDate, then entry order); false applies nothing.
+        """
+        kind = "ReceivePayment"
+        add = request.find(f"{kind}Add")
+        customer, header, txn_date = self._money_header(add, kind, "DepositToAccountRef")
+        total = _decimal(add, "TotalAmount")
+        applied: list[AppliedTxn] = []
+        if _child(add, "IsAutoApply") is not None:
+            if _bool(add, "IsAutoApply") and total is not None:
+                applied = self._auto_apply(customer.full_name, _money(total))
+        else:
+            applied = self._applications(add, customer.full_name)
+        paid = sum((a.amount for a in applied), Decimal(0))
+        if total is None:
+            total = paid
+        total = _money(total)
+        if paid > total:
+            raise _StatusError(
+                STATUS_INVALID_VALUE,
+                f'The "TotalAmount" field has an invalid value "{_fmt_money(total)}". '
+                "QuickBooks error message: The amount applied to invoices "
+                f"({_fmt_money(paid)}) is more than the amount received.",
+            )
+        txn = self._new_money_txn(kind, txn_date, customer, total, header, applied)
+        return _Outcome(rets=[self._txn_ret(txn, include_lines=True)])
+
+    def _ar_refund_add(self, request: etree._Element) -> _Outcome:
+        """ARRefundCreditCardAdd: money back to a customer's card, out of their credits.
+
+        qbXML 13.0 has no other A/R refund request (a refund by cheque is a CheckAdd to the
+        customer, outside this simulator). Each RefundAppliedToTxnAdd names a credit memo, or
+        a payment with an unused amount, of the customer (else 3120) and takes RefundAmount
+        of what is left on it (more is 3210, simulator's wording). RefundFromAccountRef must
+        resolve (3140; Undeposited Funds when absent, where card receipts wait to be
+        deposited), PaymentMethodRef too. TotalAmount is the sum refunded.
+        """
+        kind = "ARRefundCreditCard"
+        add = request.find(f"{kind}Add")
+        customer, header, txn_date = self._money_header(add, kind, "RefundFromAccountRef")
+        header["Address"] = _read_address(add, "Address")
+        applied: list[AppliedTxn] = []
+        pending: dict[str, Decimal] = {}
+        for node in add.findall("RefundAppliedToTxnAdd"):
+            txn_id = _text(node, "TxnID") or ""
+            target = self.find_transaction_by_id(txn_id)
+            if target is None or target.kind not in ("CreditMemo", "ReceivePayment"):
+                raise _object_not_found(txn_id)
+            target = self._customer_txn(txn_id, target.kind, customer.full_name)
+            left = self._credit_remaining(target) if target.kind == "CreditMemo" \
+                else self._unused_payment(target)
+            left -= pending.get(txn_id, Decimal(0))
+            amount = _money(_decimal(node, "RefundAmount") or Decimal(0))
+            if amount > left:
+                raise _StatusError(
+                    STATUS_INVALID_VALUE,
+                    f'The "RefundAmount" field has an invalid value "{_fmt_money(amount)}". '
+                    "QuickBooks error message: The refund is more than the credit remaining "
+                    f"({_fmt_money(left)}).",
+                )
+            pending[txn_id] = pending.get(txn_id, Decimal(0)) + amount
+            applied.append(AppliedTxn(txn_id, amount))
+        total = sum((a.amount for a in applied), Decimal("0.00"))
+        txn = self._new_money_txn(kind, txn_date, customer, total, header, applied)
+        return _Outcome(rets=[self._txn_ret(txn, include_lines=True)])
+
+    def _money_header(
+        self, add: etree._Element, kind: str, account_tag: str,
+    ) -> tuple[ListRecord, dict[str, object], date]:
+        """Customer, header fields and date of a payment or refund (3140 / 3171 checked).
+
+        ``account_tag`` (DepositToAccountRef / RefundFromAccountRef) must resolve; absent, it
+        is Undeposited Funds, where QuickBooks puts received money until a deposit."""
+        where = _TXN_LABELS[kind]
+        customer = self._resolve(add, "CustomerRef", self._customers, "Customer", where)
+        assert customer is not None  # CustomerRef is required by the schema
+        account = self._resolve(add, account_tag, self._accounts, "Account", where)
+        header: dict[str, object] = {
+            "CustomerRef": customer,
+            "ARAccountRef": self._ar_account(add, where),
+            "PaymentMethodRef": self._resolve(add, "PaymentMethodRef",
+                                              self._simple["payment_methods"], "PaymentMethod",
+                                              where),
+            account_tag: account if account is not None
+            else self._accounts.get("Undeposited Funds"),
+        }
+        txn_date = self._txn_date(add)
+        for tag in _MONEY_TEXT_FIELDS:
+            value = _text(add, tag)
+            if value is not None:
+                header[tag] = value
+        return customer, header, txn_date
+
+    def _open_invoices(self, customer_name: str) -> list[Transaction]:
+        """The customer's invoices with a balance, oldest first (TxnDate, then entry)."""
+        invoices = [t for t in self._transactions if t.kind == "Invoice"
+                    and t.customer_name == customer_name
+                    and t.total_amount - self._applied_to_invoice(t) > 0]
+        return sorted(invoices, key=lambda t: (t.txn_date, t.txn_number))
+
+    def _auto_apply(self, customer_name: str, total: Decimal) -> list[AppliedTxn]:
+        open_invoices = self._open_invoices(customer_name)
+        exact = next((t for t in open_invoices
+                      if t.total_amount - self._applied_to_invoice(t) == total), None)
+        if exact is not None:
+            return [AppliedTxn(exact.txn_id, total)]
+        applied: list[AppliedTxn] = []
+        left = total
+        for invoice in open_invoices:
+            if left <= 0:
+                break
+            amount = min(left, invoice.total_amount - self._applied_to_invoice(invoice))
+            applied.append(AppliedTxn(invoice.txn_id, amount))
+            left -= amount
+        return applied
+
+    def _applications(self, add: etree._Element, customer_name: str) -> list[AppliedTxn]:
+        """The AppliedToTxnAdd elements, checked against open balances (nothing is stored)."""
+        applied: list[AppliedTxn] = []
+        pending: dict[str, Decimal] = {}  # invoice / credit memo TxnID → applied so far here
+        for node in add.findall("AppliedToTxnAdd"):
+            txn_id = _text(node, "TxnID") or ""
+            invoice = self._customer_txn(txn_id, "Invoice", customer_name)
+            amount = _money(_decimal(node, "PaymentAmount") or Decimal(0))
+            credits = self._set_credits(node, customer_name, pending)
+            open_balance = invoice.total_amount - self._applied_to_invoice(invoice) \
+                - pending.get(txn_id, Decimal(0))
+            used = amount + sum((a for _, a in credits), Decimal(0))
+            if used > open_balance:
+                raise _StatusError(
+                    STATUS_INVALID_VALUE,
+                    f'The "{FIELD_PAYMENT_AMOUNT}" field has an invalid value '
+                    f'"{_fmt_money(amount)}". QuickBooks error message: {MESSAGE_MORE_THAN_DUE}',
+                )
+            pending[txn_id] = pending.get(txn_id, Decimal(0)) + used
+            applied.append(AppliedTxn(invoice.txn_id, amount, credits))
+        return applied
+
+    def _set_credits(
+        self, parent: etree._Element, customer_name: str, pending: dict[str, Decimal],
+    ) -> list[tuple[str, Decimal]]:
+        """The SetCredit elements: credit memos of the customer (else 3120) with at least
+        AppliedAmount left (else 3210, simulator's wording); ``pending`` counts what this
+        request has set already."""
+        credits: list[tuple[str, Decimal]] = []
+        for node in parent.findall("SetCredit"):
+            credit_id = _text(node, "CreditTxnID") or ""
+            credit = self._customer_txn(credit_id, "CreditMemo", customer_name)
+            amount = _money(_decimal(node, "AppliedAmount") or Decimal(0))
+            available = self._credit_remaining(credit) - pending.get(credit_id, Decimal(0))
+            if amount > available:
+                raise _StatusError(
+                    STATUS_INVALID_VALUE,
+                    f'The "SetCredit applied amount" field has an invalid value '
+                    f'"{_fmt_money(amount)}". QuickBooks error message: The credit applied '
+                    f"is more than the credit available ({_fmt_money(available)}).",
+                )
+            pending[credit_id] = pending.get(credit_id, Decimal(0)) + amount
+            credits.append((credit.txn_id, amount))
+        return credits
+
+    def _customer_txn(self, txn_id: str, kind: str, customer_name: str) -> Transaction:
+        """The customer's transaction of that kind with that TxnID, else status 3120."""
+        txn = self.find_transaction_by_id(txn_id)
+        if txn is None or txn.kind != kind or txn.customer_name != customer_name:
+            raise _object_not_found(txn_id)
+        return txn
+
+    def _new_money_txn(
+        self, kind: str, txn_date: date, customer: ListRecord, total: Decimal,
+        header: dict[str, object], applied: list[AppliedTxn],
+    ) -> Transaction:
+        """Store a payment or refund (every check has passed)."""
+        return self._store_txn(
+            kind, txn_date,
+            ref_number=header.pop("RefNumber", None),
+            customer_name=customer.full_name,
+            lines=[],
+            subtotal=total,
+            sales_tax_item=None,
+            sales_tax_percentage=None,
+            sales_tax_total=Decimal("0.00"),
+            total_amount=total,
+            memo=header.pop("Memo", None),
+            fields=header,
+            applied=applied,
+        )
+
+    def _store_txn(self, kind: str, txn_date: date, **values: object) -> Transaction:
+        """Give a new transaction its TxnID, number and times, and keep it."""
+        now = self._now()
+        self._txn_number += 1
+        txn = Transaction(
+            kind=kind, txn_id=self._new_txn_id(), txn_number=self._txn_number,
+            time_created=now, edit_sequence=str(int(now.timestamp())), txn_date=txn_date,
+            **values,  # type: ignore[arg-type]
+        )
+        self._transactions.append(txn)
+        return txn
 
 
 def _supported_versions(major: int, minor: int) -> list[str]:
@@ -1736,11 +2224,17 @@ _HANDLERS: dict[str, Callable[[QuickBooksSimulator, etree._Element], _Outcome]] 
     "ItemSalesTaxQueryRq": QuickBooksSimulator._item_sales_tax_query,
     "SalesTaxCodeQueryRq": QuickBooksSimulator._sales_tax_code_query,
     "InvoiceAddRq": QuickBooksSimulator._txn_add,
+    "ReceivePaymentAddRq": QuickBooksSimulator._receive_payment_add,
+    "ReceivePaymentQueryRq": QuickBooksSimulator._txn_query,
     "SalesReceiptAddRq": QuickBooksSimulator._txn_add,
     "SalesOrderAddRq": QuickBooksSimulator._txn_add,
     "InvoiceQueryRq": QuickBooksSimulator._txn_query,
     "SalesReceiptQueryRq": QuickBooksSimulator._txn_query,
     "SalesOrderQueryRq": QuickBooksSimulator._txn_query,
+    "CreditMemoAddRq": QuickBooksSimulator._txn_add,
+    "CreditMemoQueryRq": QuickBooksSimulator._txn_query,
+    "ARRefundCreditCardAddRq": QuickBooksSimulator._ar_refund_add,
+    "ARRefundCreditCardQueryRq": QuickBooksSimulator._txn_query,
     "HostQueryRq": QuickBooksSimulator._host_query,
     "CompanyQueryRq": QuickBooksSimulator._company_query,
     "PreferencesQueryRq": QuickBooksSimulator._preferences_query,

@@ -850,3 +850,702 @@ def test_a_fault_on_request_waits_for_a_message_set_holding_that_request(sim):
         sim.process(message_set(invoice_add()))
     assert sim.find_transaction("W1001") is not None
     assert sim.faults.pending == 0
+
+
+# ------------------------------------------------------------------------------- payments --
+
+
+def answered(sim: QuickBooksSimulator, *requests: str, **kwargs: str) -> list[etree._Element]:
+    """Process a message set; the response must be valid against the qbXML schema."""
+    out = sim.process(message_set(*requests, **kwargs))
+    assert default_schema().validate(etree.fromstring(out.encode())), default_schema().error_log
+    return responses(out)
+
+
+def add_invoice(sim: QuickBooksSimulator, ref: str = "W1001", customer: str = "Doe, Jane",
+                quantity: str = "2", txn_date: str = "2024-05-01") -> str:
+    """An untaxed invoice of ``quantity`` × 19.99; returns its TxnID."""
+    (rs,) = answered(sim, invoice_add(ref, customer, txn_date=txn_date,
+                                      lines=line("T-Shirt", quantity, "19.99", tax="Non")))
+    assert status(rs) == (0, "Info")
+    return rs.findtext("InvoiceRet/TxnID")
+
+
+def applied_to(txn_id: str, amount: str | None = None, credits: str = "") -> str:
+    paid = f"<PaymentAmount>{amount}</PaymentAmount>" if amount is not None else ""
+    return f"<AppliedToTxnAdd><TxnID>{txn_id}</TxnID>{paid}{credits}</AppliedToTxnAdd>"
+
+
+def set_credit(credit_txn_id: str, amount: str) -> str:
+    return (f"<SetCredit><CreditTxnID>{credit_txn_id}</CreditTxnID>"
+            f"<AppliedAmount>{amount}</AppliedAmount></SetCredit>")
+
+
+def payment_add(*applications: str, customer: str = "Doe, Jane", total: str | None = None,
+                ref: str | None = None, txn_date: str | None = "2024-05-02",
+                ar_account: str | None = None, method: str | None = None,
+                memo: str | None = None, deposit: str | None = None, guid: str | None = None,
+                auto: str | None = None, request_id: str = "pay") -> str:
+    """A ReceivePaymentAddRq with its elements in the schema's order."""
+    body = f"<CustomerRef><FullName>{customer}</FullName></CustomerRef>"
+    if ar_account is not None:
+        body += f"<ARAccountRef><FullName>{ar_account}</FullName></ARAccountRef>"
+    body += f"<TxnDate>{txn_date}</TxnDate>" if txn_date is not None else ""
+    body += f"<RefNumber>{ref}</RefNumber>" if ref is not None else ""
+    body += f"<TotalAmount>{total}</TotalAmount>" if total is not None else ""
+    if method is not None:
+        body += f"<PaymentMethodRef><FullName>{method}</FullName></PaymentMethodRef>"
+    body += f"<Memo>{memo}</Memo>" if memo is not None else ""
+    if deposit is not None:
+        body += f"<DepositToAccountRef><FullName>{deposit}</FullName></DepositToAccountRef>"
+    body += f"<ExternalGUID>{guid}</ExternalGUID>" if guid is not None else ""
+    body += f"<IsAutoApply>{auto}</IsAutoApply>" if auto is not None else "".join(applications)
+    return (f'<ReceivePaymentAddRq requestID="{request_id}"><ReceivePaymentAdd>{body}'
+            "</ReceivePaymentAdd></ReceivePaymentAddRq>")
+
+
+def invoice_by_id(sim: QuickBooksSimulator, txn_id: str, extra: str = "") -> etree._Element:
+    (rs,) = answered(sim, f'<InvoiceQueryRq requestID="q"><TxnID>{txn_id}</TxnID>{extra}'
+                          "</InvoiceQueryRq>")
+    return rs.find("InvoiceRet")
+
+
+def test_a_payment_applied_to_an_invoice_pays_it_and_both_answers_validate(sim):
+    # given
+    invoice_id = add_invoice(sim)
+    guid = "{6B29FC40-CA47-1067-B31D-00DD010662DA}"
+
+    # when
+    (rs,) = answered(sim, payment_add(applied_to(invoice_id, "39.98"), total="39.98",
+                                      ref="PAY-1", method="Visa", memo="Order W1001",
+                                      guid=guid))
+
+    # then
+    assert status(rs) == (0, "Info")
+    ret = rs.find("ReceivePaymentRet")
+    assert [c.tag for c in ret] == [
+        "TxnID", "TimeCreated", "TimeModified", "EditSequence", "TxnNumber", "CustomerRef",
+        "ARAccountRef", "TxnDate", "RefNumber", "TotalAmount", "PaymentMethodRef", "Memo",
+        "DepositToAccountRef", "UnusedPayment", "UnusedCredits", "ExternalGUID",
+        "AppliedToTxnRet",
+    ]
+    assert ret.findtext("DepositToAccountRef/FullName") == "Undeposited Funds"
+    assert ret.findtext("ARAccountRef/FullName") == "Accounts Receivable"
+    assert (ret.findtext("TotalAmount"), ret.findtext("UnusedPayment")) == ("39.98", "0.00")
+    assert ret.findtext("ExternalGUID") == guid
+    applied = ret.find("AppliedToTxnRet")
+    assert [applied.findtext(t) for t in ("TxnID", "TxnType", "RefNumber", "BalanceRemaining",
+                                          "Amount")] == [invoice_id, "Invoice", "W1001", "0.00",
+                                                         "39.98"]
+    invoice = invoice_by_id(sim, invoice_id)
+    assert [invoice.findtext(t) for t in ("AppliedAmount", "BalanceRemaining", "IsPaid")] == [
+        "-39.98", "0.00", "true"]
+    assert sim.balance_remaining(invoice_id) == Decimal("0.00")
+    (payment,) = sim.transactions("ReceivePayment")
+    assert (payment.ref_number, payment.memo, payment.total_amount) == (
+        "PAY-1", "Order W1001", Decimal("39.98"))
+    assert sim.payments_applied(invoice_id) == [(payment, Decimal("39.98"))]
+    assert sim.find_transaction_by_id(payment.txn_id) is payment
+
+
+def test_invoice_ret_keeps_the_schema_order_with_applied_amount_before_memo_and_is_paid(sim):
+    # given
+    invoice_id = add_invoice(sim)
+    answered(sim, payment_add(applied_to(invoice_id, "10.00")))
+
+    # when
+    tags = [c.tag for c in invoice_by_id(sim, invoice_id)]
+
+    # then
+    assert tags.index("SalesTaxTotal") < tags.index("AppliedAmount") \
+        < tags.index("BalanceRemaining") < tags.index("IsPaid")
+    invoice = invoice_by_id(sim, invoice_id)
+    assert [invoice.findtext(t) for t in ("AppliedAmount", "BalanceRemaining", "IsPaid")] == [
+        "-10.00", "29.98", "false"]
+
+
+def test_partial_payments_add_up_until_the_invoice_is_paid(sim):
+    # given
+    invoice_id = add_invoice(sim)
+
+    # when
+    answered(sim, payment_add(applied_to(invoice_id, "30.00"), request_id="1"))
+    half = sim.balance_remaining(invoice_id)
+    answered(sim, payment_add(applied_to(invoice_id, "9.98"), request_id="2"))
+
+    # then
+    assert half == Decimal("9.98")
+    assert sim.balance_remaining(invoice_id) == Decimal("0.00")
+    assert [amount for _, amount in sim.payments_applied(invoice_id)] == [
+        Decimal("30.00"), Decimal("9.98")]
+    assert invoice_by_id(sim, invoice_id).findtext("IsPaid") == "true"
+
+
+def test_paying_more_than_the_amount_due_is_status_3210_and_stores_nothing(sim):
+    # given
+    invoice_id = add_invoice(sim)
+
+    # when
+    (rs,) = answered(sim, payment_add(applied_to(invoice_id, "39.99")))
+
+    # then
+    assert status(rs) == (3210, "Error")
+    assert rs.get("statusMessage") == (
+        'The "AppliedToTxnAdd payment amount" field has an invalid value "39.99". '
+        "QuickBooks error message: You cannot pay more than the amount due."
+    )
+    assert rs.find("ReceivePaymentRet") is None
+    assert sim.transactions("ReceivePayment") == []
+    assert sim.balance_remaining(invoice_id) == Decimal("39.98")
+
+
+def test_a_refused_application_leaves_the_earlier_ones_of_the_same_payment_unapplied(sim):
+    # given: the second invoice is paid twice over within one payment
+    first = add_invoice(sim, "W1")
+    second = add_invoice(sim, "W2", quantity="1")
+
+    # when
+    (rs,) = answered(sim, payment_add(applied_to(first, "39.98"), applied_to(second, "10.00"),
+                                      applied_to(second, "10.00")))
+
+    # then
+    assert status(rs) == (3210, "Error")
+    assert sim.transactions("ReceivePayment") == []
+    assert (sim.balance_remaining(first), sim.balance_remaining(second)) == (
+        Decimal("39.98"), Decimal("19.99"))
+
+
+@pytest.mark.parametrize("target", ["missing", "sales receipt", "other customer"])
+def test_applying_to_anything_but_an_open_invoice_of_the_customer_is_status_3120(sim, target):
+    # given
+    if target == "missing":
+        txn_id = "FFFF-1714567890"
+    elif target == "sales receipt":
+        (rs,) = answered(sim, invoice_add("S1", tag="SalesReceipt",
+                                          lines=line("Mug", "1", tag="SalesReceipt")))
+        txn_id = rs.findtext("SalesReceiptRet/TxnID")
+    else:
+        txn_id = add_invoice(sim, customer="Exempt Inc")
+
+    # when
+    (rs,) = answered(sim, payment_add(applied_to(txn_id, "1.00")))
+
+    # then
+    assert status(rs) == (3120, "Error")
+    assert rs.get("statusMessage") == (
+        f'Object "{txn_id}" specified in the request cannot be found.')
+    assert sim.transactions("ReceivePayment") == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "kind", "value"),
+    [
+        ({"customer": "Nobody"}, "Customer", "Nobody"),
+        ({"customer": "Old Customer"}, "Customer", "Old Customer"),
+        ({"method": "Bitcoin"}, "PaymentMethod", "Bitcoin"),
+        ({"deposit": "Piggy Bank"}, "Account", "Piggy Bank"),
+        ({"ar_account": "Checking"}, "Account", "Checking"),
+    ],
+)
+def test_a_payment_reference_to_a_missing_or_inactive_list_element_is_status_3140(
+        sim, kwargs, kind, value):
+    # given
+    invoice_id = add_invoice(sim)
+
+    # when
+    (rs,) = answered(sim, payment_add(applied_to(invoice_id, "1.00"), **kwargs))
+
+    # then
+    assert status(rs) == (3140, "Error")
+    assert rs.get("statusMessage") == (
+        f'There is an invalid reference to QuickBooks {kind} "{value}" in the Payment. '
+        "QuickBooks error message: Invalid argument. The specified record does not exist in "
+        "the list."
+    )
+    assert sim.transactions("ReceivePayment") == []
+
+
+def test_a_payment_to_a_named_bank_account_by_list_id_is_deposited_there(sim):
+    # given
+    invoice_id = add_invoice(sim)
+    checking = next(a for a in sim.accounts if a.name == "Checking")
+    request = payment_add(applied_to(invoice_id, "5.00"), deposit="X").replace(
+        "<FullName>X</FullName>", f"<ListID>{checking.list_id}</ListID>")
+
+    # when
+    (rs,) = answered(sim, request)
+
+    # then
+    assert rs.findtext("ReceivePaymentRet/DepositToAccountRef/FullName") == "Checking"
+
+
+def test_a_payment_dated_on_the_closing_date_is_status_3171():
+    # given
+    sim = QuickBooksSimulator(_company(closing_date=date(2024, 4, 30)), clock=lambda: FIXED_NOW)
+    invoice_id = add_invoice(sim)
+
+    # when
+    (rs,) = answered(sim, payment_add(applied_to(invoice_id, "1.00"), txn_date="2024-04-30"))
+
+    # then
+    assert status(rs) == (3171, "Error")
+    assert sim.transactions("ReceivePayment") == []
+
+
+def test_a_payment_without_a_date_is_dated_today_and_its_total_is_the_sum_applied(sim):
+    # given
+    first, second = add_invoice(sim, "W1"), add_invoice(sim, "W2")
+
+    # when
+    (rs,) = answered(sim, payment_add(applied_to(first, "10.00"), applied_to(second, "2.50"),
+                                      txn_date=None))
+
+    # then
+    ret = rs.find("ReceivePaymentRet")
+    assert ret.findtext("TxnDate") == FIXED_NOW.date().isoformat()
+    assert (ret.findtext("TotalAmount"), ret.findtext("UnusedPayment")) == ("12.50", "0.00")
+    assert [a.findtext("Amount") for a in ret.findall("AppliedToTxnRet")] == ["10.00", "2.50"]
+
+
+def test_a_total_above_the_amounts_applied_leaves_an_unused_payment_as_customer_credit(sim):
+    # given
+    invoice_id = add_invoice(sim)
+
+    # when
+    (rs,) = answered(sim, payment_add(applied_to(invoice_id, "39.98"), total="50.00"))
+
+    # then
+    assert rs.findtext("ReceivePaymentRet/UnusedPayment") == "10.02"
+    payment_id = rs.findtext("ReceivePaymentRet/TxnID")
+    assert sim.unused_payment(payment_id) == Decimal("10.02")
+    (customer,) = answered(sim, '<CustomerQueryRq requestID="c"><FullName>Doe, Jane</FullName>'
+                                "</CustomerQueryRq>")
+    assert customer.findtext("CustomerRet/Balance") == "-10.02"
+
+
+def test_applying_more_than_the_total_amount_is_status_3210(sim):
+    # given
+    invoice_id = add_invoice(sim)
+
+    # when
+    (rs,) = answered(sim, payment_add(applied_to(invoice_id, "20.00"), total="19.99"))
+
+    # then
+    assert status(rs) == (3210, "Error")
+    assert rs.get("statusMessage").startswith(
+        'The "TotalAmount" field has an invalid value "19.99". QuickBooks error message:')
+    assert sim.transactions("ReceivePayment") == []
+
+
+def test_auto_apply_pays_the_open_invoices_oldest_first(sim):
+    # given: W2 is older than W1 though entered later; Exempt Inc's invoice is not Jane's
+    newer = add_invoice(sim, "W1", txn_date="2024-05-01")
+    older = add_invoice(sim, "W2", txn_date="2024-04-15")
+    add_invoice(sim, "X1", customer="Exempt Inc")
+
+    # when
+    (rs,) = answered(sim, payment_add(total="50.00", auto="true"))
+
+    # then
+    ret = rs.find("ReceivePaymentRet")
+    assert [(a.findtext("RefNumber"), a.findtext("Amount"))
+            for a in ret.findall("AppliedToTxnRet")] == [("W2", "39.98"), ("W1", "10.02")]
+    assert (sim.balance_remaining(older), sim.balance_remaining(newer)) == (
+        Decimal("0.00"), Decimal("29.96"))
+    assert ret.findtext("UnusedPayment") == "0.00"
+
+
+def test_auto_apply_prefers_an_invoice_whose_balance_is_exactly_the_payment(sim):
+    # given
+    add_invoice(sim, "W1", txn_date="2024-04-01")
+    exact = add_invoice(sim, "W2", quantity="1")
+
+    # when
+    (rs,) = answered(sim, payment_add(total="19.99", auto="true"))
+
+    # then
+    (applied,) = rs.findall("ReceivePaymentRet/AppliedToTxnRet")
+    assert applied.findtext("TxnID") == exact
+
+
+def test_auto_apply_false_keeps_the_whole_payment_as_credit(sim):
+    # given
+    invoice_id = add_invoice(sim)
+
+    # when
+    (rs,) = answered(sim, payment_add(total="25.00", auto="false"))
+
+    # then
+    ret = rs.find("ReceivePaymentRet")
+    assert ret.find("AppliedToTxnRet") is None
+    assert ret.findtext("UnusedPayment") == "25.00"
+    assert sim.balance_remaining(invoice_id) == Decimal("39.98")
+
+
+def test_payment_queries_select_by_id_ref_customer_and_dates(sim):
+    # given
+    jane = add_invoice(sim, "W1")
+    exempt = add_invoice(sim, "X1", customer="Exempt Inc")
+    answered(sim, payment_add(applied_to(jane, "5.00"), ref="P-1", txn_date="2024-05-02",
+                              request_id="1"),
+             payment_add(applied_to(exempt, "6.00"), customer="Exempt Inc", ref="P-2",
+                         txn_date="2024-05-10", request_id="2"))
+    first_id = sim.transactions("ReceivePayment")[0].txn_id
+
+    def refs(query: str) -> list[str | None]:
+        (rs,) = answered(sim, f'<ReceivePaymentQueryRq requestID="q">{query}'
+                              "</ReceivePaymentQueryRq>")
+        return [ret.findtext("RefNumber") for ret in rs.findall("ReceivePaymentRet")]
+
+    # when / then
+    assert refs(f"<TxnID>{first_id}</TxnID>") == ["P-1"]
+    assert refs("<RefNumber>p-2</RefNumber>") == ["P-2"]
+    assert refs("<RefNumberCaseSensitive>p-2</RefNumberCaseSensitive>") == []
+    assert refs("<EntityFilter><FullName>Exempt Inc</FullName></EntityFilter>") == ["P-2"]
+    assert refs("<TxnDateRangeFilter><FromTxnDate>2024-05-03</FromTxnDate>"
+                "</TxnDateRangeFilter>") == ["P-2"]
+    assert refs("<ModifiedDateRangeFilter><FromModifiedDate>2024-05-02</FromModifiedDate>"
+                "<ToModifiedDate>2024-05-02</ToModifiedDate></ModifiedDateRangeFilter>") == [
+        "P-1", "P-2"]
+    assert refs("<ModifiedDateRangeFilter><FromModifiedDate>2024-05-03T00:00:00+00:00"
+                "</FromModifiedDate></ModifiedDateRangeFilter>") == []
+    assert refs("<MaxReturned>1</MaxReturned>") == ["P-1"]
+
+
+def test_a_payment_query_lists_applications_only_with_include_line_items(sim):
+    # given
+    invoice_id = add_invoice(sim)
+    answered(sim, payment_add(applied_to(invoice_id, "5.00"), ref="P-1"))
+
+    # when
+    plain, with_lines, trimmed = answered(
+        sim,
+        '<ReceivePaymentQueryRq requestID="1"><RefNumber>P-1</RefNumber></ReceivePaymentQueryRq>',
+        '<ReceivePaymentQueryRq requestID="2"><RefNumber>P-1</RefNumber>'
+        "<IncludeLineItems>true</IncludeLineItems></ReceivePaymentQueryRq>",
+        '<ReceivePaymentQueryRq requestID="3"><RefNumber>P-1</RefNumber>'
+        "<IncludeRetElement>TxnID</IncludeRetElement>"
+        "<IncludeRetElement>UnusedPayment</IncludeRetElement></ReceivePaymentQueryRq>",
+    )
+
+    # then
+    assert plain.find("ReceivePaymentRet/AppliedToTxnRet") is None
+    applied = with_lines.find("ReceivePaymentRet/AppliedToTxnRet")
+    assert (applied.findtext("TxnID"), applied.findtext("Amount"),
+            applied.findtext("BalanceRemaining")) == (invoice_id, "5.00", "34.98")
+    assert [c.tag for c in trimmed.find("ReceivePaymentRet")] == ["TxnID", "UnusedPayment"]
+
+
+def test_a_payment_query_without_a_match_is_status_one(sim):
+    # when
+    by_ref, everything = answered(
+        sim, '<ReceivePaymentQueryRq requestID="q"><RefNumber>none</RefNumber>'
+             "</ReceivePaymentQueryRq>", '<ReceivePaymentQueryRq requestID="r"/>')
+
+    # then
+    assert status(by_ref) == status(everything) == (1, "Info")
+    assert by_ref.get("statusMessage") == (
+        "A query request did not find a matching object in QuickBooks")
+
+
+def test_an_invoice_query_lists_its_payments_as_linked_transactions_and_filters_paid_status(sim):
+    # given
+    paid = add_invoice(sim, "W1", quantity="1")
+    unpaid = add_invoice(sim, "W2")
+    answered(sim, payment_add(applied_to(paid, "19.99"), ref="P-1"))
+
+    # when
+    invoice = invoice_by_id(sim, paid, "<IncludeLinkedTxns>true</IncludeLinkedTxns>")
+    (paid_only, not_paid) = answered(
+        sim,
+        '<InvoiceQueryRq requestID="1"><PaidStatus>PaidOnly</PaidStatus></InvoiceQueryRq>',
+        '<InvoiceQueryRq requestID="2"><PaidStatus>NotPaidOnly</PaidStatus></InvoiceQueryRq>')
+
+    # then
+    (link,) = invoice.findall("LinkedTxn")
+    assert [link.findtext(t) for t in ("TxnType", "RefNumber", "LinkType", "Amount")] == [
+        "ReceivePayment", "P-1", "AMTTYPE", "-19.99"]
+    assert invoice_by_id(sim, paid).find("LinkedTxn") is None
+    assert [r.findtext("TxnID") for r in paid_only] == [paid]
+    assert [r.findtext("TxnID") for r in not_paid] == [unpaid]
+
+
+# ------------------------------------------------------------------ credit memos, refunds --
+
+
+def add_credit_memo(sim: QuickBooksSimulator, ref: str = "C1", customer: str = "Doe, Jane",
+                    lines: str | None = None, header: str = "") -> str:
+    """A credit memo (one taxable T-Shirt at 19.99 unless ``lines``); returns its TxnID."""
+    if lines is None:
+        lines = line("T-Shirt", "1", "19.99", tag="CreditMemo")
+    (rs,) = answered(sim, invoice_add(ref, customer, lines, tag="CreditMemo", header=header,
+                                      request_id="cm"))
+    assert status(rs) == (0, "Info"), rs.get("statusMessage")
+    return rs.findtext("CreditMemoRet/TxnID")
+
+
+def refund_add(*applications: tuple[str, str], customer: str = "Doe, Jane",
+               account: str | None = None, method: str | None = None,
+               memo: str | None = None, ref: str | None = None) -> str:
+    """An ARRefundCreditCardAddRq refunding (TxnID, amount) pairs, in the schema's order."""
+    body = f"<CustomerRef><FullName>{customer}</FullName></CustomerRef>"
+    if account is not None:
+        body += f"<RefundFromAccountRef><FullName>{account}</FullName></RefundFromAccountRef>"
+    body += "<TxnDate>2024-05-03</TxnDate>"
+    body += f"<RefNumber>{ref}</RefNumber>" if ref is not None else ""
+    if method is not None:
+        body += f"<PaymentMethodRef><FullName>{method}</FullName></PaymentMethodRef>"
+    body += f"<Memo>{memo}</Memo>" if memo is not None else ""
+    body += "".join(f"<RefundAppliedToTxnAdd><TxnID>{txn_id}</TxnID><RefundAmount>{amount}"
+                    "</RefundAmount></RefundAppliedToTxnAdd>" for txn_id, amount in applications)
+    return (f'<ARRefundCreditCardAddRq requestID="refund"><ARRefundCreditCardAdd>{body}'
+            "</ARRefundCreditCardAdd></ARRefundCreditCardAddRq>")
+
+
+def test_a_credit_memo_is_priced_and_taxed_like_an_invoice_and_all_of_it_is_credit(sim):
+    # given
+    lines = (line("T-Shirt", "2", "19.99", tag="CreditMemo")
+             + line("Shipping", amount="5.00", tag="CreditMemo"))
+    header = "<Memo>Return of W1001</Memo><ExternalGUID>{6B29FC40-CA47-1067-B31D-00DD010662DA}" \
+             "</ExternalGUID>"
+    request = invoice_add("C1", lines=lines, tag="CreditMemo", header=header)
+
+    # when
+    (rs,) = answered(sim, request)
+
+    # then
+    assert status(rs) == (0, "Info")
+    ret = rs.find("CreditMemoRet")
+    assert [ret.findtext(t) for t in ("Subtotal", "SalesTaxTotal", "TotalAmount",
+                                      "CreditRemaining", "Memo")] == [
+        "44.98", "3.30", "48.28", "48.28", "Return of W1001"]
+    assert ret.findtext("ARAccountRef/FullName") == "Accounts Receivable"
+    assert ret.findtext("ExternalGUID") == "{6B29FC40-CA47-1067-B31D-00DD010662DA}"
+    assert [r.findtext("Amount") for r in ret.findall("CreditMemoLineRet")] == ["39.98", "5.00"]
+    memo = sim.find_transaction("C1", "CreditMemo")
+    assert sim.credit_remaining(memo.txn_id) == Decimal("48.28")
+    (customer,) = answered(sim, '<CustomerQueryRq requestID="c"><FullName>Doe, Jane</FullName>'
+                                "</CustomerQueryRq>")
+    assert customer.findtext("CustomerRet/Balance") == "-48.28"
+
+
+def test_a_credit_memo_for_an_unknown_customer_or_item_is_status_3140_naming_the_credit_memo(sim):
+    # when
+    unknown_customer, unknown_item = answered(
+        sim, invoice_add("C1", "Nobody", line("T-Shirt", "1", tag="CreditMemo"),
+                         tag="CreditMemo", request_id="1"),
+        invoice_add("C2", lines=line("Unicorn", "1", tag="CreditMemo"), tag="CreditMemo",
+                    request_id="2"),
+        on_error="continueOnError")
+
+    # then
+    assert status(unknown_customer) == status(unknown_item) == (3140, "Error")
+    assert 'Customer "Nobody" in the Credit Memo.' in unknown_customer.get("statusMessage")
+    assert 'Item "Unicorn" in the Credit Memo.' in unknown_item.get("statusMessage")
+    assert sim.transactions("CreditMemo") == []
+
+
+def test_credit_memo_queries_find_by_ref_number_and_list_lines_on_request(sim):
+    # given
+    add_credit_memo(sim, "C1")
+    add_credit_memo(sim, "C2", customer="Exempt Inc")
+
+    # when
+    by_ref, by_customer = answered(
+        sim,
+        '<CreditMemoQueryRq requestID="1"><RefNumber>C1</RefNumber>'
+        "<IncludeLineItems>true</IncludeLineItems></CreditMemoQueryRq>",
+        '<CreditMemoQueryRq requestID="2"><EntityFilter><FullName>Exempt Inc</FullName>'
+        "</EntityFilter></CreditMemoQueryRq>")
+
+    # then
+    assert len(by_ref.findall("CreditMemoRet/CreditMemoLineRet")) == 1
+    assert [r.findtext("RefNumber") for r in by_customer] == ["C2"]
+    assert by_customer.find("CreditMemoRet/CreditMemoLineRet") is None
+
+
+def test_a_payment_can_set_a_credit_memo_on_an_invoice(sim):
+    # given: a 39.98 invoice, a 21.64 credit (19.99 + 8.25 % tax)
+    invoice_id = add_invoice(sim)
+    credit_id = add_credit_memo(sim)
+
+    # when
+    (rs,) = answered(sim, payment_add(applied_to(invoice_id, "18.34",
+                                                 set_credit(credit_id, "21.64"))))
+
+    # then
+    assert status(rs) == (0, "Info")
+    applied = rs.find("ReceivePaymentRet/AppliedToTxnRet")
+    assert (applied.findtext("Amount"), applied.findtext("BalanceRemaining")) == (
+        "18.34", "0.00")
+    assert [applied.findtext(f"LinkedTxn/{t}") for t in ("TxnID", "TxnType", "Amount")] == [
+        credit_id, "CreditMemo", "-21.64"]
+    assert sim.balance_remaining(invoice_id) == Decimal("0.00")
+    assert sim.credit_remaining(credit_id) == Decimal("0.00")
+    invoice = invoice_by_id(sim, invoice_id, "<IncludeLinkedTxns>true</IncludeLinkedTxns>")
+    assert invoice.findtext("AppliedAmount") == "-39.98"
+    assert [(k.findtext("TxnType"), k.findtext("Amount")) for k in invoice.findall("LinkedTxn")
+            ] == [("ReceivePayment", "-18.34"), ("CreditMemo", "-21.64")]
+
+
+def test_setting_more_credit_than_a_credit_memo_has_left_is_status_3210(sim):
+    # given
+    invoice_id = add_invoice(sim)
+    credit_id = add_credit_memo(sim)
+
+    # when
+    (rs,) = answered(sim, payment_add(applied_to(invoice_id, "0.00",
+                                                 set_credit(credit_id, "21.65"))))
+
+    # then
+    assert status(rs) == (3210, "Error")
+    assert rs.get("statusMessage").startswith(
+        'The "SetCredit applied amount" field has an invalid value "21.65".')
+    assert sim.credit_remaining(credit_id) == Decimal("21.64")
+
+
+def test_another_customers_credit_memo_cannot_be_set_on_an_invoice(sim):
+    # given
+    invoice_id = add_invoice(sim)
+    credit_id = add_credit_memo(sim, customer="Exempt Inc")
+
+    # when
+    (rs,) = answered(sim, payment_add(applied_to(invoice_id, "1.00",
+                                                 set_credit(credit_id, "1.00"))))
+
+    # then
+    assert status(rs) == (3120, "Error")
+    assert rs.get("statusMessage") == (
+        f'Object "{credit_id}" specified in the request cannot be found.')
+
+
+def test_an_invoice_added_with_set_credit_uses_the_credit_memo_at_once(sim):
+    # given
+    credit_id = add_credit_memo(sim)
+    request = invoice_add("W1", lines=line("T-Shirt", "2", "19.99", tax="Non"),
+                          header=set_credit(credit_id, "10.00"))
+
+    # when
+    (rs,) = answered(sim, request)
+
+    # then
+    assert status(rs) == (0, "Info"), rs.get("statusMessage")
+    ret = rs.find("InvoiceRet")
+    assert (ret.findtext("AppliedAmount"), ret.findtext("BalanceRemaining")) == (
+        "-10.00", "29.98")
+    assert sim.credit_remaining(credit_id) == Decimal("11.64")
+    assert sim.payments_applied(ret.findtext("TxnID")) == []
+
+
+def test_a_card_refund_takes_money_out_of_a_credit_memo(sim):
+    # given
+    credit_id = add_credit_memo(sim)
+
+    # when
+    (rs,) = answered(sim, refund_add((credit_id, "20.00"), method="Visa", memo="Refund C1",
+                                     ref="R1"))
+
+    # then
+    assert status(rs) == (0, "Info")
+    ret = rs.find("ARRefundCreditCardRet")
+    assert [c.tag for c in ret] == [
+        "TxnID", "TimeCreated", "TimeModified", "EditSequence", "TxnNumber", "CustomerRef",
+        "RefundFromAccountRef", "ARAccountRef", "TxnDate", "RefNumber", "TotalAmount",
+        "PaymentMethodRef", "Memo", "RefundAppliedToTxnRet",
+    ]
+    assert ret.findtext("RefundFromAccountRef/FullName") == "Undeposited Funds"
+    assert ret.findtext("TotalAmount") == "20.00"
+    applied = ret.find("RefundAppliedToTxnRet")
+    assert [applied.findtext(t) for t in ("TxnID", "TxnType", "CreditRemaining",
+                                          "RefundAmount")] == [credit_id, "CreditMemo", "1.64",
+                                                               "20.00"]
+    assert sim.credit_remaining(credit_id) == Decimal("1.64")
+    (refund,) = sim.transactions("ARRefundCreditCard")
+    assert (refund.ref_number, refund.memo, refund.total_amount) == (
+        "R1", "Refund C1", Decimal("20.00"))
+
+
+def test_a_card_refund_can_give_back_an_overpayment(sim):
+    # given
+    invoice_id = add_invoice(sim)
+    (rs,) = answered(sim, payment_add(applied_to(invoice_id, "39.98"), total="45.00"))
+    payment_id = rs.findtext("ReceivePaymentRet/TxnID")
+
+    # when
+    (rs,) = answered(sim, refund_add((payment_id, "5.02"), account="Checking"))
+
+    # then
+    assert status(rs) == (0, "Info")
+    assert rs.findtext("ARRefundCreditCardRet/RefundFromAccountRef/FullName") == "Checking"
+    assert sim.unused_payment(payment_id) == Decimal("0.00")
+
+
+def test_refunding_more_than_the_credit_left_is_status_3210_and_stores_nothing(sim):
+    # given
+    credit_id = add_credit_memo(sim)
+    answered(sim, refund_add((credit_id, "20.00")))
+
+    # when
+    (rs,) = answered(sim, refund_add((credit_id, "1.00"), (credit_id, "0.65")))
+
+    # then
+    assert status(rs) == (3210, "Error")
+    assert rs.get("statusMessage") == (
+        'The "RefundAmount" field has an invalid value "0.65". QuickBooks error message: '
+        "The refund is more than the credit remaining (0.64).")
+    assert len(sim.transactions("ARRefundCreditCard")) == 1
+    assert sim.credit_remaining(credit_id) == Decimal("1.64")
+
+
+@pytest.mark.parametrize("target", ["invoice", "other customer", "missing"])
+def test_a_refund_of_anything_but_the_customers_credit_is_status_3120(sim, target):
+    # given
+    if target == "invoice":
+        txn_id = add_invoice(sim)
+    elif target == "other customer":
+        txn_id = add_credit_memo(sim, customer="Exempt Inc")
+    else:
+        txn_id = "FFFF-1714567890"
+
+    # when
+    (rs,) = answered(sim, refund_add((txn_id, "1.00")))
+
+    # then
+    assert status(rs) == (3120, "Error")
+    assert sim.transactions("ARRefundCreditCard") == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "kind", "value"),
+    [({"account": "Piggy Bank"}, "Account", "Piggy Bank"),
+     ({"method": "Bitcoin"}, "PaymentMethod", "Bitcoin"),
+     ({"customer": "Old Customer"}, "Customer", "Old Customer")],
+)
+def test_a_refund_reference_to_a_missing_list_element_is_status_3140(sim, kwargs, kind, value):
+    # given
+    credit_id = add_credit_memo(sim)
+
+    # when
+    (rs,) = answered(sim, refund_add((credit_id, "1.00"), **kwargs))
+
+    # then
+    assert status(rs) == (3140, "Error")
+    assert f'{kind} "{value}" in the Credit Card Refund.' in rs.get("statusMessage")
+
+
+def test_refund_queries_answer_with_the_refunded_credit(sim):
+    # given
+    credit_id = add_credit_memo(sim)
+    answered(sim, refund_add((credit_id, "5.00"), ref="R1"))
+
+    # when
+    found, none = answered(
+        sim,
+        '<ARRefundCreditCardQueryRq requestID="1"><RefNumber>R1</RefNumber>'
+        "</ARRefundCreditCardQueryRq>",
+        '<ARRefundCreditCardQueryRq requestID="2"><RefNumber>R9</RefNumber>'
+        "</ARRefundCreditCardQueryRq>")
+
+    # then
+    assert found.findtext("ARRefundCreditCardRet/RefundAppliedToTxnRet/TxnID") == credit_id
+    assert status(none) == (1, "Info")
