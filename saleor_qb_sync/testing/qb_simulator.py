@@ -2198,6 +2198,67 @@ class QuickBooksSimulator:
         self._transactions.append(txn)
         return txn
 
+    # -------------------------------------------------------------------------- voiding --
+
+    def _txn_void(self, request: etree._Element) -> _Outcome:
+        """TxnVoid: the transaction stays, its amounts become zero, its memo starts "VOID:".
+
+        - TxnVoidType must be the kind of the TxnID (else 3120, as for any unknown TxnID).
+          qbXML 13.0's TxnVoidType has no ReceivePayment (a payment is undone by TxnDel), so
+          voiding a payment fails the schema: HRESULT 0x80040400, nothing processed.
+        - A transaction dated on or before the closing date is 3171 (Intuit: "might or might
+          not get an error, depending on the permissions and passwords"; the simulator is
+          the company with a closing-date password).
+        - An invoice with payments or credits on it, and a credit memo already set on an
+          invoice or refunded, are refused with 3180 (simulator's wording): Intuit's TxnVoid
+          page says voiding fails while a linked transaction is in use, and QuickBooks
+          will not leave a payment applied to an invoice of zero. Remove the link first
+          (TxnDel the payment, or void the refund).
+        - Voiding a refund gives its amount back to the credit memo / payment it came from.
+        - Voiding a void is a no-op answered with status 0.
+        """
+        void_type = _text(request, "TxnVoidType") or ""
+        txn_id = _text(request, "TxnID") or ""
+        txn = self.find_transaction_by_id(txn_id)
+        if txn is None or txn.kind != void_type:
+            raise _object_not_found(txn_id)
+        self._check_closing_date(txn.txn_date, "voided")
+        if not txn.is_voided:
+            linked = (txn.kind == "Invoice" and self._applied_to_invoice(txn) > 0) or (
+                txn.kind == "CreditMemo" and self._credit_remaining(txn) < txn.total_amount)
+            if linked:
+                raise _StatusError(
+                    STATUS_SAVE_ERROR,
+                    f'There was an error when saving a {_TXN_LABELS[txn.kind]} "'
+                    f'{txn.ref_number or txn.txn_id}". QuickBooks error message: This '
+                    "transaction has payments or credits applied to it. Remove them before "
+                    "voiding it.",
+                )
+            for line in txn.lines:
+                line.amount = Decimal("0.00")
+            for applied in txn.applied:
+                applied.amount = Decimal("0.00")
+                applied.credits = [(credit_id, Decimal("0.00")) for credit_id, _ in
+                                   applied.credits]
+            txn.subtotal = txn.sales_tax_total = txn.total_amount = Decimal("0.00")
+            txn.memo = f"VOID: {txn.memo}" if txn.memo else "VOID:"
+            txn.is_voided = True
+            self._touch(txn)
+        ret = etree.Element("TxnVoidRs")  # the group's elements go straight into the Rs
+        _sub(ret, "TxnVoidType", txn.kind)
+        _sub(ret, "TxnID", txn.txn_id)
+        _sub(ret, "TimeCreated", _fmt_time(txn.time_created))
+        _sub(ret, "TimeModified", _fmt_time(txn.time_modified or txn.time_created))
+        if txn.ref_number is not None:
+            _sub(ret, "RefNumber", txn.ref_number)
+        return _Outcome(rets=list(ret))
+
+    def _touch(self, txn: Transaction) -> None:
+        """A change: TimeModified is now and the EditSequence moves on (never backwards)."""
+        now = self._now()
+        txn.time_modified = now
+        txn.edit_sequence = str(max(int(txn.edit_sequence) + 1, int(now.timestamp())))
+
 
 def _supported_versions(major: int, minor: int) -> list[str]:
     """The qbXML versions a US QuickBooks of that level lists in HostRet."""
@@ -2235,6 +2296,7 @@ _HANDLERS: dict[str, Callable[[QuickBooksSimulator, etree._Element], _Outcome]] 
     "CreditMemoQueryRq": QuickBooksSimulator._txn_query,
     "ARRefundCreditCardAddRq": QuickBooksSimulator._ar_refund_add,
     "ARRefundCreditCardQueryRq": QuickBooksSimulator._txn_query,
+    "TxnVoidRq": QuickBooksSimulator._txn_void,
     "HostQueryRq": QuickBooksSimulator._host_query,
     "CompanyQueryRq": QuickBooksSimulator._company_query,
     "PreferencesQueryRq": QuickBooksSimulator._preferences_query,

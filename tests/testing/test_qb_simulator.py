@@ -1549,3 +1549,142 @@ def test_refund_queries_answer_with_the_refunded_credit(sim):
     # then
     assert found.findtext("ARRefundCreditCardRet/RefundAppliedToTxnRet/TxnID") == credit_id
     assert status(none) == (1, "Info")
+
+
+# --------------------------------------------------------------------------------- voiding --
+
+
+def txn_void(kind: str, txn_id: str, request_id: str = "void") -> str:
+    return (f'<TxnVoidRq requestID="{request_id}"><TxnVoidType>{kind}</TxnVoidType>'
+            f"<TxnID>{txn_id}</TxnID></TxnVoidRq>")
+
+
+def test_voiding_an_invoice_zeroes_its_amounts_and_marks_its_memo(sim):
+    # given
+    (rs,) = answered(sim, invoice_add("W1", header="<Memo>Order 1</Memo>"))
+    txn_id = rs.findtext("InvoiceRet/TxnID")
+    before = sim.find_transaction("W1")
+    edit_sequence = before.edit_sequence
+
+    # when
+    (rs,) = answered(sim, txn_void("Invoice", txn_id))
+
+    # then
+    assert status(rs) == (0, "Info")
+    assert [c.tag for c in rs] == ["TxnVoidType", "TxnID", "TimeCreated", "TimeModified",
+                                   "RefNumber"]
+    assert (rs.findtext("TxnVoidType"), rs.findtext("TxnID"), rs.findtext("RefNumber")) == (
+        "Invoice", txn_id, "W1")
+    invoice = invoice_by_id(sim, txn_id, "<IncludeLineItems>true</IncludeLineItems>")
+    assert [invoice.findtext(t) for t in ("Subtotal", "SalesTaxTotal", "BalanceRemaining",
+                                          "IsPaid", "Memo")] == [
+        "0.00", "0.00", "0.00", "true", "VOID: Order 1"]
+    assert invoice.findtext("InvoiceLineRet/Amount") == "0.00"
+    voided = sim.find_transaction("W1")
+    assert voided.is_voided and voided.total_amount == Decimal("0.00")
+    assert int(voided.edit_sequence) > int(edit_sequence)
+
+
+def test_voiding_a_sales_receipt_and_a_credit_memo(sim):
+    # given
+    (rs,) = answered(sim, invoice_add("S1", tag="SalesReceipt",
+                                      lines=line("Mug", "1", tag="SalesReceipt")))
+    receipt_id = rs.findtext("SalesReceiptRet/TxnID")
+    credit_id = add_credit_memo(sim)
+
+    # when
+    receipt, credit = answered(sim, txn_void("SalesReceipt", receipt_id, "1"),
+                               txn_void("CreditMemo", credit_id, "2"))
+
+    # then
+    assert status(receipt) == status(credit) == (0, "Info")
+    assert sim.find_transaction("S1").total_amount == Decimal("0.00")
+    assert sim.find_transaction("S1").memo == "VOID:"
+    assert sim.credit_remaining(credit_id) == Decimal("0.00")
+
+
+def test_voiding_twice_changes_nothing_more(sim):
+    # given
+    txn_id = add_invoice(sim)
+    answered(sim, txn_void("Invoice", txn_id))
+
+    # when
+    (rs,) = answered(sim, txn_void("Invoice", txn_id))
+
+    # then
+    assert status(rs) == (0, "Info")
+    assert sim.find_transaction("W1001").memo == "VOID:"
+
+
+def test_an_invoice_with_a_payment_on_it_cannot_be_voided(sim):
+    # given
+    txn_id = add_invoice(sim)
+    answered(sim, payment_add(applied_to(txn_id, "10.00")))
+
+    # when
+    (rs,) = answered(sim, txn_void("Invoice", txn_id))
+
+    # then
+    assert status(rs) == (3180, "Error")
+    assert "payments or credits applied" in rs.get("statusMessage")
+    assert sim.balance_remaining(txn_id) == Decimal("29.98")
+    assert not sim.find_transaction("W1001").is_voided
+
+
+def test_a_credit_memo_partly_refunded_cannot_be_voided_until_the_refund_is(sim):
+    # given
+    credit_id = add_credit_memo(sim)
+    (rs,) = answered(sim, refund_add((credit_id, "5.00")))
+    refund_id = rs.findtext("ARRefundCreditCardRet/TxnID")
+
+    # when
+    refused, refund_voided, credit_voided = answered(
+        sim, txn_void("CreditMemo", credit_id, "1"),
+        txn_void("ARRefundCreditCard", refund_id, "2"),
+        txn_void("CreditMemo", credit_id, "3"), on_error="continueOnError")
+
+    # then
+    assert status(refused) == (3180, "Error")
+    assert status(refund_voided) == status(credit_voided) == (0, "Info")
+    assert sim.find_transaction_by_id(refund_id).total_amount == Decimal("0.00")
+    assert sim.credit_remaining(credit_id) == Decimal("0.00")
+
+
+@pytest.mark.parametrize("case", ["unknown id", "wrong type"])
+def test_voiding_a_transaction_that_is_not_there_as_that_type_is_status_3120(sim, case):
+    # given
+    txn_id = "FFFF-1714567890" if case == "unknown id" else add_invoice(sim)
+
+    # when
+    (rs,) = answered(sim, txn_void("SalesReceipt", txn_id))
+
+    # then
+    assert status(rs) == (3120, "Error")
+    assert rs.get("statusMessage") == (
+        f'Object "{txn_id}" specified in the request cannot be found.')
+
+
+def test_a_payment_cannot_be_voided_in_qbxml_13_the_void_type_does_not_exist(sim):
+    # given
+    invoice_id = add_invoice(sim)
+    (rs,) = answered(sim, payment_add(applied_to(invoice_id, "10.00")))
+    payment_id = rs.findtext("ReceivePaymentRet/TxnID")
+
+    # when / then
+    with pytest.raises(QuickBooksError, match="0x80040400"):
+        sim.process(message_set(txn_void("ReceivePayment", payment_id)))
+    assert sim.balance_remaining(invoice_id) == Decimal("29.98")
+
+
+def test_a_transaction_dated_on_or_before_the_closing_date_cannot_be_voided():
+    # given
+    sim = QuickBooksSimulator(_company(), clock=lambda: FIXED_NOW)
+    txn_id = add_invoice(sim, txn_date="2024-04-01")
+    sim.closing_date = date(2024, 4, 30)
+
+    # when
+    (rs,) = answered(sim, txn_void("Invoice", txn_id))
+
+    # then
+    assert status(rs) == (3171, "Error")
+    assert not sim.find_transaction("W1001").is_voided
