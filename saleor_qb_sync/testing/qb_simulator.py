@@ -65,6 +65,7 @@ Inspection for tests, besides :meth:`~QuickBooksSimulator.transactions` (``"Rece
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import re
@@ -1486,7 +1487,34 @@ class QuickBooksSimulator:
         kind = request.tag[: -len("AddRq")]
         if kind == "SalesOrder" and not self.company.supports_sales_orders:
             raise _StatusError(STATUS_FEATURE_UNAVAILABLE, MESSAGE_FEATURE_UNAVAILABLE)
-        add = request.find(f"{kind}Add")
+        values, credits, warnings = self._sales_values(kind, request.find(f"{kind}Add"), "added")
+
+        # All checks passed: from here on the company file changes.
+        values["ref_number"] = values["ref_number"] or self._next_ref_number(kind)
+        txn = self._store_txn(kind, **values)  # type: ignore[arg-type]
+        if credits:  # credit memos set on the invoice as it is made: it applies them to itself
+            txn.applied = [AppliedTxn(txn.txn_id, Decimal("0.00"), credits)]
+        return self._with_warnings(_Outcome(rets=[self._txn_ret(txn, include_lines=True)]),
+                                   warnings)
+
+    @staticmethod
+    def _with_warnings(outcome: _Outcome, warnings: list[str]) -> _Outcome:
+        """Status 530 for the first element a US QuickBooks ignores, if any was sent."""
+        if warnings:
+            outcome.code = STATUS_UNSUPPORTED_FIELD
+            outcome.severity = "Warn"
+            outcome.message = (
+                f'The field "{warnings[0]}" is not supported by this implementation; '
+                "it was ignored."
+            )
+        return outcome
+
+    def _sales_values(
+        self, kind: str, add: etree._Element, verb: str,
+    ) -> tuple[dict[str, object], list[tuple[str, Decimal]], list[str]]:
+        """Check a sales form (an ``…Add``, or a Mod merged onto one) and work out its lines
+        and totals: the Transaction's fields, the credits it sets, the ignored elements.
+        Nothing is stored."""
         where = _TXN_LABELS[kind]
         header: dict[str, object] = {}
 
@@ -1514,8 +1542,10 @@ class QuickBooksSimulator:
         if customer_code is None and isinstance(customer, Customer) and customer.sales_tax_code:
             customer_code = self._tax_codes.get(customer.sales_tax_code)  # type: ignore
         header["CustomerSalesTaxCodeRef"] = customer_code
+        header["ItemSalesTaxRef"] = tax_item
 
-        txn_date = self._txn_date(add)
+        txn_date = _date(add, "TxnDate") or self._now().date()
+        self._check_closing_date(txn_date, verb)
         for tag in _TXN_TEXT_FIELDS:
             value = _text(add, tag)
             if value is not None:
@@ -1541,33 +1571,20 @@ class QuickBooksSimulator:
                 f'The "SetCredit applied amount" field has an invalid value '
                 f'"{_fmt_money(credited)}". QuickBooks error message: {MESSAGE_MORE_THAN_DUE}',
             )
-
-        # All checks passed: from here on the company file changes.
-        txn = self._store_txn(
-            kind, txn_date,
-            ref_number=_text(add, "RefNumber") or self._next_ref_number(kind),
-            customer_name=customer.full_name if customer is not None else None,
-            lines=lines,
-            subtotal=_money(subtotal),
-            sales_tax_item=tax_item.name if tax_item is not None else None,
-            sales_tax_percentage=rate,
-            sales_tax_total=sales_tax,
-            total_amount=_money(subtotal + sales_tax),
-            memo=header.get("Memo"),
-            fields=header,
-        )
-        header["ItemSalesTaxRef"] = tax_item
-        if credits:  # credit memos set on the invoice as it is made: it applies them to itself
-            txn.applied = [AppliedTxn(txn.txn_id, Decimal("0.00"), credits)]
-        outcome = _Outcome(rets=[self._txn_ret(txn, include_lines=True)])
-        if warnings:
-            outcome.code = STATUS_UNSUPPORTED_FIELD
-            outcome.severity = "Warn"
-            outcome.message = (
-                f'The field "{warnings[0]}" is not supported by this implementation; '
-                "it was ignored."
-            )
-        return outcome
+        values: dict[str, object] = {
+            "txn_date": txn_date,
+            "ref_number": _text(add, "RefNumber"),
+            "customer_name": customer.full_name if customer is not None else None,
+            "lines": lines,
+            "subtotal": _money(subtotal),
+            "sales_tax_item": tax_item.name if tax_item is not None else None,
+            "sales_tax_percentage": rate,
+            "sales_tax_total": sales_tax,
+            "total_amount": _money(subtotal + sales_tax),
+            "memo": header.get("Memo"),
+            "fields": header,
+        }
+        return values, credits, warnings
 
     def _txn_date(self, add: etree._Element) -> date:
         """``TxnDate`` (today when absent); on or before the closing date is status 3171."""
@@ -2259,6 +2276,139 @@ class QuickBooksSimulator:
         txn.time_modified = now
         txn.edit_sequence = str(max(int(txn.edit_sequence) + 1, int(now.timestamp())))
 
+    # ---------------------------------------------------------------------------- mods --
+
+    def _txn_mod(self, request: etree._Element) -> _Outcome:
+        """InvoiceMod / SalesReceiptMod, as the SDK documents a Mod.
+
+        - TxnID must be a transaction of that kind (3120); EditSequence must be its current
+          one, else 3200 'The provided edit sequence "…" is out-of-date.' (QuickBooks' text).
+        - Header elements sent replace the stored ones; those not sent stay.
+        - Lines: with no ``…LineMod`` the lines stay. With any, the transaction's lines become
+          exactly the ones listed, in that order: TxnLineID -1 adds a line, an existing
+          TxnLineID changes that line (a new Quantity / Rate without Amount recomputes the
+          amount), a line not listed is deleted, an unknown TxnLineID is 3120.
+        - The result is checked like an add (3140 references, 3171 closing date for the old
+          and the new TxnDate) and priced again (line amounts, sales tax).
+        - An invoice with payments or credits on it may not change customer, nor drop below
+          what is applied (3180, simulator's wording). SetCredit in a Mod is ignored (530).
+        """
+        kind = request.tag[: -len("ModRq")]
+        mod = request.find(f"{kind}Mod")
+        txn_id = _text(mod, "TxnID") or ""
+        txn = self.find_transaction_by_id(txn_id)
+        if txn is None or txn.kind != kind:
+            raise _object_not_found(txn_id)
+        edit_sequence = _text(mod, "EditSequence") or ""
+        if edit_sequence != txn.edit_sequence:
+            raise _StatusError(STATUS_EDIT_SEQUENCE_OUT_OF_DATE,
+                               f'The provided edit sequence "{edit_sequence}" is out-of-date.')
+        self._check_closing_date(txn.txn_date, "modified")
+        merged, kept_ids = self._merge_mod(kind, txn, mod)
+        values, _, warnings = self._sales_values(kind, merged, "modified")
+        if _child(mod, "SetCredit") is not None:
+            warnings.insert(0, "SetCredit")
+        applied = self._applied_to_invoice(txn) if kind == "Invoice" else Decimal(0)
+        if applied and (values["customer_name"] != txn.customer_name
+                        or values["total_amount"] < applied):  # type: ignore[operator]
+            raise _StatusError(
+                STATUS_SAVE_ERROR,
+                f'There was an error when saving a {_TXN_LABELS[kind]} "'
+                f'{txn.ref_number or txn.txn_id}". QuickBooks error message: This transaction '
+                f"has payments or credits of {_fmt_money(applied)} applied to it.",
+            )
+
+        # All checks passed: from here on the company file changes.
+        lines: list[TxnLine] = values["lines"]  # type: ignore[assignment]
+        for line, kept in zip(lines, kept_ids, strict=True):
+            if kept is not None:
+                line.txn_line_id = kept
+        values["ref_number"] = values["ref_number"] or txn.ref_number
+        for name, value in values.items():
+            setattr(txn, name, value)
+        self._touch(txn)
+        return self._with_warnings(_Outcome(rets=[self._txn_ret(txn, include_lines=True)]),
+                                   warnings)
+
+    def _merge_mod(
+        self, kind: str, txn: Transaction, mod: etree._Element,
+    ) -> tuple[etree._Element, list[str | None]]:
+        """The ``…Add`` the modified transaction amounts to, and per line the TxnLineID it
+        keeps (None: a new line)."""
+        merged = etree.Element(f"{kind}Add")
+        sent = {node.tag for node in mod}
+        for tag in (*_RET_ORDER[kind], *_UNSUPPORTED_US_FIELDS):
+            if tag in sent:
+                for node in mod.findall(tag):
+                    merged.append(copy.deepcopy(node))
+            elif tag == "TxnDate":
+                _sub(merged, tag, txn.txn_date.isoformat())
+            elif tag == "RefNumber" and txn.ref_number is not None:
+                _sub(merged, tag, txn.ref_number)
+            elif tag in ("BillAddress", "ShipAddress"):
+                _write_address(merged, tag, txn.fields.get(tag))
+            elif tag.endswith("Ref") and isinstance(txn.fields.get(tag), ListRecord):
+                ref = _sub(merged, tag)
+                _sub(ref, "ListID", txn.fields[tag].list_id)  # type: ignore[union-attr]
+            elif tag in _TXN_TEXT_FIELDS and tag in txn.fields:
+                _sub(merged, tag, str(txn.fields[tag]))
+        line_mods = mod.findall(f"{kind}LineMod")
+        by_id = {line.txn_line_id: line for line in txn.lines}
+        kept: list[str | None] = []
+        if not line_mods:
+            for line in txn.lines:
+                merged.append(self._line_as_add(kind, line, None))
+                kept.append(line.txn_line_id)
+            return merged, kept
+        for node in line_mods:
+            line_id = _text(node, "TxnLineID") or ""
+            if line_id == "-1":
+                add = self._line_as_add(kind, None, node)
+                kept.append(None)
+            elif line_id in by_id:
+                add = self._line_as_add(kind, by_id[line_id], node)
+                kept.append(line_id)
+            else:
+                raise _object_not_found(line_id)
+            merged.append(add)
+        return merged, kept
+
+    def _line_as_add(
+        self, kind: str, line: TxnLine | None, mod: etree._Element | None,
+    ) -> etree._Element:
+        """A ``…LineAdd`` for a stored line (amount kept) with a LineMod's elements over it."""
+        add = etree.Element(f"{kind}LineAdd")
+        sent = {node.tag for node in mod if node.tag != "TxnLineID"} if mod is not None \
+            else set()
+        if line is not None:
+            repriced = bool(sent & {"Quantity", "Rate", "RatePercent"}) and "Amount" not in sent
+            item = self._items.get(line.item_name)
+            stored: dict[str, str | ListRecord | None] = {
+                "ItemRef": item,  # type: ignore[dict-item]
+                "Desc": line.description,
+                "Quantity": _fmt_price(line.quantity) if line.quantity is not None else None,
+                "Rate": _fmt_price(line.rate) if line.rate is not None else None,
+                "RatePercent": _fmt_price(line.rate_percent)
+                if line.rate_percent is not None else None,
+                "Amount": None if repriced else _fmt_money(line.amount),
+                "SalesTaxCodeRef": self._tax_codes.get(line.sales_tax_code),  # type: ignore
+            }
+            if sent & {"Rate", "RatePercent"}:
+                stored["Rate"] = stored["RatePercent"] = None
+            stored.update({k: str(v) for k, v in line.fields.items()})
+            for tag, value in stored.items():
+                if tag in sent or value is None:
+                    continue
+                if isinstance(value, ListRecord):
+                    _sub(_sub(add, tag), "ListID", value.list_id)
+                else:
+                    _sub(add, tag, value)
+        if mod is not None:
+            for node in mod:
+                if node.tag != "TxnLineID":
+                    add.append(copy.deepcopy(node))
+        return add
+
 
 def _supported_versions(major: int, minor: int) -> list[str]:
     """The qbXML versions a US QuickBooks of that level lists in HostRet."""
@@ -2297,6 +2447,8 @@ _HANDLERS: dict[str, Callable[[QuickBooksSimulator, etree._Element], _Outcome]] 
     "ARRefundCreditCardAddRq": QuickBooksSimulator._ar_refund_add,
     "ARRefundCreditCardQueryRq": QuickBooksSimulator._txn_query,
     "TxnVoidRq": QuickBooksSimulator._txn_void,
+    "InvoiceModRq": QuickBooksSimulator._txn_mod,
+    "SalesReceiptModRq": QuickBooksSimulator._txn_mod,
     "HostQueryRq": QuickBooksSimulator._host_query,
     "CompanyQueryRq": QuickBooksSimulator._company_query,
     "PreferencesQueryRq": QuickBooksSimulator._preferences_query,

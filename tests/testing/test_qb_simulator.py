@@ -1688,3 +1688,159 @@ def test_a_transaction_dated_on_or_before_the_closing_date_cannot_be_voided():
     # then
     assert status(rs) == (3171, "Error")
     assert not sim.find_transaction("W1001").is_voided
+
+
+# ------------------------------------------------------------------------------------ mods --
+
+
+def invoice_mod(txn_id: str, edit_sequence: str, body: str = "", tag: str = "Invoice") -> str:
+    return (f'<{tag}ModRq requestID="mod"><{tag}Mod><TxnID>{txn_id}</TxnID>'
+            f"<EditSequence>{edit_sequence}</EditSequence>{body}</{tag}Mod></{tag}ModRq>")
+
+
+def line_mod(txn_line_id: str, body: str, tag: str = "Invoice") -> str:
+    return f"<{tag}LineMod><TxnLineID>{txn_line_id}</TxnLineID>{body}</{tag}LineMod>"
+
+
+def test_an_invoice_mod_changes_the_header_sent_and_keeps_the_rest(sim):
+    # given
+    (rs,) = answered(sim, invoice_add("W1", header="<PONumber>PO-1</PONumber>"))
+    ret = rs.find("InvoiceRet")
+    txn_id, edit_sequence = ret.findtext("TxnID"), ret.findtext("EditSequence")
+
+    # when
+    (rs,) = answered(sim, invoice_mod(txn_id, edit_sequence, "<Memo>Changed</Memo>"))
+
+    # then
+    assert status(rs) == (0, "Info")
+    ret = rs.find("InvoiceRet")
+    assert [ret.findtext(t) for t in ("TxnID", "RefNumber", "PONumber", "Memo")] == [
+        txn_id, "W1", "PO-1", "Changed"]
+    assert ret.findtext("CustomerRef/FullName") == "Doe, Jane"
+    assert int(ret.findtext("EditSequence")) > int(edit_sequence)
+    assert len(ret.findall("InvoiceLineRet")) == 1
+    assert ret.findtext("InvoiceLineRet/Amount") == "39.98"
+    assert len(sim.transactions("Invoice")) == 1
+
+
+def test_a_mod_with_a_stale_edit_sequence_is_status_3200_and_changes_nothing(sim):
+    # given
+    txn_id = add_invoice(sim)
+    stale = sim.find_transaction("W1001").edit_sequence
+    answered(sim, invoice_mod(txn_id, stale, "<Memo>First</Memo>"))
+
+    # when
+    (rs,) = answered(sim, invoice_mod(txn_id, stale, "<Memo>Second</Memo>"))
+
+    # then
+    assert status(rs) == (3200, "Error")
+    assert rs.get("statusMessage") == f'The provided edit sequence "{stale}" is out-of-date.'
+    assert sim.find_transaction("W1001").memo == "First"
+
+
+def test_line_mods_change_listed_lines_add_new_ones_and_drop_the_others(sim):
+    # given: T-Shirt 2 × 19.99 and Mug 1 × 9.99, all untaxed
+    lines = line("T-Shirt", "2", "19.99", tax="Non") + line("Mug", "1", "9.99", tax="Non")
+    (rs,) = answered(sim, invoice_add("W1", lines=lines))
+    ret = rs.find("InvoiceRet")
+    shirt_line, _mug_line = (r.findtext("TxnLineID") for r in ret.findall("InvoiceLineRet"))
+    new_line = "<ItemRef><FullName>Shipping</FullName></ItemRef><Amount>5.00</Amount>"
+
+    # when: three shirts instead of two, the mug goes, shipping comes
+    (rs,) = answered(sim, invoice_mod(
+        ret.findtext("TxnID"), ret.findtext("EditSequence"),
+        line_mod(shirt_line, "<Quantity>3</Quantity>") + line_mod("-1", new_line)))
+
+    # then
+    assert status(rs) == (0, "Info"), rs.get("statusMessage")
+    ret = rs.find("InvoiceRet")
+    assert [(r.findtext("TxnLineID") == shirt_line, r.findtext("ItemRef/FullName"),
+             r.findtext("Amount")) for r in ret.findall("InvoiceLineRet")] == [
+        (True, "T-Shirt", "59.97"), (False, "Shipping", "5.00")]
+    assert (ret.findtext("Subtotal"), ret.findtext("BalanceRemaining")) == ("64.97", "64.97")
+
+
+def test_a_line_mod_naming_an_unknown_line_is_status_3120(sim):
+    # given
+    txn_id = add_invoice(sim)
+    edit_sequence = sim.find_transaction("W1001").edit_sequence
+
+    # when
+    (rs,) = answered(sim, invoice_mod(txn_id, edit_sequence,
+                                      line_mod("99-1714567890", "<Quantity>1</Quantity>")))
+
+    # then
+    assert status(rs) == (3120, "Error")
+    assert sim.find_transaction("W1001").total_amount == Decimal("39.98")
+
+
+def test_a_mod_of_a_missing_transaction_or_a_bad_reference_is_refused(sim):
+    # given
+    txn_id = add_invoice(sim)
+    edit_sequence = sim.find_transaction("W1001").edit_sequence
+
+    # when
+    missing, bad_ref = answered(
+        sim, invoice_mod("FFFF-1714567890", "1"),
+        invoice_mod(txn_id, edit_sequence,
+                    "<TermsRef><FullName>Net 90</FullName></TermsRef>"),
+        on_error="continueOnError")
+
+    # then
+    assert status(missing) == (3120, "Error")
+    assert status(bad_ref) == (3140, "Error")
+    assert 'Terms "Net 90" in the Invoice' in bad_ref.get("statusMessage")
+
+
+def test_a_paid_invoice_cannot_be_cut_below_what_was_paid(sim):
+    # given
+    txn_id = add_invoice(sim)
+    answered(sim, payment_add(applied_to(txn_id, "30.00")))
+    txn = sim.find_transaction("W1001")
+    (line_id,) = (line.txn_line_id for line in txn.lines)
+
+    # when
+    cut, raised = answered(
+        sim, invoice_mod(txn_id, txn.edit_sequence, line_mod(line_id, "<Quantity>1</Quantity>")),
+        invoice_mod(txn_id, txn.edit_sequence, line_mod(line_id, "<Quantity>3</Quantity>")),
+        on_error="continueOnError")
+
+    # then
+    assert status(cut) == (3180, "Error")
+    assert status(raised) == (0, "Info")
+    assert sim.balance_remaining(txn_id) == Decimal("29.97")
+
+
+def test_a_sales_receipt_mod_changes_the_deposit_account_and_reprices(sim):
+    # given
+    (rs,) = answered(sim, invoice_add("S1", tag="SalesReceipt",
+                                      lines=line("Mug", "1", "9.99", tax="Non",
+                                                 tag="SalesReceipt")))
+    ret = rs.find("SalesReceiptRet")
+    line_id = ret.findtext("SalesReceiptLineRet/TxnLineID")
+
+    # when
+    (rs,) = answered(sim, invoice_mod(
+        ret.findtext("TxnID"), ret.findtext("EditSequence"),
+        "<DepositToAccountRef><FullName>Checking</FullName></DepositToAccountRef>"
+        + line_mod(line_id, "<Rate>12.00</Rate>", tag="SalesReceipt"), tag="SalesReceipt"))
+
+    # then
+    assert status(rs) == (0, "Info"), rs.get("statusMessage")
+    ret = rs.find("SalesReceiptRet")
+    assert ret.findtext("DepositToAccountRef/FullName") == "Checking"
+    assert ret.findtext("TotalAmount") == "12.00"
+
+
+def test_a_mod_of_a_transaction_before_the_closing_date_is_status_3171():
+    # given
+    sim = QuickBooksSimulator(_company(), clock=lambda: FIXED_NOW)
+    txn_id = add_invoice(sim, txn_date="2024-04-01")
+    sim.closing_date = date(2024, 4, 30)
+
+    # when
+    (rs,) = answered(sim, invoice_mod(txn_id, sim.find_transaction("W1001").edit_sequence,
+                                      "<Memo>Late</Memo>"))
+
+    # then
+    assert status(rs) == (3171, "Error")
