@@ -167,6 +167,9 @@ STATUS_EDIT_SEQUENCE_OUT_OF_DATE = 3200
 STATUS_INVALID_VALUE = 3210
 #: Status: the feature is not enabled in this company / edition.
 STATUS_FEATURE_UNAVAILABLE = 3250
+#: Status: a ``useMacro`` naming no macro of the message set. Intuit's table reserves
+#: 9100-9199 for macro errors; the exact code and text are the simulator's.
+STATUS_MACRO_UNDEFINED = 9100
 
 #: Message of :data:`STATUS_OK`.
 MESSAGE_OK = "Status OK"
@@ -663,6 +666,8 @@ class QuickBooksSimulator:
         self._line_counter = 0
         self._auto_ref: dict[str, int] = {}
         self._recovery: tuple[str, str, str] | None = None  # (ID, checksum, response)
+        #: defMacro name → the TxnID / ListID it stands for (one message set's worth)
+        self._macros: dict[str, str] = {}
         self._accounts = NameIndex()
         self._items = NameIndex()
         self._customers = NameIndex()
@@ -942,6 +947,7 @@ class QuickBooksSimulator:
                 return self._serialize(out_root)
 
         include_data = msgs.get("responseData", "includeAll") != "includeNone"
+        self._macros = {}
         for request in requests:
             rs = self._answer(request, too_long.get(request), include_data)
             out_msgs.append(rs)
@@ -1041,7 +1047,10 @@ class QuickBooksSimulator:
                     STATUS_UNSUPPORTED_REQUEST,
                     f"The request {tag} is not supported by the QuickBooks simulator.",
                 )
+            if request.xpath(".//*[@useMacro]"):
+                request = self._expand_macros(request)
             outcome = handler(self, request)
+            self._define_macro(request, outcome)
         except _StatusError as error:
             outcome = _Outcome(error.code, error.severity, error.message)
         rs.set("statusCode", str(outcome.code))
@@ -1058,6 +1067,35 @@ class QuickBooksSimulator:
                             ret.remove(node)
                 rs.append(ret)
         return rs
+
+    # ------------------------------------------------------------------------------ macros --
+
+    def _expand_macros(self, request: etree._Element) -> etree._Element:
+        """A copy of the request with each ``useMacro`` element holding the ID its macro
+        stands for (the original stays as sent: error recovery compares requests)."""
+        request = copy.deepcopy(request)
+        for node in request.xpath(".//*[@useMacro]"):
+            name = node.get("useMacro")
+            if name not in self._macros:
+                raise _StatusError(
+                    STATUS_MACRO_UNDEFINED,
+                    f'The macro "{name}" is not defined: no earlier request of this message '
+                    "set defined it with defMacro.",
+                )
+            node.text = self._macros[name]
+        return request
+
+    def _define_macro(self, request: etree._Element, outcome: _Outcome) -> None:
+        """``<InvoiceAdd defMacro="TxnID:x">``: later requests of the set may name the new
+        object ``<TxnID useMacro="TxnID:x"/>`` (SDK guide, "Requests that define and use
+        macros"). Only a successful add defines its macro."""
+        aggregate = request.find("*[@defMacro]")
+        if aggregate is None or outcome.severity == "Error" or not outcome.rets:
+            return
+        name = aggregate.get("defMacro") or ""
+        value = outcome.rets[0].findtext(name.partition(":")[0] or "TxnID")
+        if value:
+            self._macros[name] = value
 
     # ----------------------------------------------------------------------- reference lookup --
 

@@ -1844,3 +1844,42 @@ def test_a_mod_of_a_transaction_before_the_closing_date_is_status_3171():
 
     # then
     assert status(rs) == (3171, "Error")
+
+
+# ---------------------------------------------------------------------------------- macros --
+
+
+def test_a_payment_can_apply_to_an_invoice_added_earlier_in_the_same_message_set(sim):
+    # given: the SDK guide's pattern, an invoice defining a macro and a payment using it
+    invoice = invoice_add("W1", lines=line("T-Shirt", "1", "19.99", tax="Non")).replace(
+        "<InvoiceAdd>", '<InvoiceAdd defMacro="TxnID:W1">')
+    payment = payment_add(applied_to("", "19.99")).replace(
+        "<TxnID></TxnID>", '<TxnID useMacro="TxnID:W1"></TxnID>')
+    request = message_set(invoice, payment, attrs=' newMessageSetID="set-m"')
+
+    # when
+    out = sim.process(request)
+    again = sim.process(request)
+
+    # then
+    assert default_schema().validate(etree.fromstring(out.encode()))
+    invoice_rs, payment_rs = responses(out)
+    assert status(payment_rs) == (0, "Info"), payment_rs.get("statusMessage")
+    invoice_id = invoice_rs.findtext("InvoiceRet/TxnID")
+    assert payment_rs.findtext("ReceivePaymentRet/AppliedToTxnRet/TxnID") == invoice_id
+    assert sim.balance_remaining(invoice_id) == Decimal("0.00")
+    assert again == out  # the stored set: the macro did not change what was sent
+
+
+def test_a_macro_no_earlier_request_defined_is_a_macro_error_and_stops_the_set(sim):
+    # given
+    payment = payment_add(applied_to("", "1.00")).replace(
+        "<TxnID></TxnID>", '<TxnID useMacro="TxnID:nowhere"></TxnID>')
+
+    # when
+    answers = answered(sim, payment, customer_add("After"))
+
+    # then
+    assert [status(rs) for rs in answers] == [(9100, "Error")]
+    assert '"TxnID:nowhere"' in answers[0].get("statusMessage")
+    assert sim.transactions() == [] and sim.find_customer("After") is None
