@@ -2268,27 +2268,12 @@ class QuickBooksSimulator:
           invoice or refunded, are refused with 3180 (simulator's wording): Intuit's TxnVoid
           page says voiding fails while a linked transaction is in use, and QuickBooks
           will not leave a payment applied to an invoice of zero. Remove the link first
-          (TxnDel the payment, or void the refund).
+          (TxnDel the payment, or void the refund). TxnDel refuses likewise.
         - Voiding a refund gives its amount back to the credit memo / payment it came from.
         - Voiding a void is a no-op answered with status 0.
         """
-        void_type = _text(request, "TxnVoidType") or ""
-        txn_id = _text(request, "TxnID") or ""
-        txn = self.find_transaction_by_id(txn_id)
-        if txn is None or txn.kind != void_type:
-            raise _object_not_found(txn_id)
-        self._check_closing_date(txn.txn_date, "voided")
+        txn = self._removable(request, "TxnVoidType", "voided")
         if not txn.is_voided:
-            linked = (txn.kind == "Invoice" and self._applied_to_invoice(txn) > 0) or (
-                txn.kind == "CreditMemo" and self._credit_remaining(txn) < txn.total_amount)
-            if linked:
-                raise _StatusError(
-                    STATUS_SAVE_ERROR,
-                    f'There was an error when saving a {_TXN_LABELS[txn.kind]} "'
-                    f'{txn.ref_number or txn.txn_id}". QuickBooks error message: This '
-                    "transaction has payments or credits applied to it. Remove them before "
-                    "voiding it.",
-                )
             for line in txn.lines:
                 line.amount = Decimal("0.00")
             for applied in txn.applied:
@@ -2304,6 +2289,42 @@ class QuickBooksSimulator:
         _sub(ret, "TxnID", txn.txn_id)
         _sub(ret, "TimeCreated", _fmt_time(txn.time_created))
         _sub(ret, "TimeModified", _fmt_time(txn.time_modified or txn.time_created))
+        if txn.ref_number is not None:
+            _sub(ret, "RefNumber", txn.ref_number)
+        return _Outcome(rets=list(ret))
+
+    def _removable(self, request: etree._Element, type_tag: str, verb: str) -> Transaction:
+        """The transaction a TxnVoid / TxnDel names, if nothing stands in the way (3120,
+        3171, 3180 with the simulator's wording)."""
+        txn_type = _text(request, type_tag) or ""
+        txn_id = _text(request, "TxnID") or ""
+        txn = self.find_transaction_by_id(txn_id)
+        if txn is None or txn.kind != txn_type:
+            raise _object_not_found(txn_id)
+        self._check_closing_date(txn.txn_date, verb)
+        linked = (txn.kind == "Invoice" and self._applied_to_invoice(txn) > 0) or (
+            txn.kind == "CreditMemo" and self._credit_remaining(txn) < txn.total_amount) or (
+            txn.kind == "ReceivePayment" and any(a.amount for _, a in
+                                                 self._applications_to(txn.txn_id)))
+        if linked and not txn.is_voided:
+            raise _StatusError(
+                STATUS_SAVE_ERROR,
+                f'There was an error when saving a {_TXN_LABELS[txn.kind]} "'
+                f'{txn.ref_number or txn.txn_id}". QuickBooks error message: This transaction '
+                f"has payments, credits or refunds linked to it. Remove them before it is {verb}.",
+            )
+        return txn
+
+    def _txn_del(self, request: etree._Element) -> _Outcome:
+        """TxnDel: the transaction is gone; for a payment, the invoices it paid are open again
+        (in qbXML 13.0 the way to undo a payment, which TxnVoid cannot name). Refused like
+        TxnVoid: 3120, 3171, and 3180 while payments, credits or refunds are linked to it."""
+        txn = self._removable(request, "TxnDelType", "deleted")
+        self._transactions.remove(txn)
+        ret = etree.Element("TxnDelRs")
+        _sub(ret, "TxnDelType", txn.kind)
+        _sub(ret, "TxnID", txn.txn_id)
+        _sub(ret, "TimeDeleted", _fmt_time(self._now()))
         if txn.ref_number is not None:
             _sub(ret, "RefNumber", txn.ref_number)
         return _Outcome(rets=list(ret))
@@ -2485,6 +2506,7 @@ _HANDLERS: dict[str, Callable[[QuickBooksSimulator, etree._Element], _Outcome]] 
     "ARRefundCreditCardAddRq": QuickBooksSimulator._ar_refund_add,
     "ARRefundCreditCardQueryRq": QuickBooksSimulator._txn_query,
     "TxnVoidRq": QuickBooksSimulator._txn_void,
+    "TxnDelRq": QuickBooksSimulator._txn_del,
     "InvoiceModRq": QuickBooksSimulator._txn_mod,
     "SalesReceiptModRq": QuickBooksSimulator._txn_mod,
     "HostQueryRq": QuickBooksSimulator._host_query,

@@ -1626,7 +1626,7 @@ def test_an_invoice_with_a_payment_on_it_cannot_be_voided(sim):
 
     # then
     assert status(rs) == (3180, "Error")
-    assert "payments or credits applied" in rs.get("statusMessage")
+    assert "linked to it. Remove them before it is voided." in rs.get("statusMessage")
     assert sim.balance_remaining(txn_id) == Decimal("29.98")
     assert not sim.find_transaction("W1001").is_voided
 
@@ -1883,3 +1883,47 @@ def test_a_macro_no_earlier_request_defined_is_a_macro_error_and_stops_the_set(s
     assert [status(rs) for rs in answers] == [(9100, "Error")]
     assert '"TxnID:nowhere"' in answers[0].get("statusMessage")
     assert sim.transactions() == [] and sim.find_customer("After") is None
+
+
+# ------------------------------------------------------------------------------- deleting --
+
+
+def txn_del(kind: str, txn_id: str, request_id: str = "del") -> str:
+    return (f'<TxnDelRq requestID="{request_id}"><TxnDelType>{kind}</TxnDelType>'
+            f"<TxnID>{txn_id}</TxnID></TxnDelRq>")
+
+
+def test_deleting_a_payment_reopens_the_invoice_so_it_can_then_be_voided(sim):
+    # given
+    invoice_id = add_invoice(sim)
+    (rs,) = answered(sim, payment_add(applied_to(invoice_id, "39.98"), ref="P-1"))
+    payment_id = rs.findtext("ReceivePaymentRet/TxnID")
+
+    # when
+    deleted, voided = answered(sim, txn_del("ReceivePayment", payment_id, "1"),
+                               txn_void("Invoice", invoice_id, "2"))
+
+    # then
+    assert status(deleted) == status(voided) == (0, "Info")
+    assert [c.tag for c in deleted] == ["TxnDelType", "TxnID", "TimeDeleted", "RefNumber"]
+    assert (deleted.findtext("TxnDelType"), deleted.findtext("TxnID")) == (
+        "ReceivePayment", payment_id)
+    assert sim.transactions("ReceivePayment") == []
+    assert sim.find_transaction("W1001").is_voided
+
+
+def test_an_invoice_with_a_payment_cannot_be_deleted_and_a_refunded_payment_neither(sim):
+    # given
+    invoice_id = add_invoice(sim)
+    (rs,) = answered(sim, payment_add(applied_to(invoice_id, "39.98"), total="45.00"))
+    payment_id = rs.findtext("ReceivePaymentRet/TxnID")
+    answered(sim, refund_add((payment_id, "5.02")))
+
+    # when
+    invoice_rs, payment_rs, unknown = answered(
+        sim, txn_del("Invoice", invoice_id, "1"), txn_del("ReceivePayment", payment_id, "2"),
+        txn_del("CreditMemo", invoice_id, "3"), on_error="continueOnError")
+
+    # then
+    assert [status(rs)[0] for rs in (invoice_rs, payment_rs, unknown)] == [3180, 3180, 3120]
+    assert len(sim.transactions()) == 3
