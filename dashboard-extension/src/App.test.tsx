@@ -142,7 +142,10 @@ describe("App", () => {
     mockApi({
       ...statusApi(),
       QbOrderExport: () => ({
-        qbOrderExport: { order: previewRow(1), queued: false, canQueue: true, reason: null, automatic: false, automaticNote: null },
+        qbOrderExport: {
+          order: previewRow(1), queued: false, canQueue: true, reason: null, automatic: false, automaticNote: null,
+          payments: [],
+        },
       }),
       QbTransferHistory: () => ({ qbTransferHistory: connection([]) }),
     });

@@ -261,6 +261,20 @@ export const PREVIEW = /* GraphQL */ `
 
 export type PreviewConnection = Connection<PreviewRow> & { queuedCount: number };
 
+/** One attempt to receive a Saleor charge in QuickBooks against the order's invoice (QbPayment). */
+export type Payment = {
+  at: string;
+  amount: Money;
+  refNumber: string;
+  /** empty until QuickBooks has it */
+  txnId: string;
+  state: ExportState;
+  message: string;
+  action: string;
+  /** the QuickBooks payment method; may be empty */
+  paymentMethod: string;
+};
+
 export type OrderExport = {
   order: PreviewRow;
   queued: boolean;
@@ -268,6 +282,8 @@ export type OrderExport = {
   reason: string | null;
   automatic: boolean;
   automaticNote: string | null;
+  /** its charges received in QuickBooks against its invoice, each attempt, newest first */
+  payments: Payment[];
 };
 
 export const ORDER_EXPORT = /* GraphQL */ `
@@ -275,6 +291,7 @@ export const ORDER_EXPORT = /* GraphQL */ `
     qbOrderExport(orderId: $orderId) {
       order { ${PREVIEW_ROW_FIELDS} }
       queued canQueue reason automatic automaticNote
+      payments { at amount { amount currency } refNumber txnId state message action paymentMethod }
     }
   }
 `;
@@ -398,6 +415,10 @@ export type Settings = {
   missingItemAction: MissingItemAction;
   incomeAccount: string;
   depositToAccount: string;
+  /** receive each Saleor charge of an order exported as an invoice against that invoice */
+  recordPayments: boolean;
+  /** "saleor=QuickBooks" pairs: Saleor's payment method type or gateway → QuickBooks payment method */
+  paymentMethods: string[];
   arAccount: string;
   salesTaxAccount: string;
   giftCardAccount: string;
@@ -431,7 +452,7 @@ export type SettingsUpdateResult = { settings: Settings | null; errors: SyncErro
 const SETTINGS_FIELDS = `
   exportMode transactionType checkDuplicates exportStartDate eligibleStatuses channels
   customerMode singleCustomerName customerNameFormat itemMode defaultItemName missingItemAction
-  incomeAccount depositToAccount arAccount salesTaxAccount giftCardAccount shippingItemName
+  incomeAccount depositToAccount recordPayments paymentMethods arAccount salesTaxAccount giftCardAccount shippingItemName
   discountItemName giftCardItemName taxMode salesTaxItemName refNumberPrefix className
   ordersPerRequest qbxmlVersion webConnectorUsername webConnectorPasswordSet companyFile
   timeZone runEveryMinutes companyCurrency canEdit

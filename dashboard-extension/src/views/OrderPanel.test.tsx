@@ -15,6 +15,7 @@ function orderExport(extra: Record<string, unknown> = {}) {
     reason: null,
     automatic: false,
     automaticNote: null,
+    payments: [],
     ...extra,
   };
 }
@@ -93,6 +94,82 @@ describe("OrderPanel", () => {
 
     expect(await screen.findByTestId("history-row")).toHaveTextContent("Invoice S42");
     expect(screen.getByText(/already in QuickBooks/)).toBeInTheDocument();
+  });
+
+  describe("Payments in QuickBooks", () => {
+    const payment = (extra: Record<string, unknown> = {}) => ({
+      at: "2026-03-02T12:00:00+00:00",
+      amount: { amount: 25.5, currency: "USD" },
+      refNumber: "S42-1",
+      txnId: "PAY-1",
+      state: "DONE",
+      message: "Status OK",
+      action: "",
+      paymentMethod: "Credit Card",
+      ...extra,
+    });
+
+    it("lists each attempt to receive a charge, newest first, with QuickBooks' answer", async () => {
+      mockApi({
+        QbOrderExport: exportOf({
+          order: previewRow(42, { orderId: ORDER, exported: true, chargeStatus: "PARTIAL" }),
+          payments: [
+            payment({
+              at: "2026-03-05T12:00:00+00:00",
+              amount: { amount: 14.5, currency: "EUR" },
+              refNumber: "S42-2",
+              txnId: "",
+              state: "FAILED",
+              message: "There is an invalid reference to QuickBooks PaymentMethod \"Visa\" in the ReceivePayment.",
+              action: "Add the payment method Visa in QuickBooks, or change the payment methods in Settings.",
+              paymentMethod: "Visa",
+            }),
+            payment(),
+            payment({ refNumber: "S42-3", state: "NEEDS_RECONCILING", txnId: "", message: "", paymentMethod: "" }),
+          ],
+        }),
+        QbTransferHistory: () => ({ qbTransferHistory: connection([historyRecord(42, { orderId: ORDER })]) }),
+      });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+
+      expect(await screen.findByRole("heading", { name: "Payments in QuickBooks" })).toBeInTheDocument();
+      const table = screen.getByRole("table", { name: "Payments in QuickBooks" });
+      const rows = within(table).getAllByTestId("payment-row");
+      expect(rows).toHaveLength(3);
+      expect(rows[0]).toHaveTextContent("Mar 5, 2026");
+      expect(rows[0]).toHaveTextContent("€14.50");
+      expect(rows[0]).toHaveTextContent("Failed");
+      expect(rows[0]).toHaveTextContent("Payment S42-2");
+      expect(rows[0]).toHaveTextContent("Visa");
+      expect(rows[0]).not.toHaveTextContent("TxnID");
+      expect(rows[0]).toHaveTextContent('invalid reference to QuickBooks PaymentMethod "Visa"');
+      expect(rows[0]).toHaveTextContent("What to do: Add the payment method Visa in QuickBooks");
+      expect(rows[1]).toHaveTextContent("Mar 2, 2026");
+      expect(rows[1]).toHaveTextContent("$25.50");
+      expect(rows[1]).toHaveTextContent("Done");
+      expect(rows[1]).toHaveTextContent("Payment S42-1");
+      expect(rows[1]).toHaveTextContent("Credit Card");
+      expect(rows[1]).toHaveTextContent("TxnID PAY-1");
+      expect(rows[1]).toHaveTextContent("Status OK");
+      expect(rows[1]).not.toHaveTextContent("What to do");
+      // the state in the History screen's words
+      expect(rows[2]).toHaveTextContent("Checking QuickBooks");
+      expect(rows[2]).toHaveTextContent("No payment method");
+      // the invoice's own history stays apart
+      expect(screen.getByRole("table", { name: "Transfer history" })).toHaveTextContent("Invoice S42");
+    });
+
+    it("is left out when no payment was received in QuickBooks", async () => {
+      mockApi({
+        QbOrderExport: exportOf({ order: previewRow(42, { orderId: ORDER, exported: true }) }),
+        QbTransferHistory: () => ({ qbTransferHistory: connection([historyRecord(42, { orderId: ORDER })]) }),
+      });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+      await screen.findByTestId("history-row");
+
+      expect(screen.queryByRole("heading", { name: "Payments in QuickBooks" })).not.toBeInTheDocument();
+      expect(screen.queryByRole("table", { name: "Payments in QuickBooks" })).not.toBeInTheDocument();
+    });
   });
 
   it("an order that cannot be exported says why and offers no queueing", async () => {

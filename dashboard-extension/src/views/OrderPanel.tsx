@@ -1,6 +1,7 @@
 /**
  * On an order's page (ORDER_DETAILS_MORE_ACTIONS, a POPUP): queue this one order and show its
- * export history. The Dashboard passes the order's ID as `?orderId=`.
+ * export history and the payments received in QuickBooks against its invoice. The Dashboard
+ * passes the order's ID as `?orderId=`.
  */
 import { actions } from "@saleor/app-sdk/app-bridge";
 import { Box, Button, Text } from "@saleor/macaw-ui";
@@ -14,15 +15,17 @@ import {
   HISTORY,
   ORDER_EXPORT,
   type OrderExport,
+  type Payment,
   QUEUE,
   type SyncError,
   type SyncStatus,
   useQuery,
 } from "../api";
-import { useBridge } from "../bridge";
+import { useBridge, useBridgeState } from "../bridge";
 import { ResetExportStatus, useExportReset } from "../components/ResetExport";
-import { Empty, ErrorNotice, Heading, Loading, Notice } from "../components/ui";
-import { HistoryTable } from "./History";
+import { Badge, Empty, ErrorNotice, Heading, Loading, Notice } from "../components/ui";
+import { formatDateTime, formatMoney, statusLabel } from "../format";
+import { HistoryTable, STATE_TONE } from "./History";
 
 export function OrderPanel({
   orderId,
@@ -172,6 +175,14 @@ export function OrderPanel({
       ) : (
         <HistoryTable records={records} showOrder={false} />
       )}
+      {order.payments.length > 0 ? (
+        <>
+          <Text as="h3" size={5} fontWeight="bold">
+            Payments in QuickBooks
+          </Text>
+          <PaymentsTable payments={order.payments} />
+        </>
+      ) : null}
       <Box>
         <Button
           variant="secondary"
@@ -180,6 +191,61 @@ export function OrderPanel({
           Close
         </Button>
       </Box>
+    </Box>
+  );
+}
+
+/** Each attempt to receive one of the order's Saleor charges in QuickBooks, newest first. */
+function PaymentsTable({ payments }: { payments: Payment[] }) {
+  const { locale } = useBridgeState();
+  return (
+    <Box overflowX="auto">
+      <table className="qb-table" aria-label="Payments in QuickBooks">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Amount</th>
+            <th scope="col">Result</th>
+            <th scope="col">QuickBooks payment</th>
+            <th scope="col">QuickBooks says</th>
+          </tr>
+        </thead>
+        <tbody>
+          {payments.map((p, index) => (
+            <tr key={`${p.refNumber}-${p.at}-${index}`} data-testid="payment-row">
+              <td className="qb-nowrap">{formatDateTime(p.at, locale)}</td>
+              <td className="qb-num">{formatMoney(p.amount.amount, p.amount.currency, locale)}</td>
+              <td>
+                <Badge tone={STATE_TONE[p.state] ?? "neutral"}>{statusLabel(p.state)}</Badge>
+              </td>
+              <td>
+                Payment {p.refNumber}
+                <br />
+                <Text size={2} color="default2">
+                  {p.paymentMethod || "No payment method"}
+                </Text>
+                {p.txnId ? (
+                  <>
+                    <br />
+                    <span className="qb-mono">TxnID {p.txnId}</span>
+                  </>
+                ) : null}
+              </td>
+              <td className="qb-wrap">
+                {p.message || "—"}
+                {p.action ? (
+                  <>
+                    <br />
+                    <Text size={2} fontWeight="medium">
+                      What to do: {p.action}
+                    </Text>
+                  </>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </Box>
   );
 }

@@ -21,6 +21,8 @@ const SETTINGS: Settings = {
   missingItemAction: "CREATE",
   incomeAccount: "Sales",
   depositToAccount: "Undeposited Funds",
+  recordPayments: true,
+  paymentMethods: ["card=Credit Card", "gift_card=Gift Card"],
   arAccount: "Accounts Receivable",
   salesTaxAccount: "Sales Tax Payable",
   giftCardAccount: "",
@@ -211,6 +213,126 @@ describe("SettingsView", () => {
     expect(api.named("QbSettingsUpdate")).toHaveLength(0);
   });
 
+  describe("payments", () => {
+    const saleorBox = (row: number) => screen.getByRole("textbox", { name: `Saleor payment (method type or gateway), row ${row}` });
+    const quickbooksBox = (row: number) => screen.getByRole("textbox", { name: `QuickBooks payment method, row ${row}` });
+
+    it("offers recording payments by the deposit account, and each payment method as a row", async () => {
+      settingsApi();
+      renderWithBridge(<SettingsView />);
+
+      const deposit = await screen.findByLabelText("Deposit to account");
+      expect(deposit).toHaveAccessibleDescription(/sales receipts and received payments/);
+      const record = screen.getByRole("switch", { name: "Record payments on invoices" });
+      expect(record).toBeChecked();
+      expect(record).toHaveAccessibleDescription(/exported as an invoice is charged in Saleor, at once or in parts later/);
+      // the toggle comes right after the deposit account
+      const fields = [...document.querySelectorAll("input")];
+      expect(fields.indexOf(record as HTMLInputElement)).toBe(fields.indexOf(deposit as HTMLInputElement) + 1);
+
+      const methods = screen.getByRole("group", { name: "Payment methods" });
+      expect(methods).toHaveAccessibleDescription(/must exist in the company file/);
+      expect(within(methods).getByRole("columnheader", { name: "Saleor payment (method type or gateway)" })).toBeInTheDocument();
+      expect(within(methods).getByRole("columnheader", { name: "QuickBooks payment method" })).toBeInTheDocument();
+      expect(within(methods).getAllByTestId("payment-method-row")).toHaveLength(2);
+      expect(saleorBox(1)).toHaveValue("card");
+      expect(quickbooksBox(1)).toHaveValue("Credit Card");
+      expect(saleorBox(2)).toHaveValue("gift_card");
+      expect(quickbooksBox(2)).toHaveValue("Gift Card");
+      expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+    });
+
+    it("edits, removes and adds rows and saves them as saleor=QuickBooks pairs", async () => {
+      const api = settingsApi();
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Remove row 2" }));
+      expect(screen.getAllByTestId("payment-method-row")).toHaveLength(1);
+      expect(screen.getByRole("button", { name: "Add payment method" })).toHaveFocus();
+      await user.clear(quickbooksBox(1));
+      await user.type(quickbooksBox(1), "  Visa ");
+      await user.click(screen.getByRole("button", { name: "Add payment method" }));
+      expect(saleorBox(2)).toHaveFocus();
+      await user.keyboard("mirumee.payments.stripe");
+      await user.type(quickbooksBox(2), "Credit Card");
+      await user.click(screen.getByRole("switch", { name: "Record payments on invoices" }));
+      expect(screen.getByText("2 settings changed.")).toBeInTheDocument();
+      await user.click(screen.getByRole("button", { name: "Save" }));
+
+      expect(await screen.findByText("Settings saved.")).toBeInTheDocument();
+      expect(api.named("QbSettingsUpdate").map((c) => c.variables)).toEqual([
+        { input: { recordPayments: false, paymentMethods: ["card=Visa", "mirumee.payments.stripe=Credit Card"] } },
+      ]);
+      expect(screen.getByRole("switch", { name: "Record payments on invoices" })).not.toBeChecked();
+      expect(screen.getAllByTestId("payment-method-row")).toHaveLength(2);
+      expect(quickbooksBox(1)).toHaveValue("Visa");
+      expect(saleorBox(2)).toHaveValue("mirumee.payments.stripe");
+      expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+    });
+
+    it("saves an emptied list as no payment methods", async () => {
+      const api = settingsApi({ paymentMethods: ["card=Credit Card"] });
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Remove row 1" }));
+      expect(screen.getByText(/None listed: payments are received without a payment method/)).toBeInTheDocument();
+      await user.click(screen.getByRole("button", { name: "Save" }));
+
+      await screen.findByText("Settings saved.");
+      expect(api.named("QbSettingsUpdate")[0].variables).toEqual({ input: { paymentMethods: [] } });
+    });
+
+    it("ignores an empty row and refuses a half-filled one before asking the server", async () => {
+      const api = settingsApi();
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Add payment method" }));
+      expect(screen.getByText("No changes.")).toBeInTheDocument();
+      expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+
+      await user.type(saleorBox(3), "paypal");
+      await user.click(screen.getByRole("button", { name: "Save" }));
+      const methods = screen.getByRole("group", { name: "Payment methods" });
+      expect(methods).toHaveAccessibleDescription(/Fill in both the Saleor payment and the QuickBooks payment method/);
+      expect(methods).toHaveAttribute("aria-invalid", "true");
+      expect(api.named("QbSettingsUpdate")).toHaveLength(0);
+
+      await user.type(quickbooksBox(3), "PayPal");
+      await user.click(screen.getByRole("button", { name: "Save" }));
+      await screen.findByText("Settings saved.");
+      expect(api.named("QbSettingsUpdate")[0].variables).toEqual({
+        input: { paymentMethods: ["card=Credit Card", "gift_card=Gift Card", "paypal=PayPal"] },
+      });
+    });
+
+    it("shows the server's objection to the payment methods by the list and keeps the rows", async () => {
+      settingsApi({}, () => ({
+        qbSettingsUpdate: {
+          settings: null,
+          errors: [{ field: "paymentMethods", message: "'card' is listed twice", code: "INVALID" }],
+        },
+      }));
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Add payment method" }));
+      await user.type(saleorBox(3), "Card");
+      await user.type(quickbooksBox(3), "Visa");
+      await user.click(screen.getByRole("button", { name: "Save" }));
+
+      expect(await screen.findByRole("alert")).toHaveTextContent("Nothing was saved");
+      const methods = screen.getByRole("group", { name: "Payment methods" });
+      expect(within(methods).getByText("'card' is listed twice")).toBeInTheDocument();
+      expect(methods).toHaveAccessibleDescription(/'card' is listed twice/);
+      expect(saleorBox(3)).toHaveValue("Card");
+      expect(quickbooksBox(3)).toHaveValue("Visa");
+      expect(screen.queryByText("Settings saved.")).not.toBeInTheDocument();
+    });
+  });
+
   it("is read only for staff without Manage plugins", async () => {
     settingsApi({ canEdit: false });
     renderWithBridge(<SettingsView />);
@@ -218,6 +340,10 @@ describe("SettingsView", () => {
     expect(await screen.findByText(/need the Manage plugins permission/)).toBeInTheDocument();
     expect(screen.getByRole("radio", { name: /Automatic/ })).toBeDisabled();
     expect(screen.getByLabelText("Income account")).toBeDisabled();
+    expect(screen.getByRole("switch", { name: "Record payments on invoices" })).toBeDisabled();
+    expect(screen.getByRole("textbox", { name: "QuickBooks payment method, row 1" })).toBeDisabled();
+    expect(screen.queryByRole("button", { name: "Add payment method" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Remove/ })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Save" })).not.toBeInTheDocument();
   });
 

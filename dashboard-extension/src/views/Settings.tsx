@@ -2,7 +2,7 @@
  * page offers only text boxes). Saves only what changed; the server validates as the plugin page
  * does and names each bad field. */
 import { Box, Button, Text } from "@saleor/macaw-ui";
-import { type CSSProperties, type ReactNode, useState } from "react";
+import { type CSSProperties, type ReactNode, useEffect, useState } from "react";
 
 import {
   asApiError,
@@ -66,19 +66,49 @@ export const ORDER_STATUSES: { value: ExportableOrderStatus; label: string }[] =
 
 type Editable = Omit<Settings, "qbxmlVersion" | "webConnectorPasswordSet" | "canEdit">;
 type Key = keyof Editable;
-/** The form's values: numbers as typed, the date as the date input's text, a new password. */
-type Draft = Omit<Editable, "ordersPerRequest" | "runEveryMinutes" | "exportStartDate"> & {
+/** One row of the payment methods editor: a "saleor=QuickBooks" pair as typed. */
+type PaymentMethodRow = { key: number; saleor: string; quickbooks: string };
+/** The form's values: numbers as typed, the date as the date input's text, the payment methods
+ * as rows, a new password. */
+type Draft = Omit<Editable, "ordersPerRequest" | "runEveryMinutes" | "exportStartDate" | "paymentMethods"> & {
   ordersPerRequest: string;
   runEveryMinutes: string;
   exportStartDate: string;
+  paymentMethods: PaymentMethodRow[];
   webConnectorPassword: string;
 };
 type FieldName = keyof Draft;
 
+let nextRowKey = 0;
+const newRow = (saleor = "", quickbooks = ""): PaymentMethodRow => ({ key: ++nextRowKey, saleor, quickbooks });
+
+/** "card=Credit Card" → a row (split at the first "=", as the server does). */
+function toRow(pair: string): PaymentMethodRow {
+  const at = pair.indexOf("=");
+  return at < 0 ? newRow(pair) : newRow(pair.slice(0, at), pair.slice(at + 1));
+}
+
+/** The rows as the API takes them ("saleor=QuickBooks"; empty rows left out), or why not. */
+function paymentMethodPairs(rows: PaymentMethodRow[]): { pairs: string[]; invalid?: string } {
+  const pairs: string[] = [];
+  for (const row of rows) {
+    const saleor = row.saleor.trim();
+    const quickbooks = row.quickbooks.trim();
+    if (!saleor && !quickbooks) continue;
+    if (!saleor || !quickbooks) {
+      return { pairs, invalid: "Fill in both the Saleor payment and the QuickBooks payment method of each row, or remove the row." };
+    }
+    if (saleor.includes("=")) return { pairs, invalid: `A Saleor payment cannot contain "=" (${saleor}).` };
+    pairs.push(`${saleor}=${quickbooks}`);
+  }
+  return { pairs };
+}
+
 const EDITABLE: Key[] = [
   "exportMode", "transactionType", "checkDuplicates", "exportStartDate", "eligibleStatuses",
   "channels", "customerMode", "singleCustomerName", "customerNameFormat", "itemMode",
-  "defaultItemName", "missingItemAction", "incomeAccount", "depositToAccount", "arAccount",
+  "defaultItemName", "missingItemAction", "incomeAccount", "depositToAccount", "recordPayments",
+  "paymentMethods", "arAccount",
   "salesTaxAccount", "giftCardAccount", "shippingItemName", "discountItemName", "giftCardItemName",
   "taxMode", "salesTaxItemName", "refNumberPrefix", "className", "ordersPerRequest",
   "webConnectorUsername", "companyFile", "timeZone", "runEveryMinutes", "companyCurrency",
@@ -91,6 +121,7 @@ function toDraft(settings: Settings): Draft {
     exportStartDate: settings.exportStartDate ?? "",
     ordersPerRequest: String(settings.ordersPerRequest),
     runEveryMinutes: String(settings.runEveryMinutes),
+    paymentMethods: settings.paymentMethods.map(toRow),
     webConnectorPassword: "",
   };
 }
@@ -117,6 +148,10 @@ export function changedSettings(
     } else if (key === "exportStartDate") {
       const date = String(after) || null;
       if (date !== before) input[key] = date;
+    } else if (key === "paymentMethods") {
+      const { pairs, invalid: why } = paymentMethodPairs(draft.paymentMethods);
+      if (why) invalid[key] = why;
+      else if (!sameList(saved.paymentMethods, pairs)) input[key] = pairs;
     } else if (Array.isArray(before)) {
       if (!sameList(before, after as string[])) input[key] = after;
     } else if (after !== before) {
@@ -257,6 +292,21 @@ function SettingsForm({
     </Field>
   );
 
+  const toggle = (key: "checkDuplicates" | "recordPayments", label: string, help: string) => (
+    <Field name={key} label={label} error={errors[key]} help={help}>
+      {(describedBy) => (
+        <Box display="flex" gap={2} alignItems="center">
+          <input type="checkbox" role="switch" className="qb-checkbox" id={`qb-setting-${key}`}
+            checked={draft[key]} disabled={readOnly} aria-describedby={describedBy}
+            onChange={(e) => set(key, e.target.checked)} />
+          <Text size={3} aria-hidden>
+            {draft[key] ? "On" : "Off"}
+          </Text>
+        </Box>
+      )}
+    </Field>
+  );
+
   const toggleIn = (key: "eligibleStatuses" | "channels", value: string, on: boolean) => {
     const current = draft[key] as string[];
     set(key, (on ? [...current, value] : current.filter((v) => v !== value)) as Draft[typeof key]);
@@ -314,24 +364,17 @@ function SettingsForm({
             ))
           )}
         </Fieldset>
-        <Field name="checkDuplicates" label="Check QuickBooks for duplicates" error={errors.checkDuplicates}
-          help="Before adding an order, ask QuickBooks whether it already has it (by number) and link to it instead of adding a second copy.">
-          {(describedBy) => (
-            <Box display="flex" gap={2} alignItems="center">
-              <input type="checkbox" role="switch" className="qb-checkbox" id="qb-setting-checkDuplicates"
-                checked={draft.checkDuplicates} disabled={readOnly} aria-describedby={describedBy}
-                onChange={(e) => set("checkDuplicates", e.target.checked)} />
-              <Text size={3} aria-hidden>
-                {draft.checkDuplicates ? "On" : "Off"}
-              </Text>
-            </Box>
-          )}
-        </Field>
+        {toggle("checkDuplicates", "Check QuickBooks for duplicates",
+          "Before adding an order, ask QuickBooks whether it already has it (by number) and link to it instead of adding a second copy.")}
       </Section>
 
       <Section title="Transactions">
         {radio("transactionType", "QuickBooks transaction type", TRANSACTION_TYPES)}
-        {text("depositToAccount", "Deposit to account", "Where sales receipts are deposited, e.g. Undeposited Funds.")}
+        {text("depositToAccount", "Deposit to account", "Where sales receipts and received payments are deposited, e.g. Undeposited Funds.")}
+        {toggle("recordPayments", "Record payments on invoices",
+          "When an order exported as an invoice is charged in Saleor, at once or in parts later, receive each payment in QuickBooks against that invoice, deposited to the deposit account above.")}
+        <PaymentMethodsEditor rows={draft.paymentMethods} error={errors.paymentMethods} readOnly={readOnly}
+          onChange={(rows) => set("paymentMethods", rows)} />
         {text("arAccount", "Accounts receivable account", "For invoices, e.g. Accounts Receivable.")}
         {text("refNumberPrefix", "Number prefix", "Put before the Saleor order number in QuickBooks (at most 8 characters; the whole number must fit 11).")}
         {text("className", "QuickBooks class", "Class for every transaction; empty for none.")}
@@ -398,6 +441,95 @@ function SettingsForm({
         </Box>
       )}
     </Box>
+  );
+}
+
+/** Saleor payment (method type or gateway) → QuickBooks payment method, one row each. */
+function PaymentMethodsEditor({
+  rows,
+  error,
+  readOnly,
+  onChange,
+}: {
+  rows: PaymentMethodRow[];
+  error?: string;
+  readOnly: boolean;
+  onChange: (rows: PaymentMethodRow[]) => void;
+}) {
+  // after adding a row its first box gets the focus; after removing one, the add button
+  const [focus, setFocus] = useState<string | null>(null);
+  useEffect(() => {
+    if (focus) document.getElementById(focus)?.focus();
+    setFocus(null);
+  }, [focus]);
+  const edit = (key: number, side: "saleor" | "quickbooks", value: string) =>
+    onChange(rows.map((row) => (row.key === key ? { ...row, [side]: value } : row)));
+  const add = () => {
+    const row = newRow();
+    onChange([...rows, row]);
+    setFocus(`qb-payment-method-${row.key}-saleor`);
+  };
+  const remove = (key: number) => {
+    onChange(rows.filter((row) => row.key !== key));
+    setFocus("qb-payment-method-add");
+  };
+  const cell: CSSProperties = { ...INPUT_STYLE, width: "100%", boxSizing: "border-box" };
+  return (
+    <Fieldset legend="Payment methods" name="paymentMethods" error={error}
+      help="The QuickBooks payment method a received payment gets, by the Saleor payment's method type (e.g. card, gift_card) or gateway (e.g. mirumee.payments.stripe). A payment not listed gets none. Each QuickBooks payment method must exist in the company file (Lists → Customer & Vendor Profile Lists → Payment Method List).">
+      {rows.length === 0 ? (
+        <Text size={3} color="default2">
+          None listed: payments are received without a payment method.
+        </Text>
+      ) : (
+        <table className="qb-table" aria-label="Payment methods" style={{ maxWidth: 720 }}>
+          <thead>
+            <tr>
+              <th scope="col">Saleor payment (method type or gateway)</th>
+              <th scope="col">QuickBooks payment method</th>
+              {readOnly ? null : (
+                <th scope="col">
+                  <span className="qb-visually-hidden">Remove</span>
+                </th>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, index) => (
+              <tr key={row.key} data-testid="payment-method-row">
+                <td style={{ verticalAlign: "middle" }}>
+                  <input type="text" id={`qb-payment-method-${row.key}-saleor`} value={row.saleor}
+                    aria-label={`Saleor payment (method type or gateway), row ${index + 1}`}
+                    placeholder="e.g. card" autoComplete="off" disabled={readOnly}
+                    onChange={(e) => edit(row.key, "saleor", e.target.value)} style={cell} />
+                </td>
+                <td style={{ verticalAlign: "middle" }}>
+                  <input type="text" id={`qb-payment-method-${row.key}-quickbooks`} value={row.quickbooks}
+                    aria-label={`QuickBooks payment method, row ${index + 1}`}
+                    placeholder="e.g. Credit Card" autoComplete="off" disabled={readOnly}
+                    onChange={(e) => edit(row.key, "quickbooks", e.target.value)} style={cell} />
+                </td>
+                {readOnly ? null : (
+                  <td style={{ verticalAlign: "middle" }}>
+                    <Button variant="tertiary" size="small" aria-label={`Remove row ${index + 1}`}
+                      onClick={() => remove(row.key)}>
+                      Remove
+                    </Button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {readOnly ? null : (
+        <Box>
+          <Button variant="secondary" id="qb-payment-method-add" onClick={add}>
+            Add payment method
+          </Button>
+        </Box>
+      )}
+    </Fieldset>
   );
 }
 
