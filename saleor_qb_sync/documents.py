@@ -144,10 +144,26 @@ class Discount:
 
 @dataclass(frozen=True, slots=True)
 class Payment:
+    """One Saleor payment (a legacy ``Payment`` or a ``TransactionItem``) and what it charged so
+    far: ``amount`` is what Saleor holds as charged now (captured or charged value), so a payment
+    charged in two parts shows a larger amount the second time; a refund moves money from
+    ``amount`` to ``refunded`` (Saleor's own bookkeeping), so ``charged_ever`` only grows."""
+
     method: str  # card, gift_card, other (Saleor's payment_method_type) or a gateway name
     amount: Decimal
     name: str = ""
     psp_reference: str = ""
+    #: Saleor's own identity of the payment ("transaction:<token>" or "payment:<pk>"); empty for
+    #: documents that predate it, whose charges are then never recorded on their own
+    payment_id: str = ""
+    #: when Saleor last changed it (the date a charge is recorded in QuickBooks)
+    charged_at: datetime | None = None
+    #: what Saleor refunded of it
+    refunded: Decimal = ZERO
+
+    @property
+    def charged_ever(self) -> Decimal:
+        return self.amount + self.refunded
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +286,7 @@ def _decoder(name: str, type_: str) -> Callable[[Any], Any] | None:
         return lambda values: tuple(_from_json(item, v) for v in values)
     if type_ in ("Decimal", "Decimal | None"):
         return Decimal
-    if name == "created_at":
+    if name in ("created_at", "charged_at"):
         return datetime.fromisoformat
     if name == "charge_status":
         return ChargeStatus

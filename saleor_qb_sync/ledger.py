@@ -5,7 +5,10 @@ What it owns:
 - ``ExportRecord``: one row per attempt to put an order into QuickBooks, and its outcome;
 - ``ExportedOrder``: which orders are in QuickBooks now (the attempt that put each one there);
 - ``PendingOperationOrder``: the orders of a pending operation, and which Web Connector session
-  holds (claims) each one; with them the operation's own progress (picked up, finished).
+  holds (claims) each one; with them the operation's own progress (picked up, finished);
+- ``FollowUpRecord``: one row per attempt at a document that follows an order's transaction
+  into QuickBooks (a payment against its invoice, a credit memo, a refund, a void), and
+  ``ExportedOrder.payments_checked_at`` (when its charges were last compared).
 
 The export engine asks the ledger (claim these orders, this attempt was sent, QuickBooks said
 this, that answer was lost) and never updates those tables itself; the transfer screens queue
@@ -13,8 +16,9 @@ and reset through it. Every write reads the one clock (``clock.now``). Each func
 constant number of statements however many orders it is given, so a round trip of 250 orders
 costs what a round trip of 10 costs.
 
-The rule it keeps: an order counts as in QuickBooks only on a real confirmation (a TxnID
-QuickBooks returned, or a transaction found in QuickBooks carrying our ExternalGUID or memo).
+The rule it keeps: an order (or a payment) counts as in QuickBooks only on a real confirmation
+(a TxnID QuickBooks returned, or a transaction found in QuickBooks carrying our ExternalGUID or
+memo).
 An attempt whose answer never came is ``NEEDS_RECONCILING`` until QuickBooks is asked.
 """
 
@@ -27,15 +31,18 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from . import clock
 from .models import (
+    LIVE_FOLLOW_UP_STATES,
     OPEN_OPERATION_STATUSES,
     ExportedOrder,
     ExportRecord,
     ExportState,
+    FollowUpKind,
+    FollowUpRecord,
     ItemState,
     MessageSet,
     OperationStatus,
@@ -44,6 +51,8 @@ from .models import (
     WebConnectorSession,
 )
 from .order_source import OrderFilter, OrderRef, OrderSource
+from .qbxml.payments import InvoiceOnFile, Received
+from .qbxml.records import TxnKind
 
 #: ``ExportRecord.ref_number``'s width: a RefNumber too long for QuickBooks is itself the reason
 #: an order failed, and is recorded cut to the column
@@ -178,7 +187,8 @@ def _requeue(items: QuerySet[PendingOperationOrder]) -> int:
 def new_attempt(*, order_id: str, order_number: int, transaction_type: str, ref_number: str,
                 session: WebConnectorSession, operation_id: int | None, message_set=None,
                 request_id: str = "", total_amount: Decimal | None = None,
-                currency: str = "", channel_slug: str = "") -> ExportRecord:
+                currency: str = "", channel_slug: str = "", customer_name: str = ""
+                ) -> ExportRecord:
     """An unsaved ledger row for an order about to be sent (``sent`` saves many at once)."""
     now = clock.now()
     return ExportRecord(
@@ -187,7 +197,7 @@ def new_attempt(*, order_id: str, order_number: int, transaction_type: str, ref_
         ref_number=ref_number, state=ExportState.SENT, session=session,
         operation_id=operation_id, automatic=operation_id is None, message_set=message_set,
         request_id=request_id, total_amount=total_amount, currency=currency,
-        created_at=now, updated_at=now)
+        customer_name=customer_name, created_at=now, updated_at=now)
 
 
 def sent(attempts: list[ExportRecord]) -> list[ExportRecord]:
@@ -441,10 +451,13 @@ def answers_lost(*, session: WebConnectorSession | None = None,
                  message_set: MessageSet | None = None) -> int:
     """The answer to these attempts never came (the session dropped, the answer was unreadable):
     whether QuickBooks has them is asked before they are ever sent again."""
-    qs = ExportRecord.objects.filter(state=ExportState.SENT)
-    qs = qs.filter(session=session) if session is not None else qs.filter(
-        message_set=message_set)
-    return qs.update(state=ExportState.NEEDS_RECONCILING, updated_at=clock.now())
+    lost = 0
+    for model in (ExportRecord, FollowUpRecord):
+        qs = model.objects.filter(state=ExportState.SENT)
+        qs = qs.filter(session=session) if session is not None else qs.filter(
+            message_set=message_set)
+        lost += qs.update(state=ExportState.NEEDS_RECONCILING, updated_at=clock.now())
+    return lost
 
 
 def unconfirmed(records: Sequence[tuple[ExportRecord, str]]) -> None:
@@ -489,6 +502,9 @@ def withdraw(message_set: MessageSet, reason: str) -> list[ExportRecord]:
     """QuickBooks processed nothing of this set: its attempts end, the orders go back."""
     records = list(ExportRecord.objects.filter(message_set=message_set, state=ExportState.SENT))
     not_in_quickbooks(records, f"Not processed: {reason}", action="resent")
+    follow_ups_not_in_quickbooks(
+        list(FollowUpRecord.objects.filter(message_set=message_set, state=ExportState.SENT)),
+        f"Not processed: {reason}")
     return records
 
 
@@ -551,3 +567,194 @@ def first_order_numbers(operation_pks: Sequence[int], shown: int) -> dict[int, l
     for operation_id, number in rows:
         numbers[operation_id].append(number)
     return numbers
+
+
+# --- what follows an order into QuickBooks: payments, credit memos, refunds, voids ----------------
+
+
+def _live(kind: str) -> QuerySet[FollowUpRecord]:
+    return FollowUpRecord.objects.filter(kind=kind, state__in=LIVE_FOLLOW_UP_STATES)
+
+
+def _open_invoices() -> QuerySet[ExportedOrder]:
+    """Orders in QuickBooks as invoices whose live payments do not cover them."""
+    paid = (_live(FollowUpKind.PAYMENT).filter(order_id=OuterRef("order_id"))
+            .values("order_id").annotate(total=Sum("amount")).values("total"))
+    return (ExportedOrder.objects
+            .filter(record__transaction_type=TxnKind.INVOICE.value,
+                    record__state=ExportState.DONE, record__total_amount__isnull=False)
+            .exclude(record__txn_id="")
+            .annotate(paid=Coalesce(Subquery(paid), Decimal("0"),
+                                    output_field=DecimalField(max_digits=20,
+                                                              decimal_places=2)))
+            .filter(paid__lt=F("record__total_amount")))
+
+
+def _invoices(qs: QuerySet[ExportedOrder]) -> list[InvoiceOnFile]:
+    rows = qs.values_list("order_id", "order_number", "record_id", "record__txn_id",
+                          "record__ref_number", "record__total_amount",
+                          "record__customer_name", "record__currency", "record__channel_slug")
+    return [InvoiceOnFile(order_id=str(order_id), order_number=number, txn_id=txn_id,
+                          ref_number=ref, total=total, customer_name=customer,
+                          currency=currency, record_pk=record_pk, channel_slug=channel)
+            for order_id, number, record_pk, txn_id, ref, total, customer, currency, channel
+            in rows]
+
+
+def open_invoices(limit: int, *, checked_before, mark: bool = True) -> list[InvoiceOnFile]:
+    """Open invoices not compared with Saleor since ``checked_before``, least recently
+    compared first; with ``mark``, they count as compared now (two statements)."""
+    invoices = _invoices(
+        _open_invoices()
+        .filter(Q(payments_checked_at__isnull=True) | Q(payments_checked_at__lt=checked_before))
+        .order_by(F("payments_checked_at").asc(nulls_first=True), "order_number")[:limit])
+    if invoices and mark:
+        ExportedOrder.objects.filter(order_id__in=[i.order_id for i in invoices]).update(
+            payments_checked_at=clock.now())
+    return invoices
+
+
+def invoices_of(order_ids: Sequence[str]) -> list[InvoiceOnFile]:
+    """The open invoices of these orders (one query)."""
+    return _invoices(_open_invoices().filter(order_id__in=list(order_ids))
+                     .order_by("order_number"))
+
+
+def received(order_ids: Sequence[str]) -> dict[str, dict[str, Received]]:
+    """Per order, per Saleor payment: what QuickBooks has or may have received, and the
+    amount it last refused (two queries)."""
+    out: dict[str, dict[str, Received]] = {}
+    rows = (_live(FollowUpKind.PAYMENT).filter(order_id__in=list(order_ids))
+            .values("order_id", "source_id")
+            .annotate(total=Sum("amount"), count=Count("pk"))
+            .values_list("order_id", "source_id", "total", "count"))
+    for order_id, payment_id, total, count in rows:
+        out.setdefault(str(order_id), {})[payment_id] = Received(total, count)
+    refusals = (FollowUpRecord.objects.filter(kind=FollowUpKind.PAYMENT,
+                                              order_id__in=list(order_ids),
+                                              state=ExportState.FAILED)
+                .exclude(action=RESENT).order_by("id")
+                .values_list("order_id", "source_id", "sequence", "amount"))
+    for order_id, payment_id, sequence, amount in refusals:
+        payments = out.setdefault(str(order_id), {})
+        known = payments.get(payment_id, Received())
+        if sequence == known.count + 1:  # the latest refusal of the next charge wins
+            payments[payment_id] = Received(known.amount, known.count, amount)
+    return out
+
+
+#: the action of an attempt QuickBooks never processed: what it stood for is due again
+RESENT = "resent"
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A follow-up document about to leave in a message set."""
+
+    kind: str
+    order_id: str
+    order_number: int
+    source_id: str
+    sequence: int
+    ref_number: str
+    amount: Decimal
+    currency: str
+    request_id: str
+    applied_to_txn_id: str = ""
+    order_record_pk: int | None = None
+    channel_slug: str = ""
+    customer_name: str = ""
+    payment_method: str = ""
+
+
+def follow_ups_sent(session: WebConnectorSession, message_set: MessageSet,
+                    follow_ups: Sequence[FollowUp]) -> list[FollowUpRecord]:
+    """These documents leave in a message set now (one statement). The database refuses a
+    second live attempt at the same thing (``qb_follow_up_once``)."""
+    now = clock.now()
+    return FollowUpRecord.objects.bulk_create([FollowUpRecord(
+        kind=f.kind, order_id=f.order_id, order_number=f.order_number,
+        channel_slug=f.channel_slug, source_id=f.source_id, sequence=f.sequence,
+        applied_to_txn_id=f.applied_to_txn_id, order_record_id=f.order_record_pk,
+        customer_name=f.customer_name, ref_number=f.ref_number, amount=f.amount,
+        currency=f.currency, payment_method=f.payment_method, state=ExportState.SENT,
+        session=session, message_set=message_set, request_id=f.request_id, created_at=now,
+        updated_at=now) for f in follow_ups])
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpOutcome:
+    record: FollowUpRecord
+    #: True: QuickBooks has it (TxnID); False: it does not, and said why; None: unproven, it
+    #: is looked up before it is ever sent again
+    done: bool | None
+    txn_id: str = ""
+    status_code: int | None = None
+    message: str = ""
+    action: str = ""
+
+
+def record_follow_up_outcomes(outcomes: Sequence[FollowUpOutcome]) -> None:
+    """QuickBooks' word on many documents (one pipelined statement). A refused one is no
+    longer live: what it stood for may be sent again when its cause is gone."""
+    if not outcomes:
+        return
+    now = clock.now()
+    for o in outcomes:
+        o.record.state = {True: ExportState.DONE, False: ExportState.FAILED,
+                          None: ExportState.NEEDS_RECONCILING}[o.done]
+        o.record.txn_id = o.txn_id or o.record.txn_id
+        o.record.status_code = o.status_code
+        o.record.status_message = o.message
+        o.record.action = o.action
+        o.record.updated_at = now
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {FollowUpRecord._meta.db_table} SET state = %s, txn_id = %s, "  # noqa: S608 - table name from our model
+            "status_code = %s, status_message = %s, action = %s, updated_at = %s "
+            "WHERE id = %s",
+            [(o.record.state, o.record.txn_id, o.record.status_code, o.record.status_message,
+              o.record.action, o.record.updated_at, o.record.pk) for o in outcomes])
+
+
+def follow_ups_to_reconcile(excluding: Iterable[int] = ()) -> QuerySet[FollowUpRecord]:
+    """Documents whose answer was lost, oldest first, except those named."""
+    return FollowUpRecord.objects.filter(state=ExportState.NEEDS_RECONCILING).exclude(
+        pk__in=list(excluding)).order_by("id")
+
+
+def follow_ups_not_in_quickbooks(records: Sequence[FollowUpRecord], message: str) -> None:
+    """QuickBooks does not have these documents: the attempts end; what they stood for is
+    due again."""
+    record_follow_up_outcomes([FollowUpOutcome(r, False, message=message, action=RESENT)
+                               for r in records])
+
+
+def follow_up_attempts(pks: Iterable[int]) -> dict[int, FollowUpRecord]:
+    return FollowUpRecord.objects.in_bulk(list(pks))
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpEntry:
+    """A document that followed an order into QuickBooks, as the order's page lists it."""
+
+    kind: str
+    at: object  # datetime
+    amount: Decimal
+    currency: str
+    ref_number: str
+    txn_id: str
+    state: str
+    message: str
+    action: str
+    payment_method: str
+
+
+def follow_ups_of(order_id: str, kind: str | None = None) -> list[FollowUpEntry]:
+    """Every attempt at a document that follows this order, newest first."""
+    qs = FollowUpRecord.objects.filter(order_id=order_id)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return [FollowUpEntry(r.kind, r.updated_at, r.amount, r.currency, r.ref_number, r.txn_id,
+                          r.state, r.status_message, r.action, r.payment_method)
+            for r in qs.order_by("-id")]

@@ -8,6 +8,8 @@ outlive a deleted order.
 - ``ExportRecord``: the ledger, one row per attempt to put an order into QuickBooks (history).
 - ``ExportedOrder``: which orders are in QuickBooks right now (one row per order, the ledger row
   that put it there); "exclude already exported" is a subquery on this table.
+- ``FollowUpRecord``: the ledger of what follows an order into QuickBooks (payments received
+  against its invoice, credit memos, refunds, voids), one row per attempt.
 - ``WebConnectorSession``, ``MessageSet``: the state of Web Connector conversations, so that any
   API worker can serve any call and a lost response is reconciled in the next session.
 - ``QuickBooksName``: names we know exist in QuickBooks (customers, items), to skip look-ups.
@@ -141,6 +143,10 @@ class ExportRecord(models.Model):
         default=False, help_text="QuickBooks already had it; linked instead of added again")
     total_amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True, default="")
+    #: the QuickBooks customer of the transaction (its payments go to the same one); empty on
+    #: rows written before it was kept
+    customer_name = models.CharField(max_length=limits.CUSTOMER_FULL_NAME, blank=True,
+                                     default="")
     reset_by_email = models.CharField(max_length=254, blank=True, default="")
     #: why a failed attempt failed, when a later session can tell the cause is gone
     #: (``preflight.Cause.to_json``: a missing account or item, or the settings then in force);
@@ -164,6 +170,76 @@ class ExportedOrder(models.Model):
     order_number = models.BigIntegerField()
     record = models.ForeignKey(ExportRecord, on_delete=models.PROTECT, related_name="+")
     exported_at = models.DateTimeField(default=timezone.now)
+    #: when a session last compared the order's Saleor charges with the payments on its
+    #: invoice (invoices only): the least recently checked are checked first
+    payments_checked_at = models.DateTimeField(null=True, blank=True)
+
+
+#: the states of a follow-up attempt that stand for a document QuickBooks has or may have
+LIVE_FOLLOW_UP_STATES = (ExportState.SENT, ExportState.DONE, ExportState.NEEDS_RECONCILING)
+
+
+class FollowUpKind(models.TextChoices):
+    """The QuickBooks documents that follow an order's transaction, named as their qbXML."""
+
+    PAYMENT = "ReceivePayment", "Payment received"
+    CREDIT_MEMO = "CreditMemo", "Credit memo"
+    REFUND = "ARRefundCreditCard", "Refund"
+    VOID = "TxnVoid", "Void"
+
+
+class FollowUpRecord(models.Model):
+    """One attempt to put a document that follows an order's transaction into QuickBooks (a
+    payment received against its invoice, a credit memo for a refund, the refund of money, a
+    void), and what became of it.
+
+    ``source_id`` names what in Saleor it stands for (a payment, a granted refund, the order's
+    cancellation) and ``sequence`` which part of it: a Saleor payment keeps a running charged
+    total, and each increase is one QuickBooks payment (1, 2, …). At most one live attempt (sent,
+    in QuickBooks, or being checked after a lost answer) exists per kind, source and part: a
+    database constraint, so no retry, restart or second worker can put the same money in twice."""
+
+    kind = models.CharField(max_length=32, choices=FollowUpKind.choices)
+    order_id = models.UUIDField()
+    order_number = models.BigIntegerField()
+    channel_slug = models.CharField(max_length=255, blank=True, default="")
+    #: e.g. "transaction:<token>" or "payment:<pk>" for a payment
+    source_id = models.CharField(max_length=128)
+    sequence = models.PositiveIntegerField(default=1)
+    #: the transaction it applies to (a payment: the invoice; a refund: the credit memo)
+    applied_to_txn_id = models.CharField(max_length=64, blank=True, default="")
+    #: the ledger row of the order's transaction
+    order_record = models.ForeignKey(ExportRecord, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="follow_ups")
+    customer_name = models.CharField(max_length=limits.CUSTOMER_FULL_NAME, blank=True,
+                                     default="")
+    ref_number = models.CharField(max_length=limits.PAYMENT_REF_NUMBER, blank=True, default="")
+    amount = models.DecimalField(max_digits=20, decimal_places=2)
+    currency = models.CharField(max_length=3, blank=True, default="")
+    payment_method = models.CharField(max_length=limits.FULL_NAME_REF, blank=True, default="")
+    txn_id = models.CharField(max_length=64, blank=True, default="")
+    state = models.CharField(max_length=20, choices=ExportState.choices,
+                             default=ExportState.SENT)
+    status_code = models.IntegerField(null=True, blank=True)
+    status_message = models.TextField(blank=True, default="")
+    action = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    session = models.ForeignKey("WebConnectorSession", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="follow_ups")
+    message_set = models.ForeignKey("MessageSet", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="follow_ups")
+    request_id = models.CharField(max_length=limits.REQUEST_ID, blank=True, default="")
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [models.UniqueConstraint(
+            fields=["kind", "source_id", "sequence"], name="qb_follow_up_once",
+            condition=models.Q(state__in=LIVE_FOLLOW_UP_STATES))]
+        indexes = [
+            models.Index(fields=["order_id", "-created_at"], name="qb_follow_up_order"),
+            models.Index(fields=["state", "kind"], name="qb_follow_up_state"),
+        ]
 
 
 class SessionState(models.TextChoices):
@@ -204,6 +280,7 @@ class MessageSetKind(models.TextChoices):
     WRITE = "write", "Adds"
     RECONCILE = "reconcile", "Reconciliation"
     PREFLIGHT = "preflight", "Settings check"
+    FOLLOW_UPS = "follow_ups", "Payments, refunds, voids"
 
 
 class MessageSetState(models.TextChoices):

@@ -191,6 +191,24 @@ def _channels(name: str, raw: Any) -> tuple[str, ...]:
     return _list(raw)
 
 
+def _payment_methods(name: str, raw: Any) -> tuple[str, ...]:
+    pairs: dict[str, str] = {}
+    for entry in _list(raw):
+        saleor, sep, quickbooks = (part.strip() for part in entry.partition("="))
+        if not sep or not saleor or not quickbooks:
+            raise PreferenceError(
+                name, f"{entry!r} is not a saleor=QuickBooks pair, e.g. card=Credit Card",
+                code="invalid")
+        if len(quickbooks) > limits.FULL_NAME_REF:
+            raise PreferenceError(
+                name, f"{quickbooks!r} is {len(quickbooks)} characters long; QuickBooks allows "
+                f"at most {limits.FULL_NAME_REF}", code="too_long")
+        if saleor.lower() in pairs:
+            raise PreferenceError(name, f"{saleor!r} is listed twice", code="invalid")
+        pairs[saleor.lower()] = quickbooks
+    return tuple(f"{saleor}={quickbooks}" for saleor, quickbooks in pairs.items())
+
+
 def _qbxml_version(name: str, raw: Any) -> str:
     text = str(raw).strip()
     if text not in SUPPORTED_QBXML_VERSIONS:
@@ -354,6 +372,20 @@ class Preferences:
         "Undeposited Funds", _text(limits.FULL_NAME_REF), label="Deposit to account",
         help_text="Where sales receipts are deposited, e.g. Undeposited Funds.",
         description="Where sales receipts are deposited, e.g. Undeposited Funds.")
+    record_payments: bool = _setting(
+        True, _bool, kind=Kind.BOOLEAN, label="Record payments on invoices",
+        help_text="When an order exported as an invoice is charged in Saleor (at once or in "
+        "parts, later), receive the payment in QuickBooks against that invoice, deposited to "
+        "the account above.",
+        description="Receive each Saleor charge of an order exported as an invoice as a "
+        "QuickBooks payment applied to that invoice.")
+    payment_methods: tuple[str, ...] = _setting(
+        (), _payment_methods, kind=Kind.LIST, label="Payment methods",
+        help_text="Comma-separated saleor=QuickBooks pairs, e.g. card=Credit Card, "
+        "gift_card=Gift Card, mirumee.payments.stripe=Visa: Saleor's payment method type or "
+        "gateway, then the QuickBooks payment method it becomes. Unlisted: no method.",
+        description="Saleor payment method type or gateway → QuickBooks payment method, as "
+        "\"saleor=QuickBooks\" pairs; an unlisted one gets none. " + _QB_NAME)
     ar_account: str = _setting(
         "Accounts Receivable", _text(limits.FULL_NAME_REF), label="Accounts receivable account",
         help_text="For invoices, e.g. Accounts Receivable.",
@@ -516,6 +548,12 @@ class Preferences:
         failed under one fingerprint may pass under another."""
         config = {k: v for k, v in self.to_config().items() if k not in _NOT_IN_FINGERPRINT}
         return hashlib.sha256(repr(sorted(config.items())).encode()).hexdigest()[:16]
+
+    def payment_method_for(self, *keys: str) -> str:
+        """The QuickBooks payment method of the first of ``keys`` (a Saleor payment's method
+        type, then its gateway or name) that ``payment_methods`` lists; empty for none."""
+        methods = dict(pair.split("=", 1) for pair in self.payment_methods)
+        return next((methods[k.lower()] for k in keys if k and k.lower() in methods), "")
 
     @property
     def is_automatic(self) -> bool:

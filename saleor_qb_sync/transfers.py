@@ -29,6 +29,7 @@ from .models import (
     ExportedOrder,
     ExportRecord,
     ExportState,
+    FollowUpKind,
     ItemState,
     OperationStatus,
     PendingOperation,
@@ -225,6 +226,8 @@ class OrderExportState:
     automatic: bool
     #: what automatic mode does with it, when that is not the obvious (e.g. skipped: why)
     automatic_note: str | None
+    #: its Saleor charges received in QuickBooks against its invoice (each attempt), newest first
+    payments: tuple = ()
 
 
 def status_label(status: str) -> str:
@@ -273,7 +276,8 @@ def order_export_state(source: OrderSource, preferences: Preferences, actor: Act
         else:
             automatic = True
     return OrderExportState(row=row, queued=queued, reason=reason, automatic=automatic,
-                            automatic_note=note)
+                            automatic_note=note, payments=tuple(ledger.follow_ups_of(
+                                ids[0], FollowUpKind.PAYMENT)))
 
 
 def queued_order_ids(order_ids: Sequence[str]) -> set[str]:

@@ -207,6 +207,30 @@ class QbOrderTransferPreviewConnection(CountableConnection):
         description = "A page of the transfer preview, newest orders first."
 
 
+class QbPayment(graphene.ObjectType):
+    at = graphene.DateTime(required=True, description="When the attempt last changed.")
+    amount = graphene.Field(QbMoney, required=True, description="The amount received.")
+    ref_number = graphene.String(required=True,
+                                 description="The payment's RefNumber in QuickBooks.")
+    txn_id = graphene.String(required=True,
+                             description="QuickBooks' TxnID; empty until QuickBooks has it.")
+    state = QbExportState(required=True, description="What became of the attempt.")
+    message = graphene.String(required=True,
+                              description="QuickBooks' statusMessage or our reason.")
+    action = graphene.String(required=True,
+                             description="What a person should do about a failure.")
+    payment_method = graphene.String(required=True,
+                                     description="The QuickBooks payment method; may be empty.")
+
+    class Meta:
+        description = ("A Saleor charge received in QuickBooks as a payment applied to the "
+                       "order's invoice (one attempt).")
+
+    @staticmethod
+    def resolve_amount(root, info):
+        return QbMoney(amount=root.amount, currency=root.currency)
+
+
 class QbOrderExport(graphene.ObjectType):
     order = graphene.Field(QbOrderTransferPreviewRow, required=True,
                            description="The order as the transfer preview shows it.")
@@ -224,6 +248,10 @@ class QbOrderExport(graphene.ObjectType):
     automatic_note = graphene.String(
         description="Why automatic mode leaves it out although it could be exported (e.g. "
         "placed before the export start date); null otherwise.")
+    payments = graphene.List(
+        graphene.NonNull(QbPayment), required=True,
+        description="Its Saleor charges received in QuickBooks against its invoice, each "
+        "attempt, newest first.")
 
     class Meta:
         description = "One order's place in the export: what QuickBooks has and what is next."

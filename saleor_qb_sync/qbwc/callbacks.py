@@ -32,7 +32,7 @@ from ..transfers import automatic_filter
 from . import session as sessions
 from . import steps
 from .login import check_login
-from .steps import lookup, reconcile, write
+from .steps import lookup, payments, reconcile, write
 from .steps.context import Context
 
 logger = logging.getLogger(__name__)
@@ -223,10 +223,13 @@ class Engine:
                                            limit=0)[1]
             # failed orders whose cause may be gone: the session's preflight checks them
             automatic += int(automatic == 0 and ledger.has_retryable_failures())
-        return queued + reconcile + automatic
+        return queued + reconcile + automatic + (
+            0 if queued + reconcile + automatic else payments.waiting(self.preferences,
+                                                                      self.source))
 
     def _percentage(self, session: sessions.Session) -> int:
         if session.work.busy or self._has_more_work(session):
+            session.save()  # what the payments step found to do waits in the work
             row = session.row
             finished = row.orders_done + row.orders_failed
             total = max(row.orders_total, finished + 1)
@@ -239,9 +242,10 @@ class Engine:
             return True
         if ledger.waiting_items().exists():
             return True
-        if self.preferences.is_automatic:
-            return bool(self.source.search_ids(automatic_filter(self.preferences), limit=1))
-        return False
+        if self.preferences.is_automatic and self.source.search_ids(
+                automatic_filter(self.preferences), limit=1):
+            return True
+        return payments.pending(self._context(session))
 
     def _answer_lost(self, session: sessions.Session, message_set: MessageSet) -> None:
         """The answer to this set cannot be used: what it sent is reconciled later."""

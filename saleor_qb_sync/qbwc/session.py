@@ -79,6 +79,14 @@ class Work:
     missing_items: list[str] = field(default_factory=list)
     #: orders already tried again once in this session after a 3140
     retried: list[str] = field(default_factory=list)
+    #: payments whose lost answer was already asked about in this session
+    payments_asked: list[int] = field(default_factory=list)
+    #: orders found with charges QuickBooks has not received (``steps/payments``)
+    payments_due: list[str] = field(default_factory=list)
+    #: open invoices compared with Saleor so far in this session
+    payments_scanned: int = 0
+    #: every open invoice was compared and every due payment sent
+    payments_finished: bool = False
 
     @property
     def busy(self) -> bool:
@@ -94,6 +102,10 @@ class Work:
             "in_flight": [c.to_json() for c in self.in_flight],
             "missing_items": self.missing_items,
             "retried": self.retried,
+            "payments_asked": self.payments_asked,
+            "payments_due": self.payments_due,
+            "payments_scanned": self.payments_scanned,
+            "payments_finished": self.payments_finished,
         }
 
     @classmethod
@@ -108,6 +120,10 @@ class Work:
             in_flight=[Claim.from_json(row) for row in data.get("in_flight") or ()],
             missing_items=list(data.get("missing_items") or ()),
             retried=list(data.get("retried") or ()),
+            payments_asked=[int(pk) for pk in data.get("payments_asked") or ()],
+            payments_due=list(data.get("payments_due") or ()),
+            payments_scanned=int(data.get("payments_scanned") or 0),
+            payments_finished=bool(data.get("payments_finished")),
         )
 
 

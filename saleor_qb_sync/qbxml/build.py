@@ -26,7 +26,15 @@ from lxml import etree
 
 from ..documents import to_cents
 from . import limits
-from .records import CustomerRecord, ItemKind, ItemRecord, QbAddress, Transaction, TxnKind
+from .records import (
+    CustomerRecord,
+    ItemKind,
+    ItemRecord,
+    QbAddress,
+    ReceivedPayment,
+    Transaction,
+    TxnKind,
+)
 
 #: the XML declaration QuickBooks expects (double quotes, lower-case utf-8; qbwc#69)
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
@@ -154,6 +162,46 @@ def transaction_query_by_ref(
     for ref in refs:
         _string(rq, "RefNumber", ref, limits.REF_NUMBER, required=True)
     for name in TXN_QUERY_RET_ELEMENTS[kind]:
+        _leaf(rq, "IncludeRetElement", name)
+    return rq
+
+
+# --- payments -------------------------------------------------------------------------------
+
+PAYMENT_RET_ELEMENTS = ("TxnID", "EditSequence", "TxnDate", "RefNumber", "CustomerRef",
+                        "TotalAmount", "Memo", "ExternalGUID")
+
+
+def receive_payment_add(payment: ReceivedPayment, request_id: str) -> etree._Element:
+    """``ReceivePaymentAddRq``: part of a Saleor payment, applied to the order's invoice."""
+    if payment.amount <= 0:
+        raise ValueError(f"order {payment.order_number}: a payment must be above zero")
+    rq = _request("ReceivePaymentAddRq", request_id)
+    add = etree.SubElement(rq, "ReceivePaymentAdd")
+    _ref(add, "CustomerRef", payment.customer_name, limits.CUSTOMER_FULL_NAME, required=True)
+    _ref(add, "ARAccountRef", payment.ar_account, limits.FULL_NAME_REF)
+    _leaf(add, "TxnDate", _date(payment.txn_date))
+    _string(add, "RefNumber", payment.ref_number, limits.PAYMENT_REF_NUMBER)
+    _leaf(add, "TotalAmount", format_amount(payment.amount))
+    _ref(add, "PaymentMethodRef", payment.payment_method, limits.FULL_NAME_REF)
+    _string(add, "Memo", payment.memo, limits.MEMO)
+    _ref(add, "DepositToAccountRef", payment.deposit_to_account, limits.FULL_NAME_REF)
+    _leaf(add, "ExternalGUID", payment.external_guid)
+    applied = etree.SubElement(add, "AppliedToTxnAdd")
+    _string(applied, "TxnID", payment.invoice_txn_id, limits.ID, required=True)
+    _leaf(applied, "PaymentAmount", format_amount(payment.amount))
+    for name in TXN_ADD_RET_ELEMENTS:
+        _leaf(rq, "IncludeRetElement", name)
+    return rq
+
+
+def payment_query_by_ref(ref_numbers: Sequence[str], request_id: str) -> etree._Element:
+    """``ReceivePaymentQueryRq`` by RefNumber (not unique in QuickBooks: compare the
+    ExternalGUID before treating one as ours)."""
+    rq = _request("ReceivePaymentQueryRq", request_id)
+    for ref in _unique(ref_numbers, "ref_numbers"):
+        _string(rq, "RefNumber", ref, limits.PAYMENT_REF_NUMBER, required=True)
+    for name in PAYMENT_RET_ELEMENTS:
         _leaf(rq, "IncludeRetElement", name)
     return rq
 

@@ -29,6 +29,8 @@ SALES_TAX_CODE = 3
 
 #: ``RefNumber`` of an invoice, sales receipt or sales order (most other transactions allow 20)
 REF_NUMBER = 11
+#: ``RefNumber`` of a received payment
+PAYMENT_REF_NUMBER = 20
 #: ``Memo`` of a transaction
 MEMO = 4095
 #: ``Desc`` of a transaction line or of an item's ``SalesOrPurchase``

@@ -1,4 +1,5 @@
-"""The QuickBooks records an order becomes: a transaction, its lines, a customer and items.
+"""The QuickBooks records an order becomes: a transaction, its lines, a customer and items, and
+later the payments received against it.
 
 Plain frozen data, apart from the mapping that produces them (``mapping.map_order``) and the
 builders that send them (``build``). Strings in a record are already fitted to QuickBooks'
@@ -7,6 +8,7 @@ limits (``limits``, ``text.fit``), so a builder sends exactly the names a transa
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -106,3 +108,38 @@ class MappedOrder:
     customer: CustomerRecord
     items: tuple[ItemRecord, ...]
     warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedPayment:
+    """Part of a Saleor payment received in QuickBooks against the order's invoice
+    (``ReceivePaymentAdd`` with one ``AppliedToTxnAdd``)."""
+
+    order_id: str
+    order_number: int
+    #: Saleor's payment ("transaction:<token>" / "payment:<pk>") and which of its charges
+    payment_id: str
+    sequence: int
+    ref_number: str
+    txn_date: date
+    customer_name: str
+    amount: Decimal
+    currency: str
+    invoice_txn_id: str
+    memo: str
+    payment_method: str = ""
+    deposit_to_account: str = ""
+    ar_account: str = ""
+
+    @property
+    def external_guid(self) -> str:
+        return payment_guid(self.order_id, self.payment_id, self.sequence)
+
+
+_PAYMENT_NAMESPACE = uuid.UUID("5a1e0bb5-9a7c-4c9b-8d1e-7061796d656e")
+
+
+def payment_guid(order_id: str, payment_id: str, sequence: int) -> str:
+    """The ExternalGUID of a Saleor charge's payment: ours, and the same on every resend, so a
+    lost answer can be matched in QuickBooks (lower case, in braces)."""
+    return "{" + str(uuid.uuid5(_PAYMENT_NAMESPACE, f"{order_id}/{payment_id}/{sequence}")) + "}"

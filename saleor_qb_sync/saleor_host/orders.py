@@ -89,6 +89,7 @@ class SaleorOrderSource:
         orders = (Order.objects.filter(id__in=[uuid.UUID(str(i)) for i in order_ids])
                   .select_related("user", "billing_address", "shipping_address", "channel")
                   .prefetch_related("lines", "discounts", "payment_transactions", "payments",
+                                    "payments__transactions",
                                     "gift_cards"))
         return {str(order.id): order_document(order) for order in orders}
 
@@ -118,6 +119,12 @@ def _user_pk(value: str) -> str:
     except InvalidGlobalId:
         return value if value.isdigit() else "0"
     return pk if type_name == "User" and pk.isdigit() else "0"
+
+
+def _legacy_refunded(payment) -> Decimal:
+    """What Saleor refunded of a legacy payment (it takes refunds off ``captured_amount``)."""
+    return sum((t.amount for t in payment.transactions.all()
+                if t.kind == "refund" and t.is_success), ZERO)
 
 
 def _address(address) -> Address | None:
@@ -174,11 +181,15 @@ def order_document(order: Order) -> OrderDocument:
         gift_card_amount = max(ZERO, subtotal + shipping_gross - order.total_gross_amount)
     payments = tuple(
         Payment(method=t.payment_method_type or "other", amount=t.charged_value,
-                name=t.payment_method_name or t.name or "", psp_reference=t.psp_reference or "")
+                name=t.payment_method_name or t.name or "", psp_reference=t.psp_reference or "",
+                payment_id=f"transaction:{t.token}", charged_at=t.modified_at,
+                refunded=t.refunded_value)
         for t in order.payment_transactions.all()
     ) + tuple(
         Payment(method=p.payment_method_type or p.gateway, amount=p.captured_amount,
-                name=p.gateway, psp_reference=p.psp_reference or "")
+                name=p.gateway, psp_reference=p.psp_reference or "",
+                payment_id=f"payment:{p.pk}", charged_at=p.modified_at,
+                refunded=_legacy_refunded(p))
         for p in order.payments.all() if p.is_active
     )
     discounts = tuple(

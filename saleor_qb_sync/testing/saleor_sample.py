@@ -119,10 +119,12 @@ def order_from_graphql(node: dict[str, Any]) -> OrderDocument:
         gift_card_amount = max(ZERO, subtotal + shipping_gross - total_gross)
     payments = tuple(
         Payment(method="other", name=t.get("name") or "", psp_reference=t.get("pspReference")
-                or "", amount=_amount(t, "chargedAmount", "amount"))
+                or "", amount=_amount(t, "chargedAmount", "amount"),
+                payment_id=f"transaction:{t['id']}" if t.get("id") else "")
         for t in node.get("transactions") or []
     ) + tuple(
-        Payment(method=p.get("gateway") or "other", amount=_amount(p, "capturedAmount", "amount"))
+        Payment(method=p.get("gateway") or "other", amount=_amount(p, "capturedAmount", "amount"),
+                payment_id=f"payment:{p['id']}" if p.get("id") else "")
         for p in node.get("payments") or []
     )
     discounts = tuple(

@@ -178,7 +178,8 @@ def _order(rng: random.Random, number: int, created: datetime,
     total_net = _cents(total_net)
     paid = rng.random() < 0.75
     payments = (Payment(method="card", amount=total_gross, name="Credit card",
-                        psp_reference=f"psp_{number}"),) if paid else ()
+                        psp_reference=f"psp_{number}", payment_id=f"transaction:sample-{number}",
+                        charged_at=created),) if paid else ()
     voucher = f"SAVE{rng.randint(5, 30)}" if discount_kind == "voucher" else None
     discounts = ()
     if discount_total:

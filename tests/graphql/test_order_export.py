@@ -122,3 +122,48 @@ def test_the_preview_leaves_out_queued_orders_and_counts_them(api, orders):
     assert page["queuedCount"] == 3
     assert page["totalCount"] == len(documents) - 3
     assert listed.isdisjoint({d.number for d in documents[:3]})
+
+
+PAYMENTS = """
+query($id: ID!) {
+  qbOrderExport(orderId: $id) {
+    payments { amount { amount currency } refNumber txnId state message action paymentMethod }
+  }
+}
+"""
+
+
+def test_an_order_lists_the_payments_quickbooks_received_against_its_invoice(
+        api, configure, stored_order, source, quickbooks):
+    # given: an invoice in QuickBooks, then charged 12.50 in Saleor, and a Web Connector update
+    from decimal import Decimal
+
+    from saleor_qb_sync.documents import ChargeStatus
+    from saleor_qb_sync.transfers import queue_orders
+
+    from ..qbwc.conftest import STAFF
+    from ..qbwc.engine_driver import drive
+    from ..qbwc.steps.test_payments import charge
+
+    preferences = configure(transaction_type="invoice", check_duplicates=False,
+                            payment_methods="card=Credit Card")
+    document = stored_order(1, charge_status=ChargeStatus.NONE)
+    queue_orders(source, preferences, STAFF, [document.order_id])
+    qb = quickbooks()
+    drive(preferences, source, qb)
+    before = export_state(api, document.order_id).data["qbOrderExport"]
+    charge(document, ("a", "12.50"))
+    drive(preferences, source, qb)
+
+    # when
+    state = api(PAYMENTS, {"id": to_global_id("Order", document.order_id)}).data[
+        "qbOrderExport"]
+
+    # then
+    assert "payments" not in before  # the old query is unchanged
+    [payment] = state["payments"]
+    assert payment["amount"] == {"amount": 12.5, "currency": "USD"}
+    assert (payment["refNumber"], payment["state"], payment["paymentMethod"]) == (
+        "1-1", "DONE", "Credit Card")
+    assert payment["txnId"] == qb.transactions("ReceivePayment")[0].txn_id
+    assert Decimal(str(payment["amount"]["amount"])) == Decimal("12.50")

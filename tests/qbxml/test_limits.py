@@ -38,7 +38,9 @@ SCHEMA_PATHS = {
                        ("SalesOrderLineAdd", "SalesTaxCodeRef", "FullName")],
     "REF_NUMBER": [("InvoiceAdd", "RefNumber"), ("SalesReceiptAdd", "RefNumber"),
                    ("SalesOrderAdd", "RefNumber"), ("InvoiceRet", "RefNumber")],
-    "MEMO": [("InvoiceAdd", "Memo"), ("SalesReceiptAdd", "Memo"), ("SalesOrderAdd", "Memo")],
+    "PAYMENT_REF_NUMBER": [("ReceivePaymentAdd", "RefNumber"), ("ReceivePaymentRet", "RefNumber")],
+    "MEMO": [("InvoiceAdd", "Memo"), ("SalesReceiptAdd", "Memo"), ("SalesOrderAdd", "Memo"),
+             ("ReceivePaymentAdd", "Memo")],
     "LINE_DESC": [("InvoiceLineAdd", "Desc"), ("SalesReceiptLineAdd", "Desc"),
                   ("SalesOrderLineAdd", "Desc"),
                   ("ItemNonInventoryAdd", "SalesOrPurchase", "Desc"),
@@ -199,7 +201,8 @@ def test_the_limits_are_the_reference_notes_table():
     # reference notes section 4, so that a run without the schema still notices a changed number
     assert named_limits() == {
         "CUSTOMER_NAME": 41, "CUSTOMER_FULL_NAME": 209, "ITEM_NAME": 31, "FULL_NAME_REF": 159,
-        "ITEM_SALES_TAX_REF": 31, "SALES_TAX_CODE": 3, "REF_NUMBER": 11, "MEMO": 4095,
+        "ITEM_SALES_TAX_REF": 31, "SALES_TAX_CODE": 3, "REF_NUMBER": 11, "PAYMENT_REF_NUMBER": 20,
+        "MEMO": 4095,
         "LINE_DESC": 4095, "COMPANY_NAME": 41, "PERSON_NAME": 25, "PHONE": 21, "EMAIL": 1023,
         "ADDRESS_LINE": 41, "ADDRESS_LINES": 5, "CITY": 31, "STATE": 21, "POSTAL_CODE": 13,
         "COUNTRY": 31, "ID": 36, "EDIT_SEQUENCE": 16, "INCLUDE_RET_ELEMENT": 50,

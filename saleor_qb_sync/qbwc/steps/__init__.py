@@ -7,7 +7,9 @@ In order, each callback asks the first step that has work:
 3. ``lookup``: for a wave of orders, the RefNumbers QuickBooks may already have
    (``check_duplicates``) and the item names the missing-item rule needs to know about;
 4. ``write``: customers and items QuickBooks lacks at the head of the set, then one
-   transaction per order, as many orders as fit the set's count and size.
+   transaction per order, as many orders as fit the set's count and size;
+5. ``payments``: what Saleor charged on orders that are invoices in QuickBooks, received
+   against each invoice (lost answers looked up first).
 
 A step reads and writes the session's typed work (``session.Work``); what QuickBooks confirmed
 goes to the ledger; the names it has go to the name cache (``names``).
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from ...models import MessageSet, MessageSetKind
 from ...qbxml.answers import Answers
-from . import check, lookup, reconcile, write
+from . import check, lookup, payments, reconcile, write
 from .context import Context
 
 __all__ = ["Context", "next_request", "read_answer"]
@@ -32,7 +34,7 @@ def next_request(ctx: Context) -> str | None:
         return request
     while True:
         if not work.wave.claims and not write.next_wave(ctx):
-            return None
+            return payments.request(ctx)
         if not work.wave.looked_up and (request := lookup.request(ctx)) is not None:
             return request
         if work.wave.claims and (request := write.request(ctx)) is not None:
@@ -60,6 +62,7 @@ def read_answer(ctx: Context, message_set: MessageSet, answers: Answers) -> None
         MessageSetKind.RECONCILE: reconcile.read,
         MessageSetKind.LOOKUP: lookup.read,
         MessageSetKind.WRITE: write.read,
+        MessageSetKind.FOLLOW_UPS: payments.read,
     }[MessageSetKind(message_set.kind)]
     if message_set.kind == MessageSetKind.LOOKUP and ctx.session.work.preflight is None and any(
             m.get("kind") == "preflight" for m in message_set.requests.values()):

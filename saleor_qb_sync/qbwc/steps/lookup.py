@@ -99,7 +99,8 @@ def read(ctx: Context, message_set: MessageSet, answers: Answers) -> None:
     """Only called once ``problem`` found every look-up answered as asked."""
     session, work = ctx.session, ctx.session.work
     by_order = {c.order_id: c for c in work.wave.claims}
-    found: list[tuple[ledger.Claim, str, str, str | None]] = []  # claim, type, ref, TxnID
+    #: claim, type, ref, the matching QuickBooks record (None: the number is another's)
+    found: list[tuple[ledger.Claim, str, str, dict | None]] = []
     for request_id, meta in message_set.requests.items():
         answer = answers.get(request_id)
         if meta["kind"] != "duplicates" or answer is None:
@@ -110,7 +111,7 @@ def read(ctx: Context, message_set: MessageSet, answers: Answers) -> None:
                 continue
             match = matching_record(answer, order["ref"], order_id, claim.order_number)
             if match is not None:
-                found.append((claim, meta["txn"], order["ref"], match.get("TxnID", "")))
+                found.append((claim, meta["txn"], order["ref"], match))
             elif any(r.get("RefNumber") == order["ref"] for r in answer.records):
                 found.append((claim, meta["txn"], order["ref"], None))
     settled = {claim.order_id for claim, *_ in found}
@@ -118,15 +119,17 @@ def read(ctx: Context, message_set: MessageSet, answers: Answers) -> None:
     mapped = {p.claim.order_id: p.mapped.transaction
               for p in prepare(ctx, [claim for claim, *_ in found])[0]} if found else {}
     attempts: list[tuple[ledger.ExportRecord, str | None, str, str]] = []
-    for claim, txn_type, ref, txn_id in found:
+    for claim, txn_type, ref, match in found:
         txn = mapped.get(claim.order_id)
+        txn_id = match.get("TxnID", "") if match is not None else None
         attempts.append((ledger.new_attempt(
             order_id=claim.order_id, order_number=claim.order_number,
             transaction_type=txn_type, ref_number=ref, session=session.row,
             operation_id=claim.operation_id,
             total_amount=txn.lines_total if txn is not None else None,
             currency=txn.currency if txn is not None else "",
-            channel_slug=claim.channel_slug), txn_id, txn_type, ref))
+            channel_slug=claim.channel_slug,
+            customer_name=(match or {}).get("CustomerRef", "")), txn_id, txn_type, ref))
     ledger.sent([record for record, *_ in attempts])
     outcomes = []
     for record, txn_id, txn_type, ref in attempts:

@@ -99,7 +99,8 @@ def request(ctx: Context) -> str | None:
             transaction_type=txn.kind.value, ref_number=txn.ref_number, session=session.row,
             operation_id=p.claim.operation_id, message_set=message_set,
             request_id=txn_request.get("requestID"), total_amount=txn.lines_total,
-            currency=txn.currency, channel_slug=p.claim.channel_slug))
+            currency=txn.currency, channel_slug=p.claim.channel_slug,
+            customer_name=txn.customer_name))
         meta[txn_request.get("requestID")] = {
             "kind": "txn", "order_id": p.claim.order_id, "number": p.claim.order_number,
             "operation_id": p.claim.operation_id, "customer": p.mapped.customer.name,
