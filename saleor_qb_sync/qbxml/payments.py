@@ -1,8 +1,9 @@
 """What a Saleor charge becomes in QuickBooks: a payment received against the order's invoice.
 
 Saleor keeps, per payment (a transaction item or a legacy payment), what it has charged and
-what it refunded of that; charged plus refunded only grows. QuickBooks has received, per Saleor payment, what the ledger holds as live attempts
-(sent, received, or being checked after a lost answer). The difference, rounded to the cent, is
+what it refunded of that; charged plus refunded only grows. QuickBooks has received, per Saleor
+payment, what the ledger holds as live attempts (sent, received, or being checked after a lost
+answer). The difference, rounded to the cent, is
 a new payment, applied to the invoice; never more than the invoice's open balance, so an
 overcharge in Saleor never leaves a negative balance or an unapplied credit behind unannounced.
 A payment QuickBooks refused is not sent again for the same amount (the history says why); it
