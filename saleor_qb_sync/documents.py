@@ -167,6 +167,27 @@ class Payment:
 
 
 @dataclass(frozen=True, slots=True)
+class RefundLine:
+    line_id: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    """A refund Saleor made with what it was for: a granted refund whose money went back (its
+    lines, shipping), or a legacy refund of fulfilled lines. Money refunded without saying what
+    for is only in the payments' ``refunded``."""
+
+    refund_id: str  # "granted:<pk>" or "fulfillment:<pk>"
+    amount: Decimal
+    refunded_lines: tuple[RefundLine, ...] = ()
+    #: the order's shipping is part of it
+    shipping: bool = False
+    reason: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OrderDocument:
     order_id: str  # Saleor's Order UUID
     number: int
@@ -190,6 +211,7 @@ class OrderDocument:
     total_charged: Decimal = ZERO
     customer_note: str = ""
     undiscounted_total_gross: Decimal = ZERO
+    refunds: tuple[Refund, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -203,6 +225,11 @@ class OrderDocument:
     @property
     def subtotal_net(self) -> Decimal:
         return sum((line.total_price_net for line in self.lines), ZERO)
+
+    @property
+    def total_refunded(self) -> Decimal:
+        """What Saleor gave back, over all its payments."""
+        return sum((p.refunded for p in self.payments), ZERO)
 
     @property
     def is_fully_charged(self) -> bool:
@@ -238,7 +265,8 @@ _NESTED = {
     "shipping_address": Address,
     "shipping": Shipping,
 }
-_SEQUENCES = {"lines": OrderLine, "discounts": Discount, "payments": Payment}
+_SEQUENCES = {"lines": OrderLine, "discounts": Discount, "payments": Payment,
+              "refunds": Refund, "refunded_lines": RefundLine}
 
 
 def document_to_json(order: OrderDocument) -> dict:
@@ -279,9 +307,9 @@ def _decoders(cls) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
 
 
 def _decoder(name: str, type_: str) -> Callable[[Any], Any] | None:
-    if name in _NESTED:
+    if name in _NESTED and type_.startswith(_NESTED[name].__name__):
         return partial(_from_json, _NESTED[name])
-    if name in _SEQUENCES:
+    if name in _SEQUENCES and type_.startswith("tuple"):
         item = _SEQUENCES[name]
         return lambda values: tuple(_from_json(item, v) for v in values)
     if type_ in ("Decimal", "Decimal | None"):

@@ -31,7 +31,18 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 
 from . import clock
@@ -53,6 +64,7 @@ from .models import (
 from .order_source import OrderFilter, OrderRef, OrderSource
 from .qbxml.payments import InvoiceOnFile, Received
 from .qbxml.records import TxnKind
+from .qbxml.refunds import OrderOnFile
 
 #: ``ExportRecord.ref_number``'s width: a RefNumber too long for QuickBooks is itself the reason
 #: an order failed, and is recorded cut to the column
@@ -620,18 +632,18 @@ def invoices_of(order_ids: Sequence[str]) -> list[InvoiceOnFile]:
                      .order_by("order_number"))
 
 
-def received(order_ids: Sequence[str]) -> dict[str, dict[str, Received]]:
-    """Per order, per Saleor payment: what QuickBooks has or may have received, and the
-    amount it last refused (two queries)."""
+def received(order_ids: Sequence[str], kind: str = FollowUpKind.PAYMENT
+             ) -> dict[str, dict[str, Received]]:
+    """Per order, per source (a Saleor payment; for credit memos, a refund): what QuickBooks
+    has or may have, and the amount it last refused (two queries)."""
     out: dict[str, dict[str, Received]] = {}
-    rows = (_live(FollowUpKind.PAYMENT).filter(order_id__in=list(order_ids))
+    rows = (_live(kind).filter(order_id__in=list(order_ids))
             .values("order_id", "source_id")
             .annotate(total=Sum("amount"), count=Count("pk"))
             .values_list("order_id", "source_id", "total", "count"))
     for order_id, payment_id, total, count in rows:
         out.setdefault(str(order_id), {})[payment_id] = Received(total, count)
-    refusals = (FollowUpRecord.objects.filter(kind=FollowUpKind.PAYMENT,
-                                              order_id__in=list(order_ids),
+    refusals = (FollowUpRecord.objects.filter(kind=kind, order_id__in=list(order_ids),
                                               state=ExportState.FAILED)
                 .exclude(action=RESENT).order_by("id")
                 .values_list("order_id", "source_id", "sequence", "amount"))
@@ -645,6 +657,56 @@ def received(order_ids: Sequence[str]) -> dict[str, dict[str, Received]]:
 
 #: the action of an attempt QuickBooks never processed: what it stood for is due again
 RESENT = "resent"
+
+
+def _on_file() -> QuerySet[ExportedOrder]:
+    """Orders in QuickBooks as invoices or sales receipts (what a refund can credit)."""
+    return (ExportedOrder.objects
+            .filter(record__transaction_type__in=[TxnKind.INVOICE.value,
+                                                  TxnKind.SALES_RECEIPT.value],
+                    record__state=ExportState.DONE)
+            .exclude(record__txn_id=""))
+
+
+def _orders_on_file(qs: QuerySet[ExportedOrder]) -> list[OrderOnFile]:
+    rows = qs.values_list("order_id", "order_number", "record_id", "record__transaction_type",
+                          "record__txn_id", "record__ref_number", "record__customer_name",
+                          "record__currency", "record__channel_slug")
+    return [OrderOnFile(order_id=str(order_id), order_number=number, kind=kind, txn_id=txn_id,
+                        ref_number=ref, customer_name=customer, currency=currency,
+                        record_pk=record_pk, channel_slug=channel)
+            for order_id, number, record_pk, kind, txn_id, ref, customer, currency, channel
+            in rows]
+
+
+def orders_for_refunds(limit: int, *, checked_before, mark: bool = True) -> list[OrderOnFile]:
+    """Orders a refund could credit, not compared with Saleor since ``checked_before``, least
+    recently compared first; with ``mark``, they count as compared now (two statements)."""
+    orders = _orders_on_file(
+        _on_file()
+        .filter(Q(refunds_checked_at__isnull=True) | Q(refunds_checked_at__lt=checked_before))
+        .order_by(F("refunds_checked_at").asc(nulls_first=True), "order_number")[:limit])
+    if orders and mark:
+        ExportedOrder.objects.filter(order_id__in=[o.order_id for o in orders]).update(
+            refunds_checked_at=clock.now())
+    return orders
+
+
+def orders_for_refunds_of(order_ids: Sequence[str]) -> list[OrderOnFile]:
+    return _orders_on_file(_on_file().filter(order_id__in=list(order_ids))
+                           .order_by("order_number"))
+
+
+def credit_memos_to_refund(limit: int) -> list[FollowUpRecord]:
+    """Credit memos in QuickBooks whose money has not been given back against them (nor
+    refused by QuickBooks), oldest first."""
+    refund = FollowUpRecord.objects.filter(
+        kind=FollowUpKind.REFUND, order_id=OuterRef("order_id"),
+        source_id=OuterRef("source_id"), sequence=OuterRef("sequence")).filter(
+        Q(state__in=LIVE_FOLLOW_UP_STATES) | Q(state=ExportState.FAILED) & ~Q(action=RESENT))
+    return list(FollowUpRecord.objects.filter(kind=FollowUpKind.CREDIT_MEMO,
+                                              state=ExportState.DONE)
+                .exclude(txn_id="").filter(~Exists(refund)).order_by("id")[:limit])
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,6 +173,8 @@ class ExportedOrder(models.Model):
     #: when a session last compared the order's Saleor charges with the payments on its
     #: invoice (invoices only): the least recently checked are checked first
     payments_checked_at = models.DateTimeField(null=True, blank=True)
+    #: when a session last compared the order's Saleor refunds with its credit memos
+    refunds_checked_at = models.DateTimeField(null=True, blank=True)
 
 
 #: the states of a follow-up attempt that stand for a document QuickBooks has or may have

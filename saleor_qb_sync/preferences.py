@@ -386,6 +386,18 @@ class Preferences:
         "gateway, then the QuickBooks payment method it becomes. Unlisted: no method.",
         description="Saleor payment method type or gateway → QuickBooks payment method, as "
         "\"saleor=QuickBooks\" pairs; an unlisted one gets none. " + _QB_NAME)
+    record_refunds: bool = _setting(
+        True, _bool, kind=Kind.BOOLEAN, label="Record refunds as credit memos",
+        help_text="When Saleor refunds an order that is in QuickBooks (an invoice or a sales "
+        "receipt), add a credit memo with the refunded lines, shipping and tax.",
+        description="Add a QuickBooks credit memo for each Saleor refund of an order that is in "
+        "QuickBooks, with the refunded lines, shipping and tax.")
+    refund_money: bool = _setting(
+        True, _bool, kind=Kind.BOOLEAN, label="Record the money refunded",
+        help_text="Also record the money going back against each credit memo (a refund from "
+        "the deposit account); off leaves the credit on the customer's account.",
+        description="Record the money given back against each credit memo (ARRefundCreditCard "
+        "from the deposit account); false leaves the credit on the customer's account.")
     ar_account: str = _setting(
         "Accounts Receivable", _text(limits.FULL_NAME_REF), label="Accounts receivable account",
         help_text="For invoices, e.g. Accounts Receivable.",
@@ -416,6 +428,12 @@ class Preferences:
         "Gift Card", _text(limits.ITEM_NAME), label="Gift card item",
         help_text="Other-charge item for gift cards sold and gift cards applied.",
         description="Other-charge item for gift cards sold and applied.")
+    refund_item_name: str = _setting(
+        "Saleor Refund", _text(limits.ITEM_NAME), label="Refund item",
+        help_text="Other-charge item for money Saleor refunded without naming lines, and for "
+        "a refund's difference from its lines.",
+        description="Other-charge item for refunds without lines and for a refund's "
+        "difference from its lines.")
     tax_mode: TaxMode = _setting(
         TaxMode.LINE_ITEM, _choice(TaxMode), kind=Kind.CHOICE, label="Sales tax",
         help_text="line_item: Saleor's tax, to the cent, as one line. quickbooks_tax_item: "
@@ -525,6 +543,7 @@ class Preferences:
             "shipping_item_name": True,
             "discount_item_name": True,
             "gift_card_item_name": True,
+            "refund_item_name": self.record_refunds,
             "income_account": True,
         }
         for name, needed in required_names.items():

@@ -79,13 +79,17 @@ class Work:
     missing_items: list[str] = field(default_factory=list)
     #: orders already tried again once in this session after a 3140
     retried: list[str] = field(default_factory=list)
-    #: payments whose lost answer was already asked about in this session
+    #: follow-up documents whose lost answer was already asked about in this session
     payments_asked: list[int] = field(default_factory=list)
-    #: orders found with charges QuickBooks has not received (``steps/payments``)
+    #: orders found with charges QuickBooks has not received (``steps/follow_ups``)
     payments_due: list[str] = field(default_factory=list)
     #: open invoices compared with Saleor so far in this session
     payments_scanned: int = 0
-    #: every open invoice was compared and every due payment sent
+    #: orders found with refunds QuickBooks has no credit memo for
+    refunds_due: list[str] = field(default_factory=list)
+    #: orders compared with Saleor's refunds so far in this session
+    refunds_scanned: int = 0
+    #: everything that follows the orders was compared and sent
     payments_finished: bool = False
 
     @property
@@ -105,6 +109,8 @@ class Work:
             "payments_asked": self.payments_asked,
             "payments_due": self.payments_due,
             "payments_scanned": self.payments_scanned,
+            "refunds_due": self.refunds_due,
+            "refunds_scanned": self.refunds_scanned,
             "payments_finished": self.payments_finished,
         }
 
@@ -123,6 +129,8 @@ class Work:
             payments_asked=[int(pk) for pk in data.get("payments_asked") or ()],
             payments_due=list(data.get("payments_due") or ()),
             payments_scanned=int(data.get("payments_scanned") or 0),
+            refunds_due=list(data.get("refunds_due") or ()),
+            refunds_scanned=int(data.get("refunds_scanned") or 0),
             payments_finished=bool(data.get("payments_finished")),
         )
 

@@ -27,6 +27,7 @@ from lxml import etree
 from ..documents import to_cents
 from . import limits
 from .records import (
+    CardRefund,
     CustomerRecord,
     ItemKind,
     ItemRecord,
@@ -59,6 +60,7 @@ TXN_QUERY_RET_ELEMENTS: dict[TxnKind, tuple[str, ...]] = {
     TxnKind.INVOICE: (*_TXN_QUERY_RET_COMMON, "Memo", "ExternalGUID"),
     TxnKind.SALES_RECEIPT: (*_TXN_QUERY_RET_COMMON, "TotalAmount", "Memo", "ExternalGUID"),
     TxnKind.SALES_ORDER: (*_TXN_QUERY_RET_COMMON, "TotalAmount", "Memo", "ExternalGUID"),
+    TxnKind.CREDIT_MEMO: (*_TXN_QUERY_RET_COMMON, "TotalAmount", "Memo", "ExternalGUID"),
 }
 
 #: digits before the decimal point that AMTTYPE (13) and PRICETYPE/QUANTYPE (10) allow
@@ -108,7 +110,8 @@ def message_set(
 
 
 def transaction_add(txn: Transaction, request_id: str) -> etree._Element:
-    """``InvoiceAddRq`` / ``SalesReceiptAddRq`` / ``SalesOrderAddRq`` for one mapped order."""
+    """``InvoiceAddRq`` / ``SalesReceiptAddRq`` / ``SalesOrderAddRq`` for one mapped order, or
+    ``CreditMemoAddRq`` for a refund of one."""
     kind = TxnKind(txn.kind)
     if not txn.lines:
         raise ValueError(f"order {txn.order_number}: a transaction needs at least one line")
@@ -116,7 +119,7 @@ def transaction_add(txn: Transaction, request_id: str) -> etree._Element:
     add = etree.SubElement(rq, f"{kind}Add")
     _ref(add, "CustomerRef", txn.customer_name, limits.CUSTOMER_FULL_NAME, required=True)
     _ref(add, "ClassRef", txn.class_name, limits.FULL_NAME_REF)
-    if kind == TxnKind.INVOICE:
+    if kind in (TxnKind.INVOICE, TxnKind.CREDIT_MEMO):
         _ref(add, "ARAccountRef", txn.ar_account, limits.FULL_NAME_REF)
     _leaf(add, "TxnDate", _date(txn.txn_date))
     _string(add, "RefNumber", txn.ref_number, limits.REF_NUMBER)
@@ -126,7 +129,7 @@ def transaction_add(txn: Transaction, request_id: str) -> etree._Element:
     _string(add, "Memo", txn.memo, limits.MEMO)
     if kind == TxnKind.SALES_RECEIPT:
         _ref(add, "DepositToAccountRef", txn.deposit_to_account, limits.FULL_NAME_REF)
-    _leaf(add, "ExternalGUID", external_guid(txn.order_id))
+    _leaf(add, "ExternalGUID", txn.guid or external_guid(txn.order_id))
     for line in txn.lines:
         el = etree.SubElement(add, f"{kind}LineAdd")
         _ref(el, "ItemRef", line.item_name, limits.FULL_NAME_REF, required=True)
@@ -191,6 +194,40 @@ def receive_payment_add(payment: ReceivedPayment, request_id: str) -> etree._Ele
     _string(applied, "TxnID", payment.invoice_txn_id, limits.ID, required=True)
     _leaf(applied, "PaymentAmount", format_amount(payment.amount))
     for name in TXN_ADD_RET_ELEMENTS:
+        _leaf(rq, "IncludeRetElement", name)
+    return rq
+
+
+def card_refund_add(refund: CardRefund, request_id: str) -> etree._Element:
+    """``ARRefundCreditCardAddRq``: money given back against a credit memo."""
+    if refund.amount <= 0:
+        raise ValueError(f"order {refund.order_number}: a refund must be above zero")
+    rq = _request("ARRefundCreditCardAddRq", request_id)
+    add = etree.SubElement(rq, "ARRefundCreditCardAdd")
+    _ref(add, "CustomerRef", refund.customer_name, limits.CUSTOMER_FULL_NAME, required=True)
+    _ref(add, "RefundFromAccountRef", refund.refund_from_account, limits.FULL_NAME_REF)
+    _ref(add, "ARAccountRef", refund.ar_account, limits.FULL_NAME_REF)
+    _leaf(add, "TxnDate", _date(refund.txn_date))
+    _string(add, "RefNumber", refund.ref_number, limits.REF_NUMBER)
+    _ref(add, "PaymentMethodRef", refund.payment_method, limits.FULL_NAME_REF)
+    _string(add, "Memo", refund.memo, limits.MEMO)
+    _leaf(add, "ExternalGUID", refund.external_guid)
+    applied = etree.SubElement(add, "RefundAppliedToTxnAdd")
+    _string(applied, "TxnID", refund.credit_memo_txn_id, limits.ID, required=True)
+    _leaf(applied, "RefundAmount", format_amount(refund.amount))
+    for name in TXN_ADD_RET_ELEMENTS:
+        _leaf(rq, "IncludeRetElement", name)
+    return rq
+
+
+def follow_up_query_by_ref(kind: str, ref_numbers: Sequence[str], request_id: str
+                           ) -> etree._Element:
+    """``CreditMemoQueryRq`` / ``ARRefundCreditCardQueryRq`` by RefNumber (not unique in
+    QuickBooks: compare the ExternalGUID before treating one as ours)."""
+    rq = _request(f"{kind}QueryRq", request_id)
+    for ref in _unique(ref_numbers, "ref_numbers"):
+        _string(rq, "RefNumber", ref, limits.REF_NUMBER, required=True)
+    for name in PAYMENT_RET_ELEMENTS:
         _leaf(rq, "IncludeRetElement", name)
     return rq
 

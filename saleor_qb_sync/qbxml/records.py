@@ -23,6 +23,12 @@ class TxnKind(StrEnum):
     INVOICE = "Invoice"
     SALES_RECEIPT = "SalesReceipt"
     SALES_ORDER = "SalesOrder"
+    #: not what an order becomes: what a refund of one does (``refunds.py``)
+    CREDIT_MEMO = "CreditMemo"
+
+
+#: what an order can become
+ORDER_TXN_KINDS = (TxnKind.INVOICE, TxnKind.SALES_RECEIPT, TxnKind.SALES_ORDER)
 
 
 class ItemKind(StrEnum):
@@ -90,6 +96,8 @@ class Transaction:
     deposit_to_account: str = ""
     #: set in quickbooks_tax_item mode: the sales tax item QuickBooks computes tax with
     item_sales_tax: str = ""
+    #: the ExternalGUID when it is not the order's own (a credit memo's)
+    guid: str = ""
 
     @property
     def lines_total(self) -> Decimal:
@@ -97,7 +105,7 @@ class Transaction:
 
     @property
     def external_guid(self) -> str:
-        return "{" + self.order_id + "}"
+        return self.guid or "{" + self.order_id + "}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +145,48 @@ class ReceivedPayment:
 
 
 _PAYMENT_NAMESPACE = uuid.UUID("5a1e0bb5-9a7c-4c9b-8d1e-7061796d656e")
+
+
+@dataclass(frozen=True, slots=True)
+class CreditMemo:
+    """A Saleor refund as a QuickBooks credit memo, and the items its lines need."""
+
+    source_id: str
+    sequence: int
+    transaction: Transaction
+    items: tuple[ItemRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CardRefund:
+    """Money given back against a credit memo (``ARRefundCreditCardAdd``)."""
+
+    order_id: str
+    order_number: int
+    source_id: str
+    sequence: int
+    ref_number: str
+    txn_date: date
+    customer_name: str
+    amount: Decimal
+    currency: str
+    credit_memo_txn_id: str
+    memo: str
+    payment_method: str = ""
+    refund_from_account: str = ""
+    ar_account: str = ""
+
+    @property
+    def external_guid(self) -> str:
+        return document_guid("ARRefundCreditCard", self.order_id, self.source_id,
+                             self.sequence)
+
+
+def document_guid(kind: str, order_id: str, source_id: str, sequence: int) -> str:
+    """The ExternalGUID of a document that follows an order (a credit memo, a refund): ours,
+    the same on every resend, so a lost answer can be matched in QuickBooks."""
+    return "{" + str(uuid.uuid5(_PAYMENT_NAMESPACE,
+                                f"{kind}/{order_id}/{source_id}/{sequence}")) + "}"
 
 
 def payment_guid(order_id: str, payment_id: str, sequence: int) -> str:

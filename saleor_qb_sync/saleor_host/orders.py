@@ -24,6 +24,8 @@ from ..documents import (
     OrderDocument,
     OrderLine,
     Payment,
+    Refund,
+    RefundLine,
     Shipping,
 )
 from ..order_source import (
@@ -89,7 +91,8 @@ class SaleorOrderSource:
         orders = (Order.objects.filter(id__in=[uuid.UUID(str(i)) for i in order_ids])
                   .select_related("user", "billing_address", "shipping_address", "channel")
                   .prefetch_related("lines", "discounts", "payment_transactions", "payments",
-                                    "payments__transactions",
+                                    "payments__transactions", "granted_refunds__lines",
+                                    "fulfillments__lines",
                                     "gift_cards"))
         return {str(order.id): order_document(order) for order in orders}
 
@@ -119,6 +122,33 @@ def _user_pk(value: str) -> str:
     except InvalidGlobalId:
         return value if value.isdigit() else "0"
     return pk if type_name == "User" and pk.isdigit() else "0"
+
+
+#: a granted refund whose money went back (Saleor's OrderGrantedRefundStatus.FULL)
+_GRANTED_REFUND_DONE = "full"
+#: fulfillments that stand for refunded lines (Saleor's FulfillmentStatus)
+_REFUND_FULFILLMENTS = ("refunded", "refunded_and_returned")
+
+
+def _refunds(order) -> tuple[Refund, ...]:
+    """The refunds Saleor made with what they were for: granted refunds it processed, and the
+    legacy flow's refund fulfillments."""
+    granted = tuple(
+        Refund(refund_id=f"granted:{g.pk}", amount=g.amount_value,
+               refunded_lines=tuple(RefundLine(str(line.order_line_id), line.quantity)
+                                    for line in g.lines.all()),
+               shipping=g.shipping_costs_included, reason=g.reason or "",
+               created_at=g.updated_at)
+        for g in order.granted_refunds.all() if g.status == _GRANTED_REFUND_DONE)
+    legacy = tuple(
+        Refund(refund_id=f"fulfillment:{f.pk}", amount=f.total_refund_amount,
+               refunded_lines=tuple(RefundLine(str(line.order_line_id), line.quantity)
+                                    for line in f.lines.all()),
+               shipping=bool(f.shipping_refund_amount), reason=f.reason or "",
+               created_at=f.created_at)
+        for f in order.fulfillments.all()
+        if f.status in _REFUND_FULFILLMENTS and f.total_refund_amount)
+    return granted + legacy
 
 
 def _legacy_refunded(payment) -> Decimal:
@@ -226,4 +256,5 @@ def order_document(order: Order) -> OrderDocument:
         total_charged=order.total_charged_amount,
         customer_note=order.customer_note or "",
         undiscounted_total_gross=order.undiscounted_total_gross_amount,
+        refunds=_refunds(order),
     )

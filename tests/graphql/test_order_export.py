@@ -143,7 +143,7 @@ def test_an_order_lists_the_payments_quickbooks_received_against_its_invoice(
 
     from ..qbwc.conftest import STAFF
     from ..qbwc.engine_driver import drive
-    from ..qbwc.steps.test_payments import charge
+    from ..qbwc.steps.test_follow_ups import charge
 
     preferences = configure(transaction_type="invoice", check_duplicates=False,
                             payment_methods="card=Credit Card")

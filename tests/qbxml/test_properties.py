@@ -23,7 +23,7 @@ from saleor_qb_sync.preferences import (
 from saleor_qb_sync.qbxml import build, limits, text
 from saleor_qb_sync.qbxml.mapping import map_order
 from saleor_qb_sync.qbxml.parse import parse_response, parse_xml
-from saleor_qb_sync.qbxml.records import MappedOrder, TxnKind
+from saleor_qb_sync.qbxml.records import ORDER_TXN_KINDS, MappedOrder, TxnKind
 from saleor_qb_sync.qbxml.schema import validate
 from saleor_qb_sync.qbxml.status import classify
 from tests.strategies import orders, preferences, with_fitting_number
@@ -82,7 +82,7 @@ def every_request(mapped: MappedOrder, *, on_error: str = build.STOP_ON_ERROR) -
 def variants(order, prefs):
     """The order mapped under every transaction kind, tax mode and customer mode."""
     order = with_fitting_number(order, prefs)
-    for kind in TxnKind:
+    for kind in ORDER_TXN_KINDS:
         for tax_mode in TaxMode:
             for customer_mode in CustomerMode:
                 variant = dataclasses.replace(

@@ -62,6 +62,6 @@ def test_records_are_frozen_values(record):
 def test_the_kinds_spell_the_qbxml_aggregates_the_builders_name_requests_after():
     # when / then
     assert [f"{kind}AddRq" for kind in TxnKind] == [
-        "InvoiceAddRq", "SalesReceiptAddRq", "SalesOrderAddRq"]
+        "InvoiceAddRq", "SalesReceiptAddRq", "SalesOrderAddRq", "CreditMemoAddRq"]
     assert [f"{kind}Add" for kind in ItemKind] == ["ItemNonInventoryAdd", "ItemOtherChargeAdd"]
     assert TxnKind("SalesReceipt") is TxnKind.SALES_RECEIPT

@@ -254,3 +254,164 @@ def _hand_payment(txn_id: str, customer: str, amount: str) -> str:
         f"<TotalAmount>{amount}</TotalAmount><AppliedToTxnAdd><TxnID>{txn_id}</TxnID>"
         f"<PaymentAmount>{amount}</PaymentAmount></AppliedToTxnAdd></ReceivePaymentAdd>"
         "</ReceivePaymentAddRq></QBXMLMsgsRq></QBXML>")
+
+
+# --- refunds: credit memos and the money given back ------------------------------------------
+
+
+def taxed_receipt(number: int = 1):
+    """A paid order of two T-shirts (2 × 10.00 at 23 %) and UPS shipping (10.00 + 2.30):
+    36.90, charged by card: a sales receipt under by_payment_status."""
+    from saleor_qb_sync.documents import Shipping
+
+    from ...conftest import order_uuid
+    from ...qbxml.factories import order, order_line
+
+    document = order(number=number, order_id=order_uuid(number),
+                     lines=(order_line(quantity=2, tax_rate="0.23"),),
+                     shipping=Shipping(method_name="UPS", price_net=Decimal("10.00"),
+                                       price_gross=Decimal("12.30"),
+                                       tax_rate=Decimal("0.23")),
+                     created_at=datetime(2026, 3, 10, 12, tzinfo=UTC))
+    document = replace(document, payments=(Payment(
+        method="card", amount=document.total_gross, name="Stripe", psp_reference="pi_r",
+        payment_id="transaction:r"),), total_charged=document.total_gross)
+    store_sample_orders([document])
+    return document
+
+
+def refund(document, amount: str, *refunded_lines, shipping=False, refund_id="granted:1"):
+    """Saleor refunded ``amount`` of the order's payment, for these lines."""
+    from saleor_qb_sync.documents import Refund, RefundLine
+
+    refunded = replace(
+        document,
+        payments=tuple(replace(p, amount=p.amount - Decimal(amount),
+                               refunded=p.refunded + Decimal(amount))
+                       for p in document.payments),
+        refunds=document.refunds + ((Refund(refund_id, Decimal(amount), tuple(
+            RefundLine(line_id, quantity) for line_id, quantity in refunded_lines),
+            shipping=shipping),) if refunded_lines or shipping else ()))
+    store_sample_orders([refunded])
+    return refunded
+
+
+@pytest.fixture
+def exported_receipt(configure, source, quickbooks):
+    def create(**overrides):
+        from saleor_qb_sync.transfers import queue_orders
+
+        from ..conftest import STAFF
+
+        preferences = configure(check_duplicates=False, **overrides)
+        document = taxed_receipt()
+        queue_orders(source, preferences, STAFF, [document.order_id])
+        qb = quickbooks()
+        drive(preferences, source, qb)
+        assert len(qb.transactions("SalesReceipt")) == 1
+        return preferences, document, qb
+
+    return create
+
+
+def test_a_partial_refund_of_a_sales_receipt_with_shipping_and_tax_lands_once_to_the_cent(
+        exported_receipt, source):
+    # given: a 36.90 sales receipt; Saleor refunds one T-shirt and the shipping: 24.60
+    preferences, document, qb = exported_receipt()
+    refund(document, "24.60", (document.lines[0].line_id, 1), shipping=True)
+
+    # when
+    run = drive(preferences, source, qb)
+    again = drive(preferences, source, qb)
+
+    # then: a credit memo of Saleor's amount, then the money back against it, once
+    sets = after_check(run)
+    assert sets[0][-1] == "CreditMemoAddRq"
+    assert sets[1] == ["ARRefundCreditCardAddRq"]
+    [memo] = qb.transactions("CreditMemo")
+    assert memo.total_amount == Decimal("24.60")
+    assert [(ln.item_name, ln.amount) for ln in memo.lines] == [
+        ("TEE-M", Decimal("10.00")), ("Shipping", Decimal("10.00")),
+        ("Saleor Sales Tax", Decimal("4.60"))]
+    [back] = qb.transactions("ARRefundCreditCard")
+    assert back.total_amount == Decimal("24.60")
+    assert qb.credit_remaining(memo.txn_id) == Decimal("0.00")
+    assert again.refused == "none"
+    kinds = sorted(FollowUpRecord.objects.values_list("kind", "state"))
+    assert kinds == [("ARRefundCreditCard", "done"), ("CreditMemo", "done")]
+
+
+def test_a_full_return_of_a_paid_invoice_credits_and_refunds_the_whole_order(
+        configure, source, quickbooks):
+    # given: an invoice paid in full through the payments step
+    from saleor_qb_sync.transfers import queue_orders
+
+    from ..conftest import STAFF
+
+    preferences = configure(**INVOICES)
+    document = taxed_receipt()
+    queue_orders(source, preferences, STAFF, [document.order_id])
+    qb = quickbooks()
+    drive(preferences, source, qb)
+    [invoice] = qb.transactions("Invoice")
+    assert qb.balance_remaining(invoice.txn_id) == Decimal("0.00")
+
+    # when: everything comes back
+    refund(document, "36.90", (document.lines[0].line_id, 2), shipping=True,
+           refund_id="fulfillment:3")
+    drive(preferences, source, qb)
+
+    # then
+    [memo] = qb.transactions("CreditMemo")
+    assert memo.total_amount == document.total_gross == Decimal("36.90")
+    assert [t.total_amount for t in qb.transactions("ARRefundCreditCard")] == [Decimal("36.90")]
+    assert qb.credit_remaining(memo.txn_id) == Decimal("0.00")
+
+
+def test_money_refunded_without_lines_is_credited_on_the_refund_item(exported_receipt, source):
+    preferences, document, qb = exported_receipt()
+    refund(document, "5.00")
+    drive(preferences, source, qb)
+    [memo] = qb.transactions("CreditMemo")
+    assert [(ln.item_name, ln.amount) for ln in memo.lines] == [("Saleor Refund",
+                                                                 Decimal("5.00"))]
+    assert qb.find_item("Saleor Refund") is not None  # added at the head of the set
+
+
+def test_with_refund_money_off_the_credit_stays_on_the_customers_account(exported_receipt,
+                                                                          source):
+    preferences, document, qb = exported_receipt(refund_money=False)
+    refund(document, "5.00")
+    drive(preferences, source, qb)
+    [memo] = qb.transactions("CreditMemo")
+    assert not qb.transactions("ARRefundCreditCard")
+    assert qb.credit_remaining(memo.txn_id) == Decimal("5.00")
+
+
+def test_a_lost_credit_memo_answer_is_looked_up_and_never_credited_twice(exported_receipt,
+                                                                         source):
+    # given: QuickBooks added the credit memo, the answer was lost
+    preferences, document, qb = exported_receipt(refund_money=False)
+    refund(document, "24.60", (document.lines[0].line_id, 1), shipping=True)
+    qb.faults.inject("lose_response", on_request="CreditMemoAddRq")
+    with contextlib.suppress(Exception):
+        drive(preferences, source, qb)
+    for row in WebConnectorSession.objects.filter(state="open"):
+        sessions.drop(row)
+
+    # when
+    run = drive(preferences, source, qb)
+
+    # then
+    assert after_check(run) == [["CreditMemoQueryRq"]]
+    assert len(qb.transactions("CreditMemo")) == 1
+    record = FollowUpRecord.objects.get()
+    assert (record.state, record.status_message) == (
+        ExportState.DONE, "Confirmed in QuickBooks after a lost answer")
+
+
+def test_with_record_refunds_off_no_credit_memo_is_made(exported_receipt, source):
+    preferences, document, qb = exported_receipt(record_refunds=False)
+    refund(document, "5.00")
+    assert drive(preferences, source, qb).refused == "none"
+    assert not qb.transactions("CreditMemo")

@@ -1,0 +1,412 @@
+"""Step 5: what follows an order into QuickBooks. Once the session's orders are written, what
+Saleor did since on orders that are in QuickBooks goes there too, one kind of document a set:
+
+1. documents whose answer was lost, looked up by RefNumber and matched by our ExternalGUID
+   (found: in QuickBooks; absent: the attempt ends and what it stood for is due again);
+2. payments: what Saleor charged on an invoice, received against it (``qbxml/payments.py``);
+3. credit memos: what Saleor refunded (``qbxml/refunds.py``), with the items their lines need
+   at the head of the set;
+4. refunds: the money of each credit memo given back (``refund_money``).
+
+Which orders to compare: payments look at invoices their live payments do not cover, refunds
+at invoices and sales receipts; each the least recently compared first, at most
+``MAX_COMPARED_PER_SESSION`` a session. Off with ``record_payments`` / ``record_refunds``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from lxml import etree
+
+from ... import clock, ledger
+from ...documents import ChargeStatus
+from ...errors import MappingError
+from ...models import FollowUpKind, FollowUpRecord, MessageSet, MessageSetKind
+from ...order_source import OrderFilter, OrderSource
+from ...preferences import Preferences
+from ...qbxml import build
+from ...qbxml.answers import Answers, add_problem, query_problem
+from ...qbxml.mapping import map_order
+from ...qbxml.payments import InvoiceOnFile, due_payments
+from ...qbxml.records import CreditMemo, ReceivedPayment, document_guid, payment_guid
+from ...qbxml.refunds import OrderOnFile, card_refund, due_credit_memos
+from ...qbxml.status import StatusClass, describe
+from .. import names
+from .context import Context
+
+#: orders one session compares with Saleor at most, for payments and for refunds each
+MAX_COMPARED_PER_SESSION = 5_000
+#: orders compared at a time: a callback's statements stay the same up to this many
+COMPARE_AT_ONCE = 500
+
+
+def pending(ctx: Context) -> bool:
+    """Documents are to be looked up or sent in this session. Compares orders with Saleor
+    until some are due (they wait in the session's work) or none are left."""
+    work = ctx.session.work
+    if work.payments_finished:
+        return False
+    if work.payments_due or work.refunds_due or _lost(ctx).exists():
+        return True
+    prefs = ctx.preferences
+    while prefs.record_payments and work.payments_scanned < MAX_COMPARED_PER_SESSION:
+        invoices = ledger.open_invoices(
+            min(COMPARE_AT_ONCE, MAX_COMPARED_PER_SESSION - work.payments_scanned),
+            checked_before=ctx.session.row.started_at)
+        if not invoices:
+            break
+        work.payments_scanned += len(invoices)
+        work.payments_due = _orders(_payments_now(ctx, invoices))
+        if work.payments_due:
+            return True
+    while prefs.record_refunds and work.refunds_scanned < MAX_COMPARED_PER_SESSION:
+        orders = ledger.orders_for_refunds(
+            min(COMPARE_AT_ONCE, MAX_COMPARED_PER_SESSION - work.refunds_scanned),
+            checked_before=ctx.session.row.started_at)
+        if not orders:
+            break
+        work.refunds_scanned += len(orders)
+        work.refunds_due = _orders(_credit_memos_now(ctx, orders))
+        if work.refunds_due:
+            return True
+    if prefs.record_refunds and prefs.refund_money and ledger.credit_memos_to_refund(1):
+        return True
+    work.payments_finished = True
+    return False
+
+
+def waiting(preferences: Preferences, source: OrderSource) -> int:
+    """How many orders have documents to look up or send, for ``authenticate`` (compares the
+    ``COMPARE_AT_ONCE`` least recently compared orders of each kind, marking nothing)."""
+    count = ledger.follow_ups_to_reconcile().count()
+    now = clock.now()
+    if preferences.record_payments:
+        count += len(_orders(_payments(preferences, source, ledger.open_invoices(
+            COMPARE_AT_ONCE, checked_before=now, mark=False))[0]))
+    if preferences.record_refunds:
+        count += len(_orders(_credit_memos(preferences, source, ledger.orders_for_refunds(
+            COMPARE_AT_ONCE, checked_before=now, mark=False))[0]))
+        if preferences.refund_money:
+            count += len(ledger.credit_memos_to_refund(COMPARE_AT_ONCE))
+    return count
+
+
+def request(ctx: Context) -> str | None:
+    if not pending(ctx):
+        return None
+    work, limit = ctx.session.work, ctx.preferences.orders_per_request
+    lost = list(_lost(ctx)[:limit])
+    if lost:
+        return _look_up(ctx, lost)
+    if work.payments_due:
+        orders, work.payments_due = work.payments_due[:limit], work.payments_due[limit:]
+        due = _payments_now(ctx, ledger.invoices_of(orders))
+        return _send(ctx, [(_payment(p, i, f"p{n}"), build.receive_payment_add, p)
+                           for n, (p, i) in enumerate(due)]) or request(ctx)
+    if work.refunds_due:
+        orders, work.refunds_due = work.refunds_due[:limit], work.refunds_due[limit:]
+        due = _credit_memos_now(ctx, ledger.orders_for_refunds_of(orders))
+        return _send(ctx, [(_credit_memo(m, o, f"c{n}"), _credit_memo_add, m)
+                           for n, (m, o) in enumerate(due)],
+                     head=_item_adds([m for m, _ in due])) or request(ctx)
+    memos = ledger.credit_memos_to_refund(limit)
+    if memos and ctx.preferences.refund_money and ctx.preferences.record_refunds:
+        on_file = {o.order_id: o for o in ledger.orders_for_refunds_of(
+            [str(m.order_id) for m in memos])}
+        documents = ctx.source.load(list(on_file))
+        today = clock.now().date()
+        refunds = [(card_refund(m, on_file[str(m.order_id)], documents.get(str(m.order_id)),
+                                ctx.preferences, today=today), m)
+                   for m in memos if str(m.order_id) in on_file]
+        return _send(ctx, [(_refund(r, m, f"r{n}"), build.card_refund_add, r)
+                           for n, (r, m) in enumerate(refunds)]) or request(ctx)
+    work.payments_finished = True
+    return None
+
+
+def read(ctx: Context, message_set: MessageSet, answers: Answers) -> None:
+    pks = [pk for meta in message_set.requests.values()
+           for pk in meta.get("records") or [meta.get("record")] if pk]
+    records = ledger.follow_up_attempts(pks)
+    outcomes: list[ledger.FollowUpOutcome] = []
+    absent: list[FollowUpRecord] = []
+    confirmed_items: list[tuple[str, str]] = []
+    for request_id, meta in message_set.requests.items():
+        verdict = answers.answer(request_id)
+        answer = verdict.item
+        if meta["kind"] == "item":
+            if answer is not None and (answer.status_code == 3100 or answer.ok):
+                confirmed_items.append((names.ITEM, meta["name"]))
+            continue
+        if meta["kind"] == "lookup":
+            _read_lookup(answers, request_id, [records[pk] for pk in meta["records"]
+                                               if pk in records], outcomes, absent)
+            continue
+        record = records[meta["record"]]
+        problem = verdict.problem or ("" if answer is None or not answer.ok else add_problem(
+            answer, ret_type=record.kind, ref_number=record.ref_number))
+        if answer is None or problem:
+            outcomes.append(ledger.FollowUpOutcome(
+                record, None, message=f"Checking QuickBooks: {problem}." if problem else
+                "Checking QuickBooks: its answer said nothing about this document."))
+        elif answer.ok:
+            outcomes.append(ledger.FollowUpOutcome(
+                record, True, txn_id=answer.txn_id, status_code=answer.status_code,
+                message=answer.message if answer.status_code else ""))
+        else:
+            advice = _advice(record, answer.status_code, answer.message)
+            outcomes.append(ledger.FollowUpOutcome(
+                record, False, status_code=answer.status_code, message=answer.message,
+                action=advice))
+            ctx.session.say(f"Order #{record.order_number}: {advice}")
+    names.remember(confirmed_items)
+    ledger.record_follow_up_outcomes(outcomes)
+    ledger.follow_ups_not_in_quickbooks(absent, "Web Connector lost the answer and QuickBooks "
+                                        "does not have this document; it is sent again.")
+
+
+# --- sending --------------------------------------------------------------------------------
+
+
+def _send(ctx: Context, planned, *, head=()) -> str | None:
+    """Store and return a set of ``planned`` (follow-up, builder, record) after ``head``
+    (item adds); a document the builder refuses fails alone. None when nothing is left."""
+    message_set = MessageSet(session=ctx.session.row, kind=MessageSetKind.FOLLOW_UPS,
+                             request_xml="", requests={})
+    requests: list[etree._Element] = []
+    sent, refused = [], []
+    for follow_up, builder, document in planned:
+        try:
+            requests.append(builder(document, follow_up.request_id))
+        except ValueError as exc:
+            refused.append((follow_up, str(exc)))
+            continue
+        sent.append(follow_up)
+    if not sent and not refused:
+        return None
+    message_set.save()
+    records = ledger.follow_ups_sent(ctx.session.row, message_set,
+                                     sent + [f for f, _ in refused])
+    ledger.record_follow_up_outcomes([
+        ledger.FollowUpOutcome(record, False, message=why,
+                               action="Check the order in Saleor and in QuickBooks.")
+        for record, (_, why) in zip(records[len(sent):], refused, strict=True)])
+    if not sent:
+        return None
+    meta = {element.get("requestID"): info for element, info in head}
+    meta.update({r.request_id: {"kind": r.kind, "record": r.pk} for r in records[:len(sent)]})
+    return ctx.store(MessageSetKind.FOLLOW_UPS, [e for e, _ in head] + requests, meta,
+                     message_set=message_set)
+
+
+def _look_up(ctx: Context, lost: list[FollowUpRecord]) -> str:
+    ctx.session.work.payments_asked += [r.pk for r in lost]
+    by_kind: dict[str, list[FollowUpRecord]] = {}
+    for record in lost:
+        by_kind.setdefault(record.kind, []).append(record)
+    requests, meta = [], {}
+    for index, (kind, group) in enumerate(sorted(by_kind.items())):
+        request_id = f"q{index}"
+        refs = [r.ref_number for r in group]
+        requests.append(build.payment_query_by_ref(refs, request_id)
+                        if kind == FollowUpKind.PAYMENT
+                        else build.follow_up_query_by_ref(kind, refs, request_id))
+        meta[request_id] = {"kind": "lookup", "records": [r.pk for r in group]}
+    return ctx.store(MessageSetKind.FOLLOW_UPS, requests, meta)
+
+
+def _read_lookup(answers: Answers, request_id: str, group: list[FollowUpRecord],
+                 outcomes: list, absent: list) -> None:
+    verdict = answers.answer(request_id)
+    answer = verdict.item
+    if not group:
+        return
+    problem = verdict.problem or (query_problem(
+        answer, ret_type=group[0].kind, ref_numbers=answers.ref_numbers(request_id),
+        id_field="TxnID") if answer is not None else "")
+    if answer is None or problem or answer.status_class not in (StatusClass.SUCCESS,
+                                                                 StatusClass.NOT_FOUND):
+        return  # asked again in the next session; never guessed
+    for record in group:
+        guid = _guid(record)
+        match = next((r for r in answer.records if r.get("RefNumber") == record.ref_number
+                      and r.get("ExternalGUID", "").lower() == guid), None)
+        if match is None:
+            absent.append(record)
+        else:
+            outcomes.append(ledger.FollowUpOutcome(
+                record, True, txn_id=match["TxnID"],
+                message="Confirmed in QuickBooks after a lost answer"))
+
+
+def _guid(record: FollowUpRecord) -> str:
+    if record.kind == FollowUpKind.PAYMENT:
+        return payment_guid(str(record.order_id), record.source_id, record.sequence)
+    return document_guid(record.kind, str(record.order_id), record.source_id, record.sequence)
+
+
+def _lost(ctx: Context):
+    return ledger.follow_ups_to_reconcile(excluding=ctx.session.work.payments_asked)
+
+
+def _orders(due) -> list[str]:
+    """The orders of (document, order on file) pairs, each once."""
+    return list(dict.fromkeys(on_file.order_id for _, on_file in due))
+
+
+# --- payments -------------------------------------------------------------------------------
+
+
+def _payments_now(ctx: Context, invoices: list[InvoiceOnFile]
+                  ) -> list[tuple[ReceivedPayment, InvoiceOnFile]]:
+    due, warnings = _payments(ctx.preferences, ctx.source, invoices)
+    for warning in warnings:
+        ctx.session.say(warning)
+    return due
+
+
+def _payments(preferences: Preferences, source: OrderSource, invoices: list[InvoiceOnFile]
+              ) -> tuple[list[tuple[ReceivedPayment, InvoiceOnFile]], list[str]]:
+    """The payments to send for these invoices, and what a person should know; invoices Saleor
+    has not charged anything on are ruled out by their summaries, the rest loaded once."""
+    charged = _charged(source, [i.order_id for i in invoices])
+    invoices = [i for i in invoices if i.order_id in charged]
+    if not invoices:
+        return [], []
+    documents = source.load([i.order_id for i in invoices])
+    received = ledger.received([i.order_id for i in invoices])
+    today = clock.now().date()
+    out: list[tuple[ReceivedPayment, InvoiceOnFile]] = []
+    warnings: list[str] = []
+    for invoice in invoices:
+        document = documents.get(invoice.order_id)
+        if document is None:
+            continue
+        if not invoice.customer_name:  # exported before the ledger kept the customer
+            name = _customer(preferences, document)
+            if not name:
+                continue
+            invoice = replace(invoice, customer_name=name)
+        due = due_payments(document, invoice, received.get(invoice.order_id, {}),
+                           preferences, today=today)
+        warnings += [f"Order #{invoice.order_number}: {w}" for w in due.warnings]
+        out += [(payment, invoice) for payment in due.payments]
+    return out, warnings
+
+
+def _charged(source: OrderSource, order_ids: list[str]) -> set[str]:
+    """Those of these orders Saleor has charged something on (from their summaries)."""
+    if not order_ids:
+        return set()
+    summaries, _ = source.search(
+        OrderFilter(order_ids=tuple(order_ids), include_exported=True, any_status=True),
+        offset=0, limit=len(order_ids))
+    return {s.order_id for s in summaries if s.charge_status != ChargeStatus.NONE}
+
+
+def _payment(payment: ReceivedPayment, invoice: InvoiceOnFile, request_id: str
+             ) -> ledger.FollowUp:
+    return ledger.FollowUp(
+        kind=FollowUpKind.PAYMENT, order_id=payment.order_id, order_number=payment.order_number,
+        source_id=payment.payment_id, sequence=payment.sequence, ref_number=payment.ref_number,
+        amount=payment.amount, currency=payment.currency, request_id=request_id,
+        applied_to_txn_id=payment.invoice_txn_id, order_record_pk=invoice.record_pk,
+        channel_slug=invoice.channel_slug, customer_name=payment.customer_name,
+        payment_method=payment.payment_method)
+
+
+# --- credit memos and refunds -----------------------------------------------------------------
+
+
+def _credit_memos_now(ctx: Context, orders: list[OrderOnFile]
+                      ) -> list[tuple[CreditMemo, OrderOnFile]]:
+    due, warnings = _credit_memos(ctx.preferences, ctx.source, orders)
+    for warning in warnings:
+        ctx.session.say(warning)
+    return due
+
+
+def _credit_memos(preferences: Preferences, source: OrderSource, orders: list[OrderOnFile]
+                  ) -> tuple[list[tuple[CreditMemo, OrderOnFile]], list[str]]:
+    if not orders:
+        return [], []
+    documents = source.load([o.order_id for o in orders])
+    credited = ledger.received([o.order_id for o in orders], FollowUpKind.CREDIT_MEMO)
+    today = clock.now().date()
+    out: list[tuple[CreditMemo, OrderOnFile]] = []
+    warnings: list[str] = []
+    for on_file in orders:
+        document = documents.get(on_file.order_id)
+        if document is None or not (document.refunds or document.total_refunded):
+            continue
+        if not on_file.customer_name:
+            name = _customer(preferences, document)
+            if not name:
+                continue
+            on_file = replace(on_file, customer_name=name)
+        try:
+            due = due_credit_memos(document, on_file, credited.get(on_file.order_id, {}),
+                                   preferences, today=today)
+        except MappingError as exc:
+            warnings.append(f"Order #{on_file.order_number}: its refund cannot go to "
+                            f"QuickBooks: {exc.message}")
+            continue
+        out += [(memo, on_file) for memo in due.credit_memos]
+    return out, warnings
+
+
+def _credit_memo_add(memo: CreditMemo, request_id: str) -> etree._Element:
+    return build.transaction_add(memo.transaction, request_id)
+
+
+def _item_adds(memos: list[CreditMemo]) -> list[tuple[etree._Element, dict]]:
+    """Item adds for the items the credit memos' lines need that QuickBooks is not known to
+    have (an item it has answers 3100, which counts as present)."""
+    wanted = {item.name: item for memo in memos for item in memo.items}
+    known = names.known((), wanted)
+    return [(build.item_add(item, f"i{n}"), {"kind": "item", "name": item.name})
+            for n, item in enumerate(i for name, i in wanted.items()
+                                     if (names.ITEM, name) not in known)]
+
+
+def _credit_memo(memo: CreditMemo, on_file: OrderOnFile, request_id: str) -> ledger.FollowUp:
+    txn = memo.transaction
+    return ledger.FollowUp(
+        kind=FollowUpKind.CREDIT_MEMO, order_id=txn.order_id, order_number=txn.order_number,
+        source_id=memo.source_id, sequence=memo.sequence, ref_number=txn.ref_number,
+        amount=txn.lines_total, currency=txn.currency, request_id=request_id,
+        applied_to_txn_id=on_file.txn_id, order_record_pk=on_file.record_pk,
+        channel_slug=on_file.channel_slug, customer_name=txn.customer_name)
+
+
+def _refund(refund, memo: FollowUpRecord, request_id: str) -> ledger.FollowUp:
+    return ledger.FollowUp(
+        kind=FollowUpKind.REFUND, order_id=refund.order_id, order_number=refund.order_number,
+        source_id=refund.source_id, sequence=refund.sequence, ref_number=refund.ref_number,
+        amount=refund.amount, currency=refund.currency, request_id=request_id,
+        applied_to_txn_id=refund.credit_memo_txn_id, order_record_pk=memo.order_record_id,
+        channel_slug=memo.channel_slug, customer_name=refund.customer_name,
+        payment_method=refund.payment_method)
+
+
+def _customer(preferences: Preferences, document) -> str:
+    try:
+        return map_order(document, preferences).customer.name
+    except MappingError:
+        return ""
+
+
+def _advice(record: FollowUpRecord, status_code: int, message: str) -> str:
+    if record.kind == FollowUpKind.PAYMENT and status_code == 3210:
+        return (f"QuickBooks would not receive {record.amount} {record.currency} against "
+                f"invoice {record.ref_number.rsplit('-', 1)[0]}: it is more than the invoice's "
+                "open balance. Was the payment already received in QuickBooks by hand?")
+    if record.kind == FollowUpKind.REFUND and status_code == 3210:
+        return (f"QuickBooks would not give back {record.amount} {record.currency} against "
+                f"credit memo {record.ref_number}: its credit was already used (applied to an "
+                "invoice or refunded by hand in QuickBooks).")
+    if status_code == 3120:
+        return (f"The transaction of order #{record.order_number} this applies to is no longer "
+                "in QuickBooks (deleted or voided there); nothing was recorded.")
+    return describe(status_code, message)
