@@ -676,6 +676,11 @@ class QuickBooksSimulator:
         self._simple: dict[str, NameIndex] = {}
         self._by_id: dict[str, ListRecord] = {}
         self._transactions: list[Transaction] = []
+        self._txn_by_id: dict[str, Transaction] = {}
+        #: TxnID → (payment / refund / invoice, application) for what is applied to it
+        self._applied_to: dict[str, list[tuple[Transaction, AppliedTxn]]] = {}
+        #: credit memo TxnID → the applications that set it on an invoice
+        self._credit_set_by: dict[str, list[tuple[Transaction, AppliedTxn]]] = {}
         self._seed()
 
     # ---------------------------------------------------------------- seeding and identity --
@@ -1531,7 +1536,7 @@ class QuickBooksSimulator:
         values["ref_number"] = values["ref_number"] or self._next_ref_number(kind)
         txn = self._store_txn(kind, **values)  # type: ignore[arg-type]
         if credits:  # credit memos set on the invoice as it is made: it applies them to itself
-            txn.applied = [AppliedTxn(txn.txn_id, Decimal("0.00"), credits)]
+            self._link(txn, [AppliedTxn(txn.txn_id, Decimal("0.00"), credits)])
         return self._with_warnings(_Outcome(rets=[self._txn_ret(txn, include_lines=True)]),
                                    warnings)
 
@@ -1807,7 +1812,7 @@ class QuickBooksSimulator:
     def find_transaction_by_id(self, txn_id: str) -> Transaction | None:
         """The transaction with that TxnID, of any kind (None when there is none)."""
         with self._lock:
-            return next((t for t in self._transactions if t.txn_id == txn_id), None)
+            return self._txn_by_id.get(txn_id)
 
     def balance_remaining(self, invoice_txn_id: str) -> Decimal:
         """What is still open on an invoice: its total less the payments and credits on it."""
@@ -1847,8 +1852,7 @@ class QuickBooksSimulator:
 
     def _applications_to(self, txn_id: str) -> list[tuple[Transaction, AppliedTxn]]:
         """(payment or refund, application) for everything applied to that TxnID."""
-        return [(t, a) for t in self._transactions if t.applied
-                for a in t.applied if a.txn_id == txn_id]
+        return list(self._applied_to.get(txn_id, ()))
 
     def _applied_to_invoice(self, invoice: Transaction) -> Decimal:
         return sum((amount for _, amount in self._links_to_invoice(invoice)), Decimal(0))
@@ -1866,7 +1870,7 @@ class QuickBooksSimulator:
         return links
 
     def _credit_remaining(self, credit: Transaction) -> Decimal:
-        used = sum((amount for t in self._transactions for a in t.applied
+        used = sum((amount for _, a in self._credit_set_by.get(credit.txn_id, ())
                     for credit_id, amount in a.credits if credit_id == credit.txn_id),
                    Decimal(0))
         refunded = sum((a.amount for _, a in self._applications_to(credit.txn_id)), Decimal(0))
@@ -2226,7 +2230,7 @@ class QuickBooksSimulator:
         header: dict[str, object], applied: list[AppliedTxn],
     ) -> Transaction:
         """Store a payment or refund (every check has passed)."""
-        return self._store_txn(
+        txn = self._store_txn(
             kind, txn_date,
             ref_number=header.pop("RefNumber", None),
             customer_name=customer.full_name,
@@ -2238,8 +2242,9 @@ class QuickBooksSimulator:
             total_amount=total,
             memo=header.pop("Memo", None),
             fields=header,
-            applied=applied,
         )
+        self._link(txn, applied)
+        return txn
 
     def _store_txn(self, kind: str, txn_date: date, **values: object) -> Transaction:
         """Give a new transaction its TxnID, number and times, and keep it."""
@@ -2251,7 +2256,21 @@ class QuickBooksSimulator:
             **values,  # type: ignore[arg-type]
         )
         self._transactions.append(txn)
+        self._txn_by_id[txn.txn_id] = txn
         return txn
+
+    def _link(self, txn: Transaction, applied: list[AppliedTxn]) -> None:
+        """Record what ``txn`` applies (payments, refunds, credits set on an invoice)."""
+        txn.applied = applied
+        for application in applied:
+            self._applied_to.setdefault(application.txn_id, []).append((txn, application))
+            for credit_id in dict(application.credits):
+                self._credit_set_by.setdefault(credit_id, []).append((txn, application))
+
+    def _unlink(self, txn: Transaction) -> None:
+        for index in (self._applied_to, self._credit_set_by):
+            for key in list(index):
+                index[key] = [(t, a) for t, a in index[key] if t is not txn]
 
     # -------------------------------------------------------------------------- voiding --
 
@@ -2321,6 +2340,8 @@ class QuickBooksSimulator:
         TxnVoid: 3120, 3171, and 3180 while payments, credits or refunds are linked to it."""
         txn = self._removable(request, "TxnDelType", "deleted")
         self._transactions.remove(txn)
+        del self._txn_by_id[txn.txn_id]
+        self._unlink(txn)
         ret = etree.Element("TxnDelRs")
         _sub(ret, "TxnDelType", txn.kind)
         _sub(ret, "TxnID", txn.txn_id)
