@@ -517,6 +517,15 @@ def _object_not_found(txn_id: str) -> _StatusError:
     )
 
 
+def _save_error(txn: Transaction, reason: str) -> _StatusError:
+    """3180, QuickBooks' "error when saving" with a reason of the simulator's wording."""
+    return _StatusError(
+        STATUS_SAVE_ERROR,
+        f'There was an error when saving a {_TXN_LABELS[txn.kind]} '
+        f'"{txn.ref_number or txn.txn_id}". QuickBooks error message: {reason}',
+    )
+
+
 def _partial_message(name: str) -> str:
     return ("The query request has not been fully completed. There was a required element "
             f'("{name}") that could not be found in QuickBooks.')
@@ -2300,7 +2309,7 @@ class QuickBooksSimulator:
                 applied.credits = [(credit_id, Decimal("0.00")) for credit_id, _ in
                                    applied.credits]
             txn.subtotal = txn.sales_tax_total = txn.total_amount = Decimal("0.00")
-            txn.memo = f"VOID: {txn.memo}" if txn.memo else "VOID:"
+            txn.memo = txn.fields["Memo"] = f"VOID: {txn.memo}" if txn.memo else "VOID:"
             txn.is_voided = True
             self._touch(txn)
         ret = etree.Element("TxnVoidRs")  # the group's elements go straight into the Rs
@@ -2326,12 +2335,8 @@ class QuickBooksSimulator:
             txn.kind == "ReceivePayment" and any(a.amount for _, a in
                                                  self._applications_to(txn.txn_id)))
         if linked and not txn.is_voided:
-            raise _StatusError(
-                STATUS_SAVE_ERROR,
-                f'There was an error when saving a {_TXN_LABELS[txn.kind]} "'
-                f'{txn.ref_number or txn.txn_id}". QuickBooks error message: This transaction '
-                f"has payments, credits or refunds linked to it. Remove them before it is {verb}.",
-            )
+            raise _save_error(txn, "This transaction has payments, credits or refunds linked "
+                                   f"to it. Remove them before it is {verb}.")
         return txn
 
     def _txn_del(self, request: etree._Element) -> _Outcome:
@@ -2371,7 +2376,9 @@ class QuickBooksSimulator:
         - The result is checked like an add (3140 references, 3171 closing date for the old
           and the new TxnDate) and priced again (line amounts, sales tax).
         - An invoice with payments or credits on it may not change customer, nor drop below
-          what is applied (3180, simulator's wording). SetCredit in a Mod is ignored (530).
+          what is applied; a voided transaction is not modified (both 3180, simulator's
+          wording, as no QuickBooks answer for them was found). SetCredit in a Mod is ignored
+          (530).
         """
         kind = request.tag[: -len("ModRq")]
         mod = request.find(f"{kind}Mod")
@@ -2383,6 +2390,8 @@ class QuickBooksSimulator:
         if edit_sequence != txn.edit_sequence:
             raise _StatusError(STATUS_EDIT_SEQUENCE_OUT_OF_DATE,
                                f'The provided edit sequence "{edit_sequence}" is out-of-date.')
+        if txn.is_voided:
+            raise _save_error(txn, "The transaction is void.")
         self._check_closing_date(txn.txn_date, "modified")
         merged, kept_ids = self._merge_mod(kind, txn, mod)
         values, _, warnings = self._sales_values(kind, merged, "modified")
@@ -2391,12 +2400,8 @@ class QuickBooksSimulator:
         applied = self._applied_to_invoice(txn) if kind == "Invoice" else Decimal(0)
         if applied and (values["customer_name"] != txn.customer_name
                         or values["total_amount"] < applied):  # type: ignore[operator]
-            raise _StatusError(
-                STATUS_SAVE_ERROR,
-                f'There was an error when saving a {_TXN_LABELS[kind]} "'
-                f'{txn.ref_number or txn.txn_id}". QuickBooks error message: This transaction '
-                f"has payments or credits of {_fmt_money(applied)} applied to it.",
-            )
+            raise _save_error(txn, f"This transaction has payments or credits of "
+                                   f"{_fmt_money(applied)} applied to it.")
 
         # All checks passed: from here on the company file changes.
         lines: list[TxnLine] = values["lines"]  # type: ignore[assignment]

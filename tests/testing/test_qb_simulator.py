@@ -1927,3 +1927,18 @@ def test_an_invoice_with_a_payment_cannot_be_deleted_and_a_refunded_payment_neit
     # then
     assert [status(rs)[0] for rs in (invoice_rs, payment_rs, unknown)] == [3180, 3180, 3120]
     assert len(sim.transactions()) == 3
+
+
+def test_a_voided_invoice_is_not_modified_and_keeps_its_void_memo(sim):
+    # given
+    txn_id = add_invoice(sim)
+    answered(sim, txn_void("Invoice", txn_id))
+    txn = sim.find_transaction("W1001")
+
+    # when
+    (rs,) = answered(sim, invoice_mod(txn_id, txn.edit_sequence, "<PONumber>PO</PONumber>"))
+
+    # then
+    assert status(rs) == (3180, "Error")
+    assert (txn.memo, txn.total_amount) == ("VOID:", Decimal("0.00"))
+    assert invoice_by_id(sim, txn_id).findtext("Memo") == "VOID:"
