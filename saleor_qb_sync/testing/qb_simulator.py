@@ -2,8 +2,9 @@
 
 The export has to be proven against the behaviour that matters in production: whole message
 sets rejected on a parse error, ``stopOnError`` versus ``continueOnError``, the real status
-codes (1, 500, 3070, 3100, 3140, 3171, 3250…), QuickBooks' own arithmetic for line amounts and
-sales tax, SDK error recovery by message-set ID, and connections that fail or lose responses.
+codes (1, 500, 3070, 3100, 3120, 3140, 3171, 3200, 3210, 3250…), QuickBooks' own arithmetic
+for line amounts and sales tax, payments and credits on invoices, SDK error recovery by
+message-set ID, and connections that fail or lose responses.
 :class:`QuickBooksSimulator` processes a qbXML request message set the way QuickBooks does and
 answers with the response message set, so the Web Connector emulator can hand it to the
 plugin exactly as QBWC would.
