@@ -1255,7 +1255,8 @@ def test_an_invoice_query_lists_its_payments_as_linked_transactions_and_filters_
     answered(sim, payment_add(applied_to(paid, "19.99"), ref="P-1"))
 
     # when
-    invoice = invoice_by_id(sim, paid, "<IncludeLinkedTxns>true</IncludeLinkedTxns>")
+    invoice = invoice_by_id(sim, paid, "<IncludeLineItems>true</IncludeLineItems>"
+                                       "<IncludeLinkedTxns>true</IncludeLinkedTxns>")
     (paid_only, not_paid) = answered(
         sim,
         '<InvoiceQueryRq requestID="1"><PaidStatus>PaidOnly</PaidStatus></InvoiceQueryRq>',
@@ -1265,6 +1266,7 @@ def test_an_invoice_query_lists_its_payments_as_linked_transactions_and_filters_
     (link,) = invoice.findall("LinkedTxn")
     assert [link.findtext(t) for t in ("TxnType", "RefNumber", "LinkType", "Amount")] == [
         "ReceivePayment", "P-1", "AMTTYPE", "-19.99"]
+    assert [c.tag for c in invoice][-2:] == ["LinkedTxn", "InvoiceLineRet"]
     assert invoice_by_id(sim, paid).find("LinkedTxn") is None
     assert [r.findtext("TxnID") for r in paid_only] == [paid]
     assert [r.findtext("TxnID") for r in not_paid] == [unpaid]
