@@ -2,8 +2,9 @@
 
 The export has to be proven against the behaviour that matters in production: whole message
 sets rejected on a parse error, ``stopOnError`` versus ``continueOnError``, the real status
-codes (1, 500, 3070, 3100, 3140, 3171, 3250…), QuickBooks' own arithmetic for line amounts and
-sales tax, SDK error recovery by message-set ID, and connections that fail or lose responses.
+codes (1, 500, 3070, 3100, 3120, 3140, 3171, 3200, 3210, 3250…), QuickBooks' own arithmetic
+for line amounts and sales tax, payments and credits on invoices, SDK error recovery by
+message-set ID, and connections that fail or lose responses.
 :class:`QuickBooksSimulator` processes a qbXML request message set the way QuickBooks does and
 answers with the response message set, so the Web Connector emulator can hand it to the
 plugin exactly as QBWC would.
@@ -517,6 +518,15 @@ def _object_not_found(txn_id: str) -> _StatusError:
     )
 
 
+def _save_error(txn: Transaction, reason: str) -> _StatusError:
+    """3180, QuickBooks' "error when saving" with a reason of the simulator's wording."""
+    return _StatusError(
+        STATUS_SAVE_ERROR,
+        f'There was an error when saving a {_TXN_LABELS[txn.kind]} '
+        f'"{txn.ref_number or txn.txn_id}". QuickBooks error message: {reason}',
+    )
+
+
 def _partial_message(name: str) -> str:
     return ("The query request has not been fully completed. There was a required element "
             f'("{name}") that could not be found in QuickBooks.')
@@ -676,6 +686,11 @@ class QuickBooksSimulator:
         self._simple: dict[str, NameIndex] = {}
         self._by_id: dict[str, ListRecord] = {}
         self._transactions: list[Transaction] = []
+        self._txn_by_id: dict[str, Transaction] = {}
+        #: TxnID → (payment / refund / invoice, application) for what is applied to it
+        self._applied_to: dict[str, list[tuple[Transaction, AppliedTxn]]] = {}
+        #: credit memo TxnID → the applications that set it on an invoice
+        self._credit_set_by: dict[str, list[tuple[Transaction, AppliedTxn]]] = {}
         self._seed()
 
     # ---------------------------------------------------------------- seeding and identity --
@@ -1531,7 +1546,7 @@ class QuickBooksSimulator:
         values["ref_number"] = values["ref_number"] or self._next_ref_number(kind)
         txn = self._store_txn(kind, **values)  # type: ignore[arg-type]
         if credits:  # credit memos set on the invoice as it is made: it applies them to itself
-            txn.applied = [AppliedTxn(txn.txn_id, Decimal("0.00"), credits)]
+            self._link(txn, [AppliedTxn(txn.txn_id, Decimal("0.00"), credits)])
         return self._with_warnings(_Outcome(rets=[self._txn_ret(txn, include_lines=True)]),
                                    warnings)
 
@@ -1807,7 +1822,7 @@ class QuickBooksSimulator:
     def find_transaction_by_id(self, txn_id: str) -> Transaction | None:
         """The transaction with that TxnID, of any kind (None when there is none)."""
         with self._lock:
-            return next((t for t in self._transactions if t.txn_id == txn_id), None)
+            return self._txn_by_id.get(txn_id)
 
     def balance_remaining(self, invoice_txn_id: str) -> Decimal:
         """What is still open on an invoice: its total less the payments and credits on it."""
@@ -1847,8 +1862,7 @@ class QuickBooksSimulator:
 
     def _applications_to(self, txn_id: str) -> list[tuple[Transaction, AppliedTxn]]:
         """(payment or refund, application) for everything applied to that TxnID."""
-        return [(t, a) for t in self._transactions if t.applied
-                for a in t.applied if a.txn_id == txn_id]
+        return list(self._applied_to.get(txn_id, ()))
 
     def _applied_to_invoice(self, invoice: Transaction) -> Decimal:
         return sum((amount for _, amount in self._links_to_invoice(invoice)), Decimal(0))
@@ -1866,7 +1880,7 @@ class QuickBooksSimulator:
         return links
 
     def _credit_remaining(self, credit: Transaction) -> Decimal:
-        used = sum((amount for t in self._transactions for a in t.applied
+        used = sum((amount for _, a in self._credit_set_by.get(credit.txn_id, ())
                     for credit_id, amount in a.credits if credit_id == credit.txn_id),
                    Decimal(0))
         refunded = sum((a.amount for _, a in self._applications_to(credit.txn_id)), Decimal(0))
@@ -2226,7 +2240,7 @@ class QuickBooksSimulator:
         header: dict[str, object], applied: list[AppliedTxn],
     ) -> Transaction:
         """Store a payment or refund (every check has passed)."""
-        return self._store_txn(
+        txn = self._store_txn(
             kind, txn_date,
             ref_number=header.pop("RefNumber", None),
             customer_name=customer.full_name,
@@ -2238,8 +2252,9 @@ class QuickBooksSimulator:
             total_amount=total,
             memo=header.pop("Memo", None),
             fields=header,
-            applied=applied,
         )
+        self._link(txn, applied)
+        return txn
 
     def _store_txn(self, kind: str, txn_date: date, **values: object) -> Transaction:
         """Give a new transaction its TxnID, number and times, and keep it."""
@@ -2251,7 +2266,21 @@ class QuickBooksSimulator:
             **values,  # type: ignore[arg-type]
         )
         self._transactions.append(txn)
+        self._txn_by_id[txn.txn_id] = txn
         return txn
+
+    def _link(self, txn: Transaction, applied: list[AppliedTxn]) -> None:
+        """Record what ``txn`` applies (payments, refunds, credits set on an invoice)."""
+        txn.applied = applied
+        for application in applied:
+            self._applied_to.setdefault(application.txn_id, []).append((txn, application))
+            for credit_id in dict(application.credits):
+                self._credit_set_by.setdefault(credit_id, []).append((txn, application))
+
+    def _unlink(self, txn: Transaction) -> None:
+        for index in (self._applied_to, self._credit_set_by):
+            for key in list(index):
+                index[key] = [(t, a) for t, a in index[key] if t is not txn]
 
     # -------------------------------------------------------------------------- voiding --
 
@@ -2281,7 +2310,7 @@ class QuickBooksSimulator:
                 applied.credits = [(credit_id, Decimal("0.00")) for credit_id, _ in
                                    applied.credits]
             txn.subtotal = txn.sales_tax_total = txn.total_amount = Decimal("0.00")
-            txn.memo = f"VOID: {txn.memo}" if txn.memo else "VOID:"
+            txn.memo = txn.fields["Memo"] = f"VOID: {txn.memo}" if txn.memo else "VOID:"
             txn.is_voided = True
             self._touch(txn)
         ret = etree.Element("TxnVoidRs")  # the group's elements go straight into the Rs
@@ -2307,12 +2336,8 @@ class QuickBooksSimulator:
             txn.kind == "ReceivePayment" and any(a.amount for _, a in
                                                  self._applications_to(txn.txn_id)))
         if linked and not txn.is_voided:
-            raise _StatusError(
-                STATUS_SAVE_ERROR,
-                f'There was an error when saving a {_TXN_LABELS[txn.kind]} "'
-                f'{txn.ref_number or txn.txn_id}". QuickBooks error message: This transaction '
-                f"has payments, credits or refunds linked to it. Remove them before it is {verb}.",
-            )
+            raise _save_error(txn, "This transaction has payments, credits or refunds linked "
+                                   f"to it. Remove them before it is {verb}.")
         return txn
 
     def _txn_del(self, request: etree._Element) -> _Outcome:
@@ -2321,6 +2346,8 @@ class QuickBooksSimulator:
         TxnVoid: 3120, 3171, and 3180 while payments, credits or refunds are linked to it."""
         txn = self._removable(request, "TxnDelType", "deleted")
         self._transactions.remove(txn)
+        del self._txn_by_id[txn.txn_id]
+        self._unlink(txn)
         ret = etree.Element("TxnDelRs")
         _sub(ret, "TxnDelType", txn.kind)
         _sub(ret, "TxnID", txn.txn_id)
@@ -2350,7 +2377,9 @@ class QuickBooksSimulator:
         - The result is checked like an add (3140 references, 3171 closing date for the old
           and the new TxnDate) and priced again (line amounts, sales tax).
         - An invoice with payments or credits on it may not change customer, nor drop below
-          what is applied (3180, simulator's wording). SetCredit in a Mod is ignored (530).
+          what is applied; a voided transaction is not modified (both 3180, simulator's
+          wording, as no QuickBooks answer for them was found). SetCredit in a Mod is ignored
+          (530).
         """
         kind = request.tag[: -len("ModRq")]
         mod = request.find(f"{kind}Mod")
@@ -2362,6 +2391,8 @@ class QuickBooksSimulator:
         if edit_sequence != txn.edit_sequence:
             raise _StatusError(STATUS_EDIT_SEQUENCE_OUT_OF_DATE,
                                f'The provided edit sequence "{edit_sequence}" is out-of-date.')
+        if txn.is_voided:
+            raise _save_error(txn, "The transaction is void.")
         self._check_closing_date(txn.txn_date, "modified")
         merged, kept_ids = self._merge_mod(kind, txn, mod)
         values, _, warnings = self._sales_values(kind, merged, "modified")
@@ -2370,12 +2401,8 @@ class QuickBooksSimulator:
         applied = self._applied_to_invoice(txn) if kind == "Invoice" else Decimal(0)
         if applied and (values["customer_name"] != txn.customer_name
                         or values["total_amount"] < applied):  # type: ignore[operator]
-            raise _StatusError(
-                STATUS_SAVE_ERROR,
-                f'There was an error when saving a {_TXN_LABELS[kind]} "'
-                f'{txn.ref_number or txn.txn_id}". QuickBooks error message: This transaction '
-                f"has payments or credits of {_fmt_money(applied)} applied to it.",
-            )
+            raise _save_error(txn, f"This transaction has payments or credits of "
+                                   f"{_fmt_money(applied)} applied to it.")
 
         # All checks passed: from here on the company file changes.
         lines: list[TxnLine] = values["lines"]  # type: ignore[assignment]

@@ -1255,7 +1255,8 @@ def test_an_invoice_query_lists_its_payments_as_linked_transactions_and_filters_
     answered(sim, payment_add(applied_to(paid, "19.99"), ref="P-1"))
 
     # when
-    invoice = invoice_by_id(sim, paid, "<IncludeLinkedTxns>true</IncludeLinkedTxns>")
+    invoice = invoice_by_id(sim, paid, "<IncludeLineItems>true</IncludeLineItems>"
+                                       "<IncludeLinkedTxns>true</IncludeLinkedTxns>")
     (paid_only, not_paid) = answered(
         sim,
         '<InvoiceQueryRq requestID="1"><PaidStatus>PaidOnly</PaidStatus></InvoiceQueryRq>',
@@ -1265,6 +1266,7 @@ def test_an_invoice_query_lists_its_payments_as_linked_transactions_and_filters_
     (link,) = invoice.findall("LinkedTxn")
     assert [link.findtext(t) for t in ("TxnType", "RefNumber", "LinkType", "Amount")] == [
         "ReceivePayment", "P-1", "AMTTYPE", "-19.99"]
+    assert [c.tag for c in invoice][-2:] == ["LinkedTxn", "InvoiceLineRet"]
     assert invoice_by_id(sim, paid).find("LinkedTxn") is None
     assert [r.findtext("TxnID") for r in paid_only] == [paid]
     assert [r.findtext("TxnID") for r in not_paid] == [unpaid]
@@ -1927,3 +1929,18 @@ def test_an_invoice_with_a_payment_cannot_be_deleted_and_a_refunded_payment_neit
     # then
     assert [status(rs)[0] for rs in (invoice_rs, payment_rs, unknown)] == [3180, 3180, 3120]
     assert len(sim.transactions()) == 3
+
+
+def test_a_voided_invoice_is_not_modified_and_keeps_its_void_memo(sim):
+    # given
+    txn_id = add_invoice(sim)
+    answered(sim, txn_void("Invoice", txn_id))
+    txn = sim.find_transaction("W1001")
+
+    # when
+    (rs,) = answered(sim, invoice_mod(txn_id, txn.edit_sequence, "<PONumber>PO</PONumber>"))
+
+    # then
+    assert status(rs) == (3180, "Error")
+    assert (txn.memo, txn.total_amount) == ("VOID:", Decimal("0.00"))
+    assert invoice_by_id(sim, txn_id).findtext("Memo") == "VOID:"
