@@ -398,6 +398,12 @@ class Preferences:
         "the deposit account); off leaves the credit on the customer's account.",
         description="Record the money given back against each credit memo (ARRefundCreditCard "
         "from the deposit account); false leaves the credit on the customer's account.")
+    void_cancelled: bool = _setting(
+        True, _bool, kind=Kind.BOOLEAN, label="Void cancelled orders",
+        help_text="When an order in QuickBooks is cancelled in Saleor and no money moved, void "
+        "its invoice or sales receipt; when money moved, say so for a person to decide.",
+        description="Void the invoice or sales receipt of an order cancelled in Saleor when no "
+        "money moved; otherwise record why not, for a person.")
     ar_account: str = _setting(
         "Accounts Receivable", _text(limits.FULL_NAME_REF), label="Accounts receivable account",
         help_text="For invoices, e.g. Accounts Receivable.",

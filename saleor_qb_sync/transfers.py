@@ -226,8 +226,12 @@ class OrderExportState:
     automatic: bool
     #: what automatic mode does with it, when that is not the obvious (e.g. skipped: why)
     automatic_note: str | None
-    #: its Saleor charges received in QuickBooks against its invoice (each attempt), newest first
-    payments: tuple = ()
+    #: the QuickBooks documents that followed its transaction (each attempt), newest first
+    documents: tuple = ()
+
+    @property
+    def payments(self) -> tuple:
+        return tuple(d for d in self.documents if d.kind == FollowUpKind.PAYMENT)
 
 
 def status_label(status: str) -> str:
@@ -276,8 +280,7 @@ def order_export_state(source: OrderSource, preferences: Preferences, actor: Act
         else:
             automatic = True
     return OrderExportState(row=row, queued=queued, reason=reason, automatic=automatic,
-                            automatic_note=note, payments=tuple(ledger.follow_ups_of(
-                                ids[0], FollowUpKind.PAYMENT)))
+                            automatic_note=note, documents=tuple(ledger.follow_ups_of(ids[0])))
 
 
 def queued_order_ids(order_ids: Sequence[str]) -> set[str]:

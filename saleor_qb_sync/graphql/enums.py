@@ -6,7 +6,7 @@ from enum import Enum
 
 import graphene
 
-from ..models import ExportState, OperationKind, OperationStatus, SessionState
+from ..models import ExportState, FollowUpKind, OperationKind, OperationStatus, SessionState
 from ..preferences import (
     NEVER_EXPORTED_STATUSES,
     SALEOR_ORDER_STATUSES,
@@ -47,6 +47,13 @@ class QbExportState(graphene.Enum):
     class Meta:
         enum = ExportState
         description = _described("What became of one attempt to put an order into QuickBooks.")
+
+
+class QbDocumentKind(graphene.Enum):
+    class Meta:
+        enum = FollowUpKind
+        description = _described("A QuickBooks document that followed an order's transaction: "
+                                 "a payment received, a credit memo, a refund, a void.")
 
 
 class QbWebConnectorSessionState(graphene.Enum):

@@ -12,6 +12,7 @@ from ..ledger import first_order_numbers
 from ..saleor_ids import to_global_id
 from ..transfers import operations_with_counts
 from .enums import (
+    QbDocumentKind,
     QbExportMode,
     QbExportState,
     QbPendingOperationKind,
@@ -231,6 +232,29 @@ class QbPayment(graphene.ObjectType):
         return QbMoney(amount=root.amount, currency=root.currency)
 
 
+class QbDocument(graphene.ObjectType):
+    kind = QbDocumentKind(required=True, description="Which document.")
+    at = graphene.DateTime(required=True, description="When the attempt last changed.")
+    amount = graphene.Field(QbMoney, required=True,
+                            description="Its amount (zero for a void).")
+    ref_number = graphene.String(required=True, description="Its RefNumber in QuickBooks.")
+    txn_id = graphene.String(required=True,
+                             description="QuickBooks' TxnID; empty until QuickBooks has it.")
+    state = QbExportState(required=True, description="What became of the attempt.")
+    message = graphene.String(required=True,
+                              description="QuickBooks' statusMessage or our reason.")
+    action = graphene.String(required=True,
+                             description="What a person should do about a failure.")
+
+    class Meta:
+        description = ("A QuickBooks document that followed the order's transaction (one "
+                       "attempt): a payment, a credit memo, a refund or a void.")
+
+    @staticmethod
+    def resolve_amount(root, info):
+        return QbMoney(amount=root.amount, currency=root.currency)
+
+
 class QbOrderExport(graphene.ObjectType):
     order = graphene.Field(QbOrderTransferPreviewRow, required=True,
                            description="The order as the transfer preview shows it.")
@@ -252,6 +276,10 @@ class QbOrderExport(graphene.ObjectType):
         graphene.NonNull(QbPayment), required=True,
         description="Its Saleor charges received in QuickBooks against its invoice, each "
         "attempt, newest first.")
+    documents = graphene.List(
+        graphene.NonNull(QbDocument), required=True,
+        description="Every QuickBooks document that followed its transaction (payments, "
+        "credit memos, refunds, voids), each attempt, newest first.")
 
     class Meta:
         description = "One order's place in the export: what QuickBooks has and what is next."

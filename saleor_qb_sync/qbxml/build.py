@@ -232,6 +232,14 @@ def follow_up_query_by_ref(kind: str, ref_numbers: Sequence[str], request_id: st
     return rq
 
 
+def txn_void(kind: str, txn_id: str, request_id: str) -> etree._Element:
+    """``TxnVoidRq``: the transaction stays in QuickBooks at zero, marked "VOID:"."""
+    rq = _request("TxnVoidRq", request_id)
+    _leaf(rq, "TxnVoidType", kind)
+    _string(rq, "TxnID", txn_id, limits.ID, required=True)
+    return rq
+
+
 def payment_query_by_ref(ref_numbers: Sequence[str], request_id: str) -> etree._Element:
     """``ReceivePaymentQueryRq`` by RefNumber (not unique in QuickBooks: compare the
     ExternalGUID before treating one as ours)."""

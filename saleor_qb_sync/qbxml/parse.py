@@ -41,7 +41,9 @@ RECORD_FIELDS = (
 #: characters, a date 10, "false" 5); longer means the answer is not QuickBooks'
 ID_LIMITS = {
     "TxnID": limits.ID, "ListID": limits.ID, "EditSequence": limits.EDIT_SEQUENCE,
-    "RefNumber": limits.REF_NUMBER,
+    # a received payment's RefNumber may be 20 long, a sales transaction's 11: what we sent is
+    # compared anyway (answers.add_problem)
+    "RefNumber": limits.PAYMENT_REF_NUMBER,
     "ExternalGUID": 38, "TxnDate": 10, "IsActive": 5,
     "Name": limits.CUSTOMER_FULL_NAME, "FullName": limits.CUSTOMER_FULL_NAME,
     "CustomerRef": limits.CUSTOMER_FULL_NAME, "Memo": limits.MEMO,
@@ -168,13 +170,15 @@ def _response_item(rs: etree._Element) -> ResponseItem:
     ret_count = rs.get("retCount")
     if ret_count and ret_count.strip().isdigit() and _bounded_int(rs, "retCount") is None:
         raise QbXmlError(f"<{rs.tag}> has a retCount out of range ({ret_count[:20]!r}…).")
+    # TxnVoidRs / TxnDelRs carry the transaction's TxnID themselves, without a …Ret
+    own_txn_id = "" if records else (rs.findtext("TxnID") or "").strip()[:ID_LIMITS["TxnID"]]
     return ResponseItem(
         request_id=request_id,
         request_type=rs.tag[: -len(_RS_SUFFIX)],
         status_code=code,
         severity=rs.get("statusSeverity", SEVERITY_ERROR if code >= 1000 else "")[:16],
         message=rs.get("statusMessage", "")[:MAX_STATUS_MESSAGE],
-        txn_id=first.get("TxnID", ""),
+        txn_id=first.get("TxnID", own_txn_id),
         list_id=first.get("ListID", ""),
         ref_number=first.get("RefNumber", ""),
         edit_sequence=first.get("EditSequence", ""),

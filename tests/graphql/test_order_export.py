@@ -167,3 +167,40 @@ def test_an_order_lists_the_payments_quickbooks_received_against_its_invoice(
         "1-1", "DONE", "Credit Card")
     assert payment["txnId"] == qb.transactions("ReceivePayment")[0].txn_id
     assert Decimal(str(payment["amount"]["amount"])) == Decimal("12.50")
+
+
+DOCUMENTS = """
+query($id: ID!) {
+  qbOrderExport(orderId: $id) {
+    documents { kind amount { amount currency } refNumber txnId state message }
+  }
+}
+"""
+
+
+def test_an_order_lists_every_document_that_followed_it_payments_and_a_refund(
+        api, configure, source, quickbooks):
+    # given: a paid sales receipt, then Saleor refunded 5.00 of it, and an update ran
+    from saleor_qb_sync.transfers import queue_orders
+
+    from ..qbwc.conftest import STAFF
+    from ..qbwc.engine_driver import drive
+    from ..qbwc.steps.test_follow_ups import refund, taxed_receipt
+
+    preferences = configure(check_duplicates=False)
+    document = taxed_receipt()
+    queue_orders(source, preferences, STAFF, [document.order_id])
+    qb = quickbooks()
+    drive(preferences, source, qb)
+    refund(document, "5.00")
+    drive(preferences, source, qb)
+
+    # when
+    state = api(DOCUMENTS, {"id": to_global_id("Order", document.order_id)}).data[
+        "qbOrderExport"]
+
+    # then: newest first, the refund then its credit memo, both in QuickBooks
+    assert [(d["kind"], d["state"], d["amount"]["amount"]) for d in state["documents"]] == [
+        ("REFUND", "DONE", 5.0), ("CREDIT_MEMO", "DONE", 5.0)]
+    assert [d["txnId"] for d in state["documents"]] == [
+        qb.transactions("ARRefundCreditCard")[0].txn_id, qb.transactions("CreditMemo")[0].txn_id]

@@ -6,11 +6,13 @@ Saleor did since on orders that are in QuickBooks goes there too, one kind of do
 2. payments: what Saleor charged on an invoice, received against it (``qbxml/payments.py``);
 3. credit memos: what Saleor refunded (``qbxml/refunds.py``), with the items their lines need
    at the head of the set;
-4. refunds: the money of each credit memo given back (``refund_money``).
+4. refunds: the money of each credit memo given back (``refund_money``);
+5. voids: an order cancelled in Saleor, when no money moved (``qbxml/cancellations.py``).
 
 Which orders to compare: payments look at invoices their live payments do not cover, refunds
 at invoices and sales receipts; each the least recently compared first, at most
-``MAX_COMPARED_PER_SESSION`` a session. Off with ``record_payments`` / ``record_refunds``.
+``MAX_COMPARED_PER_SESSION`` a session. Off with ``record_payments``, ``record_refunds``,
+``void_cancelled``.
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from dataclasses import replace
 from lxml import etree
 
 from ... import clock, ledger
-from ...documents import ChargeStatus
+from ...documents import ZERO, ChargeStatus
 from ...errors import MappingError
 from ...models import FollowUpKind, FollowUpRecord, MessageSet, MessageSetKind
 from ...order_source import OrderFilter, OrderSource
 from ...preferences import Preferences
 from ...qbxml import build
 from ...qbxml.answers import Answers, add_problem, query_problem
+from ...qbxml.cancellations import Cancellation, cancellation
 from ...qbxml.mapping import map_order
 from ...qbxml.payments import InvoiceOnFile, due_payments
 from ...qbxml.records import CreditMemo, ReceivedPayment, document_guid, payment_guid
@@ -60,14 +63,16 @@ def pending(ctx: Context) -> bool:
         work.payments_due = _orders(_payments_now(ctx, invoices))
         if work.payments_due:
             return True
-    while prefs.record_refunds and work.refunds_scanned < MAX_COMPARED_PER_SESSION:
+    while (prefs.record_refunds or prefs.void_cancelled) and (
+            work.refunds_scanned < MAX_COMPARED_PER_SESSION):
         orders = ledger.orders_for_refunds(
             min(COMPARE_AT_ONCE, MAX_COMPARED_PER_SESSION - work.refunds_scanned),
             checked_before=ctx.session.row.started_at)
         if not orders:
             break
         work.refunds_scanned += len(orders)
-        work.refunds_due = _orders(_credit_memos_now(ctx, orders))
+        memos, voids = _refunds_now(ctx, orders)
+        work.refunds_due = list(dict.fromkeys(_orders(memos) + _orders(voids)))
         if work.refunds_due:
             return True
     if prefs.record_refunds and prefs.refund_money and ledger.credit_memos_to_refund(1):
@@ -84,9 +89,10 @@ def waiting(preferences: Preferences, source: OrderSource) -> int:
     if preferences.record_payments:
         count += len(_orders(_payments(preferences, source, ledger.open_invoices(
             COMPARE_AT_ONCE, checked_before=now, mark=False))[0]))
-    if preferences.record_refunds:
-        count += len(_orders(_credit_memos(preferences, source, ledger.orders_for_refunds(
-            COMPARE_AT_ONCE, checked_before=now, mark=False))[0]))
+    if preferences.record_refunds or preferences.void_cancelled:
+        memos, voids, _ = _refunds(preferences, source, ledger.orders_for_refunds(
+            COMPARE_AT_ONCE, checked_before=now, mark=False))
+        count += len(set(_orders(memos) + _orders(voids)))
         if preferences.refund_money:
             count += len(ledger.credit_memos_to_refund(COMPARE_AT_ONCE))
     return count
@@ -106,10 +112,11 @@ def request(ctx: Context) -> str | None:
                            for n, (p, i) in enumerate(due)]) or request(ctx)
     if work.refunds_due:
         orders, work.refunds_due = work.refunds_due[:limit], work.refunds_due[limit:]
-        due = _credit_memos_now(ctx, ledger.orders_for_refunds_of(orders))
-        return _send(ctx, [(_credit_memo(m, o, f"c{n}"), _credit_memo_add, m)
-                           for n, (m, o) in enumerate(due)],
-                     head=_item_adds([m for m, _ in due])) or request(ctx)
+        memos, voids = _refunds_now(ctx, ledger.orders_for_refunds_of(orders))
+        planned = [(_credit_memo(m, o, f"c{n}"), _credit_memo_add, m)
+                   for n, (m, o) in enumerate(memos)]
+        planned += [(_void(c, o, f"v{n}"), _void_request, c) for n, (c, o) in enumerate(voids)]
+        return _send(ctx, planned, head=_item_adds([m for m, _ in memos])) or request(ctx)
     memos = ledger.credit_memos_to_refund(limit)
     if memos and ctx.preferences.refund_money and ctx.preferences.record_refunds:
         on_file = {o.order_id: o for o in ledger.orders_for_refunds_of(
@@ -144,8 +151,8 @@ def read(ctx: Context, message_set: MessageSet, answers: Answers) -> None:
                                                if pk in records], outcomes, absent)
             continue
         record = records[meta["record"]]
-        problem = verdict.problem or ("" if answer is None or not answer.ok else add_problem(
-            answer, ret_type=record.kind, ref_number=record.ref_number))
+        problem = verdict.problem or ("" if answer is None or not answer.ok else _problem(
+            answer, record))
         if answer is None or problem:
             outcomes.append(ledger.FollowUpOutcome(
                 record, None, message=f"Checking QuickBooks: {problem}." if problem else
@@ -200,8 +207,26 @@ def _send(ctx: Context, planned, *, head=()) -> str | None:
                      message_set=message_set)
 
 
-def _look_up(ctx: Context, lost: list[FollowUpRecord]) -> str:
+def _problem(answer, record: FollowUpRecord) -> str:
+    """Why a successful-looking answer does not prove the document is in QuickBooks."""
+    if record.kind != FollowUpKind.VOID:
+        return add_problem(answer, ret_type=record.kind, ref_number=record.ref_number)
+    if answer.txn_id != record.applied_to_txn_id:
+        return (f"QuickBooks reported voiding {answer.txn_id or 'nothing'}, not "
+                f"{record.applied_to_txn_id}")
+    return ""
+
+
+def _look_up(ctx: Context, lost: list[FollowUpRecord]) -> str | None:
     ctx.session.work.payments_asked += [r.pk for r in lost]
+    # a void has nothing to look up, and voiding again is harmless (QuickBooks answers a void
+    # of a voided transaction with success): it is simply sent again
+    voids = [r for r in lost if r.kind == FollowUpKind.VOID]
+    ledger.follow_ups_not_in_quickbooks(voids, "Web Connector lost the answer; the void is "
+                                        "sent again (voiding twice changes nothing).")
+    lost = [r for r in lost if r.kind != FollowUpKind.VOID]
+    if not lost:
+        return request(ctx)
     by_kind: dict[str, list[FollowUpRecord]] = {}
     for record in lost:
         by_kind.setdefault(record.kind, []).append(record)
@@ -319,26 +344,39 @@ def _payment(payment: ReceivedPayment, invoice: InvoiceOnFile, request_id: str
 # --- credit memos and refunds -----------------------------------------------------------------
 
 
-def _credit_memos_now(ctx: Context, orders: list[OrderOnFile]
-                      ) -> list[tuple[CreditMemo, OrderOnFile]]:
-    due, warnings = _credit_memos(ctx.preferences, ctx.source, orders)
+def _refunds_now(ctx: Context, orders: list[OrderOnFile]):
+    memos, voids, warnings = _refunds(ctx.preferences, ctx.source, orders)
     for warning in warnings:
         ctx.session.say(warning)
-    return due
+    return memos, voids
 
 
-def _credit_memos(preferences: Preferences, source: OrderSource, orders: list[OrderOnFile]
-                  ) -> tuple[list[tuple[CreditMemo, OrderOnFile]], list[str]]:
+def _refunds(preferences: Preferences, source: OrderSource, orders: list[OrderOnFile]
+             ) -> tuple[list[tuple[CreditMemo, OrderOnFile]],
+                        list[tuple[Cancellation, OrderOnFile]], list[str]]:
+    """The credit memos these orders' refunds need and the voids their cancellations do,
+    and what a person should know (documents loaded once)."""
     if not orders:
-        return [], []
-    documents = source.load([o.order_id for o in orders])
-    credited = ledger.received([o.order_id for o in orders], FollowUpKind.CREDIT_MEMO)
+        return [], [], []
+    ids = [o.order_id for o in orders]
+    documents = source.load(ids)
+    credited = ledger.received(ids, FollowUpKind.CREDIT_MEMO)
+    paid = ledger.received(ids, FollowUpKind.PAYMENT) if preferences.void_cancelled else {}
+    voided = ledger.received(ids, FollowUpKind.VOID) if preferences.void_cancelled else {}
     today = clock.now().date()
-    out: list[tuple[CreditMemo, OrderOnFile]] = []
+    memos: list[tuple[CreditMemo, OrderOnFile]] = []
+    voids: list[tuple[Cancellation, OrderOnFile]] = []
     warnings: list[str] = []
     for on_file in orders:
         document = documents.get(on_file.order_id)
-        if document is None or not (document.refunds or document.total_refunded):
+        if document is None:
+            continue
+        if preferences.void_cancelled and not voided.get(on_file.order_id):
+            cancelled = cancellation(document, on_file, money_in_quickbooks=bool(
+                paid.get(on_file.order_id) or credited.get(on_file.order_id)))
+            if cancelled is not None:
+                voids.append((cancelled, on_file))
+        if not preferences.record_refunds or not (document.refunds or document.total_refunded):
             continue
         if not on_file.customer_name:
             name = _customer(preferences, document)
@@ -352,8 +390,24 @@ def _credit_memos(preferences: Preferences, source: OrderSource, orders: list[Or
             warnings.append(f"Order #{on_file.order_number}: its refund cannot go to "
                             f"QuickBooks: {exc.message}")
             continue
-        out += [(memo, on_file) for memo in due.credit_memos]
-    return out, warnings
+        memos += [(memo, on_file) for memo in due.credit_memos]
+    return memos, voids, warnings
+
+
+def _void_request(cancelled: Cancellation, request_id: str) -> etree._Element:
+    if cancelled.for_a_person:
+        raise ValueError(cancelled.for_a_person)  # recorded as refused, with the reason
+    return build.txn_void(cancelled.txn_kind, cancelled.txn_id, request_id)
+
+
+def _void(cancelled: Cancellation, on_file: OrderOnFile, request_id: str) -> ledger.FollowUp:
+    return ledger.FollowUp(
+        kind=FollowUpKind.VOID, order_id=cancelled.order_id,
+        order_number=cancelled.order_number, source_id=cancelled.source_id, sequence=1,
+        ref_number=cancelled.ref_number, amount=ZERO, currency=on_file.currency,
+        request_id=request_id, applied_to_txn_id=cancelled.txn_id,
+        order_record_pk=on_file.record_pk, channel_slug=on_file.channel_slug,
+        customer_name=on_file.customer_name)
 
 
 def _credit_memo_add(memo: CreditMemo, request_id: str) -> etree._Element:

@@ -415,3 +415,70 @@ def test_with_record_refunds_off_no_credit_memo_is_made(exported_receipt, source
     refund(document, "5.00")
     assert drive(preferences, source, qb).refused == "none"
     assert not qb.transactions("CreditMemo")
+
+
+# --- cancellations ----------------------------------------------------------------------------
+
+
+def cancel(document):
+    cancelled = replace(document, status="canceled")
+    store_sample_orders([cancelled])
+    return cancelled
+
+
+def test_an_unpaid_invoice_cancelled_in_saleor_is_voided_once(exported_invoice, source):
+    # given
+    preferences, document, qb = exported_invoice()
+    cancel(document)
+    # when
+    run = drive(preferences, source, qb)
+    again = drive(preferences, source, qb)
+    # then
+    assert after_check(run) == [["TxnVoidRq"]]
+    invoice = invoice_of(qb, document)
+    assert invoice.is_voided and invoice.total_amount == Decimal("0.00")
+    record = FollowUpRecord.objects.get()
+    assert (record.kind, record.state, record.txn_id) == ("TxnVoid", ExportState.DONE,
+                                                          invoice.txn_id)
+    assert again.refused == "none"
+
+
+def test_a_paid_order_cancelled_in_saleor_is_not_voided_and_says_why(exported_invoice, source):
+    # given: the invoice was paid through the payments step, then the order is cancelled
+    preferences, document, qb = exported_invoice()
+    paid = charge(document, ("a", "20.00"), status=ChargeStatus.FULL)
+    drive(preferences, source, qb)
+    cancel(paid)
+    # when
+    drive(preferences, source, qb)
+    again = drive(preferences, source, qb)
+    # then
+    assert not invoice_of(qb, document).is_voided
+    record = FollowUpRecord.objects.get(kind="TxnVoid")
+    assert record.state == ExportState.FAILED
+    assert "money moved" in record.status_message and "was not voided" in record.status_message
+    assert again.refused == "none"  # said once, not every update
+
+
+def test_a_lost_void_answer_is_sent_again_and_voids_once(exported_invoice, source):
+    preferences, document, qb = exported_invoice()
+    cancel(document)
+    qb.faults.inject("lose_response", on_request="TxnVoidRq")
+    with contextlib.suppress(Exception):
+        drive(preferences, source, qb)
+    for row in WebConnectorSession.objects.filter(state="open"):
+        sessions.drop(row)
+    # when
+    run = drive(preferences, source, qb)
+    # then
+    assert after_check(run) == [["TxnVoidRq"]]
+    assert invoice_of(qb, document).is_voided
+    states = list(FollowUpRecord.objects.order_by("id").values_list("state", "action"))
+    assert states == [(ExportState.FAILED, "resent"), (ExportState.DONE, "")]
+
+
+def test_with_void_cancelled_off_a_cancelled_order_stays(exported_invoice, source):
+    preferences, document, qb = exported_invoice(void_cancelled=False)
+    cancel(document)
+    assert drive(preferences, source, qb).refused == "none"
+    assert not invoice_of(qb, document).is_voided
