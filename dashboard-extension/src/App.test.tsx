@@ -145,6 +145,7 @@ describe("App", () => {
         qbOrderExport: {
           order: previewRow(1), queued: false, canQueue: true, reason: null, automatic: false, automaticNote: null,
           payments: [],
+          documents: [],
         },
       }),
       QbTransferHistory: () => ({ qbTransferHistory: connection([]) }),

@@ -275,6 +275,23 @@ export type Payment = {
   paymentMethod: string;
 };
 
+/** What followed an order's transaction in QuickBooks (QbDocumentKind). */
+export type DocumentKind = "PAYMENT" | "CREDIT_MEMO" | "REFUND" | "VOID";
+
+/** One attempt at a QuickBooks document that followed the order's transaction (QbDocument). */
+export type QuickBooksDocument = {
+  kind: DocumentKind;
+  at: string;
+  /** zero for a void */
+  amount: Money;
+  refNumber: string;
+  /** empty until QuickBooks has it */
+  txnId: string;
+  state: ExportState;
+  message: string;
+  action: string;
+};
+
 export type OrderExport = {
   order: PreviewRow;
   queued: boolean;
@@ -284,6 +301,9 @@ export type OrderExport = {
   automaticNote: string | null;
   /** its charges received in QuickBooks against its invoice, each attempt, newest first */
   payments: Payment[];
+  /** every document that followed its transaction (payments, credit memos, refunds, voids),
+   * each attempt, newest first */
+  documents: QuickBooksDocument[];
 };
 
 export const ORDER_EXPORT = /* GraphQL */ `
@@ -292,6 +312,7 @@ export const ORDER_EXPORT = /* GraphQL */ `
       order { ${PREVIEW_ROW_FIELDS} }
       queued canQueue reason automatic automaticNote
       payments { at amount { amount currency } refNumber txnId state message action paymentMethod }
+      documents { kind at amount { amount currency } refNumber txnId state message action }
     }
   }
 `;
@@ -419,12 +440,20 @@ export type Settings = {
   recordPayments: boolean;
   /** "saleor=QuickBooks" pairs: Saleor's payment method type or gateway → QuickBooks payment method */
   paymentMethods: string[];
+  /** a credit memo for each Saleor refund of an order that is in QuickBooks */
+  recordRefunds: boolean;
+  /** also the money going back against each credit memo (from the deposit account) */
+  refundMoney: boolean;
+  /** void the invoice or sales receipt of a cancelled order when no money moved */
+  voidCancelled: boolean;
   arAccount: string;
   salesTaxAccount: string;
   giftCardAccount: string;
   shippingItemName: string;
   discountItemName: string;
   giftCardItemName: string;
+  /** other-charge item for refunds without lines and for a refund's difference from its lines */
+  refundItemName: string;
   taxMode: TaxMode;
   salesTaxItemName: string;
   refNumberPrefix: string;
@@ -452,8 +481,8 @@ export type SettingsUpdateResult = { settings: Settings | null; errors: SyncErro
 const SETTINGS_FIELDS = `
   exportMode transactionType checkDuplicates exportStartDate eligibleStatuses channels
   customerMode singleCustomerName customerNameFormat itemMode defaultItemName missingItemAction
-  incomeAccount depositToAccount recordPayments paymentMethods arAccount salesTaxAccount giftCardAccount shippingItemName
-  discountItemName giftCardItemName taxMode salesTaxItemName refNumberPrefix className
+  incomeAccount depositToAccount recordPayments paymentMethods recordRefunds refundMoney voidCancelled
+  arAccount salesTaxAccount giftCardAccount shippingItemName discountItemName giftCardItemName refundItemName taxMode salesTaxItemName refNumberPrefix className
   ordersPerRequest qbxmlVersion webConnectorUsername webConnectorPasswordSet companyFile
   timeZone runEveryMinutes companyCurrency canEdit
 `;

@@ -16,6 +16,7 @@ function orderExport(extra: Record<string, unknown> = {}) {
     automatic: false,
     automaticNote: null,
     payments: [],
+    documents: [],
     ...extra,
   };
 }
@@ -96,7 +97,7 @@ describe("OrderPanel", () => {
     expect(screen.getByText(/already in QuickBooks/)).toBeInTheDocument();
   });
 
-  describe("Payments in QuickBooks", () => {
+  describe("QuickBooks documents", () => {
     const payment = (extra: Record<string, unknown> = {}) => ({
       at: "2026-03-02T12:00:00+00:00",
       amount: { amount: 25.5, currency: "USD" },
@@ -108,58 +109,124 @@ describe("OrderPanel", () => {
       paymentMethod: "Credit Card",
       ...extra,
     });
+    /** the document a payment also is (QbDocument has no payment method) */
+    const asDocument = ({ paymentMethod: _m, ...p }: ReturnType<typeof payment>) => ({ kind: "PAYMENT", ...p });
+    const document = (kind: string, extra: Record<string, unknown> = {}) => ({
+      kind,
+      at: "2026-03-06T12:00:00+00:00",
+      amount: { amount: 10, currency: "USD" },
+      refNumber: "S42-R1",
+      txnId: "",
+      state: "DONE",
+      message: "Status OK",
+      action: "",
+      ...extra,
+    });
 
-    it("lists each attempt to receive a charge, newest first, with QuickBooks' answer", async () => {
+    it("lists every document that followed the order, newest first, in words, with QuickBooks' answer", async () => {
+      const failedPayment = payment({
+        at: "2026-03-05T12:00:00+00:00",
+        amount: { amount: 14.5, currency: "EUR" },
+        refNumber: "S42-2",
+        txnId: "",
+        state: "FAILED",
+        message: "There is an invalid reference to QuickBooks PaymentMethod \"Visa\" in the ReceivePayment.",
+        action: "Add the payment method Visa in QuickBooks, or change the payment methods in Settings.",
+        paymentMethod: "Visa",
+      });
+      const donePayment = payment();
+      const checkingPayment = payment({
+        at: "2026-03-01T12:00:00+00:00", refNumber: "S42-3", state: "NEEDS_RECONCILING", txnId: "", message: "", paymentMethod: "",
+      });
       mockApi({
         QbOrderExport: exportOf({
           order: previewRow(42, { orderId: ORDER, exported: true, chargeStatus: "PARTIAL" }),
-          payments: [
-            payment({
-              at: "2026-03-05T12:00:00+00:00",
-              amount: { amount: 14.5, currency: "EUR" },
-              refNumber: "S42-2",
-              txnId: "",
+          payments: [failedPayment, donePayment, checkingPayment],
+          documents: [
+            document("VOID", {
+              at: "2026-03-08T12:00:00+00:00",
+              refNumber: "S42",
+              amount: { amount: 0, currency: "USD" },
               state: "FAILED",
-              message: "There is an invalid reference to QuickBooks PaymentMethod \"Visa\" in the ReceivePayment.",
-              action: "Add the payment method Visa in QuickBooks, or change the payment methods in Settings.",
-              paymentMethod: "Visa",
+              message: "Order #42 was cancelled in Saleor, but money moved (25.50 USD charged): its Invoice S42 was not voided.",
+              action: "Check the invoice in QuickBooks.",
             }),
-            payment(),
-            payment({ refNumber: "S42-3", state: "NEEDS_RECONCILING", txnId: "", message: "", paymentMethod: "" }),
+            document("REFUND", { at: "2026-03-07T12:00:00+00:00", txnId: "REF-1", amount: { amount: 10, currency: "USD" } }),
+            document("CREDIT_MEMO", { txnId: "CM-1", amount: { amount: 10, currency: "USD" } }),
+            asDocument(failedPayment),
+            asDocument(donePayment),
+            asDocument(checkingPayment),
           ],
         }),
         QbTransferHistory: () => ({ qbTransferHistory: connection([historyRecord(42, { orderId: ORDER })]) }),
       });
       renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
 
-      expect(await screen.findByRole("heading", { name: "Payments in QuickBooks" })).toBeInTheDocument();
-      const table = screen.getByRole("table", { name: "Payments in QuickBooks" });
-      const rows = within(table).getAllByTestId("payment-row");
-      expect(rows).toHaveLength(3);
-      expect(rows[0]).toHaveTextContent("Mar 5, 2026");
-      expect(rows[0]).toHaveTextContent("€14.50");
-      expect(rows[0]).toHaveTextContent("Failed");
-      expect(rows[0]).toHaveTextContent("Payment S42-2");
-      expect(rows[0]).toHaveTextContent("Visa");
-      expect(rows[0]).not.toHaveTextContent("TxnID");
-      expect(rows[0]).toHaveTextContent('invalid reference to QuickBooks PaymentMethod "Visa"');
-      expect(rows[0]).toHaveTextContent("What to do: Add the payment method Visa in QuickBooks");
-      expect(rows[1]).toHaveTextContent("Mar 2, 2026");
-      expect(rows[1]).toHaveTextContent("$25.50");
-      expect(rows[1]).toHaveTextContent("Done");
-      expect(rows[1]).toHaveTextContent("Payment S42-1");
-      expect(rows[1]).toHaveTextContent("Credit Card");
-      expect(rows[1]).toHaveTextContent("TxnID PAY-1");
-      expect(rows[1]).toHaveTextContent("Status OK");
-      expect(rows[1]).not.toHaveTextContent("What to do");
+      expect(await screen.findByRole("heading", { name: "QuickBooks documents" })).toBeInTheDocument();
+      expect(screen.queryByRole("heading", { name: "Payments in QuickBooks" })).not.toBeInTheDocument();
+      const table = screen.getByRole("table", { name: "QuickBooks documents" });
+      const rows = within(table).getAllByTestId("document-row");
+      expect(rows).toHaveLength(6);
+      const cells = (row: HTMLElement) => within(row).getAllByRole("cell");
+
+      const [voided, refund, creditMemo, failed, done, checking] = rows;
+      // a void: no amount, why it was not voided and what to do
+      expect(voided).toHaveTextContent("Mar 8, 2026");
+      expect(cells(voided)[1]).toHaveTextContent(/^Void S42$/);
+      expect(cells(voided)[2]).toHaveTextContent(/^$/);
+      expect(voided).not.toHaveTextContent("$0.00");
+      expect(voided).not.toHaveTextContent("payment method");
+      expect(voided).toHaveTextContent("Failed");
+      expect(voided).toHaveTextContent("money moved (25.50 USD charged)");
+      expect(voided).toHaveTextContent("What to do: Check the invoice in QuickBooks.");
+
+      expect(cells(refund)[1]).toHaveTextContent(/^Refund S42-R1TxnID REF-1$/);
+      expect(cells(refund)[2]).toHaveTextContent("$10.00");
+      expect(refund).toHaveTextContent("Done");
+      expect(refund).not.toHaveTextContent("What to do");
+
+      expect(cells(creditMemo)[1]).toHaveTextContent(/^Credit memo S42-R1TxnID CM-1$/);
+      expect(cells(creditMemo)[2]).toHaveTextContent("$10.00");
+      expect(creditMemo).toHaveTextContent("Mar 6, 2026");
+
+      // payments keep their payment method
+      expect(failed).toHaveTextContent("Mar 5, 2026");
+      expect(cells(failed)[1]).toHaveTextContent(/^Payment received S42-2Visa$/);
+      expect(cells(failed)[2]).toHaveTextContent("€14.50");
+      expect(failed).toHaveTextContent("Failed");
+      expect(failed).not.toHaveTextContent("TxnID");
+      expect(failed).toHaveTextContent('invalid reference to QuickBooks PaymentMethod "Visa"');
+      expect(failed).toHaveTextContent("What to do: Add the payment method Visa in QuickBooks");
+      expect(cells(done)[1]).toHaveTextContent(/^Payment received S42-1Credit CardTxnID PAY-1$/);
+      expect(cells(done)[2]).toHaveTextContent("$25.50");
+      expect(done).toHaveTextContent("Done");
+      expect(done).toHaveTextContent("Status OK");
       // the state in the History screen's words
-      expect(rows[2]).toHaveTextContent("Checking QuickBooks");
-      expect(rows[2]).toHaveTextContent("No payment method");
+      expect(checking).toHaveTextContent("Checking QuickBooks");
+      expect(cells(checking)[1]).toHaveTextContent("No payment method");
+      expect(cells(checking)[4]).toHaveTextContent(/^—$/);
       // the invoice's own history stays apart
       expect(screen.getByRole("table", { name: "Transfer history" })).toHaveTextContent("Invoice S42");
     });
 
-    it("is left out when no payment was received in QuickBooks", async () => {
+    it("shows a refund's credit memo alone when the order has no payments", async () => {
+      mockApi({
+        QbOrderExport: exportOf({
+          order: previewRow(42, { orderId: ORDER, exported: true }),
+          documents: [document("CREDIT_MEMO", { state: "SENT", message: "" })],
+        }),
+        QbTransferHistory: () => ({ qbTransferHistory: connection([historyRecord(42, { orderId: ORDER })]) }),
+      });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+
+      const table = await screen.findByRole("table", { name: "QuickBooks documents" });
+      const [row] = within(table).getAllByTestId("document-row");
+      expect(row).toHaveTextContent("Credit memo S42-R1");
+      expect(row).toHaveTextContent("Sent to QuickBooks");
+      expect(row).not.toHaveTextContent("payment method");
+    });
+
+    it("is left out when nothing followed the order in QuickBooks", async () => {
       mockApi({
         QbOrderExport: exportOf({ order: previewRow(42, { orderId: ORDER, exported: true }) }),
         QbTransferHistory: () => ({ qbTransferHistory: connection([historyRecord(42, { orderId: ORDER })]) }),
@@ -167,8 +234,8 @@ describe("OrderPanel", () => {
       renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
       await screen.findByTestId("history-row");
 
-      expect(screen.queryByRole("heading", { name: "Payments in QuickBooks" })).not.toBeInTheDocument();
-      expect(screen.queryByRole("table", { name: "Payments in QuickBooks" })).not.toBeInTheDocument();
+      expect(screen.queryByRole("heading", { name: "QuickBooks documents" })).not.toBeInTheDocument();
+      expect(screen.queryByRole("table", { name: "QuickBooks documents" })).not.toBeInTheDocument();
     });
   });
 

@@ -1,7 +1,7 @@
 /**
  * On an order's page (ORDER_DETAILS_MORE_ACTIONS, a POPUP): queue this one order and show its
- * export history and the payments received in QuickBooks against its invoice. The Dashboard
- * passes the order's ID as `?orderId=`.
+ * export history and the QuickBooks documents that followed its transaction (payments received,
+ * credit memos, refunds, voids). The Dashboard passes the order's ID as `?orderId=`.
  */
 import { actions } from "@saleor/app-sdk/app-bridge";
 import { Box, Button, Text } from "@saleor/macaw-ui";
@@ -10,12 +10,14 @@ import { useState } from "react";
 import {
   asApiError,
   type Connection,
+  type DocumentKind,
   type ExportRecord,
   graphql,
   HISTORY,
   ORDER_EXPORT,
   type OrderExport,
   type Payment,
+  type QuickBooksDocument,
   QUEUE,
   type SyncError,
   type SyncStatus,
@@ -175,12 +177,12 @@ export function OrderPanel({
       ) : (
         <HistoryTable records={records} showOrder={false} />
       )}
-      {order.payments.length > 0 ? (
+      {order.documents.length > 0 ? (
         <>
           <Text as="h3" size={5} fontWeight="bold">
-            Payments in QuickBooks
+            QuickBooks documents
           </Text>
-          <PaymentsTable payments={order.payments} />
+          <DocumentsTable documents={order.documents} payments={order.payments} />
         </>
       ) : null}
       <Box>
@@ -195,49 +197,83 @@ export function OrderPanel({
   );
 }
 
-/** Each attempt to receive one of the order's Saleor charges in QuickBooks, newest first. */
-function PaymentsTable({ payments }: { payments: Payment[] }) {
+const DOCUMENT_KINDS: Record<DocumentKind, string> = {
+  PAYMENT: "Payment received",
+  CREDIT_MEMO: "Credit memo",
+  REFUND: "Refund",
+  VOID: "Void",
+};
+
+/** The payment method of a PAYMENT document: `payments` are the PAYMENT documents, in the same
+ * order, with their method; matched by RefNumber and time, else by position. */
+function paymentMethods(documents: QuickBooksDocument[], payments: Payment[]): Map<QuickBooksDocument, string> {
+  const methods = new Map<QuickBooksDocument, string>();
+  const unused = [...payments];
+  documents
+    .filter((d) => d.kind === "PAYMENT")
+    .forEach((d, index) => {
+      const same = (p: Payment) => p.refNumber === d.refNumber && p.at === d.at;
+      const match = payments[index] && same(payments[index]) ? payments[index] : unused.find(same);
+      if (match) {
+        methods.set(d, match.paymentMethod);
+        unused.splice(unused.indexOf(match), 1);
+      }
+    });
+  return methods;
+}
+
+/** Every attempt at a QuickBooks document that followed the order's transaction, newest first. */
+function DocumentsTable({ documents, payments }: { documents: QuickBooksDocument[]; payments: Payment[] }) {
   const { locale } = useBridgeState();
+  const methods = paymentMethods(documents, payments);
   return (
     <Box overflowX="auto">
-      <table className="qb-table" aria-label="Payments in QuickBooks">
+      <table className="qb-table" aria-label="QuickBooks documents">
         <thead>
           <tr>
             <th scope="col">When</th>
+            <th scope="col">Document</th>
             <th scope="col">Amount</th>
             <th scope="col">Result</th>
-            <th scope="col">QuickBooks payment</th>
             <th scope="col">QuickBooks says</th>
           </tr>
         </thead>
         <tbody>
-          {payments.map((p, index) => (
-            <tr key={`${p.refNumber}-${p.at}-${index}`} data-testid="payment-row">
-              <td className="qb-nowrap">{formatDateTime(p.at, locale)}</td>
-              <td className="qb-num">{formatMoney(p.amount.amount, p.amount.currency, locale)}</td>
+          {documents.map((d, index) => (
+            <tr key={`${d.kind}-${d.refNumber}-${d.at}-${index}`} data-testid="document-row">
+              <td className="qb-nowrap">{formatDateTime(d.at, locale)}</td>
               <td>
-                <Badge tone={STATE_TONE[p.state] ?? "neutral"}>{statusLabel(p.state)}</Badge>
-              </td>
-              <td>
-                Payment {p.refNumber}
-                <br />
-                <Text size={2} color="default2">
-                  {p.paymentMethod || "No payment method"}
-                </Text>
-                {p.txnId ? (
+                {DOCUMENT_KINDS[d.kind] ?? statusLabel(d.kind)}
+                {d.refNumber ? ` ${d.refNumber}` : null}
+                {d.kind === "PAYMENT" ? (
                   <>
                     <br />
-                    <span className="qb-mono">TxnID {p.txnId}</span>
+                    <Text size={2} color="default2">
+                      {methods.get(d) || "No payment method"}
+                    </Text>
+                  </>
+                ) : null}
+                {d.txnId ? (
+                  <>
+                    <br />
+                    <span className="qb-mono">TxnID {d.txnId}</span>
                   </>
                 ) : null}
               </td>
+              {/* a void has no amount of its own (QuickBooks sets the voided one to zero) */}
+              <td className="qb-num">
+                {d.kind === "VOID" ? null : formatMoney(d.amount.amount, d.amount.currency, locale)}
+              </td>
+              <td>
+                <Badge tone={STATE_TONE[d.state] ?? "neutral"}>{statusLabel(d.state)}</Badge>
+              </td>
               <td className="qb-wrap">
-                {p.message || "—"}
-                {p.action ? (
+                {d.message || "—"}
+                {d.action ? (
                   <>
                     <br />
                     <Text size={2} fontWeight="medium">
-                      What to do: {p.action}
+                      What to do: {d.action}
                     </Text>
                   </>
                 ) : null}

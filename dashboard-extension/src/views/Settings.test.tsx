@@ -23,12 +23,16 @@ const SETTINGS: Settings = {
   depositToAccount: "Undeposited Funds",
   recordPayments: true,
   paymentMethods: ["card=Credit Card", "gift_card=Gift Card"],
+  recordRefunds: true,
+  refundMoney: true,
+  voidCancelled: true,
   arAccount: "Accounts Receivable",
   salesTaxAccount: "Sales Tax Payable",
   giftCardAccount: "",
   shippingItemName: "Shipping",
   discountItemName: "Saleor Discount",
   giftCardItemName: "Gift Card",
+  refundItemName: "Saleor Refund",
   taxMode: "LINE_ITEM",
   salesTaxItemName: "Saleor Sales Tax",
   refNumberPrefix: "",
@@ -333,6 +337,115 @@ describe("SettingsView", () => {
     });
   });
 
+  describe("refunds and cancellations", () => {
+    const recordRefunds = () => screen.getByRole("switch", { name: "Record refunds as credit memos" });
+    const refundMoney = () => screen.getByRole("switch", { name: "Record the money refunded" });
+    const voidCancelled = () => screen.getByRole("switch", { name: "Void cancelled orders" });
+
+    it("groups the refund and cancellation settings, each with what it does", async () => {
+      settingsApi();
+      renderWithBridge(<SettingsView />);
+
+      const heading = await screen.findByRole("heading", { name: "Refunds and cancellations" });
+      const section = heading.closest("section") as HTMLElement;
+      expect(within(section).getAllByRole("switch").map((s) => s.getAttribute("id"))).toEqual([
+        "qb-setting-recordRefunds", "qb-setting-refundMoney", "qb-setting-voidCancelled",
+      ]);
+      expect(recordRefunds()).toBeChecked();
+      expect(recordRefunds()).toHaveAccessibleDescription(
+        /When Saleor refunds an order that is in QuickBooks .* add a credit memo with the refunded lines, shipping and tax/,
+      );
+      expect(refundMoney()).toBeChecked();
+      expect(refundMoney()).toBeEnabled();
+      expect(refundMoney()).toHaveAccessibleDescription(
+        /money going back against each credit memo, as a refund paid from the deposit account; off leaves the credit on the customer's account\.$/,
+      );
+      const item = within(section).getByRole("textbox", { name: "Refund item" });
+      expect(item).toHaveValue("Saleor Refund");
+      expect(item).toHaveAccessibleDescription(/refunded without naming lines, and for a refund's difference from its lines/);
+      expect(voidCancelled()).toBeChecked();
+      expect(voidCancelled()).toHaveAccessibleDescription(/no money moved, void its invoice or sales receipt; when money moved, it is not voided/);
+      // the money refunded is paid from the deposit account
+      expect(screen.getByLabelText("Deposit to account")).toHaveAccessibleDescription(/and refunds paid from/);
+      expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+    });
+
+    it("offers recording the money refunded only while refunds are recorded", async () => {
+      const api = settingsApi();
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("switch", { name: "Record refunds as credit memos" }));
+      expect(recordRefunds()).not.toBeChecked();
+      expect(refundMoney()).toBeDisabled();
+      // its own choice is kept, not changed
+      expect(refundMoney()).toBeChecked();
+      expect(refundMoney()).toHaveAccessibleDescription(/Turn on Record refunds as credit memos to use this/);
+      await user.click(refundMoney());
+      expect(refundMoney()).toBeChecked();
+      expect(screen.getByText("1 setting changed.")).toBeInTheDocument();
+
+      await user.click(recordRefunds());
+      expect(refundMoney()).toBeEnabled();
+      expect(refundMoney()).not.toHaveAccessibleDescription(/Turn on/);
+      await user.click(recordRefunds());
+      await user.click(voidCancelled());
+      await user.click(screen.getByRole("button", { name: "Save" }));
+
+      expect(await screen.findByText("Settings saved.")).toBeInTheDocument();
+      expect(api.named("QbSettingsUpdate").map((c) => c.variables)).toEqual([
+        { input: { recordRefunds: false, voidCancelled: false } },
+      ]);
+      expect(recordRefunds()).not.toBeChecked();
+      expect(refundMoney()).toBeDisabled();
+      expect(voidCancelled()).not.toBeChecked();
+    });
+
+    it("turns refunds on and the money refunded off, with another refund item", async () => {
+      const api = settingsApi({ recordRefunds: false, refundMoney: true });
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      expect(await screen.findByRole("switch", { name: "Record the money refunded" })).toBeDisabled();
+      await user.click(recordRefunds());
+      expect(refundMoney()).toBeEnabled();
+      await user.click(refundMoney());
+      expect(refundMoney()).not.toBeChecked();
+      const item = screen.getByRole("textbox", { name: "Refund item" });
+      await user.clear(item);
+      await user.type(item, "Refunds");
+      expect(screen.getByText("3 settings changed.")).toBeInTheDocument();
+      await user.click(screen.getByRole("button", { name: "Save" }));
+
+      await screen.findByText("Settings saved.");
+      expect(api.named("QbSettingsUpdate")[0].variables).toEqual({
+        input: { recordRefunds: true, refundMoney: false, refundItemName: "Refunds" },
+      });
+      expect(refundMoney()).not.toBeChecked();
+      expect(screen.getByRole("textbox", { name: "Refund item" })).toHaveValue("Refunds");
+    });
+
+    it("shows the server's objection to the refund item by the field and keeps it", async () => {
+      settingsApi({}, () => ({
+        qbSettingsUpdate: {
+          settings: null,
+          errors: [{ field: "refundItemName", message: "must not be empty", code: "REQUIRED" }],
+        },
+      }));
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      await user.clear(await screen.findByRole("textbox", { name: "Refund item" }));
+      await user.click(screen.getByRole("button", { name: "Save" }));
+
+      expect(await screen.findByRole("alert")).toHaveTextContent("Nothing was saved");
+      const item = screen.getByRole("textbox", { name: "Refund item" });
+      expect(item).toHaveAccessibleDescription(/must not be empty/);
+      expect(item).toHaveAttribute("aria-invalid", "true");
+      expect(item).toHaveValue("");
+    });
+  });
+
   it("is read only for staff without Manage plugins", async () => {
     settingsApi({ canEdit: false });
     renderWithBridge(<SettingsView />);
@@ -341,6 +454,10 @@ describe("SettingsView", () => {
     expect(screen.getByRole("radio", { name: /Automatic/ })).toBeDisabled();
     expect(screen.getByLabelText("Income account")).toBeDisabled();
     expect(screen.getByRole("switch", { name: "Record payments on invoices" })).toBeDisabled();
+    expect(screen.getByRole("switch", { name: "Record refunds as credit memos" })).toBeDisabled();
+    expect(screen.getByRole("switch", { name: "Record the money refunded" })).toBeDisabled();
+    expect(screen.getByRole("switch", { name: "Void cancelled orders" })).toBeDisabled();
+    expect(screen.getByRole("textbox", { name: "Refund item" })).toBeDisabled();
     expect(screen.getByRole("textbox", { name: "QuickBooks payment method, row 1" })).toBeDisabled();
     expect(screen.queryByRole("button", { name: "Add payment method" })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /Remove/ })).not.toBeInTheDocument();

@@ -78,6 +78,8 @@ type Draft = Omit<Editable, "ordersPerRequest" | "runEveryMinutes" | "exportStar
   webConnectorPassword: string;
 };
 type FieldName = keyof Draft;
+/** The on/off settings, each shown as a switch. */
+type SwitchKey = "checkDuplicates" | "recordPayments" | "recordRefunds" | "refundMoney" | "voidCancelled";
 
 let nextRowKey = 0;
 const newRow = (saleor = "", quickbooks = ""): PaymentMethodRow => ({ key: ++nextRowKey, saleor, quickbooks });
@@ -108,9 +110,9 @@ const EDITABLE: Key[] = [
   "exportMode", "transactionType", "checkDuplicates", "exportStartDate", "eligibleStatuses",
   "channels", "customerMode", "singleCustomerName", "customerNameFormat", "itemMode",
   "defaultItemName", "missingItemAction", "incomeAccount", "depositToAccount", "recordPayments",
-  "paymentMethods", "arAccount",
+  "paymentMethods", "recordRefunds", "refundMoney", "voidCancelled", "arAccount",
   "salesTaxAccount", "giftCardAccount", "shippingItemName", "discountItemName", "giftCardItemName",
-  "taxMode", "salesTaxItemName", "refNumberPrefix", "className", "ordersPerRequest",
+  "refundItemName", "taxMode", "salesTaxItemName", "refNumberPrefix", "className", "ordersPerRequest",
   "webConnectorUsername", "companyFile", "timeZone", "runEveryMinutes", "companyCurrency",
 ];
 
@@ -292,12 +294,12 @@ function SettingsForm({
     </Field>
   );
 
-  const toggle = (key: "checkDuplicates" | "recordPayments", label: string, help: string) => (
+  const toggle = (key: SwitchKey, label: string, help: string, disabled = false) => (
     <Field name={key} label={label} error={errors[key]} help={help}>
       {(describedBy) => (
         <Box display="flex" gap={2} alignItems="center">
           <input type="checkbox" role="switch" className="qb-checkbox" id={`qb-setting-${key}`}
-            checked={draft[key]} disabled={readOnly} aria-describedby={describedBy}
+            checked={draft[key]} disabled={readOnly || disabled} aria-describedby={describedBy}
             onChange={(e) => set(key, e.target.checked)} />
           <Text size={3} aria-hidden>
             {draft[key] ? "On" : "Off"}
@@ -370,7 +372,7 @@ function SettingsForm({
 
       <Section title="Transactions">
         {radio("transactionType", "QuickBooks transaction type", TRANSACTION_TYPES)}
-        {text("depositToAccount", "Deposit to account", "Where sales receipts and received payments are deposited, e.g. Undeposited Funds.")}
+        {text("depositToAccount", "Deposit to account", "Where sales receipts and received payments are deposited, and refunds paid from, e.g. Undeposited Funds.")}
         {toggle("recordPayments", "Record payments on invoices",
           "When an order exported as an invoice is charged in Saleor, at once or in parts later, receive each payment in QuickBooks against that invoice, deposited to the deposit account above.")}
         <PaymentMethodsEditor rows={draft.paymentMethods} error={errors.paymentMethods} readOnly={readOnly}
@@ -378,6 +380,19 @@ function SettingsForm({
         {text("arAccount", "Accounts receivable account", "For invoices, e.g. Accounts Receivable.")}
         {text("refNumberPrefix", "Number prefix", "Put before the Saleor order number in QuickBooks (at most 8 characters; the whole number must fit 11).")}
         {text("className", "QuickBooks class", "Class for every transaction; empty for none.")}
+      </Section>
+
+      <Section title="Refunds and cancellations">
+        {toggle("recordRefunds", "Record refunds as credit memos",
+          "When Saleor refunds an order that is in QuickBooks (an invoice or a sales receipt), add a credit memo with the refunded lines, shipping and tax.")}
+        {toggle("refundMoney", "Record the money refunded",
+          "Also record the money going back against each credit memo, as a refund paid from the deposit account; off leaves the credit on the customer's account." +
+            (draft.recordRefunds ? "" : " Turn on Record refunds as credit memos to use this."),
+          !draft.recordRefunds)}
+        {text("refundItemName", "Refund item",
+          "Other-charge item for money Saleor refunded without naming lines, and for a refund's difference from its lines, e.g. Saleor Refund.")}
+        {toggle("voidCancelled", "Void cancelled orders",
+          "When an order in QuickBooks is cancelled in Saleor and no money moved, void its invoice or sales receipt; when money moved, it is not voided and the order's QuickBooks documents (on the order's page) say why, for you to decide.")}
       </Section>
 
       <Section title="Customers">
