@@ -1,7 +1,9 @@
-"""Payments driven through Saleor's own mutations reach QuickBooks against the order's invoice:
-an app charging in two parts through the Transaction API, and staff marking an order as paid
-(Saleor's legacy payment flow). The QuickBooks simulator's invoice balance is then Saleor's
-outstanding amount, to the cent. Needs QBXML_SCHEMA_DIR and QBWC_WSDL."""
+"""What Saleor does after an order is in QuickBooks, driven through Saleor's own mutations, reaches
+QuickBooks: an app charging in two parts through the Transaction API and staff marking an order
+as paid (Saleor's legacy payment flow) are payments against the invoice; an app reporting a
+refund is a credit memo and the money given back; staff cancelling an unpaid order voids its
+invoice. The QuickBooks simulator's balances are then Saleor's, to the cent. Needs
+QBXML_SCHEMA_DIR and QBWC_WSDL."""
 
 from __future__ import annotations
 
@@ -33,11 +35,33 @@ mutation charge($id: ID!, $amount: PositiveDecimal!) {
   }
 }
 """
+REPORT_REFUND = """
+mutation refund($id: ID!, $amount: PositiveDecimal!) {
+  transactionEventReport(id: $id, type: REFUND_SUCCESS, amount: $amount,
+                         pspReference: "re_qb_1") {
+    transaction { chargedAmount { amount } refundedAmount { amount } }
+    errors { field code message }
+  }
+}
+"""
+CANCEL = """
+mutation cancel($id: ID!) {
+  orderCancel(id: $id) { order { status } errors { field code message } }
+}
+"""
 MARK_AS_PAID = """
 mutation paid($id: ID!) {
   orderMarkAsPaid(id: $id) { order { chargeStatus } errors { field code message } }
 }
 """
+
+
+@pytest.fixture
+def order_staff_client(staff_api_client, permission_group_manage_orders):
+    """A staff member who manages orders in every channel (Saleor's own mutations check the
+    order's channel too)."""
+    permission_group_manage_orders.user_set.add(staff_api_client.user)
+    return staff_api_client
 
 
 def outstanding(order) -> Decimal:
@@ -85,7 +109,7 @@ def test_an_invoice_charged_in_two_parts_through_transactions_is_paid_in_quickbo
 
 
 def test_an_order_staff_mark_as_paid_is_paid_in_quickbooks(
-        qb_configure, make_orders, quickbooks, web_connector, manage_orders_staff_client):
+        qb_configure, make_orders, quickbooks, web_connector, order_staff_client):
     # given: an unpaid order exported as an invoice
     qb_configure(export_mode="automatic", transaction_type="invoice")
     (order,) = make_orders(1)
@@ -93,11 +117,61 @@ def test_an_order_staff_mark_as_paid_is_paid_in_quickbooks(
     invoice = quickbooks.find_transaction(str(order.number))
 
     # when: staff mark it as paid in Saleor (its own orderMarkAsPaid), Web Connector runs
-    answer = manage_orders_staff_client.post_graphql(MARK_AS_PAID, {
+    answer = order_staff_client.post_graphql(MARK_AS_PAID, {
         "id": graphene.Node.to_global_id("Order", order.id)}).json()
-    assert answer["data"]["orderMarkAsPaid"]["errors"] == [], answer
+    assert (answer["data"]["orderMarkAsPaid"] or {}).get("errors") == [], answer
     web_connector(quickbooks).run_update()
 
     # then
     assert quickbooks.balance_remaining(invoice.txn_id) == outstanding(order) == Decimal("0.00")
     assert received(quickbooks, invoice) == [to_cents(order.total_gross_amount)]
+
+
+def test_a_refund_an_app_reports_is_a_credit_memo_and_the_money_given_back(
+        qb_configure, make_orders, quickbooks, web_connector, app_api_client,
+        permission_manage_payments):
+    # given: an order charged in full by an app (a sales receipt by payment status)
+    qb_configure(export_mode="automatic")
+    (order,) = make_orders(1)
+    app_api_client.app.permissions.add(permission_manage_payments)
+    total = to_cents(order.total_gross_amount)
+    created = app_api_client.post_graphql(CREATE, {
+        "id": graphene.Node.to_global_id("Order", order.id), "amount": str(total)}).json()
+    assert created["data"]["transactionCreate"]["errors"] == [], created
+    web_connector(quickbooks).run_update()
+    receipt = quickbooks.find_transaction(str(order.number))
+    assert receipt.kind == "SalesReceipt"
+
+    # when: the app reports a refund of 10.00 through Saleor, and Web Connector runs
+    reported = app_api_client.post_graphql(REPORT_REFUND, {
+        "id": created["data"]["transactionCreate"]["transaction"]["id"],
+        "amount": "10.00"}).json()
+    assert reported["data"]["transactionEventReport"]["errors"] == [], reported
+    web_connector(quickbooks).run_update()
+    again = web_connector(quickbooks).run_update()
+
+    # then: a credit memo of Saleor's refunded amount, refunded, once
+    [memo] = quickbooks.transactions("CreditMemo")
+    assert memo.total_amount == Decimal("10.00")
+    assert [t.total_amount for t in quickbooks.transactions("ARRefundCreditCard")] == [
+        Decimal("10.00")]
+    assert quickbooks.credit_remaining(memo.txn_id) == Decimal("0.00")
+    assert again.authenticate.status == "none"
+
+
+def test_an_unpaid_order_staff_cancel_has_its_invoice_voided(
+        qb_configure, make_orders, quickbooks, web_connector, order_staff_client):
+    qb_configure(export_mode="automatic", transaction_type="invoice")
+    (order,) = make_orders(1)
+    web_connector(quickbooks).run_update()
+    invoice = quickbooks.find_transaction(str(order.number))
+
+    # when: staff cancel it in Saleor (its own orderCancel), and Web Connector runs
+    answer = order_staff_client.post_graphql(CANCEL, {
+        "id": graphene.Node.to_global_id("Order", order.id)}).json()
+    assert (answer["data"]["orderCancel"] or {}).get("errors") == [], answer
+    web_connector(quickbooks).run_update()
+
+    # then
+    assert quickbooks.find_transaction_by_id(invoice.txn_id).is_voided
+    assert quickbooks.find_transaction_by_id(invoice.txn_id).total_amount == Decimal("0.00")
