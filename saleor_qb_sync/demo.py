@@ -39,6 +39,7 @@ def main() -> int:
         "web_connector_username": "quickbooks", "web_connector_password": DEMO_PASSWORD,
         "export_mode": "on_demand", "check_duplicates": True, "ref_number_prefix": "S",
         "orders_per_request": 50, "company_currency": "USD",
+        "exchange_rates": "PLN=0.25, EUR=1.08",
     }
     django.setup()
     from saleor_qb_sync.standalone.manage import ensure_database

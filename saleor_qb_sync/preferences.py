@@ -16,6 +16,7 @@ import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
@@ -207,6 +208,26 @@ def _payment_methods(name: str, raw: Any) -> tuple[str, ...]:
             raise PreferenceError(name, f"{saleor!r} is listed twice", code="invalid")
         pairs[saleor.lower()] = quickbooks
     return tuple(f"{saleor}={quickbooks}" for saleor, quickbooks in pairs.items())
+
+
+def _exchange_rates(name: str, raw: Any) -> tuple[str, ...]:
+    rates: dict[str, Decimal] = {}
+    for entry in _list(raw):
+        code, sep, value = (part.strip() for part in entry.partition("="))
+        code = code.upper()
+        try:
+            rate = Decimal(value) if sep else None
+        except InvalidOperation:
+            rate = None
+        if len(code) != 3 or not code.isalpha() or rate is None or not rate.is_finite() or (
+                not Decimal(0) < rate < Decimal(1_000_000)):
+            raise PreferenceError(
+                name, f"{entry!r} is not a CURRENCY=rate pair with a positive rate, e.g. "
+                "PLN=0.25", code="invalid")
+        if code in rates:
+            raise PreferenceError(name, f"{code} is listed twice", code="invalid")
+        rates[code] = rate
+    return tuple(f"{code}={rate}" for code, rate in rates.items())
 
 
 def _qbxml_version(name: str, raw: Any) -> str:
@@ -498,9 +519,17 @@ class Preferences:
     #: the QuickBooks company's home currency; orders in other currencies get a warning
     company_currency: str = _setting(
         "USD", _currency, label="QuickBooks home currency",
-        help_text="Orders in other currencies get a warning; amounts are not converted.",
-        description="The QuickBooks company's home currency (ISO 4217); orders in others get "
-        "a warning.")
+        help_text="Orders in another currency are converted at its exchange rate below, or "
+        "refused when it has none.",
+        description="The QuickBooks company's home currency (ISO 4217); orders in another are "
+        "converted at its exchange rate, or refused when it has none.")
+    exchange_rates: tuple[str, ...] = _setting(
+        (), _exchange_rates, kind=Kind.LIST, label="Exchange rates",
+        help_text="Comma-separated CURRENCY=rate pairs, the home currency per unit of the "
+        "other, e.g. EUR=1.08, PLN=0.25: orders in those currencies are converted. An order in "
+        "a currency not listed is refused, never booked with its own numbers.",
+        description="CURRENCY=rate pairs (home currency per unit of the other, e.g. "
+        "\"PLN=0.25\"): orders in those currencies are converted; others are refused.")
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
@@ -579,6 +608,14 @@ class Preferences:
         type, then its gateway or name) that ``payment_methods`` lists; empty for none."""
         methods = dict(pair.split("=", 1) for pair in self.payment_methods)
         return next((methods[k.lower()] for k in keys if k and k.lower() in methods), "")
+
+    def rate_for(self, currency: str) -> Decimal | None:
+        """Home currency per unit of ``currency`` (1 for the home currency); None when the
+        settings give no rate."""
+        if currency.upper() == self.company_currency:
+            return Decimal(1)
+        rates = dict(pair.split("=", 1) for pair in self.exchange_rates)
+        return Decimal(rates[currency.upper()]) if currency.upper() in rates else None
 
     @property
     def is_automatic(self) -> bool:

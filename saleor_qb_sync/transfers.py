@@ -177,9 +177,6 @@ def preview(source: OrderSource, preferences: Preferences, flt: OrderFilter, *,
 
 def _plan(document: OrderDocument, preferences: Preferences) -> tuple[str | None, tuple[str, ...]]:
     warnings: list[str] = []
-    if document.currency != preferences.company_currency:
-        warnings.append(f"the order is in {document.currency} but the QuickBooks company uses "
-                        f"{preferences.company_currency}; amounts are not converted")
     if preferences.export_start_date:
         local = document.created_at.astimezone(ZoneInfo(preferences.time_zone)).date()
         if local < preferences.export_start_date:

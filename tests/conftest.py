@@ -30,6 +30,9 @@ BASE_PREFERENCES = {
     "web_connector_password": QBWC_PASSWORD,
     "export_mode": "on_demand",
     "company_currency": "USD",
+    # the sample orders' second channel is in PLN: converted, as a store selling in two
+    # currencies would set it (tests of the refusal leave it out)
+    "exchange_rates": "PLN=0.25, EUR=1.08",
     "orders_per_request": 10,
 }
 

@@ -499,17 +499,34 @@ def test_a_line_without_sku_under_the_fail_rule_says_the_order_cannot_be_exporte
     assert "has no SKU" in row.warnings[0]
 
 
-def test_an_order_in_another_currency_than_the_company_warns(configure, stored_order, source):
+def test_an_order_in_another_currency_is_converted_at_its_rate_and_says_so(
+        configure, stored_order, source):
     # given
-    preferences = configure(company_currency="USD")
+    preferences = configure(company_currency="USD", exchange_rates="PLN=0.25")
     stored_order(1, channel="channel-pln", currency="PLN")
 
     # when
     row = preview(source, preferences, transfer_filter(preferences, STAFF)).rows[0]
 
     # then
-    assert row.warnings == ("the order is in PLN but the QuickBooks company uses USD; amounts "
-                            "are not converted",)
+    assert row.planned_transaction_type is not None
+    assert row.warnings == ("amounts converted from 20.00 PLN at 0.25 USD per PLN",)
+
+
+def test_an_order_in_a_currency_without_a_rate_cannot_be_exported_and_says_why(
+        configure, stored_order, source):
+    # given: no rate for PLN
+    preferences = configure(company_currency="USD", exchange_rates="")
+    stored_order(1, channel="channel-pln", currency="PLN")
+
+    # when
+    row = preview(source, preferences, transfer_filter(preferences, STAFF)).rows[0]
+
+    # then: never booked with PLN numbers as USD
+    assert row.planned_transaction_type is None
+    [warning] = row.warnings
+    assert "it is in PLN and QuickBooks' home currency is USD" in warning
+    assert "Add its rate to Exchange rates (e.g. PLN=0.25" in warning
 
 
 def test_an_order_before_the_export_start_date_warns(configure, stored_order, source):
@@ -569,9 +586,10 @@ def test_every_warning_of_an_order_is_listed_together(configure, stored_order, s
     # when
     row = preview(source, preferences, transfer_filter(preferences, STAFF)).rows[0]
 
-    # then
+    # then: the start date, and the number that cannot fit (the PLN amounts convert)
     assert [w.split(" ")[:3] for w in row.warnings] == [
-        ["the", "order", "is"], ["the", "order", "is"], ["cannot", "be", "exported:"]]
+        ["the", "order", "is"], ["cannot", "be", "exported:"]]
+    assert "is longer" in row.warnings[1]
 
 
 def test_generated_orders_preview_without_errors(configure, orders, source):

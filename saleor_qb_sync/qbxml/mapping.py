@@ -30,6 +30,7 @@ from ..preferences import (
     TransactionType,
 )
 from . import limits, text
+from .currency import conversion_note, home_currency
 from .records import (
     CustomerRecord,
     ItemKind,
@@ -150,6 +151,10 @@ def qb_address(address: Address | None) -> QbAddress | None:
 def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
     """Map one order; raises ``MappingError`` when it cannot become a transaction."""
     warnings: list[str] = []
+    converted = conversion_note(order, preferences)
+    order = home_currency(order, preferences)
+    if converted:
+        warnings.append(f"amounts {converted}")
     kind = transaction_kind(order, preferences)
     ref = ref_number(order.number, preferences)
     problem = order.totals_problem()
@@ -276,7 +281,8 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
         txn_date=order.created_at.astimezone(ZoneInfo(preferences.time_zone)).date(),
         customer_name=name,
         lines=tuple(lines),
-        memo=text.fit(_memo(order), limits.MEMO, multiline=True),
+        memo=text.fit(_memo(order) + (f", {converted}" if converted else ""), limits.MEMO,
+                      multiline=True),
         currency=order.currency,
         bill_address=bill_address,
         ship_address=ship_address,

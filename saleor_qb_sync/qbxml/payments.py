@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from ..documents import ZERO, OrderDocument, to_cents
 from ..preferences import Preferences
 from . import limits, text
+from .currency import home_currency
 from .records import ReceivedPayment
 
 
@@ -62,7 +63,9 @@ class Due:
 def due_payments(order: OrderDocument, invoice: InvoiceOnFile,
                  received: Mapping[str, Received], preferences: Preferences, *,
                  today: date) -> Due:
-    """The charges Saleor made on ``order`` that QuickBooks has not received yet."""
+    """The charges Saleor made on ``order`` that QuickBooks has not received yet (in the home
+    currency, as its invoice is)."""
+    order = home_currency(order, preferences)
     balance = to_cents(invoice.total) - sum((r.amount for r in received.values()), ZERO)
     numbered = sum(r.count for r in received.values())
     payments: list[ReceivedPayment] = []

@@ -29,6 +29,7 @@ from ..documents import ZERO, OrderDocument, OrderLine, Refund, to_cents
 from ..errors import MappingError
 from ..preferences import Preferences, TaxMode
 from . import limits, text
+from .currency import home_currency
 from .mapping import RATE_PLACES, product_item_name
 from .payments import Received
 from .records import (
@@ -75,7 +76,9 @@ def due_credit_memos(order: OrderDocument, on_file: OrderOnFile,
                      credited: Mapping[str, Received], preferences: Preferences, *,
                      today: date) -> Due:
     """The refunds Saleor made on ``order`` that QuickBooks has no credit memo for yet.
-    ``credited``: per source, the live credit memos (amount, count) and the last refused."""
+    ``credited``: per source, the live credit memos (amount, count) and the last refused.
+    Amounts in the home currency, as the order's transaction is."""
+    order = home_currency(order, preferences)
     memos: list[CreditMemo] = []
     numbered = sum(c.count for c in credited.values())
     itemized = ZERO

@@ -69,6 +69,8 @@ SALEOR_QB_SYNC_PREFERENCES = {
     "web_connector_password": os.environ.get("QBWC_PASSWORD", "development-password"),
     "export_mode": "on_demand",
     "company_currency": "USD",
+    # the sample orders' PLN channel, converted for the USD company
+    "exchange_rates": "PLN=0.25, EUR=1.08",
 }
 if os.environ.get("SALEOR_QB_SYNC_PREFERENCES_FILE"):
     import json as _json

@@ -33,6 +33,8 @@ CONFIGURATION = {
     "web_connector_password": QBWC_PASSWORD,
     "export_mode": "on_demand",
     "company_currency": "USD",
+    # populatedb's second channel is in PLN: converted for the USD company
+    "exchange_rates": "PLN=0.25, EUR=1.08",
     "orders_per_request": "10",
     "time_zone": "UTC",
     # what run.mjs's expected preview counts assume, whatever an earlier user of the lab set

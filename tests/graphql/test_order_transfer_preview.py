@@ -57,7 +57,7 @@ def test_preview_lists_eligible_orders_newest_first(api, orders):
     assert first["exported"] is False and first["lastExport"] is None
     assert first["plannedTransactionType"] in ("Invoice", "SalesReceipt", "SalesOrder", None)
     non_usd = next(r for r in rows if r["total"]["currency"] != "USD")
-    assert any("amounts are not converted" in w for w in non_usd["warnings"])
+    assert any("amounts converted from" in w for w in non_usd["warnings"])
 
 
 def test_preview_paginates_to_the_end(api, orders):

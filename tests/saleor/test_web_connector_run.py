@@ -24,24 +24,53 @@ mutation queue($input: QbOrderTransferQueueInput!) {
 """
 
 
+#: the rate the tests give PLN orders (home currency USD per PLN)
+PLN_RATE = Decimal("0.25")
+
+
 def saleor_total(order) -> Decimal:
     order.refresh_from_db()
     return to_cents(order.total_gross_amount)
+
+
+def in_usd(order) -> Decimal:
+    """What QuickBooks (home currency USD) books for the order: PLN converted at PLN_RATE."""
+    total = saleor_total(order)
+    return to_cents(total * PLN_RATE) if order.currency == "PLN" else total
 
 
 def assert_in_quickbooks_to_the_cent(qb, orders):
     for order in orders:
         txn = qb.find_transaction(str(order.number))
         assert txn is not None, f"order {order.number} is not in QuickBooks"
-        assert txn.total_amount == saleor_total(order), (order.number, txn.total_amount)
+        assert txn.total_amount == in_usd(order), (order.number, txn.total_amount)
+
+
+def test_an_order_in_a_currency_without_a_rate_is_refused_with_the_reason(
+        qb_plugin, order_with_lines_channel_PLN, manage_orders_staff_client, quickbooks,
+        web_connector):
+    # given: a PLN order queued; the USD company has no rate for PLN
+    response = qb_graphql(manage_orders_staff_client, QUEUE, {"input": {"orderIds": [
+        graphene.Node.to_global_id("Order", order_with_lines_channel_PLN.id)]}})
+    assert response.json()["data"]["qbOrderTransferQueue"]["errors"] == []
+
+    # when
+    web_connector(quickbooks).run_update()
+
+    # then: nothing booked with PLN numbers; the reason names the setting
+    assert quickbooks.transactions() == []
+    record = ExportRecord.objects.get()
+    assert record.state == ExportState.FAILED
+    assert "Exchange rates" in record.status_message and "PLN" in record.status_message
 
 
 def test_queued_saleor_orders_reach_quickbooks_with_saleors_totals(
-        qb_plugin, voucher_order, order_with_lines_channel_PLN, guest_order, gift_card_order,
+        qb_configure, voucher_order, order_with_lines_channel_PLN, guest_order, gift_card_order,
         paid_order, manage_orders_staff_client, quickbooks, web_connector):
     # given: five real orders (voucher + Saleor's taxes, a second channel in PLN, a guest,
     # a gift card, one fully charged through the Transaction API), queued through our GraphQL
-    # route by a staff member
+    # route by a staff member; the company is in USD and converts PLN at a set rate
+    qb_configure(exchange_rates=f"PLN={PLN_RATE}")
     orders = [voucher_order, order_with_lines_channel_PLN, guest_order, gift_card_order,
               paid_order]
     response = qb_graphql(manage_orders_staff_client, QUEUE, {"input": {"orderIds": [
@@ -61,7 +90,7 @@ def test_queued_saleor_orders_reach_quickbooks_with_saleors_totals(
     assert_in_quickbooks_to_the_cent(quickbooks, orders)
     assert len(quickbooks.transactions()) == 5
     assert sum((t.total_amount for t in quickbooks.transactions()), Decimal(0)) == sum(
-        (saleor_total(o) for o in orders), Decimal(0))
+        (in_usd(o) for o in orders), Decimal(0))
     # by_payment_status: the fully charged order is a sales receipt, the others invoices
     assert quickbooks.find_transaction(str(paid_order.number)).kind == "SalesReceipt"
     assert quickbooks.find_transaction(str(guest_order.number)).kind == "Invoice"
