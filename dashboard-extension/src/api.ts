@@ -465,7 +465,10 @@ export type Settings = {
   companyFile: string;
   timeZone: string;
   runEveryMinutes: number;
+  /** the QuickBooks company's home currency (ISO 4217) */
   companyCurrency: string;
+  /** "CODE=rate" pairs: the home currency per 1 unit of CODE; orders in other currencies are refused */
+  exchangeRates: string[];
   canEdit: boolean;
 };
 
@@ -484,7 +487,7 @@ const SETTINGS_FIELDS = `
   incomeAccount depositToAccount recordPayments paymentMethods recordRefunds refundMoney voidCancelled
   arAccount salesTaxAccount giftCardAccount shippingItemName discountItemName giftCardItemName refundItemName taxMode salesTaxItemName refNumberPrefix className
   ordersPerRequest qbxmlVersion webConnectorUsername webConnectorPasswordSet companyFile
-  timeZone runEveryMinutes companyCurrency canEdit
+  timeZone runEveryMinutes companyCurrency exchangeRates canEdit
 `;
 
 export const SETTINGS = /* GraphQL */ `

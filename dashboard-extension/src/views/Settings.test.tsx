@@ -45,6 +45,7 @@ const SETTINGS: Settings = {
   timeZone: "UTC",
   runEveryMinutes: 30,
   companyCurrency: "USD",
+  exchangeRates: ["EUR=1.08", "PLN=0.25"],
   canEdit: true,
 };
 const CHANNELS = [
@@ -337,6 +338,172 @@ describe("SettingsView", () => {
     });
   });
 
+  describe("exchange rates", () => {
+    const currencyBox = (row: number) => screen.getByRole("textbox", { name: `Currency, row ${row}` });
+    const rateBox = (row: number) => screen.getByRole("textbox", { name: `Home currency per 1 unit, row ${row}` });
+    const rates = () => screen.getByRole("group", { name: "Exchange rates" });
+
+    it("lists each rate as a row by the home currency, saying what it means in the home currency", async () => {
+      settingsApi();
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      const home = await screen.findByLabelText("QuickBooks home currency");
+      expect(home).toHaveValue("USD");
+      expect(home).toHaveAccessibleDescription(
+        /Orders in other currencies are converted at their exchange rate below, or refused when they have none\./,
+      );
+      expect(home).not.toHaveAccessibleDescription(/not converted/);
+      // the rates come right after the home currency
+      const fields = [...document.querySelectorAll("input")];
+      expect(fields.indexOf(currencyBox(1) as HTMLInputElement)).toBe(fields.indexOf(home as HTMLInputElement) + 1);
+
+      expect(rates()).toHaveAccessibleDescription(/What 1 unit of another currency is worth in USD, e.g. 1 EUR = 1.08 USD: enter EUR and 1.08\./);
+      expect(rates()).toHaveAccessibleDescription(/An order in any other currency is refused, never booked with its own amounts as USD/);
+      expect(within(rates()).getByRole("columnheader", { name: "Currency" })).toBeInTheDocument();
+      expect(within(rates()).getByRole("columnheader", { name: "Home currency per 1 unit" })).toBeInTheDocument();
+      expect(within(rates()).getAllByTestId("exchange-rate-row")).toHaveLength(2);
+      expect(currencyBox(1)).toHaveValue("EUR");
+      expect(rateBox(1)).toHaveValue("1.08");
+      expect(currencyBox(2)).toHaveValue("PLN");
+      expect(rateBox(2)).toHaveValue("0.25");
+      expect(rateBox(1)).toHaveAttribute("inputmode", "decimal");
+      expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+
+      // the wording follows the home currency typed
+      await user.clear(home);
+      await user.type(home, "EUR");
+      expect(rates()).toHaveAccessibleDescription(/worth in EUR, e.g. 1 USD = 0.93 EUR: enter USD and 0.93\./);
+      await user.clear(home);
+      await user.type(home, "GBP");
+      expect(rates()).toHaveAccessibleDescription(/worth in GBP, e.g. 1 EUR = 1.08 GBP: enter EUR and 1.08\./);
+    });
+
+    it("edits, removes and adds rates and saves them as CODE=rate pairs", async () => {
+      const api = settingsApi();
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Remove exchange rate, row 1" }));
+      expect(screen.getAllByTestId("exchange-rate-row")).toHaveLength(1);
+      expect(screen.getByRole("button", { name: "Add exchange rate" })).toHaveFocus();
+      // the payment methods are another list
+      expect(screen.getAllByTestId("payment-method-row")).toHaveLength(2);
+      expect(currencyBox(1)).toHaveValue("PLN");
+      await user.clear(rateBox(1));
+      await user.type(rateBox(1), " 0.26 ");
+      await user.click(screen.getByRole("button", { name: "Add exchange rate" }));
+      expect(currencyBox(2)).toHaveFocus();
+      await user.keyboard("gbp");
+      expect(currencyBox(2)).toHaveValue("GBP");
+      await user.type(rateBox(2), "1.27");
+      expect(screen.getByText("1 setting changed.")).toBeInTheDocument();
+      await user.click(screen.getByRole("button", { name: "Save" }));
+
+      expect(await screen.findByText("Settings saved.")).toBeInTheDocument();
+      expect(api.named("QbSettingsUpdate").map((c) => c.variables)).toEqual([
+        { input: { exchangeRates: ["PLN=0.26", "GBP=1.27"] } },
+      ]);
+      expect(screen.getAllByTestId("exchange-rate-row")).toHaveLength(2);
+      expect(rateBox(1)).toHaveValue("0.26");
+      expect(currencyBox(2)).toHaveValue("GBP");
+      expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+    });
+
+    it("saves an emptied list as no rates, saying other currencies are then refused", async () => {
+      const api = settingsApi({ exchangeRates: ["EUR=1.08"] });
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Remove exchange rate, row 1" }));
+      expect(within(rates()).getByText("None listed: orders in another currency than USD are refused.")).toBeInTheDocument();
+      await user.click(screen.getByRole("button", { name: "Save" }));
+
+      await screen.findByText("Settings saved.");
+      expect(api.named("QbSettingsUpdate")[0].variables).toEqual({ input: { exchangeRates: [] } });
+    });
+
+    it("ignores an empty row and refuses one with a side left empty before asking the server", async () => {
+      const api = settingsApi();
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+      const save = () => user.click(screen.getByRole("button", { name: "Save" }));
+
+      await user.click(await screen.findByRole("button", { name: "Add exchange rate" }));
+      expect(screen.getByText("No changes.")).toBeInTheDocument();
+      expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+
+      // a currency without its rate
+      await user.type(currencyBox(3), "CAD");
+      await save();
+      expect(rates()).toHaveAccessibleDescription(/Fill in both the currency and its rate in each row, or remove the row/);
+      expect(rates()).toHaveAttribute("aria-invalid", "true");
+      // a rate without its currency
+      await user.clear(currencyBox(3));
+      await user.type(rateBox(3), "0.73");
+      await save();
+      expect(rates()).toHaveAccessibleDescription(/Fill in both the currency and its rate/);
+      expect(api.named("QbSettingsUpdate")).toHaveLength(0);
+    });
+
+    it("refuses a rate that is not a number above 0 before asking the server, then saves it corrected", async () => {
+      const api = settingsApi({ exchangeRates: ["EUR=1.08", "PLN=0.25"] });
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+      const save = () => user.click(screen.getByRole("button", { name: "Save" }));
+
+      await user.click(await screen.findByRole("button", { name: "Add exchange rate" }));
+      // not a number (a decimal comma), zero, negative
+      await user.type(currencyBox(3), "CAD");
+      await user.type(rateBox(3), "0,73");
+      await save();
+      expect(within(rates()).getByText("The rate for CAD (0,73) is not a number: write it with a point for decimals, e.g. 1.08.")).toBeInTheDocument();
+      await user.clear(rateBox(3));
+      await user.type(rateBox(3), "0");
+      await save();
+      expect(within(rates()).getByText("The rate for CAD must be more than 0.")).toBeInTheDocument();
+      await user.clear(rateBox(3));
+      await user.type(rateBox(3), "-0.73");
+      await save();
+      expect(within(rates()).getByText("The rate for CAD must be more than 0.")).toBeInTheDocument();
+      expect(api.named("QbSettingsUpdate")).toHaveLength(0);
+
+      await user.clear(rateBox(3));
+      await user.type(rateBox(3), "0.73");
+      await save();
+      await screen.findByText("Settings saved.");
+      expect(api.named("QbSettingsUpdate").map((c) => c.variables)).toEqual([
+        { input: { exchangeRates: ["EUR=1.08", "PLN=0.25", "CAD=0.73"] } },
+      ]);
+      expect(rates()).not.toHaveAttribute("aria-invalid");
+    });
+
+    it("shows the server's objection to the rates by the list and keeps the rows", async () => {
+      settingsApi({}, () => ({
+        qbSettingsUpdate: {
+          settings: null,
+          errors: [{ field: "exchangeRates", message: "EUR is listed twice", code: "INVALID" }],
+        },
+      }));
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole("button", { name: "Add exchange rate" }));
+      await user.type(currencyBox(3), "EUR");
+      await user.type(rateBox(3), "1.1");
+      await user.click(screen.getByRole("button", { name: "Save" }));
+
+      expect(await screen.findByRole("alert")).toHaveTextContent("Nothing was saved");
+      expect(within(rates()).getByText("EUR is listed twice")).toBeInTheDocument();
+      expect(rates()).toHaveAccessibleDescription(/EUR is listed twice/);
+      expect(rates()).toHaveAttribute("aria-invalid", "true");
+      expect(screen.getAllByTestId("exchange-rate-row")).toHaveLength(3);
+      expect(currencyBox(3)).toHaveValue("EUR");
+      expect(rateBox(3)).toHaveValue("1.1");
+      expect(screen.queryByText("Settings saved.")).not.toBeInTheDocument();
+    });
+  });
+
   describe("refunds and cancellations", () => {
     const recordRefunds = () => screen.getByRole("switch", { name: "Record refunds as credit memos" });
     const refundMoney = () => screen.getByRole("switch", { name: "Record the money refunded" });
@@ -460,6 +627,10 @@ describe("SettingsView", () => {
     expect(screen.getByRole("textbox", { name: "Refund item" })).toBeDisabled();
     expect(screen.getByRole("textbox", { name: "QuickBooks payment method, row 1" })).toBeDisabled();
     expect(screen.queryByRole("button", { name: "Add payment method" })).not.toBeInTheDocument();
+    expect(screen.getByRole("textbox", { name: "Currency, row 1" })).toBeDisabled();
+    expect(screen.getByRole("textbox", { name: "Home currency per 1 unit, row 2" })).toBeDisabled();
+    expect(screen.getByRole("textbox", { name: "Home currency per 1 unit, row 2" })).toHaveValue("0.25");
+    expect(screen.queryByRole("button", { name: "Add exchange rate" })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /Remove/ })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Save" })).not.toBeInTheDocument();
   });

@@ -66,15 +66,20 @@ export const ORDER_STATUSES: { value: ExportableOrderStatus; label: string }[] =
 
 type Editable = Omit<Settings, "qbxmlVersion" | "webConnectorPasswordSet" | "canEdit">;
 type Key = keyof Editable;
-/** One row of the payment methods editor: a "saleor=QuickBooks" pair as typed. */
-type PaymentMethodRow = { key: number; saleor: string; quickbooks: string };
+/** One row of a list of pairs as typed: a payment method ("saleor=QuickBooks") or an exchange
+ * rate ("CODE=rate"). */
+type PairRow = { key: number; left: string; right: string };
 /** The form's values: numbers as typed, the date as the date input's text, the payment methods
- * as rows, a new password. */
-type Draft = Omit<Editable, "ordersPerRequest" | "runEveryMinutes" | "exportStartDate" | "paymentMethods"> & {
+ * and exchange rates as rows, a new password. */
+type Draft = Omit<
+  Editable,
+  "ordersPerRequest" | "runEveryMinutes" | "exportStartDate" | "paymentMethods" | "exchangeRates"
+> & {
   ordersPerRequest: string;
   runEveryMinutes: string;
   exportStartDate: string;
-  paymentMethods: PaymentMethodRow[];
+  paymentMethods: PairRow[];
+  exchangeRates: PairRow[];
   webConnectorPassword: string;
 };
 type FieldName = keyof Draft;
@@ -82,20 +87,20 @@ type FieldName = keyof Draft;
 type SwitchKey = "checkDuplicates" | "recordPayments" | "recordRefunds" | "refundMoney" | "voidCancelled";
 
 let nextRowKey = 0;
-const newRow = (saleor = "", quickbooks = ""): PaymentMethodRow => ({ key: ++nextRowKey, saleor, quickbooks });
+const newRow = (left = "", right = ""): PairRow => ({ key: ++nextRowKey, left, right });
 
-/** "card=Credit Card" → a row (split at the first "=", as the server does). */
-function toRow(pair: string): PaymentMethodRow {
+/** "card=Credit Card" or "EUR=1.08" → a row (split at the first "=", as the server does). */
+function toRow(pair: string): PairRow {
   const at = pair.indexOf("=");
   return at < 0 ? newRow(pair) : newRow(pair.slice(0, at), pair.slice(at + 1));
 }
 
 /** The rows as the API takes them ("saleor=QuickBooks"; empty rows left out), or why not. */
-function paymentMethodPairs(rows: PaymentMethodRow[]): { pairs: string[]; invalid?: string } {
+function paymentMethodPairs(rows: PairRow[]): { pairs: string[]; invalid?: string } {
   const pairs: string[] = [];
   for (const row of rows) {
-    const saleor = row.saleor.trim();
-    const quickbooks = row.quickbooks.trim();
+    const saleor = row.left.trim();
+    const quickbooks = row.right.trim();
     if (!saleor && !quickbooks) continue;
     if (!saleor || !quickbooks) {
       return { pairs, invalid: "Fill in both the Saleor payment and the QuickBooks payment method of each row, or remove the row." };
@@ -106,6 +111,33 @@ function paymentMethodPairs(rows: PaymentMethodRow[]): { pairs: string[]; invali
   return { pairs };
 }
 
+/** The exchange rate rows as the API takes them ("CODE=rate", the code in capitals; empty rows
+ * left out), or why not. The server checks the rest (a three-letter code, listed once). */
+function exchangeRatePairs(rows: PairRow[]): { pairs: string[]; invalid?: string } {
+  const pairs: string[] = [];
+  for (const row of rows) {
+    const code = row.left.trim().toUpperCase();
+    const rate = row.right.trim();
+    if (!code && !rate) continue;
+    if (!code || !rate) {
+      return { pairs, invalid: "Fill in both the currency and its rate in each row, or remove the row." };
+    }
+    const number = /^[+-]?(\d+\.?\d*|\.\d+)$/.test(rate) ? Number(rate) : Number.NaN;
+    if (Number.isNaN(number)) {
+      return { pairs, invalid: `The rate for ${code} (${rate}) is not a number: write it with a point for decimals, e.g. 1.08.` };
+    }
+    if (number <= 0) return { pairs, invalid: `The rate for ${code} must be more than 0.` };
+    pairs.push(`${code}=${rate.replace(/^\+/, "")}`);
+  }
+  return { pairs };
+}
+
+/** The home currency as typed in the form, when it is a currency code. */
+function homeCode(companyCurrency: string): string | null {
+  const code = companyCurrency.trim().toUpperCase();
+  return /^[A-Z]{3}$/.test(code) ? code : null;
+}
+
 const EDITABLE: Key[] = [
   "exportMode", "transactionType", "checkDuplicates", "exportStartDate", "eligibleStatuses",
   "channels", "customerMode", "singleCustomerName", "customerNameFormat", "itemMode",
@@ -114,6 +146,7 @@ const EDITABLE: Key[] = [
   "salesTaxAccount", "giftCardAccount", "shippingItemName", "discountItemName", "giftCardItemName",
   "refundItemName", "taxMode", "salesTaxItemName", "refNumberPrefix", "className", "ordersPerRequest",
   "webConnectorUsername", "companyFile", "timeZone", "runEveryMinutes", "companyCurrency",
+  "exchangeRates",
 ];
 
 function toDraft(settings: Settings): Draft {
@@ -124,6 +157,7 @@ function toDraft(settings: Settings): Draft {
     ordersPerRequest: String(settings.ordersPerRequest),
     runEveryMinutes: String(settings.runEveryMinutes),
     paymentMethods: settings.paymentMethods.map(toRow),
+    exchangeRates: settings.exchangeRates.map(toRow),
     webConnectorPassword: "",
   };
 }
@@ -154,6 +188,10 @@ export function changedSettings(
       const { pairs, invalid: why } = paymentMethodPairs(draft.paymentMethods);
       if (why) invalid[key] = why;
       else if (!sameList(saved.paymentMethods, pairs)) input[key] = pairs;
+    } else if (key === "exchangeRates") {
+      const { pairs, invalid: why } = exchangeRatePairs(draft.exchangeRates);
+      if (why) invalid[key] = why;
+      else if (!sameList(saved.exchangeRates, pairs)) input[key] = pairs;
     } else if (Array.isArray(before)) {
       if (!sameList(before, after as string[])) input[key] = after;
     } else if (after !== before) {
@@ -437,7 +475,10 @@ function SettingsForm({
         {text("runEveryMinutes", "Run every (minutes)", "Web Connector's schedule in the .qwc file (1-1440).", "number")}
         {text("ordersPerRequest", "Orders per request", "The most orders in one request to QuickBooks (1-500; a request also stays under 1 MB). Lower it for a slow QuickBooks.", "number")}
         {text("timeZone", "Store time zone", "Used for date ranges, e.g. America/New_York.")}
-        {text("companyCurrency", "QuickBooks home currency", "Orders in other currencies get a warning; amounts are not converted.")}
+        {text("companyCurrency", "QuickBooks home currency",
+          "The currency of the QuickBooks company file, e.g. USD. Orders in other currencies are converted at their exchange rate below, or refused when they have none.")}
+        <ExchangeRatesEditor rows={draft.exchangeRates} home={homeCode(draft.companyCurrency)}
+          error={errors.exchangeRates} readOnly={readOnly} onChange={(rows) => set("exchangeRates", rows)} />
         <Text size={3} color="default2">
           qbXML version: <span className="qb-mono">{saved.qbxmlVersion}</span>
         </Text>
@@ -460,48 +501,130 @@ function SettingsForm({
 }
 
 /** Saleor payment (method type or gateway) → QuickBooks payment method, one row each. */
-function PaymentMethodsEditor({
+function PaymentMethodsEditor(props: {
+  rows: PairRow[];
+  error?: string;
+  readOnly: boolean;
+  onChange: (rows: PairRow[]) => void;
+}) {
+  return (
+    <PairsEditor {...props} legend="Payment methods" name="paymentMethods" idPrefix="qb-payment-method"
+      rowTestId="payment-method-row" maxWidth={720}
+      help="The QuickBooks payment method a received payment gets, by the Saleor payment's method type (e.g. card, gift_card) or gateway (e.g. mirumee.payments.stripe). A payment not listed gets none. Each QuickBooks payment method must exist in the company file (Lists → Customer & Vendor Profile Lists → Payment Method List)."
+      columns={[
+        { header: "Saleor payment (method type or gateway)", id: "saleor", placeholder: "e.g. card" },
+        { header: "QuickBooks payment method", id: "quickbooks", placeholder: "e.g. Credit Card" },
+      ]}
+      empty="None listed: payments are received without a payment method."
+      addLabel="Add payment method" removeLabel={(row) => `Remove row ${row}`} />
+  );
+}
+
+/** Another currency → the home currency per 1 unit of it, one row each. */
+function ExchangeRatesEditor({
+  home,
+  ...props
+}: {
+  rows: PairRow[];
+  /** the home currency's code as typed in the form; null while it is not one */
+  home: string | null;
+  error?: string;
+  readOnly: boolean;
+  onChange: (rows: PairRow[]) => void;
+}) {
+  const homeName = home ?? "the home currency";
+  // an example a bookkeeper recognises: 1 EUR = 1.08 USD, or the other way round for a EUR company
+  const [foreign, rate] = home === "EUR" ? ["USD", "0.93"] : ["EUR", "1.08"];
+  const example = home ? `1 ${foreign} = ${rate} ${home}` : `1 ${foreign} = ${rate} in the home currency`;
+  return (
+    <PairsEditor {...props} legend="Exchange rates" name="exchangeRates" idPrefix="qb-exchange-rate"
+      rowTestId="exchange-rate-row" maxWidth={520}
+      help={`What 1 unit of another currency is worth in ${homeName}, e.g. ${example}: enter ${foreign} and ${rate}. Orders in a listed currency are converted to ${homeName} at its rate, and their memo in QuickBooks says so. An order in any other currency is refused, never booked with its own amounts as ${homeName}. Change a rate here when it changes; write decimals with a point.`}
+      columns={[
+        { header: "Currency", id: "currency", placeholder: "e.g. EUR", upperCase: true, size: 6 },
+        { header: "Home currency per 1 unit", id: "rate", placeholder: "e.g. 1.08", inputMode: "decimal" },
+      ]}
+      empty={`None listed: orders in another currency than ${homeName} are refused.`}
+      addLabel="Add exchange rate" removeLabel={(row) => `Remove exchange rate, row ${row}`} />
+  );
+}
+
+type PairColumn = {
+  /** the column's header; each box is named "<header>, row <n>" */
+  header: string;
+  /** a box's id is `<idPrefix>-<row key>-<id>` */
+  id: string;
+  placeholder: string;
+  inputMode?: "decimal";
+  /** what is typed is shown (and kept) in capitals */
+  upperCase?: boolean;
+  size?: number;
+};
+
+/** Rows of two boxes with add and remove, e.g. the payment methods (read only: no buttons). After
+ * adding a row its first box gets the focus; after removing one, the add button. */
+function PairsEditor({
+  legend,
+  name,
+  help,
+  idPrefix,
+  rowTestId,
+  maxWidth,
+  columns,
+  empty,
+  addLabel,
+  removeLabel,
   rows,
   error,
   readOnly,
   onChange,
 }: {
-  rows: PaymentMethodRow[];
+  legend: string;
+  name: FieldName;
+  help: string;
+  idPrefix: string;
+  rowTestId: string;
+  maxWidth: number;
+  columns: [PairColumn, PairColumn];
+  empty: string;
+  addLabel: string;
+  removeLabel: (row: number) => string;
+  rows: PairRow[];
   error?: string;
   readOnly: boolean;
-  onChange: (rows: PaymentMethodRow[]) => void;
+  onChange: (rows: PairRow[]) => void;
 }) {
-  // after adding a row its first box gets the focus; after removing one, the add button
   const [focus, setFocus] = useState<string | null>(null);
   useEffect(() => {
     if (focus) document.getElementById(focus)?.focus();
     setFocus(null);
   }, [focus]);
-  const edit = (key: number, side: "saleor" | "quickbooks", value: string) =>
+  const edit = (key: number, side: "left" | "right", value: string) =>
     onChange(rows.map((row) => (row.key === key ? { ...row, [side]: value } : row)));
   const add = () => {
     const row = newRow();
     onChange([...rows, row]);
-    setFocus(`qb-payment-method-${row.key}-saleor`);
+    setFocus(`${idPrefix}-${row.key}-${columns[0].id}`);
   };
   const remove = (key: number) => {
     onChange(rows.filter((row) => row.key !== key));
-    setFocus("qb-payment-method-add");
+    setFocus(`${idPrefix}-add`);
   };
   const cell: CSSProperties = { ...INPUT_STYLE, width: "100%", boxSizing: "border-box" };
+  const sides = ["left", "right"] as const;
   return (
-    <Fieldset legend="Payment methods" name="paymentMethods" error={error}
-      help="The QuickBooks payment method a received payment gets, by the Saleor payment's method type (e.g. card, gift_card) or gateway (e.g. mirumee.payments.stripe). A payment not listed gets none. Each QuickBooks payment method must exist in the company file (Lists → Customer & Vendor Profile Lists → Payment Method List).">
+    <Fieldset legend={legend} name={name} error={error} help={help}>
       {rows.length === 0 ? (
         <Text size={3} color="default2">
-          None listed: payments are received without a payment method.
+          {empty}
         </Text>
       ) : (
-        <table className="qb-table" aria-label="Payment methods" style={{ maxWidth: 720 }}>
+        <table className="qb-table" aria-label={legend} style={{ maxWidth }}>
           <thead>
             <tr>
-              <th scope="col">Saleor payment (method type or gateway)</th>
-              <th scope="col">QuickBooks payment method</th>
+              {columns.map((column) => (
+                <th key={column.id} scope="col">{column.header}</th>
+              ))}
               {readOnly ? null : (
                 <th scope="col">
                   <span className="qb-visually-hidden">Remove</span>
@@ -511,22 +634,20 @@ function PaymentMethodsEditor({
           </thead>
           <tbody>
             {rows.map((row, index) => (
-              <tr key={row.key} data-testid="payment-method-row">
-                <td style={{ verticalAlign: "middle" }}>
-                  <input type="text" id={`qb-payment-method-${row.key}-saleor`} value={row.saleor}
-                    aria-label={`Saleor payment (method type or gateway), row ${index + 1}`}
-                    placeholder="e.g. card" autoComplete="off" disabled={readOnly}
-                    onChange={(e) => edit(row.key, "saleor", e.target.value)} style={cell} />
-                </td>
-                <td style={{ verticalAlign: "middle" }}>
-                  <input type="text" id={`qb-payment-method-${row.key}-quickbooks`} value={row.quickbooks}
-                    aria-label={`QuickBooks payment method, row ${index + 1}`}
-                    placeholder="e.g. Credit Card" autoComplete="off" disabled={readOnly}
-                    onChange={(e) => edit(row.key, "quickbooks", e.target.value)} style={cell} />
-                </td>
+              <tr key={row.key} data-testid={rowTestId}>
+                {columns.map((column, i) => (
+                  <td key={column.id} style={{ verticalAlign: "middle" }}>
+                    <input type="text" id={`${idPrefix}-${row.key}-${column.id}`} value={row[sides[i]]}
+                      aria-label={`${column.header}, row ${index + 1}`}
+                      placeholder={column.placeholder} autoComplete="off" disabled={readOnly}
+                      inputMode={column.inputMode} size={column.size}
+                      onChange={(e) => edit(row.key, sides[i], column.upperCase ? e.target.value.toUpperCase() : e.target.value)}
+                      style={cell} />
+                  </td>
+                ))}
                 {readOnly ? null : (
                   <td style={{ verticalAlign: "middle" }}>
-                    <Button variant="tertiary" size="small" aria-label={`Remove row ${index + 1}`}
+                    <Button variant="tertiary" size="small" aria-label={removeLabel(index + 1)}
                       onClick={() => remove(row.key)}>
                       Remove
                     </Button>
@@ -539,8 +660,8 @@ function PaymentMethodsEditor({
       )}
       {readOnly ? null : (
         <Box>
-          <Button variant="secondary" id="qb-payment-method-add" onClick={add}>
-            Add payment method
+          <Button variant="secondary" id={`${idPrefix}-add`} onClick={add}>
+            {addLabel}
           </Button>
         </Box>
       )}
