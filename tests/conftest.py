@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
-from saleor_qb_sync.documents import ChargeStatus, Customer
+from saleor_qb_sync.documents import ChargeStatus, Customer, to_cents
 from saleor_qb_sync.ledger import record_attempt, record_success
 from saleor_qb_sync.models import WebConnectorSession
+from saleor_qb_sync.preferences import Preferences
 from saleor_qb_sync.standalone.order_source import SampleOrderSource, store_sample_orders
 from saleor_qb_sync.testing.intuit_files import schema_dir_or_skip, wsdl_or_skip
 from saleor_qb_sync.testing.sample_orders import generate_orders
@@ -166,3 +168,10 @@ def mark_exported(document, web_connector_session, *, txn_id: str = "TXN-1",
         session=web_connector_session, operation_id=operation_id)
     record_success(record, txn_id=txn_id)
     return record
+
+
+def booked_total(document) -> Decimal:
+    """What QuickBooks books for ``document`` under the test store's settings: its gross
+    total, converted to the home currency (USD) at the store's exchange rates."""
+    rate = Preferences.from_config(BASE_PREFERENCES).rate_for(document.currency)
+    return to_cents(document.total_gross * rate)

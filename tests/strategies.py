@@ -271,6 +271,12 @@ def preferences(draw, **fixed) -> Preferences:
         "class_name": draw(st.sampled_from(("", "Web Store", "Online:Saleor"))),
         "time_zone": draw(st.sampled_from(("UTC", "America/New_York", "Europe/Warsaw",
                                            "Pacific/Kiritimati"))),
+        # every generated currency converts (the home currency is USD): rates that do not
+        # divide evenly, so the to-the-cent checks see the conversion's rounding
+        "exchange_rates": draw(st.sampled_from((
+            ("EUR=1.08", "PLN=0.25", "GBP=1.27"),
+            ("EUR=1.0833", "PLN=0.2517", "GBP=1.2671"),
+            ("EUR=0.93", "PLN=4.1", "GBP=7.77")))),
     }
     values.update(fixed)
     return dataclasses.replace(Preferences(), **values)

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_qb_sync.documents import to_cents
 from saleor_qb_sync.models import ExportedOrder, ExportRecord, ExportState
 from saleor_qb_sync.transfers import Actor, queue_orders
+
+from ..conftest import booked_total
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,7 +43,7 @@ def test_a_queued_transfer_puts_every_order_into_quickbooks_once_to_the_cent(
         txn = qb.find_transaction(document.number_ref if hasattr(document, "number_ref")
                                   else str(document.number))
         assert txn is not None, document.number
-        assert txn.total_amount == to_cents(document.total_gross)
+        assert txn.total_amount == booked_total(document)
     assert not ExportRecord.objects.filter(state=ExportState.FAILED).exists()
 
 
@@ -88,6 +89,6 @@ def test_totals_match_for_a_larger_store(configure, orders, source, quickbooks, 
 
     # then
     totals = {t.ref_number: t.total_amount for t in qb.transactions()}
-    assert totals == {f"W{d.number}": to_cents(d.total_gross) for d in documents}
+    assert totals == {f"W{d.number}": booked_total(d) for d in documents}
     assert sum(totals.values(), Decimal(0)) == sum(
-        (to_cents(d.total_gross) for d in documents), Decimal(0))
+        (booked_total(d) for d in documents), Decimal(0))

@@ -21,6 +21,7 @@ from saleor_qb_sync.models import (
 from saleor_qb_sync.testing.web_connector import SessionEnd, SessionLimitExceeded
 from saleor_qb_sync.transfers import Actor, queue_orders
 
+from ..conftest import booked_total
 from .test_soap_service import INTUIT, envelope, result
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -271,7 +272,6 @@ def test_web_connector_killed_after_send_request_xml_a_new_run_a_minute_later_go
     # (QuickBooks had processed it, or never got it); the session stays open
     import re
 
-    from saleor_qb_sync.documents import to_cents
 
     documents = store(12, seed=48, orders_per_request=5, check_duplicates=False)
     qb = quickbooks()
@@ -304,4 +304,4 @@ def test_web_connector_killed_after_send_request_xml_a_new_run_a_minute_later_go
     assert WebConnectorSession.objects.filter(state="dropped").count() == 1
     assert_exactly_once(qb, documents)
     totals = {t.ref_number: t.total_amount for t in qb.transactions()}
-    assert totals == {str(d.number): to_cents(d.total_gross) for d in documents}
+    assert totals == {str(d.number): booked_total(d) for d in documents}

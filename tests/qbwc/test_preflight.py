@@ -179,7 +179,8 @@ def test_in_quickbooks_tax_item_mode_the_sales_tax_item_is_a_tax_item_and_blocks
         orders):
     # given
     preferences = Preferences.from_config({"tax_mode": "quickbooks_tax_item",
-                                           "sales_tax_item_name": "State Tax"})
+                                           "sales_tax_item_name": "State Tax",
+                                           "exchange_rates": "PLN=0.25, EUR=1.08"})
     document = orders(1, seed=35)[0]
     mapped = map_order(document, preferences)
     requests, meta = preflight.requests(preflight.requirements(preferences))

@@ -13,7 +13,6 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from saleor_qb_sync.documents import to_cents
 from saleor_qb_sync.models import (
     AuthenticationAttempt,
     ExportedOrder,
@@ -24,6 +23,8 @@ from saleor_qb_sync.models import (
 )
 from saleor_qb_sync.testing.web_connector import SessionEnd
 from saleor_qb_sync.transfers import Actor, queue_orders, reset_orders
+
+from ..conftest import booked_total
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -248,7 +249,7 @@ def test_the_ledger_totals_equal_quickbooks_totals(
     # then
     in_qb = {t.ref_number: (t.kind, t.total_amount) for t in qb.transactions()}
     for d in documents:
-        assert in_qb[str(d.number)] == ("SalesOrder", to_cents(d.total_gross))
+        assert in_qb[str(d.number)] == ("SalesOrder", booked_total(d))
 
 
 def test_password_guessing_makes_that_address_wait_even_for_the_right_password_until_unlocked(

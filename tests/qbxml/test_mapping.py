@@ -27,6 +27,9 @@ from .factories import order, order_line
 
 D = Decimal
 
+#: the real Saleor sample's PLN channel, converted for the USD company
+SAMPLE_RATES = ("PLN=0.25",)
+
 
 def lines_by_item(mapped):
     return {line.item_name: line for line in mapped.transaction.lines}
@@ -248,14 +251,17 @@ def test_every_real_saleor_sample_order_maps_without_error(
     sample_orders, transaction_type, tax_mode
 ):
     # given
-    prefs = Preferences(transaction_type=transaction_type, tax_mode=tax_mode)
+    # (the sample's second channel is in PLN: converted for the USD company)
+    prefs = Preferences(transaction_type=transaction_type, tax_mode=tax_mode,
+                        exchange_rates=SAMPLE_RATES)
     assert len(sample_orders) > 0
     for doc in sample_orders:
         # when
         mapped = map_order(doc, prefs)
         # then
         if tax_mode == TaxMode.LINE_ITEM:
-            assert mapped.transaction.lines_total == to_cents(doc.total_gross), doc.number
+            assert mapped.transaction.lines_total == to_cents(
+                doc.total_gross * prefs.rate_for(doc.currency)), doc.number
 
 
 @pytest.mark.schema
@@ -264,7 +270,7 @@ def test_every_real_saleor_sample_order_gives_requests_intuits_schema_accepts(
 ):
     for doc in sample_orders:
         # given
-        mapped = map_order(doc, Preferences())
+        mapped = map_order(doc, Preferences(exchange_rates=SAMPLE_RATES))
         txn = mapped.transaction
         requests = [
             build.customer_add(mapped.customer, "c"),
@@ -303,7 +309,7 @@ def test_with_quickbooks_tax_the_discount_is_split_by_the_taxability_of_the_disc
     from dataclasses import replace
 
     order = replace(base, lines=lines, shipping=None, gift_card_amount=Decimal(0),
-                    total_net=Decimal("180.00"), total_gross=Decimal("189.00"))
+                    total_net=Decimal("180.00"), total_gross=Decimal("189.00"), currency="USD")
     preferences = Preferences(tax_mode="quickbooks_tax_item")
 
     # when

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_qb_sync.documents import ChargeStatus
+from saleor_qb_sync.documents import ChargeStatus, to_cents
 from saleor_qb_sync.preferences import Preferences
 from saleor_qb_sync.qbxml.mapping import map_order
 from saleor_qb_sync.saleor_ids import to_global_id
@@ -21,6 +21,9 @@ from saleor_qb_sync.testing.saleor_sample import (
     sample_path,
     status_from_graphql,
 )
+
+#: the defaults, with the sample's PLN channel converted for the USD company
+PREFERENCES = Preferences(exchange_rates=("PLN=0.25",))
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +44,11 @@ def test_all_twenty_orders_load(sample):
 
 def test_every_order_maps_under_the_default_preferences(sample):
     # when
-    mapped = [map_order(o, Preferences()) for o in sample]
+    mapped = [map_order(o, PREFERENCES) for o in sample]
 
     # then
-    assert all(m.transaction.lines_total == o.total_gross for m, o in zip(mapped, sample,
-                                                                          strict=True))
+    assert all(m.transaction.lines_total == to_cents(o.total_gross * PREFERENCES.rate_for(
+        o.currency)) for m, o in zip(mapped, sample, strict=True))
     assert all(o.totals_problem() is None for o in sample)
 
 
@@ -54,7 +57,7 @@ def test_lines_without_sku_get_an_item_named_after_the_product(sample):
     with_null_sku = [o for o in sample if any(line.sku is None for line in o.lines)]
 
     # when
-    mapped = {o.number: map_order(o, Preferences()) for o in with_null_sku}
+    mapped = {o.number: map_order(o, PREFERENCES) for o in with_null_sku}
 
     # then
     assert len(with_null_sku) >= 10
@@ -87,7 +90,7 @@ def test_statuses_are_the_databases_spelling(sample):
 
 def test_unpaid_orders_become_invoices_and_paid_ones_sales_receipts(sample):
     # when
-    kinds = {o.number: map_order(o, Preferences()).transaction.kind.value for o in sample}
+    kinds = {o.number: map_order(o, PREFERENCES).transaction.kind.value for o in sample}
 
     # then
     assert [n for n, k in sorted(kinds.items()) if k == "Invoice"] == [1, 2, 11, 12, 18]
