@@ -79,7 +79,10 @@ def test_saleor_orders_become_consistent_documents(qb_plugin, store_orders):
 
 
 def test_the_preview_lists_real_orders_of_both_channels(
-        qb_plugin, store_orders, manage_orders_staff_client, draft_order_list):
+        qb_configure, store_orders, manage_orders_staff_client, draft_order_list):
+    # given: the USD company converts the PLN channel's orders
+    qb_configure(exchange_rates="PLN=0.25")
+
     # when
     page = preview(manage_orders_staff_client)
 
@@ -95,7 +98,8 @@ def test_the_preview_lists_real_orders_of_both_channels(
         assert row["exported"] is False
         assert row["plannedTransactionType"] is not None, (name, row["warnings"])
     assert {r["channel"] for r in rows.values()} == {"main", "c-pln"}
-    assert any("PLN" in w for w in rows[store_orders["pln"].number]["warnings"])
+    assert any("converted from" in w and "PLN at 0.25 USD per PLN" in w
+               for w in rows[store_orders["pln"].number]["warnings"])
     assert rows[store_orders["guest"].number]["customerEmail"] == "guest.buyer@example.com"
     assert rows[store_orders["voucher"].number]["customerName"]
 
