@@ -21,8 +21,10 @@ An attempt whose answer never came is ``NEEDS_RECONCILING`` until QuickBooks is 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -191,8 +193,24 @@ def new_attempt(*, order_id: str, order_number: int, transaction_type: str, ref_
 
 
 def sent(attempts: list[ExportRecord]) -> list[ExportRecord]:
-    """These attempts leave in a message set now (one statement)."""
-    return ExportRecord.objects.bulk_create(attempts)
+    """These attempts leave in a message set now (one statement); each gets its primary key."""
+    if not attempts:
+        return attempts
+    for attempt in attempts:  # a message set saved since it was named: its id, as Django does
+        attempt._prepare_related_fields_for_save(operation_name="sent")
+    columns = _columns(ExportRecord)
+    names = ", ".join(column for column, _, _ in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ExportRecord._meta.db_table} ({names}) SELECT {names} "  # noqa: S608 - names from our model
+            f"FROM json_to_recordset(%s::json) AS x({_types(columns)}) RETURNING id",
+            [_rows(attempts, columns)])
+        pks = [pk for pk, in cursor.fetchall()]
+    for attempt, pk in zip(attempts, pks, strict=True):
+        attempt.pk = pk
+        attempt._state.adding = False
+        attempt._state.db = connection.alias
+    return attempts
 
 
 def record_attempt(**fields) -> ExportRecord:
@@ -324,11 +342,7 @@ def record_outcomes(outcomes: list[Outcome]) -> None:
             record.updated_at = now
         _write_states([o.record for o in outcomes])
         done = [o.record for o in outcomes if o.done]
-        ExportedOrder.objects.bulk_create(
-            [ExportedOrder(order_id=r.order_id, order_number=r.order_number, record=r,
-                           exported_at=now) for r in done],
-            update_conflicts=True, unique_fields=["order_id"],
-            update_fields=["order_number", "record", "exported_at"])
+        _exported_now(done, now)
         operation_ids: set[int] = set()
         for state, group in ((ItemState.DONE, done),
                              (ItemState.FAILED, [o.record for o in outcomes if not o.done])):
@@ -338,16 +352,81 @@ def record_outcomes(outcomes: list[Outcome]) -> None:
 
 
 def _write_states(records: Sequence[ExportRecord]) -> None:
-    """Store the state fields of many attempts: one pipelined statement per row, much cheaper
-    than ``bulk_update``'s CASE expressions."""
+    """Store the state fields of many attempts in one statement (the rows travel as one JSON
+    document, much cheaper to send than ``bulk_update``'s CASE expressions)."""
+    if not records:
+        return
+    latest = {record.pk: record for record in records}  # a record named twice: its last state
+    columns = [_column(ExportRecord, name) for name in _STATE_FIELDS]
+    assignments = ", ".join(f"{column} = x.{column}" for column, _, _ in columns[1:])
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {ExportRecord._meta.db_table} SET state = %s, txn_id = %s, "  # noqa: S608 - table name from our model
-            "status_code = %s, status_message = %s, action = %s, linked_existing = %s, "
-            "automatic = %s, cause = %s::jsonb, updated_at = %s WHERE id = %s",
-            [(r.state, r.txn_id, r.status_code, r.status_message, r.action,
-              r.linked_existing, r.automatic, json.dumps(r.cause), r.updated_at, r.pk)
-             for r in records])
+        cursor.execute(
+            f"UPDATE {ExportRecord._meta.db_table} AS t SET {assignments} "  # noqa: S608 - names from our model
+            f"FROM json_to_recordset(%s::json) AS x({_types(columns)}) WHERE t.id = x.id",
+            [_rows(latest.values(), columns)])
+
+
+def _exported_now(records: Sequence[ExportRecord], now: datetime) -> None:
+    """These orders are in QuickBooks now, put there by these attempts (one statement)."""
+    if not records:
+        return
+    table = ExportedOrder._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (order_id, order_number, record_id, exported_at) "  # noqa: S608 - names from our model
+            "SELECT order_id, order_number, record_id, %s "
+            "FROM json_to_recordset(%s::json) AS x(order_id uuid, order_number bigint, "
+            "record_id bigint) ON CONFLICT (order_id) DO UPDATE SET "
+            "order_number = EXCLUDED.order_number, record_id = EXCLUDED.record_id, "
+            "exported_at = EXCLUDED.exported_at",
+            [now, _json([{"order_id": r.order_id, "order_number": r.order_number,
+                          "record_id": r.pk} for r in records])])
+
+
+#: the fields ``_write_states`` stores (the primary key first)
+_STATE_FIELDS = ("id", "state", "txn_id", "status_code", "status_message", "action",
+                 "linked_existing", "automatic", "cause", "updated_at")
+
+
+def _column(model, name: str) -> tuple[str, str, str]:
+    """(column, its SQL type, the attribute holding its value) of a model field."""
+    field = model._meta.get_field(name)
+    return field.column, field.db_type(connection), field.attname
+
+
+def _columns(model) -> list[tuple[str, str, str]]:
+    """Every column of ``model`` but its primary key, as ``_column``."""
+    return [(f.column, f.db_type(connection), f.attname)
+            for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _types(columns: Sequence[tuple[str, str, str]]) -> str:
+    return ", ".join(f"{column} {db_type}" for column, db_type, _ in columns)
+
+
+def _rows(objects: Iterable, columns: Sequence[tuple[str, str, str]]) -> str:
+    """The objects' column values as one JSON array of objects, for ``json_to_recordset``."""
+    return _json([{column: getattr(o, attname) for column, _, attname in columns}
+                  for o in objects])
+
+
+def _array(values: Iterable[uuid.UUID | str | int]) -> str:
+    """A PostgreSQL array literal of UUIDs or integers (``'{1,2}'``, cast in the statement):
+    one parameter however many values, where ``__in`` sends one per value."""
+    return "{" + ",".join(str(value) for value in values) + "}"
+
+
+def _json(value) -> str:
+    return json.dumps(value, default=_plain, separators=(",", ":"))
+
+
+def _plain(value):
+    """What JSON lacks, as PostgreSQL reads it back exactly: UUIDs, Decimals, datetimes."""
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not stored by the ledger")
 
 
 def record_success(record: ExportRecord, *, txn_id: str, status_code: int = 0,
@@ -397,15 +476,17 @@ def fail_unsent(session: WebConnectorSession, unsent: Sequence[Unsent]) -> list[
 
 def _finish_items(records: list[ExportRecord], state: str, now) -> set[int]:
     """Finish each order's item in its operation, and its twins claimed with it; returns the
-    operations touched."""
+    operations touched (one statement)."""
     operations = {r.operation_id for r in records if r.operation_id}
     sessions = {r.session_id for r in records if r.session_id}
-    items = PendingOperationOrder.objects.filter(
-        Q(operation_id__in=operations) | Q(session_id__in=sessions, state=ItemState.CLAIMED),
-        order_id__in=[r.order_id for r in records])
-    operation_ids = set(items.values_list("operation_id", flat=True))
-    items.update(state=state, finished_at=now)
-    return operation_ids
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {PendingOperationOrder._meta.db_table} SET state = %s, finished_at = %s "  # noqa: S608 - names from our model
+            "WHERE order_id = ANY(%s::uuid[]) AND (operation_id = ANY(%s::bigint[]) "
+            "OR (session_id = ANY(%s::bigint[]) AND state = %s)) RETURNING operation_id",
+            [state, now, _array(r.order_id for r in records), _array(operations),
+             _array(sessions), ItemState.CLAIMED])
+        return {operation_id for operation_id, in cursor.fetchall()}
 
 
 def _finish_operations(operation_ids: Iterable[int], now) -> None:

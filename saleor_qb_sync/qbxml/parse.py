@@ -97,7 +97,8 @@ def parse_xml(data: bytes | str) -> etree._Element:
     tree = root.getroottree()
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
         raise HostileXmlError("The XML contains a DOCTYPE, which QuickBooks never sends.")
-    if any(isinstance(node, etree._Entity) for node in root.iter()):
+    # ``iter(etree.Entity)`` walks the tree in C: a 600 KB answer has ~80,000 nodes
+    if next(root.iter(etree.Entity), None) is not None:
         raise HostileXmlError("The XML contains an entity reference, which is never expanded.")
     return root
 
