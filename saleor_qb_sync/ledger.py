@@ -102,38 +102,44 @@ def claim_orders(session: WebConnectorSession, source: OrderSource, limit: int, 
     claims: list[Claim] = []
     now = clock.now()
     active = OPEN_OPERATION_STATUSES
+    #: (pk, order_id, order_number, operation_id, channel_slug) of each item: a wave claims a
+    #: thousand, and rows cost less than model instances
+    fields = ("pk", "order_id", "order_number", "operation_id", "channel_slug")
     with transaction.atomic():
         items = list(
             PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(state=ItemState.PENDING, operation__status__in=active)
-            .order_by("operation__created_at", "operation_id", "order_number")[:limit])
+            .order_by("operation__created_at", "operation_id", "order_number")
+            .values_list(*fields)[:limit])
         if items:
             # The same order queued in several operations is sent once: its twins in other
             # operations are claimed with it and finish with it (see ``_finish_items``).
             twins = list(
                 PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(state=ItemState.PENDING, operation__status__in=active,
-                        order_id__in={i.order_id for i in items})
-                .exclude(pk__in=[i.pk for i in items]))
+                        order_id__in={order_id for _, order_id, *_ in items})
+                .exclude(pk__in=[pk for pk, *_ in items]).values_list(*fields))
             items += twins
             # The status read above may predate a delete committed since; lock the operations
             # (in pk order, as every claimer does) and read it again.
             live = set(PendingOperation.objects.select_for_update()
-                       .filter(pk__in={i.operation_id for i in items}, status__in=active)
+                       .filter(pk__in={item[3] for item in items}, status__in=active)
                        .order_by("pk").values_list("pk", flat=True))
-            items = [i for i in items if i.operation_id in live]
+            items = [item for item in items if item[3] in live]
         if items:
-            PendingOperationOrder.objects.filter(pk__in=[i.pk for i in items]).update(
-                state=ItemState.CLAIMED, session=session, claimed_at=now)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {PendingOperationOrder._meta.db_table} SET state = %s, "  # noqa: S608 - names from our model
+                    "session_id = %s, claimed_at = %s WHERE id = ANY(%s::bigint[])",
+                    [ItemState.CLAIMED, session.pk, now, _array(pk for pk, *_ in items)])
             PendingOperation.objects.filter(
-                pk__in={i.operation_id for i in items}, status=OperationStatus.QUEUED,
+                pk__in={item[3] for item in items}, status=OperationStatus.QUEUED,
             ).update(status=OperationStatus.IN_PROGRESS, picked_up_at=now)
         seen: set[str] = set()
-        for item in items:
-            if str(item.order_id) not in seen:
-                seen.add(str(item.order_id))
-                claims.append(Claim(str(item.order_id), item.order_number, item.operation_id,
-                                    item.channel_slug))
+        for _, order_id, number, operation_id, channel in items:
+            if str(order_id) not in seen:
+                seen.add(str(order_id))
+                claims.append(Claim(str(order_id), number, operation_id, channel))
     if automatic is not None and len(claims) < limit:
         claims.extend(Claim(ref.order_id, ref.number, None, ref.channel_slug)
                       for ref in source.search_ids(automatic, limit=limit - len(claims)))
