@@ -70,6 +70,10 @@ class Claim:
         return cls(str(row[0]), int(row[1]), row[2], str(row[3]) if len(row) > 3 else "")
 
 
+#: a queue of at least this many orders refreshes the planner's statistics of the queue
+LARGE_QUEUE = 1000
+
+
 def queue(orders: Sequence[OrderRef], *, user_id: str, email: str, app: str, request: dict,
           summary: str) -> PendingOperation:
     """A new pending operation holding ``orders``, waiting for the next Web Connector update."""
@@ -81,7 +85,19 @@ def queue(orders: Sequence[OrderRef], *, user_id: str, email: str, app: str, req
             [PendingOperationOrder(operation=operation, order_id=ref.order_id,
                                    order_number=ref.number, channel_slug=ref.channel_slug)
              for ref in orders], batch_size=2000)
+        if len(orders) >= LARGE_QUEUE:
+            transaction.on_commit(_analyze_queue, robust=True)
     return operation
+
+
+def _analyze_queue() -> None:
+    """Statistics of the queue tables as they are now. Every preview leaves out queued orders
+    (``order_source.is_queued``); planned on statistics from before a large queue (autovacuum
+    may be slow, or off), that anti-join became a nested loop over every queued order for each
+    order listed: 28,589 queued orders took a page of 100 from 0.1 s to over a second."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {PendingOperationOrder._meta.db_table}, "
+                       f"{PendingOperation._meta.db_table}")
 
 
 def waiting_items() -> QuerySet[PendingOperationOrder]:
