@@ -153,8 +153,14 @@ def filter_orders(qs: QuerySet, flt: OrderFilter, *, pk: str, channel: str,
     ``emails``: the lookups that may hold the buyer's e-mail (matched case-insensitively);
     ``user_pk`` turns a user id as the caller gave it (global or raw) into the column's value.
     """
+    statuses = flt.statuses
     if not flt.any_status:
-        qs = qs.exclude(status__in=NEVER_EXPORTED_STATUSES)
+        if statuses:
+            # the statuses asked for, less the never-exported ones: one test per order instead
+            # of two (a preview counts every match, and each test costs on 100,000 orders)
+            statuses = tuple(s for s in statuses if s not in NEVER_EXPORTED_STATUSES)
+        else:
+            qs = qs.exclude(status__in=NEVER_EXPORTED_STATUSES)
     if flt.order_ids:
         qs = qs.filter(**{f"{pk}__in": [uuid.UUID(str(i)) for i in flt.order_ids]})
     if flt.customer:
@@ -174,7 +180,7 @@ def filter_orders(qs: QuerySet, flt: OrderFilter, *, pk: str, channel: str,
     if channels is not None:
         qs = qs.filter(**{f"{channel}__in": channels})
     if flt.statuses:
-        qs = qs.filter(status__in=flt.statuses)
+        qs = qs.filter(status__in=statuses)
     if not flt.include_exported:
         qs = qs.filter(~is_exported(pk))
     if flt.skip_automatic_attempts:

@@ -15,9 +15,12 @@ REPO = Path(__file__).resolve().parent.parent
 def test_the_demo_runs_end_to_end_without_intuits_files(tmp_path):
     # given: a fresh database and neither the qbXML schema nor the WSDL
     database = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saleor_qb_sync")
+    server, name = database.rsplit("/", 1)
     env = {
         **os.environ,
-        "DATABASE_URL": database.rsplit("/", 1)[0] + "/saleor_qb_sync_demo_test",
+        # named after the suite's own database: checkouts testing side by side on one server
+        # (each with its DATABASE_URL) would otherwise share it, migrated by another branch
+        "DATABASE_URL": f"{server}/{name}_demo",
         "QBXML_SCHEMA_DIR": str(tmp_path / "no-schema"),
         "QBWC_WSDL": str(tmp_path / "no.wsdl"),
         "PYTHONPATH": str(REPO),

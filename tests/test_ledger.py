@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -35,6 +36,7 @@ from saleor_qb_sync.models import (
     OperationStatus,
     PendingOperationOrder,
 )
+from saleor_qb_sync.order_source import OrderRef
 from saleor_qb_sync.transfers import Actor, automatic_work, queue_orders, queued_counts
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,27 @@ def attempt(claim: Claim, web_connector_session, **fields) -> ExportRecord:
         order_id=claim.order_id, order_number=claim.order_number,
         transaction_type="SalesReceipt", ref_number=str(claim.order_number),
         session=web_connector_session, operation_id=claim.operation_id, **fields)
+
+
+# --- queueing ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("size", "analyzed"), [(ledger.LARGE_QUEUE, True), (3, False)])
+def test_a_large_queue_refreshes_the_statistics_the_previews_plan_rests_on(
+        django_capture_on_commit_callbacks, size, analyzed):
+    # given
+    orders = [OrderRef(str(uuid.uuid4()), number, "default") for number in range(size)]
+
+    # when
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(
+            execute=True):
+        ledger.queue(orders, user_id="7", email="staff@example.com", app="", request={},
+                     summary="")
+
+    # then
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert any(sql.startswith("ANALYZE saleor_qb_sync_pendingoperationorder")
+               for sql in statements) is analyzed, statements[-3:]
 
 
 # --- claiming work ------------------------------------------------------------------------

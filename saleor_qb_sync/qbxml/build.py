@@ -5,8 +5,13 @@ parsing the provided XML text stream" (HRESULT 0x80040400), for the whole messag
 builder here follows the ``xsd:sequence`` of ``qbxmlops130.xsd`` element by element (reference
 notes sections 5, 7 and 8), omits what is empty instead of sending it empty, formats numbers as
 the schema's patterns demand (``AMTTYPE``: exactly two decimals; ``PRICETYPE``/``QUANTYPE``: at
-most five, never an exponent), and leaves all escaping to lxml. The tests validate every request
-against the XSD.
+most five, never an exponent), and escapes text exactly as lxml serialises it. The tests
+validate every request against the XSD.
+
+Requests are written as text (``…_xml``; a write set carries 250 orders of some 50 elements
+each, and building them as lxml elements cost more than mapping the orders): the same bytes
+lxml writes for the same tree, which ``message_set`` joins as they are. The element builders
+(``transaction_add``…) parse that text, for callers that read or combine elements.
 
 Builders take the already-fitted records of ``mapping``; they do not shorten or transliterate
 (a reference must use exactly the name the customer or item was created with) but refuse, with
@@ -74,36 +79,38 @@ _VERSION_PATTERN = re.compile(r"[0-9]{1,2}\.[0-9]")
 
 
 def message_set(
-    requests: Iterable[etree._Element],
+    requests: Iterable[etree._Element | str],
     *,
     on_error: str = CONTINUE_ON_ERROR,
     version: str = DEFAULT_VERSION,
     new_message_set_id: str | None = None,
     old_message_set_id: str | None = None,
 ) -> bytes:
-    """Wrap ``…Rq`` elements in ``<QBXML><QBXMLMsgsRq>`` with both declarations, as UTF-8 bytes.
-
-    The elements are moved into the new document (lxml elements have one parent).
-    """
+    """Wrap ``…Rq`` requests (elements, or the text of the ``…_xml`` builders) in
+    ``<QBXML><QBXMLMsgsRq>`` with both declarations, as UTF-8 bytes: what lxml writes for the
+    same tree."""
     if on_error not in ON_ERROR_VALUES:
         raise ValueError(f"on_error must be one of {ON_ERROR_VALUES}, not {on_error!r}")
     if not _VERSION_PATTERN.fullmatch(version):
         raise ValueError(f"{version!r} is not a qbXML version such as 13.0")
-    root = etree.Element("QBXML")
-    msgs = etree.SubElement(root, "QBXMLMsgsRq")
     # attribute order as in Intuit's samples: oldMessageSetID, newMessageSetID, onError
-    if old_message_set_id:
-        msgs.set("oldMessageSetID", old_message_set_id)
-    if new_message_set_id:
-        msgs.set("newMessageSetID", new_message_set_id)
-    msgs.set("onError", on_error)
+    attributes = "".join(f' {name}="{_attribute(value)}"' for name, value in (
+        ("oldMessageSetID", old_message_set_id), ("newMessageSetID", new_message_set_id),
+        ("onError", on_error)) if value)
+    body = []
     for request in requests:
-        if not request.tag.endswith("Rq"):
-            raise ValueError(f"<{request.tag}> is not a qbXML request")
-        msgs.append(request)
-    root.addprevious(etree.ProcessingInstruction(QBXML_PI_TARGET, f'version="{version}"'))
-    body = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=False)
-    return XML_DECLARATION + body
+        if isinstance(request, str):
+            match = _REQUEST_TAG.match(request)
+            tag, xml = (match.group(1) if match else request[:20]), request
+        else:
+            tag, xml = request.tag, etree.tostring(request, encoding="unicode")
+        if not tag.endswith("Rq"):
+            raise ValueError(f"<{tag}> is not a qbXML request")
+        body.append(xml)
+    msgs = (f"<QBXMLMsgsRq{attributes}>{''.join(body)}</QBXMLMsgsRq>" if body
+            else f"<QBXMLMsgsRq{attributes}/>")
+    return XML_DECLARATION + (f'<?{QBXML_PI_TARGET} version="{version}"?><QBXML>{msgs}'
+                              "</QBXML>").encode()
 
 
 # --- transactions ---------------------------------------------------------------------------
@@ -112,43 +119,50 @@ def message_set(
 def transaction_add(txn: Transaction, request_id: str) -> etree._Element:
     """``InvoiceAddRq`` / ``SalesReceiptAddRq`` / ``SalesOrderAddRq`` for one mapped order, or
     ``CreditMemoAddRq`` for a refund of one."""
+    return _element(transaction_add_xml(txn, request_id))
+
+
+def transaction_add_xml(txn: Transaction, request_id: str) -> str:
+    """``transaction_add`` as text."""
     kind = TxnKind(txn.kind)
     if not txn.lines:
         raise ValueError(f"order {txn.order_number}: a transaction needs at least one line")
-    rq = _request(f"{kind}AddRq", request_id)
-    add = etree.SubElement(rq, f"{kind}Add")
-    _ref(add, "CustomerRef", txn.customer_name, limits.CUSTOMER_FULL_NAME, required=True)
-    _ref(add, "ClassRef", txn.class_name, limits.FULL_NAME_REF)
+    out = [_open_request(f"{kind}AddRq", request_id), f"<{kind}Add>"]
+    _ref(out, "CustomerRef", txn.customer_name, limits.CUSTOMER_FULL_NAME, required=True)
+    _ref(out, "ClassRef", txn.class_name, limits.FULL_NAME_REF)
     if kind in (TxnKind.INVOICE, TxnKind.CREDIT_MEMO):
-        _ref(add, "ARAccountRef", txn.ar_account, limits.FULL_NAME_REF)
-    _leaf(add, "TxnDate", _date(txn.txn_date))
-    _string(add, "RefNumber", txn.ref_number, limits.REF_NUMBER)
-    _address(add, "BillAddress", txn.bill_address)
-    _address(add, "ShipAddress", txn.ship_address)
-    _ref(add, "ItemSalesTaxRef", txn.item_sales_tax, limits.ITEM_SALES_TAX_REF)
-    _string(add, "Memo", txn.memo, limits.MEMO)
+        _ref(out, "ARAccountRef", txn.ar_account, limits.FULL_NAME_REF)
+    _leaf(out, "TxnDate", _date(txn.txn_date))
+    _string(out, "RefNumber", txn.ref_number, limits.REF_NUMBER)
+    _address(out, "BillAddress", txn.bill_address)
+    _address(out, "ShipAddress", txn.ship_address)
+    _ref(out, "ItemSalesTaxRef", txn.item_sales_tax, limits.ITEM_SALES_TAX_REF)
+    _string(out, "Memo", txn.memo, limits.MEMO)
     if kind == TxnKind.SALES_RECEIPT:
-        _ref(add, "DepositToAccountRef", txn.deposit_to_account, limits.FULL_NAME_REF)
-    _leaf(add, "ExternalGUID", txn.guid or external_guid(txn.order_id))
+        _ref(out, "DepositToAccountRef", txn.deposit_to_account, limits.FULL_NAME_REF)
+    _leaf(out, "ExternalGUID", txn.guid or external_guid(txn.order_id))
+    line_tag = f"{kind}LineAdd"
     for line in txn.lines:
-        el = etree.SubElement(add, f"{kind}LineAdd")
-        _ref(el, "ItemRef", line.item_name, limits.FULL_NAME_REF, required=True)
-        _string(el, "Desc", line.description, limits.LINE_DESC)
+        out.append(f"<{line_tag}>")
+        _ref(out, "ItemRef", line.item_name, limits.FULL_NAME_REF, required=True)
+        _string(out, "Desc", line.description, limits.LINE_DESC)
         if line.quantity is not None:
-            _leaf(el, "Quantity", format_quantity(line.quantity))
+            _leaf(out, "Quantity", format_quantity(line.quantity))
         if line.rate is not None and (
             line.quantity is None or to_cents(line.quantity * line.rate) == to_cents(line.amount)
         ):
             # With Quantity and Amount, QuickBooks derives the rate; a rate that does not give
             # the same amount would contradict it, so it is left out.
-            _leaf(el, "Rate", format_price(line.rate))
-        _leaf(el, "Amount", format_amount(line.amount))
+            _leaf(out, "Rate", format_price(line.rate))
+        _leaf(out, "Amount", format_amount(line.amount))
         if line.taxable is not None:
             code = TAXABLE_CODE if line.taxable else NON_TAXABLE_CODE
-            _ref(el, "SalesTaxCodeRef", code, limits.SALES_TAX_CODE)
-    for name in TXN_ADD_RET_ELEMENTS:
-        _leaf(rq, "IncludeRetElement", name)
-    return rq
+            _ref(out, "SalesTaxCodeRef", code, limits.SALES_TAX_CODE)
+        out.append(f"</{line_tag}>")
+    out.append(f"</{kind}Add>")
+    out.append(_TXN_ADD_RET)
+    out.append(f"</{kind}AddRq>")
+    return "".join(out)
 
 
 def transaction_query_by_ref(
@@ -160,13 +174,14 @@ def transaction_query_by_ref(
     compare Memo, ExternalGUID, date and total before treating one as ours.
     """
     kind = TxnKind(kind)
-    rq = _request(f"{kind}QueryRq", request_id)
+    tag = f"{kind}QueryRq"
+    out = [_open_request(tag, request_id)]
     refs = _unique(ref_numbers, "ref_numbers")
     for ref in refs:
-        _string(rq, "RefNumber", ref, limits.REF_NUMBER, required=True)
-    for name in TXN_QUERY_RET_ELEMENTS[kind]:
-        _leaf(rq, "IncludeRetElement", name)
-    return rq
+        _string(out, "RefNumber", ref, limits.REF_NUMBER, required=True)
+    out.append(_ret_elements(TXN_QUERY_RET_ELEMENTS[kind]))
+    out.append(f"</{tag}>")
+    return _element("".join(out))
 
 
 # --- payments -------------------------------------------------------------------------------
@@ -179,76 +194,75 @@ def receive_payment_add(payment: ReceivedPayment, request_id: str) -> etree._Ele
     """``ReceivePaymentAddRq``: part of a Saleor payment, applied to the order's invoice."""
     if payment.amount <= 0:
         raise ValueError(f"order {payment.order_number}: a payment must be above zero")
-    rq = _request("ReceivePaymentAddRq", request_id)
-    add = etree.SubElement(rq, "ReceivePaymentAdd")
-    _ref(add, "CustomerRef", payment.customer_name, limits.CUSTOMER_FULL_NAME, required=True)
-    _ref(add, "ARAccountRef", payment.ar_account, limits.FULL_NAME_REF)
-    _leaf(add, "TxnDate", _date(payment.txn_date))
-    _string(add, "RefNumber", payment.ref_number, limits.PAYMENT_REF_NUMBER)
-    _leaf(add, "TotalAmount", format_amount(payment.amount))
-    _ref(add, "PaymentMethodRef", payment.payment_method, limits.FULL_NAME_REF)
-    _string(add, "Memo", payment.memo, limits.MEMO)
-    _ref(add, "DepositToAccountRef", payment.deposit_to_account, limits.FULL_NAME_REF)
-    _leaf(add, "ExternalGUID", payment.external_guid)
-    applied = etree.SubElement(add, "AppliedToTxnAdd")
-    _string(applied, "TxnID", payment.invoice_txn_id, limits.ID, required=True)
-    _leaf(applied, "PaymentAmount", format_amount(payment.amount))
-    for name in TXN_ADD_RET_ELEMENTS:
-        _leaf(rq, "IncludeRetElement", name)
-    return rq
+    out = [_open_request("ReceivePaymentAddRq", request_id), "<ReceivePaymentAdd>"]
+    _ref(out, "CustomerRef", payment.customer_name, limits.CUSTOMER_FULL_NAME, required=True)
+    _ref(out, "ARAccountRef", payment.ar_account, limits.FULL_NAME_REF)
+    _leaf(out, "TxnDate", _date(payment.txn_date))
+    _string(out, "RefNumber", payment.ref_number, limits.PAYMENT_REF_NUMBER)
+    _leaf(out, "TotalAmount", format_amount(payment.amount))
+    _ref(out, "PaymentMethodRef", payment.payment_method, limits.FULL_NAME_REF)
+    _string(out, "Memo", payment.memo, limits.MEMO)
+    _ref(out, "DepositToAccountRef", payment.deposit_to_account, limits.FULL_NAME_REF)
+    _leaf(out, "ExternalGUID", payment.external_guid)
+    out.append("<AppliedToTxnAdd>")
+    _string(out, "TxnID", payment.invoice_txn_id, limits.ID, required=True)
+    _leaf(out, "PaymentAmount", format_amount(payment.amount))
+    out += ["</AppliedToTxnAdd>", "</ReceivePaymentAdd>", _TXN_ADD_RET,
+            "</ReceivePaymentAddRq>"]
+    return _element("".join(out))
 
 
 def card_refund_add(refund: CardRefund, request_id: str) -> etree._Element:
     """``ARRefundCreditCardAddRq``: money given back against a credit memo."""
     if refund.amount <= 0:
         raise ValueError(f"order {refund.order_number}: a refund must be above zero")
-    rq = _request("ARRefundCreditCardAddRq", request_id)
-    add = etree.SubElement(rq, "ARRefundCreditCardAdd")
-    _ref(add, "CustomerRef", refund.customer_name, limits.CUSTOMER_FULL_NAME, required=True)
-    _ref(add, "RefundFromAccountRef", refund.refund_from_account, limits.FULL_NAME_REF)
-    _ref(add, "ARAccountRef", refund.ar_account, limits.FULL_NAME_REF)
-    _leaf(add, "TxnDate", _date(refund.txn_date))
-    _string(add, "RefNumber", refund.ref_number, limits.REF_NUMBER)
-    _ref(add, "PaymentMethodRef", refund.payment_method, limits.FULL_NAME_REF)
-    _string(add, "Memo", refund.memo, limits.MEMO)
-    _leaf(add, "ExternalGUID", refund.external_guid)
-    applied = etree.SubElement(add, "RefundAppliedToTxnAdd")
-    _string(applied, "TxnID", refund.credit_memo_txn_id, limits.ID, required=True)
-    _leaf(applied, "RefundAmount", format_amount(refund.amount))
-    for name in TXN_ADD_RET_ELEMENTS:
-        _leaf(rq, "IncludeRetElement", name)
-    return rq
+    out = [_open_request("ARRefundCreditCardAddRq", request_id), "<ARRefundCreditCardAdd>"]
+    _ref(out, "CustomerRef", refund.customer_name, limits.CUSTOMER_FULL_NAME, required=True)
+    _ref(out, "RefundFromAccountRef", refund.refund_from_account, limits.FULL_NAME_REF)
+    _ref(out, "ARAccountRef", refund.ar_account, limits.FULL_NAME_REF)
+    _leaf(out, "TxnDate", _date(refund.txn_date))
+    _string(out, "RefNumber", refund.ref_number, limits.REF_NUMBER)
+    _ref(out, "PaymentMethodRef", refund.payment_method, limits.FULL_NAME_REF)
+    _string(out, "Memo", refund.memo, limits.MEMO)
+    _leaf(out, "ExternalGUID", refund.external_guid)
+    out.append("<RefundAppliedToTxnAdd>")
+    _string(out, "TxnID", refund.credit_memo_txn_id, limits.ID, required=True)
+    _leaf(out, "RefundAmount", format_amount(refund.amount))
+    out += ["</RefundAppliedToTxnAdd>", "</ARRefundCreditCardAdd>", _TXN_ADD_RET,
+            "</ARRefundCreditCardAddRq>"]
+    return _element("".join(out))
 
 
 def follow_up_query_by_ref(kind: str, ref_numbers: Sequence[str], request_id: str
                            ) -> etree._Element:
     """``CreditMemoQueryRq`` / ``ARRefundCreditCardQueryRq`` by RefNumber (not unique in
     QuickBooks: compare the ExternalGUID before treating one as ours)."""
-    rq = _request(f"{kind}QueryRq", request_id)
-    for ref in _unique(ref_numbers, "ref_numbers"):
-        _string(rq, "RefNumber", ref, limits.REF_NUMBER, required=True)
-    for name in PAYMENT_RET_ELEMENTS:
-        _leaf(rq, "IncludeRetElement", name)
-    return rq
+    return _query_by_ref(f"{kind}QueryRq", ref_numbers, request_id, limits.REF_NUMBER)
 
 
 def txn_void(kind: str, txn_id: str, request_id: str) -> etree._Element:
     """``TxnVoidRq``: the transaction stays in QuickBooks at zero, marked "VOID:"."""
-    rq = _request("TxnVoidRq", request_id)
-    _leaf(rq, "TxnVoidType", kind)
-    _string(rq, "TxnID", txn_id, limits.ID, required=True)
-    return rq
+    out = [_open_request("TxnVoidRq", request_id)]
+    _leaf(out, "TxnVoidType", kind)
+    _string(out, "TxnID", txn_id, limits.ID, required=True)
+    out.append("</TxnVoidRq>")
+    return _element("".join(out))
 
 
 def payment_query_by_ref(ref_numbers: Sequence[str], request_id: str) -> etree._Element:
     """``ReceivePaymentQueryRq`` by RefNumber (not unique in QuickBooks: compare the
     ExternalGUID before treating one as ours)."""
-    rq = _request("ReceivePaymentQueryRq", request_id)
+    return _query_by_ref("ReceivePaymentQueryRq", ref_numbers, request_id,
+                         limits.PAYMENT_REF_NUMBER)
+
+
+def _query_by_ref(tag: str, ref_numbers: Sequence[str], request_id: str, limit: int
+                  ) -> etree._Element:
+    out = [_open_request(tag, request_id)]
     for ref in _unique(ref_numbers, "ref_numbers"):
-        _string(rq, "RefNumber", ref, limits.PAYMENT_REF_NUMBER, required=True)
-    for name in PAYMENT_RET_ELEMENTS:
-        _leaf(rq, "IncludeRetElement", name)
-    return rq
+        _string(out, "RefNumber", ref, limit, required=True)
+    out += [_ret_elements(PAYMENT_RET_ELEMENTS), f"</{tag}>"]
+    return _element("".join(out))
 
 
 # --- lists ----------------------------------------------------------------------------------
@@ -256,19 +270,24 @@ def payment_query_by_ref(ref_numbers: Sequence[str], request_id: str) -> etree._
 
 def customer_add(customer: CustomerRecord, request_id: str) -> etree._Element:
     """``CustomerAddRq``: the name plus whatever contact details the order had."""
-    rq = _request("CustomerAddRq", request_id)
-    add = etree.SubElement(rq, "CustomerAdd")
-    _string(add, "Name", customer.name, limits.CUSTOMER_NAME, required=True)
-    _string(add, "CompanyName", customer.company_name, limits.COMPANY_NAME)
-    _string(add, "FirstName", customer.first_name, limits.PERSON_NAME)
-    _string(add, "LastName", customer.last_name, limits.PERSON_NAME)
-    _address(add, "BillAddress", customer.bill_address)
-    _address(add, "ShipAddress", customer.ship_address)
-    _string(add, "Phone", customer.phone, limits.PHONE)
-    _string(add, "Email", customer.email, limits.EMAIL)
-    for name in LIST_RET_ELEMENTS:
-        _leaf(rq, "IncludeRetElement", name)
-    return rq
+    return _element(customer_add_xml(customer, request_id))
+
+
+def customer_add_xml(customer: CustomerRecord, request_id: str) -> str:
+    """``customer_add`` as text."""
+    out = [_open_request("CustomerAddRq", request_id), "<CustomerAdd>"]
+    _string(out, "Name", customer.name, limits.CUSTOMER_NAME, required=True)
+    _string(out, "CompanyName", customer.company_name, limits.COMPANY_NAME)
+    _string(out, "FirstName", customer.first_name, limits.PERSON_NAME)
+    _string(out, "LastName", customer.last_name, limits.PERSON_NAME)
+    _address(out, "BillAddress", customer.bill_address)
+    _address(out, "ShipAddress", customer.ship_address)
+    _string(out, "Phone", customer.phone, limits.PHONE)
+    _string(out, "Email", customer.email, limits.EMAIL)
+    out.append("</CustomerAdd>")
+    out.append(_LIST_RET)
+    out.append("</CustomerAddRq>")
+    return "".join(out)
 
 
 def customer_query(names: Sequence[str], request_id: str) -> etree._Element:
@@ -297,16 +316,22 @@ def item_add(item: ItemRecord, request_id: str) -> etree._Element:
 
     No price: every line we send carries its own amount.
     """
+    return _element(item_add_xml(item, request_id))
+
+
+def item_add_xml(item: ItemRecord, request_id: str) -> str:
+    """``item_add`` as text."""
     kind = ItemKind(item.kind)
-    rq = _request(f"{kind}AddRq", request_id)
-    add = etree.SubElement(rq, f"{kind}Add")
-    _string(add, "Name", item.name, limits.ITEM_NAME, required=True)
-    sales = etree.SubElement(add, "SalesOrPurchase")
-    _string(sales, "Desc", item.description, limits.LINE_DESC)
-    _ref(sales, "AccountRef", item.account, limits.FULL_NAME_REF, required=True)
-    for name in LIST_RET_ELEMENTS:
-        _leaf(rq, "IncludeRetElement", name)
-    return rq
+    out = [_open_request(f"{kind}AddRq", request_id), f"<{kind}Add>"]
+    _string(out, "Name", item.name, limits.ITEM_NAME, required=True)
+    out.append("<SalesOrPurchase>")
+    _string(out, "Desc", item.description, limits.LINE_DESC)
+    _ref(out, "AccountRef", item.account, limits.FULL_NAME_REF, required=True)
+    out.append("</SalesOrPurchase>")
+    out.append(f"</{kind}Add>")
+    out.append(_LIST_RET)
+    out.append(f"</{kind}AddRq>")
+    return "".join(out)
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -349,22 +374,60 @@ def _date(value: date) -> str:
     return value.isoformat()
 
 
-# --- element helpers ------------------------------------------------------------------------
+# --- text helpers ---------------------------------------------------------------------------
+# Each appends to ``out``, the pieces of one request's text, what lxml writes for the element
+# it stands for: ``&``, ``<``, ``>`` and a carriage return escaped in text, and in attributes
+# also ``"`` and the other whitespace; characters XML cannot carry are refused (``ValueError``).
+
+_TEXT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
+_ATTRIBUTE_ESCAPES = {**_TEXT_ESCAPES, '"': "&quot;", "\t": "&#9;", "\n": "&#10;"}
+#: what ``_text`` must look at: escapes, and characters XML 1.0 forbids (lxml refuses them)
+_TEXT_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\t\n\r]')
+#: the tag a request's text opens with
+_REQUEST_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)[\s/>]")
 
 
-def _request(tag: str, request_id: str) -> etree._Element:
+def _text(value: str) -> str:
+    if _TEXT_SPECIAL.search(value) is None:
+        return value  # the common case
+    if _NOT_XML.search(value):
+        raise ValueError(f"XML cannot carry the control characters of {value!r}")
+    return "".join(_TEXT_ESCAPES.get(char, char) for char in value)
+
+
+def _attribute(value: str) -> str:
+    if _NOT_XML.search(value):
+        raise ValueError(f"XML cannot carry the control characters of {value!r}")
+    if _ATTRIBUTE_SPECIAL.search(value) is None:
+        return value
+    return "".join(_ATTRIBUTE_ESCAPES.get(char, char) for char in value)
+
+
+def _element(xml: str) -> etree._Element:
+    """A request's text as an element (our own text: no DTD, nothing to resolve)."""
+    return etree.fromstring(xml)
+
+
+def _open_request(tag: str, request_id: str) -> str:
     request_id = str(request_id)
     if not request_id or len(request_id) > limits.REQUEST_ID:
         raise ValueError(f"requestID must be 1 to {limits.REQUEST_ID} characters: {request_id!r}")
-    return etree.Element(tag, requestID=request_id)
+    return f'<{tag} requestID="{_attribute(request_id)}">'
 
 
-def _leaf(parent: etree._Element, tag: str, value: str) -> etree._Element | None:
-    if not value:
-        return None
-    el = etree.SubElement(parent, tag)
-    el.text = value
-    return el
+def _leaf(out: list[str], tag: str, value: str) -> None:
+    if value:
+        out.append(f"<{tag}>{_text(value)}</{tag}>")
+
+
+def _ret_elements(names: Iterable[str]) -> str:
+    return "".join(f"<IncludeRetElement>{name}</IncludeRetElement>" for name in names)
+
+
+_TXN_ADD_RET = _ret_elements(TXN_ADD_RET_ELEMENTS)
+_LIST_RET = _ret_elements(LIST_RET_ELEMENTS)
 
 
 def _checked(tag: str, value: str, limit: int) -> str:
@@ -378,28 +441,28 @@ def _checked(tag: str, value: str, limit: int) -> str:
 
 
 def _string(
-    parent: etree._Element, tag: str, value: str | None, limit: int, *, required: bool = False
+    out: list[str], tag: str, value: str | None, limit: int, *, required: bool = False
 ) -> None:
     if not value:
         if required:
             raise ValueError(f"<{tag}> must not be empty")
         return
-    _leaf(parent, tag, _checked(tag, value, limit))
+    _leaf(out, tag, _checked(tag, value, limit))
 
 
 def _ref(
-    parent: etree._Element, tag: str, full_name: str | None, limit: int, *, required: bool = False
+    out: list[str], tag: str, full_name: str | None, limit: int, *, required: bool = False
 ) -> None:
     """A list reference by FullName (``<XRef><FullName>…</FullName></XRef>``)."""
     if not full_name:
         if required:
             raise ValueError(f"<{tag}> needs a name")
         return
-    ref = etree.SubElement(parent, tag)
-    _leaf(ref, "FullName", _checked(f"{tag}/FullName", full_name, limit))
+    name = _text(_checked(f"{tag}/FullName", full_name, limit))
+    out.append(f"<{tag}><FullName>{name}</FullName></{tag}>")
 
 
-def _address(parent: etree._Element, tag: str, address: QbAddress | None) -> None:
+def _address(out: list[str], tag: str, address: QbAddress | None) -> None:
     if address is None:
         return
     fields = [(f"Addr{i}", line, limits.ADDRESS_LINE)
@@ -412,9 +475,10 @@ def _address(parent: etree._Element, tag: str, address: QbAddress | None) -> Non
     ]
     if not any(value for _, value, _ in fields):
         return
-    el = etree.SubElement(parent, tag)
+    out.append(f"<{tag}>")
     for name, value, limit in fields:
-        _string(el, name, value, limit)
+        _string(out, name, value, limit)
+    out.append(f"</{tag}>")
 
 
 def _unique(values: Sequence[str], what: str) -> list[str]:
@@ -428,9 +492,9 @@ def _unique(values: Sequence[str], what: str) -> list[str]:
 
 
 def _list_query(tag: str, names: Sequence[str], request_id: str, limit: int) -> etree._Element:
-    rq = _request(tag, request_id)
+    out = [_open_request(tag, request_id)]
     for name in _unique(names, "names"):
-        _string(rq, "FullName", name, limit, required=True)
-    for name in LIST_RET_ELEMENTS:
-        _leaf(rq, "IncludeRetElement", name)
-    return rq
+        _string(out, "FullName", name, limit, required=True)
+    out.append(_LIST_RET)
+    out.append(f"</{tag}>")
+    return _element("".join(out))

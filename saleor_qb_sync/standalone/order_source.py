@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet
 
 from ..documents import OrderDocument, document_from_json, document_to_json
@@ -44,9 +45,18 @@ class SampleOrderSource:
         return [OrderRef(str(pk), n, channel) for pk, n, channel in rows]
 
     def load(self, order_ids: Sequence[str]) -> dict[str, OrderDocument]:
-        rows = SampleOrderDocument.objects.filter(order_id__in=list(order_ids)).values_list(
-            "order_id", "document")
-        return {str(pk): document_from_json(doc) for pk, doc in rows}
+        ids = [uuid.UUID(str(i)) for i in order_ids]
+        if not ids:
+            return {}
+        # one array parameter instead of one per id, and the JSON as text for json.loads: a
+        # write set loads 250 documents, and Django's per-row conversions cost more than that
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT order_id, document::text FROM {SampleOrderDocument._meta.db_table} "  # noqa: S608 - our model's table
+                "WHERE order_id = ANY(%s::uuid[])",
+                ["{" + ",".join(str(i) for i in ids) + "}"])
+            rows = cursor.fetchall()
+        return {str(pk): document_from_json(json.loads(doc)) for pk, doc in rows}
 
     def customers(self, search, flt, *, offset, limit):
         qs = self.filtered(flt)

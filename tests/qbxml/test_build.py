@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from lxml import etree
 
 from saleor_qb_sync.qbxml import build
 from saleor_qb_sync.qbxml.parse import parse_xml
@@ -202,6 +203,32 @@ def test_xml_metacharacters_are_escaped_by_lxml_and_read_back_unchanged():
     add = parse_xml(xml).find("QBXMLMsgsRq/InvoiceAddRq/InvoiceAdd")
     assert add.findtext("Memo") == memo
     assert add.findtext("CustomerRef/FullName") == "Tom & Jerry's <Shop>"
+
+
+@pytest.mark.parametrize("text", [
+    'Tom & Jerry\'s <b>"Shop"</b> ]]> &amp;',
+    "line one\r\nline two\ttabbed",
+    "Søren Øster, Café Müller ÿ ¡",
+])
+def test_the_text_builders_write_exactly_what_lxml_writes_for_the_same_tree(text):
+    # given: requests carrying every character lxml escapes, and Latin-1 beyond ASCII
+    txn = transaction(memo=text, customer_name=text.replace("\r", "").replace("\n", " ")[:41])
+    customer = customer_record(company_name=text[:41].replace("\r", "").replace("\n", " "))
+    requests = [build.transaction_add_xml(txn, "t0"), build.customer_add_xml(customer, 'a"&1'),
+                build.item_add_xml(item_record(), "a2")]
+    # when: lxml reads each and writes it again
+    again = [etree.tostring(etree.fromstring(xml), encoding="unicode") for xml in requests]
+    # then
+    assert again == requests
+    assert build.message_set(requests) == build.message_set(
+        [etree.fromstring(xml) for xml in requests])
+
+
+def test_a_control_character_xml_cannot_carry_is_refused_as_lxml_refuses_it():
+    with pytest.raises(ValueError):
+        build.transaction_add_xml(transaction(memo="bell \x07"), "1")
+    with pytest.raises(ValueError):
+        etree.Element("Memo").text = "bell \x07"
 
 
 def test_a_transaction_without_lines_is_refused():

@@ -21,7 +21,7 @@ class Context:
     source: OrderSource
     session: Session
 
-    def store(self, kind: str, requests: list[etree._Element], meta: dict, *,
+    def store(self, kind: str, requests: list[etree._Element | str], meta: dict, *,
               message_set: MessageSet | None = None) -> str:
         """Keep the set (and what each request is for) before it leaves: its answer, or its
         loss, is read against this record."""

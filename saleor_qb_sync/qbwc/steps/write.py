@@ -16,8 +16,6 @@ carries without trouble.
 
 from __future__ import annotations
 
-from lxml import etree
-
 from ... import ledger
 from ...ledger import Claim, Unsent
 from ...models import MessageSet, MessageSetKind
@@ -61,8 +59,8 @@ def request(ctx: Context) -> str | None:
     checked = work.preflight or preflight.Preflight()
     message_set = MessageSet(session=session.row, kind=MessageSetKind.WRITE, request_xml="",
                              requests={})
-    adds: list[etree._Element] = []
-    txns: list[etree._Element] = []
+    adds: list[str] = []
+    txns: list[str] = []
     meta: dict[str, dict] = {}
     added: set[tuple[str, str]] = set()
     attempts: list[ledger.ExportRecord] = []
@@ -76,21 +74,21 @@ def request(ctx: Context) -> str | None:
             unsent.append(Unsent(p.claim, blocked.message, "missing_in_quickbooks",
                                  txn.kind.value, txn.ref_number, blocked.cause))
             continue
+        request_id = f"t{len(txns)}"
         try:
-            txn_request = build.transaction_add(txn, f"t{len(txns)}")
+            txn_request = build.transaction_add_xml(txn, request_id)
         except ValueError as exc:  # the builder refused it: this order fails, not the set
             unsent.append(Unsent(p.claim, str(exc), "build_failed", txn.kind.value,
                                  txn.ref_number))
             continue
         new_adds = _adds_for(p.mapped, known | added, len(adds))
-        cost = sum(len(etree.tostring(el)) for el, _ in new_adds) + len(
-            etree.tostring(txn_request))
+        cost = sum(_size(xml) for xml, _, _ in new_adds) + _size(txn_request)
         if sent and size + cost > MAX_SET_BYTES:
             break  # this order and the rest go in the next set
         size += cost
-        for element, info in new_adds:
-            adds.append(element)
-            meta[element.get("requestID")] = info
+        for xml, add_id, info in new_adds:
+            adds.append(xml)
+            meta[add_id] = info
             added.add((info["kind"], info["name"]))
         txns.append(txn_request)
         sent.append(p.claim)
@@ -98,10 +96,10 @@ def request(ctx: Context) -> str | None:
             order_id=p.claim.order_id, order_number=p.claim.order_number,
             transaction_type=txn.kind.value, ref_number=txn.ref_number, session=session.row,
             operation_id=p.claim.operation_id, message_set=message_set,
-            request_id=txn_request.get("requestID"), total_amount=txn.lines_total,
+            request_id=request_id, total_amount=txn.lines_total,
             currency=txn.currency, channel_slug=p.claim.channel_slug,
             customer_name=txn.customer_name))
-        meta[txn_request.get("requestID")] = {
+        meta[request_id] = {
             "kind": "txn", "order_id": p.claim.order_id, "number": p.claim.order_number,
             "operation_id": p.claim.operation_id, "customer": p.mapped.customer.name,
             "items": sorted({i.name for i in p.mapped.items})}
@@ -118,14 +116,20 @@ def request(ctx: Context) -> str | None:
     return ctx.store(MessageSetKind.WRITE, adds + txns, meta, message_set=message_set)
 
 
+def _size(xml: str) -> int:
+    """A request's bytes as ASCII with character references, the measure of ``MAX_SET_BYTES``."""
+    return len(xml.encode("ascii", "xmlcharrefreplace"))
+
+
 def _adds_for(mapped, present: set[tuple[str, str]], start: int
-              ) -> list[tuple[etree._Element, dict]]:
-    """The customer and item adds this order needs beyond the names ``present``."""
-    out: list[tuple[etree._Element, dict]] = []
+              ) -> list[tuple[str, str, dict]]:
+    """The customer and item adds this order needs beyond the names ``present``: each as text,
+    with its requestID and what it is for."""
+    out: list[tuple[str, str, dict]] = []
     customer = mapped.customer
     if customer.name and (names.CUSTOMER, customer.name) not in present:
         request_id = f"a{start}"
-        out.append((build.customer_add(customer, request_id),
+        out.append((build.customer_add_xml(customer, request_id), request_id,
                     {"kind": "customer", "name": customer.name}))
     seen = set()
     for item in mapped.items:
@@ -133,7 +137,7 @@ def _adds_for(mapped, present: set[tuple[str, str]], start: int
             continue
         seen.add(item.name)
         request_id = f"a{start + len(out)}"
-        out.append((build.item_add(item, request_id),
+        out.append((build.item_add_xml(item, request_id), request_id,
                     {"kind": "item", "name": item.name, "account": item.account}))
     return out
 
