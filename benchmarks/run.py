@@ -83,8 +83,11 @@ def setup_django(preferences: dict) -> None:
 
 
 def preferences(**overrides) -> dict:
+    # the sample orders' second and third channels are in PLN and EUR: converted for the
+    # USD company, as a store selling in them would set it (without a rate they are refused)
     return {"web_connector_username": "quickbooks", "web_connector_password": PASSWORD,
-            "export_mode": "on_demand", "check_duplicates": True, **overrides}
+            "export_mode": "on_demand", "check_duplicates": True,
+            "exchange_rates": "PLN=0.25, EUR=1.08", **overrides}
 
 
 def set_preferences(**overrides) -> None:
@@ -96,7 +99,8 @@ def set_preferences(**overrides) -> None:
 def reset_tables(keep_orders: bool = False) -> None:
     from django.db import connection
 
-    tables = ["saleor_qb_sync_exportedorder", "saleor_qb_sync_exportrecord",
+    tables = ["saleor_qb_sync_followuprecord", "saleor_qb_sync_exportedorder",
+              "saleor_qb_sync_exportrecord",
               "saleor_qb_sync_messageset", "saleor_qb_sync_pendingoperationorder",
               "saleor_qb_sync_pendingoperation", "saleor_qb_sync_webconnectorsession",
               "saleor_qb_sync_quickbooksname", "saleor_qb_sync_authenticationattempt",

@@ -411,20 +411,24 @@ def _write_states(records: Sequence[ExportRecord]) -> None:
 
 
 def _exported_now(records: Sequence[ExportRecord], now: datetime) -> None:
-    """These orders are in QuickBooks now, put there by these attempts (one statement)."""
+    """These orders are in QuickBooks now, put there by these attempts (one statement). Their
+    refunds and cancellations count as compared now: the transaction was mapped from the order
+    as it is, and the next sessions compare them in turn (``orders_for_refunds``), so a first
+    sync of thousands of orders does not load each of them a second time."""
     if not records:
         return
     table = ExportedOrder._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (order_id, order_number, record_id, exported_at) "  # noqa: S608 - names from our model
-            "SELECT order_id, order_number, record_id, %s "
+            f"INSERT INTO {table} (order_id, order_number, record_id, exported_at, "  # noqa: S608 - names from our model
+            "refunds_checked_at) SELECT order_id, order_number, record_id, %s, %s "
             "FROM json_to_recordset(%s::json) AS x(order_id uuid, order_number bigint, "
             "record_id bigint) ON CONFLICT (order_id) DO UPDATE SET "
             "order_number = EXCLUDED.order_number, record_id = EXCLUDED.record_id, "
-            "exported_at = EXCLUDED.exported_at",
-            [now, _json([{"order_id": r.order_id, "order_number": r.order_number,
-                          "record_id": r.pk} for r in records])])
+            "exported_at = EXCLUDED.exported_at, "
+            "refunds_checked_at = EXCLUDED.refunds_checked_at",
+            [now, now, _json([{"order_id": r.order_id, "order_number": r.order_number,
+                               "record_id": r.pk} for r in records])])
 
 
 #: the fields ``_write_states`` stores (the primary key first)

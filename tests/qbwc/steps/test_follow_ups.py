@@ -482,3 +482,25 @@ def test_with_void_cancelled_off_a_cancelled_order_stays(exported_invoice, sourc
     cancel(document)
     assert drive(preferences, source, qb).refused == "none"
     assert not invoice_of(qb, document).is_voided
+
+
+def test_a_refund_made_before_the_order_was_exported_is_credited_at_the_next_update(
+        configure, source, quickbooks):
+    # given: Saleor refunded 5.00 of an order before it was transferred
+    from saleor_qb_sync.transfers import queue_orders
+
+    from ..conftest import STAFF
+
+    preferences = configure(check_duplicates=False)
+    document = refund(taxed_receipt(), "5.00")
+    queue_orders(source, preferences, STAFF, [document.order_id])
+    qb = quickbooks()
+
+    # when: the session that exports it, then the next one
+    drive(preferences, source, qb)
+    assert not qb.transactions("CreditMemo")  # the export's session compares it no more
+    drive(preferences, source, qb)
+
+    # then
+    [memo] = qb.transactions("CreditMemo")
+    assert memo.total_amount == Decimal("5.00")
