@@ -64,9 +64,8 @@ from .models import (
     WebConnectorSession,
 )
 from .order_source import OrderFilter, OrderRef, OrderSource
-from .qbxml.payments import InvoiceOnFile, Received
-from .qbxml.records import TxnKind
-from .qbxml.refunds import OrderOnFile
+from .qbxml.payments import Received
+from .qbxml.records import OrderOnFile, TxnKind
 
 #: ``ExportRecord.ref_number``'s width: a RefNumber too long for QuickBooks is itself the reason
 #: an order failed, and is recorded cut to the column
@@ -709,34 +708,41 @@ def _open_invoices() -> QuerySet[ExportedOrder]:
             .filter(paid__lt=F("record__total_amount")))
 
 
-def _invoices(qs: QuerySet[ExportedOrder]) -> list[InvoiceOnFile]:
-    rows = qs.values_list("order_id", "order_number", "record_id", "record__txn_id",
-                          "record__ref_number", "record__total_amount",
+def _on_file_orders(qs: QuerySet[ExportedOrder]) -> list[OrderOnFile]:
+    """The orders' transactions as the ledger knows them (one query)."""
+    rows = qs.values_list("order_id", "order_number", "record_id", "record__transaction_type",
+                          "record__txn_id", "record__ref_number", "record__total_amount",
                           "record__customer_name", "record__currency", "record__channel_slug")
-    return [InvoiceOnFile(order_id=str(order_id), order_number=number, txn_id=txn_id,
-                          ref_number=ref, total=total, customer_name=customer,
-                          currency=currency, record_pk=record_pk, channel_slug=channel)
-            for order_id, number, record_pk, txn_id, ref, total, customer, currency, channel
-            in rows]
+    return [OrderOnFile(order_id=str(order_id), order_number=number, kind=kind, txn_id=txn_id,
+                        ref_number=ref, total=total, customer_name=customer, currency=currency,
+                        record_pk=record_pk, channel_slug=channel)
+            for order_id, number, record_pk, kind, txn_id, ref, total, customer, currency,
+            channel in rows]
 
 
-def open_invoices(limit: int, *, checked_before, mark: bool = True) -> list[InvoiceOnFile]:
-    """Open invoices not compared with Saleor since ``checked_before``, least recently
-    compared first; with ``mark``, they count as compared now (two statements)."""
-    invoices = _invoices(
-        _open_invoices()
-        .filter(Q(payments_checked_at__isnull=True) | Q(payments_checked_at__lt=checked_before))
-        .order_by(F("payments_checked_at").asc(nulls_first=True), "order_number")[:limit])
-    if invoices and mark:
-        ExportedOrder.objects.filter(order_id__in=[i.order_id for i in invoices]).update(
-            payments_checked_at=clock.now())
-    return invoices
+def _least_recently_compared(qs: QuerySet[ExportedOrder], column: str, limit: int, *,
+                             checked_before, mark: bool) -> list[OrderOnFile]:
+    """Those of ``qs`` not compared with Saleor (``column``) since ``checked_before``, least
+    recently compared first; with ``mark``, they count as compared now (two statements)."""
+    orders = _on_file_orders(
+        qs.filter(Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__lt": checked_before}))
+        .order_by(F(column).asc(nulls_first=True), "order_number")[:limit])
+    if orders and mark:
+        ExportedOrder.objects.filter(order_id__in=[o.order_id for o in orders]).update(
+            **{column: clock.now()})
+    return orders
 
 
-def invoices_of(order_ids: Sequence[str]) -> list[InvoiceOnFile]:
+def open_invoices(limit: int, *, checked_before, mark: bool = True) -> list[OrderOnFile]:
+    """Open invoices not compared with Saleor's charges since ``checked_before``."""
+    return _least_recently_compared(_open_invoices(), "payments_checked_at", limit,
+                                    checked_before=checked_before, mark=mark)
+
+
+def invoices_of(order_ids: Sequence[str]) -> list[OrderOnFile]:
     """The open invoices of these orders (one query)."""
-    return _invoices(_open_invoices().filter(order_id__in=list(order_ids))
-                     .order_by("order_number"))
+    return _on_file_orders(_open_invoices().filter(order_id__in=list(order_ids))
+                           .order_by("order_number"))
 
 
 def received(order_ids: Sequence[str], kind: str = FollowUpKind.PAYMENT
@@ -775,32 +781,15 @@ def _on_file() -> QuerySet[ExportedOrder]:
             .exclude(record__txn_id=""))
 
 
-def _orders_on_file(qs: QuerySet[ExportedOrder]) -> list[OrderOnFile]:
-    rows = qs.values_list("order_id", "order_number", "record_id", "record__transaction_type",
-                          "record__txn_id", "record__ref_number", "record__customer_name",
-                          "record__currency", "record__channel_slug")
-    return [OrderOnFile(order_id=str(order_id), order_number=number, kind=kind, txn_id=txn_id,
-                        ref_number=ref, customer_name=customer, currency=currency,
-                        record_pk=record_pk, channel_slug=channel)
-            for order_id, number, record_pk, kind, txn_id, ref, customer, currency, channel
-            in rows]
-
-
 def orders_for_refunds(limit: int, *, checked_before, mark: bool = True) -> list[OrderOnFile]:
-    """Orders a refund could credit, not compared with Saleor since ``checked_before``, least
-    recently compared first; with ``mark``, they count as compared now (two statements)."""
-    orders = _orders_on_file(
-        _on_file()
-        .filter(Q(refunds_checked_at__isnull=True) | Q(refunds_checked_at__lt=checked_before))
-        .order_by(F("refunds_checked_at").asc(nulls_first=True), "order_number")[:limit])
-    if orders and mark:
-        ExportedOrder.objects.filter(order_id__in=[o.order_id for o in orders]).update(
-            refunds_checked_at=clock.now())
-    return orders
+    """Orders a refund could credit, not compared with Saleor's refunds since
+    ``checked_before``."""
+    return _least_recently_compared(_on_file(), "refunds_checked_at", limit,
+                                    checked_before=checked_before, mark=mark)
 
 
 def orders_for_refunds_of(order_ids: Sequence[str]) -> list[OrderOnFile]:
-    return _orders_on_file(_on_file().filter(order_id__in=list(order_ids))
+    return _on_file_orders(_on_file().filter(order_id__in=list(order_ids))
                            .order_by("order_number"))
 
 

@@ -174,14 +174,8 @@ def transaction_query_by_ref(
     compare Memo, ExternalGUID, date and total before treating one as ours.
     """
     kind = TxnKind(kind)
-    tag = f"{kind}QueryRq"
-    out = [_open_request(tag, request_id)]
-    refs = _unique(ref_numbers, "ref_numbers")
-    for ref in refs:
-        _string(out, "RefNumber", ref, limits.REF_NUMBER, required=True)
-    out.append(_ret_elements(TXN_QUERY_RET_ELEMENTS[kind]))
-    out.append(f"</{tag}>")
-    return _element("".join(out))
+    return _query_by_ref(f"{kind}QueryRq", ref_numbers, request_id, limits.REF_NUMBER,
+                         TXN_QUERY_RET_ELEMENTS[kind])
 
 
 # --- payments -------------------------------------------------------------------------------
@@ -237,7 +231,8 @@ def follow_up_query_by_ref(kind: str, ref_numbers: Sequence[str], request_id: st
                            ) -> etree._Element:
     """``CreditMemoQueryRq`` / ``ARRefundCreditCardQueryRq`` by RefNumber (not unique in
     QuickBooks: compare the ExternalGUID before treating one as ours)."""
-    return _query_by_ref(f"{kind}QueryRq", ref_numbers, request_id, limits.REF_NUMBER)
+    return _query_by_ref(f"{kind}QueryRq", ref_numbers, request_id, limits.REF_NUMBER,
+                         PAYMENT_RET_ELEMENTS)
 
 
 def txn_void(kind: str, txn_id: str, request_id: str) -> etree._Element:
@@ -253,15 +248,17 @@ def payment_query_by_ref(ref_numbers: Sequence[str], request_id: str) -> etree._
     """``ReceivePaymentQueryRq`` by RefNumber (not unique in QuickBooks: compare the
     ExternalGUID before treating one as ours)."""
     return _query_by_ref("ReceivePaymentQueryRq", ref_numbers, request_id,
-                         limits.PAYMENT_REF_NUMBER)
+                         limits.PAYMENT_REF_NUMBER, PAYMENT_RET_ELEMENTS)
 
 
-def _query_by_ref(tag: str, ref_numbers: Sequence[str], request_id: str, limit: int
-                  ) -> etree._Element:
+def _query_by_ref(tag: str, ref_numbers: Sequence[str], request_id: str, limit: int,
+                  ret_elements: Sequence[str]) -> etree._Element:
+    """A transaction query by RefNumbers (each at most ``limit`` long), returning
+    ``ret_elements``."""
     out = [_open_request(tag, request_id)]
     for ref in _unique(ref_numbers, "ref_numbers"):
         _string(out, "RefNumber", ref, limit, required=True)
-    out += [_ret_elements(PAYMENT_RET_ELEMENTS), f"</{tag}>"]
+    out += [_ret_elements(ret_elements), f"</{tag}>"]
     return _element("".join(out))
 
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..documents import ZERO, OrderDocument
-from .records import TxnKind
-from .refunds import OrderOnFile
+from .records import OrderOnFile, TxnKind
 
 #: Saleor's status of a cancelled order
 CANCELED = "canceled"

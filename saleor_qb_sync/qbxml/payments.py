@@ -22,22 +22,7 @@ from ..documents import ZERO, OrderDocument, to_cents
 from ..preferences import Preferences
 from . import limits, text
 from .currency import home_currency
-from .records import ReceivedPayment
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceOnFile:
-    """An order's invoice as the ledger knows it: in QuickBooks, with this TxnID and total."""
-
-    order_id: str
-    order_number: int
-    txn_id: str
-    ref_number: str
-    total: Decimal
-    customer_name: str
-    currency: str
-    record_pk: int | None = None
-    channel_slug: str = ""
+from .records import OrderOnFile, ReceivedPayment
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +45,7 @@ class Due:
     warnings: tuple[str, ...] = ()
 
 
-def due_payments(order: OrderDocument, invoice: InvoiceOnFile,
+def due_payments(order: OrderDocument, invoice: OrderOnFile,
                  received: Mapping[str, Received], preferences: Preferences, *,
                  today: date) -> Due:
     """The charges Saleor made on ``order`` that QuickBooks has not received yet (in the home

@@ -119,6 +119,24 @@ class MappedOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class OrderOnFile:
+    """An order's transaction as the ledger knows it: in QuickBooks, with this TxnID (what a
+    payment, a credit memo or a void applies to)."""
+
+    order_id: str
+    order_number: int
+    kind: str
+    txn_id: str
+    ref_number: str
+    customer_name: str
+    currency: str
+    #: what QuickBooks has as its total (None on rows written before the ledger kept it)
+    total: Decimal | None = None
+    record_pk: int | None = None
+    channel_slug: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ReceivedPayment:
     """Part of a Saleor payment received in QuickBooks against the order's invoice
     (``ReceivePaymentAdd`` with one ``AppliedToTxnAdd``)."""

@@ -37,6 +37,7 @@ from .records import (
     CreditMemo,
     ItemKind,
     ItemRecord,
+    OrderOnFile,
     Transaction,
     TransactionLine,
     TxnKind,
@@ -45,21 +46,6 @@ from .records import (
 
 #: the source of an order's money refunded without contents
 UNITEMIZED = "refunded"
-
-
-@dataclass(frozen=True, slots=True)
-class OrderOnFile:
-    """The order's transaction as the ledger knows it: in QuickBooks, with this TxnID."""
-
-    order_id: str
-    order_number: int
-    kind: str
-    txn_id: str
-    ref_number: str
-    customer_name: str
-    currency: str
-    record_pk: int | None = None
-    channel_slug: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import pytest
 from saleor_qb_sync.documents import Payment
 from saleor_qb_sync.qbxml import build
 from saleor_qb_sync.qbxml.cancellations import cancellation
-from saleor_qb_sync.qbxml.refunds import OrderOnFile
+from saleor_qb_sync.qbxml.records import OrderOnFile
 from saleor_qb_sync.qbxml.schema import validate
 
 from .factories import ORDER_ID, order

@@ -11,8 +11,8 @@ import pytest
 from saleor_qb_sync.documents import ChargeStatus, Payment
 from saleor_qb_sync.preferences import Preferences
 from saleor_qb_sync.qbxml import build
-from saleor_qb_sync.qbxml.payments import InvoiceOnFile, Received, due_payments
-from saleor_qb_sync.qbxml.records import payment_guid
+from saleor_qb_sync.qbxml.payments import Received, due_payments
+from saleor_qb_sync.qbxml.records import OrderOnFile, payment_guid
 from saleor_qb_sync.qbxml.schema import validate
 
 from .factories import ORDER_ID, order, order_line
@@ -20,12 +20,13 @@ from .factories import ORDER_ID, order, order_line
 TODAY = date(2026, 12, 1)
 
 
-def invoice(total: str = "20.00", **overrides) -> InvoiceOnFile:
-    values = {"order_id": ORDER_ID, "order_number": 1001, "txn_id": "1A-1700000000",
+def invoice(total: str = "20.00", **overrides) -> OrderOnFile:
+    values = {"order_id": ORDER_ID, "order_number": 1001, "kind": "Invoice",
+              "txn_id": "1A-1700000000",
               "ref_number": "1001", "total": Decimal(total), "customer_name": "Jane Doe",
               "currency": "USD"}
     values.update(overrides)
-    return InvoiceOnFile(**values)
+    return OrderOnFile(**values)
 
 
 def charged(*payments: tuple[str, str], **overrides):

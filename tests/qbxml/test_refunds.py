@@ -14,8 +14,8 @@ from saleor_qb_sync.errors import MappingError
 from saleor_qb_sync.preferences import Preferences
 from saleor_qb_sync.qbxml import build
 from saleor_qb_sync.qbxml.payments import Received
+from saleor_qb_sync.qbxml.records import OrderOnFile
 from saleor_qb_sync.qbxml.refunds import (
-    OrderOnFile,
     card_refund,
     due_credit_memos,
     unitemized_source,

@@ -31,9 +31,15 @@ from ...qbxml import build
 from ...qbxml.answers import Answers, add_problem, query_problem
 from ...qbxml.cancellations import Cancellation, cancellation
 from ...qbxml.mapping import map_order
-from ...qbxml.payments import InvoiceOnFile, due_payments
-from ...qbxml.records import CreditMemo, ReceivedPayment, document_guid, payment_guid
-from ...qbxml.refunds import OrderOnFile, card_refund, due_credit_memos
+from ...qbxml.payments import due_payments
+from ...qbxml.records import (
+    CreditMemo,
+    OrderOnFile,
+    ReceivedPayment,
+    document_guid,
+    payment_guid,
+)
+from ...qbxml.refunds import card_refund, due_credit_memos
 from ...qbxml.status import StatusClass, describe
 from .. import names
 from .context import Context
@@ -283,16 +289,22 @@ def _orders(due) -> list[str]:
 # --- payments -------------------------------------------------------------------------------
 
 
-def _payments_now(ctx: Context, invoices: list[InvoiceOnFile]
-                  ) -> list[tuple[ReceivedPayment, InvoiceOnFile]]:
-    due, warnings = _payments(ctx.preferences, ctx.source, invoices)
+def _said(ctx: Context, compare, orders: list[OrderOnFile]):
+    """``compare(preferences, source, orders)``'s findings, its warnings said in the session's
+    log (the last of what it returns)."""
+    *found, warnings = compare(ctx.preferences, ctx.source, orders)
     for warning in warnings:
         ctx.session.say(warning)
-    return due
+    return found
 
 
-def _payments(preferences: Preferences, source: OrderSource, invoices: list[InvoiceOnFile]
-              ) -> tuple[list[tuple[ReceivedPayment, InvoiceOnFile]], list[str]]:
+def _payments_now(ctx: Context, invoices: list[OrderOnFile]
+                  ) -> list[tuple[ReceivedPayment, OrderOnFile]]:
+    return _said(ctx, _payments, invoices)[0]
+
+
+def _payments(preferences: Preferences, source: OrderSource, invoices: list[OrderOnFile]
+              ) -> tuple[list[tuple[ReceivedPayment, OrderOnFile]], list[str]]:
     """The payments to send for these invoices, and what a person should know; invoices Saleor
     has not charged anything on are ruled out by their summaries, the rest loaded once."""
     charged = _charged(source, [i.order_id for i in invoices])
@@ -302,17 +314,15 @@ def _payments(preferences: Preferences, source: OrderSource, invoices: list[Invo
     documents = source.load([i.order_id for i in invoices])
     received = ledger.received([i.order_id for i in invoices])
     today = clock.now().date()
-    out: list[tuple[ReceivedPayment, InvoiceOnFile]] = []
+    out: list[tuple[ReceivedPayment, OrderOnFile]] = []
     warnings: list[str] = []
     for invoice in invoices:
         document = documents.get(invoice.order_id)
         if document is None:
             continue
-        if not invoice.customer_name:  # exported before the ledger kept the customer
-            name = _customer(preferences, document)
-            if not name:
-                continue
-            invoice = replace(invoice, customer_name=name)
+        invoice = _with_customer(preferences, invoice, document)
+        if invoice is None:
+            continue
         due = due_payments(document, invoice, received.get(invoice.order_id, {}),
                            preferences, today=today)
         warnings += [f"Order #{invoice.order_number}: {w}" for w in due.warnings]
@@ -330,7 +340,7 @@ def _charged(source: OrderSource, order_ids: list[str]) -> set[str]:
     return {s.order_id for s in summaries if s.charge_status != ChargeStatus.NONE}
 
 
-def _payment(payment: ReceivedPayment, invoice: InvoiceOnFile, request_id: str
+def _payment(payment: ReceivedPayment, invoice: OrderOnFile, request_id: str
              ) -> ledger.FollowUp:
     return ledger.FollowUp(
         kind=FollowUpKind.PAYMENT, order_id=payment.order_id, order_number=payment.order_number,
@@ -345,10 +355,7 @@ def _payment(payment: ReceivedPayment, invoice: InvoiceOnFile, request_id: str
 
 
 def _refunds_now(ctx: Context, orders: list[OrderOnFile]):
-    memos, voids, warnings = _refunds(ctx.preferences, ctx.source, orders)
-    for warning in warnings:
-        ctx.session.say(warning)
-    return memos, voids
+    return _said(ctx, _refunds, orders)
 
 
 def _refunds(preferences: Preferences, source: OrderSource, orders: list[OrderOnFile]
@@ -378,11 +385,9 @@ def _refunds(preferences: Preferences, source: OrderSource, orders: list[OrderOn
                 voids.append((cancelled, on_file))
         if not preferences.record_refunds or not (document.refunds or document.total_refunded):
             continue
-        if not on_file.customer_name:
-            name = _customer(preferences, document)
-            if not name:
-                continue
-            on_file = replace(on_file, customer_name=name)
+        on_file = _with_customer(preferences, on_file, document)
+        if on_file is None:
+            continue
         try:
             due = due_credit_memos(document, on_file, credited.get(on_file.order_id, {}),
                                    preferences, today=today)
@@ -444,11 +449,16 @@ def _refund(refund, memo: FollowUpRecord, request_id: str) -> ledger.FollowUp:
         payment_method=refund.payment_method)
 
 
-def _customer(preferences: Preferences, document) -> str:
+def _with_customer(preferences: Preferences, on_file: OrderOnFile, document
+                   ) -> OrderOnFile | None:
+    """``on_file`` with its QuickBooks customer: the one the ledger kept, else (rows written
+    before it kept one) the mapping's now; None when the order no longer maps."""
+    if on_file.customer_name:
+        return on_file
     try:
-        return map_order(document, preferences).customer.name
+        return replace(on_file, customer_name=map_order(document, preferences).customer.name)
     except MappingError:
-        return ""
+        return None
 
 
 def _advice(record: FollowUpRecord, status_code: int, message: str) -> str:
