@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
 from . import clock, ledger
+from .company import known_currencies
 from .documents import OrderDocument
 from .errors import MappingError, TransferError
 from .models import (
@@ -38,6 +39,7 @@ from .models import (
 )
 from .order_source import OrderFilter, OrderRef, OrderSource, OrderSummary
 from .preferences import NEVER_EXPORTED_STATUSES, ExportMode, Preferences
+from .qbxml.currency import CompanyCurrencies
 from .qbxml.mapping import map_order
 from .saleor_ids import InvalidGlobalId, to_global_id, uuid_from_global_id
 
@@ -161,10 +163,11 @@ def preview(source: OrderSource, preferences: Preferences, flt: OrderFilter, *,
     ids = [s.order_id for s in summaries]
     documents = source.load(ids)
     last = last_exports(ids)
+    currencies = known_currencies()
     rows = []
     for summary in summaries:
         document = documents.get(summary.order_id)
-        planned, warnings = _plan(document, preferences) if document else (None, ())
+        planned, warnings = _plan(document, preferences, currencies) if document else (None, ())
         rows.append(PreviewRow(
             order=summary,
             exported=summary.order_id in last,
@@ -175,7 +178,8 @@ def preview(source: OrderSource, preferences: Preferences, flt: OrderFilter, *,
     return PreviewPage(rows=rows, total=total, queued=queued)
 
 
-def _plan(document: OrderDocument, preferences: Preferences) -> tuple[str | None, tuple[str, ...]]:
+def _plan(document: OrderDocument, preferences: Preferences,
+          currencies: CompanyCurrencies) -> tuple[str | None, tuple[str, ...]]:
     warnings: list[str] = []
     if preferences.export_start_date:
         local = document.created_at.astimezone(ZoneInfo(preferences.time_zone)).date()
@@ -183,7 +187,7 @@ def _plan(document: OrderDocument, preferences: Preferences) -> tuple[str | None
             warnings.append(f"the order is older than the export start date "
                             f"({preferences.export_start_date.isoformat()})")
     try:
-        mapped = map_order(document, preferences)
+        mapped = map_order(document, preferences, currencies)
     except MappingError as exc:
         return None, (*warnings, f"cannot be exported: {exc.message}")
     return mapped.transaction.kind.value, (*warnings, *mapped.warnings)

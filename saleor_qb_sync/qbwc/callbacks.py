@@ -107,7 +107,9 @@ class Engine:
             row.host_info = {"product": host.product_name, "country": host.country,
                              "company": host.company_name,
                              "versions": list(host.supported_versions),
-                             "sales_tax": host.sales_tax_enabled}
+                             "sales_tax": host.sales_tax_enabled,
+                             "multi_currency": host.multi_currency,
+                             "home_currency": host.home_currency}
             row.company_file = company_file or ""
         version = self.preferences.qbxml_version
         if major is not None and _version_tuple(f"{major}.{minor or 0}") < _version_tuple(version):

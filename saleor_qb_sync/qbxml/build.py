@@ -140,6 +140,7 @@ def transaction_add_xml(txn: Transaction, request_id: str) -> str:
     _string(out, "Memo", txn.memo, limits.MEMO)
     if kind == TxnKind.SALES_RECEIPT:
         _ref(out, "DepositToAccountRef", txn.deposit_to_account, limits.FULL_NAME_REF)
+    _exchange_rate(out, txn.exchange_rate)
     _leaf(out, "ExternalGUID", txn.guid or external_guid(txn.order_id))
     line_tag = f"{kind}LineAdd"
     for line in txn.lines:
@@ -194,6 +195,7 @@ def receive_payment_add(payment: ReceivedPayment, request_id: str) -> etree._Ele
     _leaf(out, "TxnDate", _date(payment.txn_date))
     _string(out, "RefNumber", payment.ref_number, limits.PAYMENT_REF_NUMBER)
     _leaf(out, "TotalAmount", format_amount(payment.amount))
+    _exchange_rate(out, payment.exchange_rate)
     _ref(out, "PaymentMethodRef", payment.payment_method, limits.FULL_NAME_REF)
     _string(out, "Memo", payment.memo, limits.MEMO)
     _ref(out, "DepositToAccountRef", payment.deposit_to_account, limits.FULL_NAME_REF)
@@ -218,6 +220,7 @@ def card_refund_add(refund: CardRefund, request_id: str) -> etree._Element:
     _string(out, "RefNumber", refund.ref_number, limits.REF_NUMBER)
     _ref(out, "PaymentMethodRef", refund.payment_method, limits.FULL_NAME_REF)
     _string(out, "Memo", refund.memo, limits.MEMO)
+    _exchange_rate(out, refund.exchange_rate)
     _leaf(out, "ExternalGUID", refund.external_guid)
     out.append("<RefundAppliedToTxnAdd>")
     _string(out, "TxnID", refund.credit_memo_txn_id, limits.ID, required=True)
@@ -281,6 +284,7 @@ def customer_add_xml(customer: CustomerRecord, request_id: str) -> str:
     _address(out, "ShipAddress", customer.ship_address)
     _string(out, "Phone", customer.phone, limits.PHONE)
     _string(out, "Email", customer.email, limits.EMAIL)
+    _ref(out, "CurrencyRef", customer.currency, limits.FULL_NAME_REF)
     out.append("</CustomerAdd>")
     out.append(_LIST_RET)
     out.append("</CustomerAddRq>")
@@ -306,6 +310,14 @@ def account_query(names: Sequence[str], request_id: str) -> etree._Element:
 def item_sales_tax_query(names: Sequence[str], request_id: str) -> etree._Element:
     """``ItemSalesTaxQueryRq`` by FullName; a sales tax item's Ret carries Name, not FullName."""
     return _list_query("ItemSalesTaxQueryRq", names, request_id, limits.ITEM_SALES_TAX_REF)
+
+
+def currency_query(request_id: str) -> etree._Element:
+    """``CurrencyQueryRq`` for the whole currency list, inactive currencies too (a few dozen
+    entries): what each currency is called in QuickBooks and whether it is active."""
+    out = [_open_request("CurrencyQueryRq", request_id), "<ActiveStatus>All</ActiveStatus>",
+           _ret_elements(("Name", "IsActive", "CurrencyCode")), "</CurrencyQueryRq>"]
+    return _element("".join(out))
 
 
 def item_add(item: ItemRecord, request_id: str) -> etree._Element:
@@ -359,12 +371,25 @@ def format_price(value: Decimal) -> str:
 format_quantity = format_price
 
 
+def format_rate(value: Decimal) -> str:
+    """An exchange rate (FLOATTYPE): home currency per unit, as given, no exponent."""
+    rate = Decimal(value)
+    if not rate.is_finite() or rate <= 0:
+        raise ValueError(f"{value} is not an exchange rate")
+    return format(rate.normalize(), "f")
+
+
 def external_guid(order_id: str) -> str:
     """``{uuid}`` for a Saleor order UUID; empty (so omitted) when it is not a UUID."""
     try:
         return "{" + str(uuid.UUID(order_id)) + "}"
     except (ValueError, TypeError, AttributeError):
         return ""
+
+
+def _exchange_rate(out: list[str], rate: Decimal | None) -> None:
+    if rate is not None:
+        _leaf(out, "ExchangeRate", format_rate(rate))
 
 
 def _date(value: date) -> str:

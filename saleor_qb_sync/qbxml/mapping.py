@@ -1,9 +1,10 @@
 """From an order and the store's preferences to the QuickBooks records that represent it.
 
-``map_order(order, preferences)`` returns a ``MappedOrder`` (see ``records``): the transaction
-(invoice, sales receipt or sales order), the customer and the items it references, and warnings
-a person can act on. Everything here is already fitted to QuickBooks' limits (``limits``,
-``text.fit``), so builders and look-ups use exactly the names the transaction references.
+``map_order(order, preferences, currencies)`` returns a ``MappedOrder`` (see ``records``): the
+transaction (invoice, sales receipt or sales order), the customer and the items it references,
+and warnings a person can act on. Everything here is already fitted to QuickBooks' limits
+(``limits``, ``text.fit``), so builders and look-ups use exactly the names the transaction
+references. ``currencies`` is what QuickBooks said of its currencies (``qbxml.currency``).
 
 How money maps (``tax_mode=line_item``, the default): product lines at their undiscounted net
 price, one discount line for everything vouchers and promotions took off, shipping at its net
@@ -30,7 +31,15 @@ from ..preferences import (
     TransactionType,
 )
 from . import limits, text
-from .currency import conversion_note, home_currency
+from .currency import (
+    SINGLE_CURRENCY,
+    Booking,
+    CompanyCurrencies,
+    booking,
+    booking_note,
+    conversion_note,
+    home_currency,
+)
 from .records import (
     CustomerRecord,
     ItemKind,
@@ -73,13 +82,18 @@ def ref_number(order_number: int, preferences: Preferences) -> str:
     return ref
 
 
-def customer_name(order: OrderDocument, preferences: Preferences) -> str:
+def customer_name(order: OrderDocument, preferences: Preferences,
+                  booked: Booking | None = None) -> str:
+    """The customer's QuickBooks name; one booked in a foreign currency (multicurrency) is
+    another customer, named with the currency's code: "Jane Doe (EUR)"."""
+    suffix = f" ({order.currency})" if booked is not None else ""
+    room = limits.CUSTOMER_NAME - len(suffix)
     if preferences.customer_mode == CustomerMode.SINGLE_CUSTOMER:
-        return text.fit(preferences.single_customer_name, limits.CUSTOMER_NAME)
+        return text.fit(preferences.single_customer_name, room) + suffix
     # a name with no Latin-1 letters at all (e.g. all CJK) falls back to the e-mail address
-    return (text.fit(_raw_customer_name(order, preferences), limits.CUSTOMER_NAME)
-            or text.fit(order.customer.email.replace(":", " "), limits.CUSTOMER_NAME)
-            or f"Saleor guest {order.number}")
+    return (text.fit(_raw_customer_name(order, preferences), room)
+            or text.fit(order.customer.email.replace(":", " "), room)
+            or f"Saleor guest {order.number}") + suffix
 
 
 def _raw_customer_name(order: OrderDocument, preferences: Preferences) -> str:
@@ -148,13 +162,18 @@ def qb_address(address: Address | None) -> QbAddress | None:
     )
 
 
-def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
-    """Map one order; raises ``MappingError`` when it cannot become a transaction."""
+def map_order(order: OrderDocument, preferences: Preferences,
+              currencies: CompanyCurrencies = SINGLE_CURRENCY) -> MappedOrder:
+    """Map one order; raises ``MappingError`` when it cannot become a transaction.
+    ``currencies``: what QuickBooks last said of its currencies (one currency until then)."""
     warnings: list[str] = []
-    converted = conversion_note(order, preferences)
-    order = home_currency(order, preferences)
+    converted = conversion_note(order, preferences, currencies)
+    order = home_currency(order, preferences, currencies)
+    booked = booking(order, preferences, currencies)
     if converted:
         warnings.append(f"amounts {converted}")
+    if booked is not None:
+        warnings.append(booking_note(order, preferences, booked))
     kind = transaction_kind(order, preferences)
     ref = ref_number(order.number, preferences)
     problem = order.totals_problem()
@@ -254,12 +273,13 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
                 taxable=False,
             ))
 
-    name = customer_name(order, preferences)
+    name = customer_name(order, preferences, booked)
+    room = limits.CUSTOMER_NAME - (len(order.currency) + 3 if booked is not None else 0)
     if preferences.customer_mode == CustomerMode.PER_CUSTOMER and text.would_change(
-        _raw_customer_name(order, preferences), limits.CUSTOMER_NAME
+        _raw_customer_name(order, preferences), room
     ):
         raw = " ".join(_raw_customer_name(order, preferences).split())
-        change = "shortened" if len(raw) > limits.CUSTOMER_NAME else "spelled"
+        change = "shortened" if len(raw) > room else "spelled"
         warnings.append(f'customer name will be {change} "{name}" in QuickBooks (it allows '
                         f"{limits.CUSTOMER_NAME} Latin-1 characters)")
     if any(not (ln.sku and ln.sku.strip()) for ln in order.lines if not ln.is_gift_card) and (
@@ -287,14 +307,17 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
         bill_address=bill_address,
         ship_address=ship_address,
         class_name=text.fit(preferences.class_name, limits.FULL_NAME_REF),
+        # a foreign-currency transaction posts to QuickBooks' A/R account of its currency
         ar_account=text.fit(preferences.ar_account, limits.FULL_NAME_REF)
-        if kind != TxnKind.SALES_RECEIPT else "",
+        if kind != TxnKind.SALES_RECEIPT and booked is None else "",
         deposit_to_account=text.fit(preferences.deposit_to_account, limits.FULL_NAME_REF)
         if kind == TxnKind.SALES_RECEIPT else "",
         item_sales_tax="" if line_item_tax else text.fit(
             preferences.sales_tax_item_name, limits.ITEM_SALES_TAX_REF),
+        exchange_rate=booked.exchange_rate if booked is not None else None,
     )
-    customer = _customer_record(order, preferences, name, bill_address, ship_address)
+    customer = _customer_record(order, preferences, name, bill_address, ship_address,
+                                booked.currency_name if booked is not None else "")
     return MappedOrder(transaction, customer, tuple(items.values()), tuple(warnings))
 
 
@@ -313,10 +336,10 @@ def _memo(order: OrderDocument) -> str:
 
 
 def _customer_record(order: OrderDocument, preferences: Preferences, name: str,
-                     bill_address: QbAddress | None,
-                     ship_address: QbAddress | None) -> CustomerRecord:
+                     bill_address: QbAddress | None, ship_address: QbAddress | None,
+                     currency: str) -> CustomerRecord:
     if preferences.customer_mode == CustomerMode.SINGLE_CUSTOMER:
-        return CustomerRecord(name=name)
+        return CustomerRecord(name=name, currency=currency)
     billing = order.billing_address or Address()
     return CustomerRecord(
         name=name,
@@ -328,4 +351,5 @@ def _customer_record(order: OrderDocument, preferences: Preferences, name: str,
         phone=text.fit(billing.phone, limits.PHONE),
         bill_address=bill_address,
         ship_address=ship_address,
+        currency=currency,
     )

@@ -35,7 +35,7 @@ _RS_SUFFIX = "Rs"
 #: elements copied into ``ResponseItem.records`` from each ``…Ret``
 RECORD_FIELDS = (
     "TxnID", "ListID", "EditSequence", "TxnDate", "RefNumber", "Name", "FullName", "IsActive",
-    "Memo", "ExternalGUID", "TotalAmount", "Subtotal", "SalesTaxTotal",
+    "Memo", "ExternalGUID", "TotalAmount", "Subtotal", "SalesTaxTotal", "CurrencyCode",
 )
 #: the longest value qbXML 13.0 allows in each record field we keep (a GUID in braces is 38
 #: characters, a date 10, "false" 5); longer means the answer is not QuickBooks'
@@ -47,7 +47,7 @@ ID_LIMITS = {
     "ExternalGUID": 38, "TxnDate": 10, "IsActive": 5,
     "Name": limits.CUSTOMER_FULL_NAME, "FullName": limits.CUSTOMER_FULL_NAME,
     "CustomerRef": limits.CUSTOMER_FULL_NAME, "Memo": limits.MEMO,
-    "TotalAmount": 32, "Subtotal": 32, "SalesTaxTotal": 32,
+    "TotalAmount": 32, "Subtotal": 32, "SalesTaxTotal": 32, "CurrencyCode": 64,
 }
 #: statusCode and retCount fit the database's integer (a requestID, ``limits.REQUEST_ID``, its
 #: column); as text they are at most as long as the most negative

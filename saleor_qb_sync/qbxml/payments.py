@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from ..documents import ZERO, OrderDocument, to_cents
 from ..preferences import Preferences
 from . import limits, text
-from .currency import home_currency
+from .currency import ar_account_for, follow_up_rate, in_currency_of
 from .records import OrderOnFile, ReceivedPayment
 
 
@@ -48,9 +48,10 @@ class Due:
 def due_payments(order: OrderDocument, invoice: OrderOnFile,
                  received: Mapping[str, Received], preferences: Preferences, *,
                  today: date) -> Due:
-    """The charges Saleor made on ``order`` that QuickBooks has not received yet (in the home
-    currency, as its invoice is)."""
-    order = home_currency(order, preferences)
+    """The charges Saleor made on ``order`` that QuickBooks has not received yet (in the
+    currency of its invoice: the order's own, or the home currency it was converted to)."""
+    order = in_currency_of(order, invoice.currency, preferences)
+    rate = follow_up_rate(order.currency, preferences)
     balance = to_cents(invoice.total) - sum((r.amount for r in received.values()), ZERO)
     numbered = sum(r.count for r in received.values())
     payments: list[ReceivedPayment] = []
@@ -86,5 +87,5 @@ def due_payments(order: OrderDocument, invoice: OrderOnFile,
                           f"payment {reference}", limits.MEMO),
             payment_method=preferences.payment_method_for(payment.method, payment.name),
             deposit_to_account=preferences.deposit_to_account,
-            ar_account=preferences.ar_account))
+            ar_account=ar_account_for(order.currency, preferences), exchange_rate=rate))
     return Due(tuple(payments), tuple(warnings))

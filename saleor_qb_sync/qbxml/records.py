@@ -57,6 +57,8 @@ class CustomerRecord:
     phone: str = ""
     bill_address: QbAddress | None = None
     ship_address: QbAddress | None = None
+    #: QuickBooks' name of the customer's currency (multicurrency); empty: the home currency
+    currency: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,9 @@ class Transaction:
     item_sales_tax: str = ""
     #: the ExternalGUID when it is not the order's own (a credit memo's)
     guid: str = ""
+    #: home currency per unit of ``currency`` when it is foreign (multicurrency); None leaves
+    #: QuickBooks' own rate (and is all a home-currency transaction has)
+    exchange_rate: Decimal | None = None
 
     @property
     def lines_total(self) -> Decimal:
@@ -156,6 +161,8 @@ class ReceivedPayment:
     payment_method: str = ""
     deposit_to_account: str = ""
     ar_account: str = ""
+    #: as ``Transaction.exchange_rate``
+    exchange_rate: Decimal | None = None
 
     @property
     def external_guid(self) -> str:
@@ -193,6 +200,8 @@ class CardRefund:
     payment_method: str = ""
     refund_from_account: str = ""
     ar_account: str = ""
+    #: as ``Transaction.exchange_rate``
+    exchange_rate: Decimal | None = None
 
     @property
     def external_guid(self) -> str:

@@ -29,7 +29,7 @@ from ..documents import ZERO, OrderDocument, OrderLine, Refund, to_cents
 from ..errors import MappingError
 from ..preferences import Preferences, TaxMode
 from . import limits, text
-from .currency import home_currency
+from .currency import ar_account_for, follow_up_rate, in_currency_of
 from .mapping import RATE_PLACES, product_item_name
 from .payments import Received
 from .records import (
@@ -63,8 +63,8 @@ def due_credit_memos(order: OrderDocument, on_file: OrderOnFile,
                      today: date) -> Due:
     """The refunds Saleor made on ``order`` that QuickBooks has no credit memo for yet.
     ``credited``: per source, the live credit memos (amount, count) and the last refused.
-    Amounts in the home currency, as the order's transaction is."""
-    order = home_currency(order, preferences)
+    Amounts in the currency of the order's transaction (its own, or the home currency)."""
+    order = in_currency_of(order, on_file.currency, preferences)
     memos: list[CreditMemo] = []
     numbered = sum(c.count for c in credited.values())
     itemized = ZERO
@@ -109,7 +109,8 @@ def card_refund(memo_record, on_file: OrderOnFile, order: OrderDocument | None,
         currency=memo_record.currency, credit_memo_txn_id=memo_record.txn_id,
         memo=f"Saleor order #{memo_record.order_number}: money refunded",
         payment_method=method, refund_from_account=preferences.deposit_to_account,
-        ar_account=preferences.ar_account)
+        ar_account=ar_account_for(memo_record.currency, preferences),
+        exchange_rate=follow_up_rate(memo_record.currency, preferences))
 
 
 def _memo(order: OrderDocument, on_file: OrderOnFile, source: str, sequence: int, number: int,
@@ -129,8 +130,9 @@ def _memo(order: OrderDocument, on_file: OrderOnFile, source: str, sequence: int
         ref_number=ref, txn_date=day, customer_name=on_file.customer_name, lines=lines,
         memo=text.fit(memo, limits.MEMO), currency=order.currency,
         class_name=text.fit(preferences.class_name, limits.FULL_NAME_REF),
-        ar_account=preferences.ar_account, item_sales_tax=item_sales_tax,
-        guid=document_guid(TxnKind.CREDIT_MEMO.value, order.order_id, source, sequence))
+        ar_account=ar_account_for(order.currency, preferences), item_sales_tax=item_sales_tax,
+        guid=document_guid(TxnKind.CREDIT_MEMO.value, order.order_id, source, sequence),
+        exchange_rate=follow_up_rate(order.currency, preferences))
     return CreditMemo(source, sequence, transaction, items)
 
 

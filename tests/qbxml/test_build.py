@@ -389,3 +389,46 @@ def test_the_schema_check_catches_a_misordered_request(qbxml_schema):
     # then
     joined = " ".join(errors)
     assert errors and ("RefNumber" in joined or "TxnDate" in joined)
+
+
+# --- multicurrency --------------------------------------------------------------------------
+
+
+@pytest.mark.schema
+@pytest.mark.parametrize("kind", list(TxnKind))
+def test_a_foreign_currency_customer_and_transaction_are_what_intuits_schema_accepts(
+        qbxml_schema, kind):
+    # given: a customer in euros, a transaction at a set exchange rate, the currency list
+    customer = build.customer_add(customer_record(name="Jane Doe (EUR)", currency="Euro"), "1")
+    txn = build.transaction_add(transaction(kind=kind, currency="EUR", ar_account="",
+                                            exchange_rate=Decimal("1.0815")), "2")
+    # then
+    assert customer.findtext("CustomerAdd/CurrencyRef/FullName") == "Euro"
+    assert txn.findtext(f"{kind}Add/ExchangeRate") == "1.0815"
+    assert children(txn.find(f"{kind}Add")).index("ExchangeRate") == children(
+        txn.find(f"{kind}Add")).index("ExternalGUID") - 1
+    assert validate(envelope(customer, txn, build.currency_query("3")), qbxml_schema) == []
+
+
+def test_a_home_currency_transaction_names_no_rate_and_its_customer_no_currency():
+    assert build.transaction_add(transaction(), "1").find("InvoiceAdd/ExchangeRate") is None
+    assert build.customer_add(customer_record(), "2").find("CustomerAdd/CurrencyRef") is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1.08", "1.08"), ("0.250000", "0.25"),
+                                                 ("4", "4"), ("1E-5", "0.00001")])
+def test_an_exchange_rate_is_written_as_given_without_exponent(value, expected):
+    assert build.format_rate(Decimal(value)) == expected
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "NaN", "Infinity"])
+def test_an_exchange_rate_that_is_no_rate_is_refused(value):
+    with pytest.raises(ValueError):
+        build.format_rate(Decimal(value))
+
+
+def test_the_currency_list_is_asked_for_whole_inactive_currencies_included():
+    rq = build.currency_query("pc")
+    assert children(rq) == ["ActiveStatus", "IncludeRetElement", "IncludeRetElement",
+                            "IncludeRetElement"]
+    assert rq.findtext("ActiveStatus") == "All"

@@ -1,8 +1,10 @@
 """An order in another currency than the company's: converted at the set rate, to the cent, or
-refused with a reason naming the setting; never booked with its own numbers."""
+refused with a reason naming the setting; never booked with its own numbers as home currency.
+With multicurrency on, booked in its own currency for a customer in that currency."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -10,7 +12,14 @@ import pytest
 from saleor_qb_sync.documents import Payment, Shipping, to_cents
 from saleor_qb_sync.errors import MappingError, PreferencesInvalid
 from saleor_qb_sync.preferences import Preferences
-from saleor_qb_sync.qbxml.currency import home_currency
+from saleor_qb_sync.qbxml.currency import (
+    SINGLE_CURRENCY,
+    CompanyCurrencies,
+    ar_account_for,
+    follow_up_rate,
+    home_currency,
+    in_currency_of,
+)
 from saleor_qb_sync.qbxml.mapping import map_order
 
 from .factories import order, order_line
@@ -71,3 +80,91 @@ def test_rates_are_read_case_blind_and_the_home_currency_is_one():
     assert preferences.exchange_rates == ("PLN=0.25", "EUR=1.08")
     assert (preferences.rate_for("pln"), preferences.rate_for("USD"),
             preferences.rate_for("GBP")) == (Decimal("0.25"), Decimal(1), None)
+
+
+# --- a multicurrency company (QuickBooks' preferences and currency list say so) -------------
+
+EURO_COMPANY = CompanyCurrencies(True, "USD", (("USD", "US Dollar"), ("EUR", "Euro"),
+                                               ("PLN", "Polish Zloty")), ("GBP",))
+
+
+def eur_order():
+    return replace(pln_order(), currency="EUR")
+
+
+def test_multicurrency_books_a_foreign_order_in_its_own_currency_for_a_customer_in_it():
+    # when
+    document = eur_order()
+    mapped = map_order(document, Preferences(), EURO_COMPANY)
+    # then
+    txn = mapped.transaction
+    assert txn.currency == "EUR"
+    assert txn.lines_total == to_cents(document.total_gross)  # EUR amounts, not converted
+    assert txn.exchange_rate is None  # QuickBooks' currency list decides
+    assert txn.ar_account == ""  # QuickBooks' A/R account of EUR
+    assert "converted" not in txn.memo
+    assert mapped.customer.currency == "Euro"
+    assert txn.customer_name == mapped.customer.name
+    assert txn.customer_name.endswith(" (EUR)")
+    assert any("booked in EUR (Euro, QuickBooks multicurrency) at the exchange rate of "
+               "QuickBooks' currency list" in w for w in mapped.warnings)
+
+
+def test_the_settings_rate_is_the_transactions_exchange_rate_under_multicurrency():
+    preferences = Preferences.from_config({"exchange_rates": "EUR=1.0815"})
+    mapped = map_order(eur_order(), preferences, EURO_COMPANY)
+    assert mapped.transaction.exchange_rate == Decimal("1.0815")
+    assert mapped.transaction.lines_total == to_cents(eur_order().total_gross)
+    assert any("at 1.0815 USD per EUR (Exchange rates setting)" in w for w in mapped.warnings)
+
+
+def test_a_home_currency_order_in_a_multicurrency_company_is_as_in_any_company():
+    document = order()
+    assert map_order(document, Preferences(), EURO_COMPANY) == map_order(document, Preferences())
+
+
+def test_a_long_customer_name_keeps_its_currency_code_within_quickbooks_41_characters():
+    document = replace(eur_order(), customer=replace(eur_order().customer,
+                                                     first_name="Maximiliane-Josephine",
+                                                     last_name="von Hohenzollern-Sigmaringen"))
+    name = map_order(document, Preferences(), EURO_COMPANY).customer.name
+    assert len(name) == 41 and name.endswith(" (EUR)")
+
+
+@pytest.mark.parametrize(("currency", "says"), [
+    ("CHF", "CHF, which is not in QuickBooks' currency list: add it"),
+    ("GBP", "GBP, which is inactive in QuickBooks' currency list: make it active"),
+])
+def test_a_currency_quickbooks_lacks_or_has_inactive_is_refused_naming_it(currency, says):
+    with pytest.raises(MappingError) as refused:
+        map_order(replace(pln_order(), currency=currency), Preferences(), EURO_COMPANY)
+    assert refused.value.code == "currency_not_in_quickbooks"
+    assert says in refused.value.message
+    assert "Lists → Currency List" in refused.value.message
+
+
+def test_a_home_currency_setting_other_than_quickbooks_refuses_orders_naming_both():
+    with pytest.raises(MappingError) as refused:
+        map_order(order(), Preferences.from_config({"company_currency": "EUR"}), EURO_COMPANY)
+    assert refused.value.code == "home_currency_mismatch"
+    assert ("QuickBooks' home currency is US Dollar (USD), but the setting QuickBooks home "
+            "currency says EUR: set it to USD") in refused.value.message
+
+
+def test_what_follows_an_order_is_in_its_transactions_currency_whatever_the_company_says_now():
+    preferences = Preferences.from_config({"exchange_rates": "EUR=1.08"})
+    document = eur_order()
+    # booked in EUR (multicurrency): payments stay in EUR
+    assert in_currency_of(document, "EUR", preferences) is document
+    # converted to USD when it was exported (multicurrency off then): converted again
+    assert in_currency_of(document, "USD", preferences).currency == "USD"
+    assert (follow_up_rate("EUR", preferences), follow_up_rate("USD", preferences),
+            follow_up_rate("PLN", preferences)) == (Decimal("1.08"), None, None)
+    assert ar_account_for("EUR", preferences) == ""
+    assert ar_account_for("USD", preferences) == preferences.ar_account
+
+
+def test_the_company_currencies_survive_their_json():
+    assert CompanyCurrencies.from_json(EURO_COMPANY.to_json()) == EURO_COMPANY
+    assert CompanyCurrencies.from_json(None) == SINGLE_CURRENCY
+    assert EURO_COMPANY.name_of("eur") == "Euro" and EURO_COMPANY.name_of("GBP") is None

@@ -161,3 +161,37 @@ def test_a_payment_of_nothing_is_refused_rather_than_sent():
                              today=TODAY).payments
     with pytest.raises(ValueError):
         build.receive_payment_add(replace(payment, amount=Decimal("0")), "p0")
+
+
+# --- an invoice in a foreign currency (multicurrency) ---------------------------------------
+
+
+@pytest.mark.schema
+def test_a_charge_on_a_euro_invoice_is_received_in_euros_on_quickbooks_euro_receivables(
+        qbxml_schema):
+    # given: an invoice booked in EUR (multicurrency), a rate in the settings
+    preferences = Preferences.from_config({"exchange_rates": "EUR=1.08"})
+    document = charged(("transaction:a", "12.50"), currency="EUR")
+    # when
+    [payment] = due_payments(document, invoice(currency="EUR", customer_name="Jane Doe (EUR)"),
+                             {}, preferences, today=TODAY).payments
+    # then: the EUR amount, not converted; no home A/R account; the set rate
+    assert (payment.amount, payment.currency, payment.ar_account, payment.exchange_rate) == (
+        Decimal("12.50"), "EUR", "", Decimal("1.08"))
+    rq = build.receive_payment_add(payment, "p0")
+    assert rq.findtext("ReceivePaymentAdd/ExchangeRate") == "1.08"
+    assert rq.find("ReceivePaymentAdd/ARAccountRef") is None
+    assert validate(build.message_set([rq]), qbxml_schema) == []
+
+
+def test_a_charge_on_an_invoice_converted_at_export_is_converted_again():
+    # given: a EUR order whose invoice was converted to USD (multicurrency was off)
+    preferences = Preferences.from_config({"exchange_rates": "EUR=1.08"})
+    document = charged(("transaction:a", "10.00"), currency="EUR")
+    # when
+    [payment] = due_payments(document, invoice(total="21.60"), {}, preferences,
+                             today=TODAY).payments
+    # then
+    assert (payment.amount, payment.currency, payment.exchange_rate) == (
+        Decimal("10.80"), "USD", None)
+    assert payment.ar_account == preferences.ar_account

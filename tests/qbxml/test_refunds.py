@@ -170,3 +170,32 @@ def test_credit_memo_and_refund_requests_are_what_intuits_schema_accepts(qbxml_s
             build.follow_up_query_by_ref("CreditMemo", ["1001R1"], "q0"),
             build.follow_up_query_by_ref("ARRefundCreditCard", ["1001R1"], "q1")])
         assert validate(xml, qbxml_schema) == [], tax_mode
+
+
+@pytest.mark.schema
+def test_a_refund_of_a_euro_sales_receipt_is_credited_and_given_back_in_euros(qbxml_schema):
+    # given: a sales receipt booked in EUR (multicurrency), a part refunded in Saleor
+    preferences = Preferences.from_config({"exchange_rates": "EUR=1.08"})
+    refund = Refund("granted:5", Decimal("24.60"), (RefundLine("T3JkZXJMaW5lOjE=", 1),),
+                    shipping=True)
+    document = replace(taxed_order(refund, refunded="24.60"), currency="EUR")
+    # when
+    [memo] = due_credit_memos(document, on_file(currency="EUR"), {}, preferences,
+                              today=TODAY).credit_memos
+
+    class Record:
+        order_id, order_number, source_id, sequence = ORDER_ID, 1001, memo.source_id, 1
+        ref_number, customer_name, amount, currency = "1001R1", "Jane Doe (EUR)", \
+            Decimal("24.60"), "EUR"
+        txn_id = "3C-1700000000"
+
+    given_back = card_refund(Record, on_file(currency="EUR"), document, preferences,
+                             today=TODAY)
+    # then: EUR amounts as Saleor refunded them, QuickBooks' EUR receivables, the set rate
+    txn = memo.transaction
+    assert (memo_total(memo), txn.currency, txn.ar_account, txn.exchange_rate) == (
+        Decimal("24.60"), "EUR", "", Decimal("1.08"))
+    assert (given_back.ar_account, given_back.exchange_rate) == ("", Decimal("1.08"))
+    xml = build.message_set([build.transaction_add(txn, "c0"),
+                             build.card_refund_add(given_back, "r0")])
+    assert validate(xml, qbxml_schema) == []

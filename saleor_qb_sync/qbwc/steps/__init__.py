@@ -65,6 +65,7 @@ def read_answer(ctx: Context, message_set: MessageSet, answers: Answers) -> None
         MessageSetKind.FOLLOW_UPS: follow_ups.read,
     }[MessageSetKind(message_set.kind)]
     if message_set.kind == MessageSetKind.LOOKUP and ctx.session.work.preflight is None and any(
-            m.get("kind") == "preflight" for m in message_set.requests.values()):
+            m.get("kind") in ("preflight", check.CURRENCIES)
+            for m in message_set.requests.values()):
         check.read(ctx, message_set, answers)  # the settings check rode in this set
     reader(ctx, message_set, answers)

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ...company import known_currencies, session_currencies
 from ...models import MessageSet, MessageSetKind, MessageSetState
 from ...order_source import OrderSource
 from ...preferences import Preferences
 from ...qbxml import build
+from ...qbxml.currency import CompanyCurrencies
 from ..session import Session
 
 
@@ -20,6 +22,12 @@ class Context:
     preferences: Preferences
     source: OrderSource
     session: Session
+
+    @property
+    def currencies(self) -> CompanyCurrencies:
+        """What QuickBooks said of its currencies in this session (its settings check), else in
+        the newest session that asked."""
+        return session_currencies(self.session.row) or known_currencies()
 
     def store(self, kind: str, requests: list[etree._Element | str], meta: dict, *,
               message_set: MessageSet | None = None) -> str:

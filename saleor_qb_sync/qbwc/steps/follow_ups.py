@@ -452,7 +452,8 @@ def _refund(refund, memo: FollowUpRecord, request_id: str) -> ledger.FollowUp:
 def _with_customer(preferences: Preferences, on_file: OrderOnFile, document
                    ) -> OrderOnFile | None:
     """``on_file`` with its QuickBooks customer: the one the ledger kept, else (rows written
-    before it kept one) the mapping's now; None when the order no longer maps."""
+    before it kept one, all in the home currency) the mapping's now; None when the order no
+    longer maps."""
     if on_file.customer_name:
         return on_file
     try:

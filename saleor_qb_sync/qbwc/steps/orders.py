@@ -23,6 +23,7 @@ class Prepared:
 def prepare(ctx: Context, claims: list[Claim]) -> tuple[list[Prepared], list[Unsent]]:
     """Each order mapped (one load for all of them), or, if it cannot be, why."""
     documents = ctx.source.load([c.order_id for c in claims])
+    currencies = ctx.currencies
     ready: list[Prepared] = []
     unsent: list[Unsent] = []
     for claim in claims:
@@ -31,7 +32,7 @@ def prepare(ctx: Context, claims: list[Claim]) -> tuple[list[Prepared], list[Uns
             unsent.append(_vanished(claim))
             continue
         try:
-            mapped = map_order(document, ctx.preferences)
+            mapped = map_order(document, ctx.preferences, currencies)
         except MappingError as exc:
             unsent.append(_unmappable(ctx, claim, exc))
             continue
