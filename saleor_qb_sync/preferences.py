@@ -516,20 +516,27 @@ class Preferences:
         30, _int_range(1, 1440), kind=Kind.NUMBER, label="Run every (minutes)",
         help_text="Web Connector's schedule in the .qwc file.",
         description="Web Connector's schedule in the .qwc file (1-1440 minutes).")
-    #: the QuickBooks company's home currency; orders in other currencies get a warning
+    #: the QuickBooks company's home currency
     company_currency: str = _setting(
         "USD", _currency, label="QuickBooks home currency",
-        help_text="Orders in another currency are converted at its exchange rate below, or "
-        "refused when it has none.",
-        description="The QuickBooks company's home currency (ISO 4217); orders in another are "
-        "converted at its exchange rate, or refused when it has none.")
+        help_text="Without multicurrency in QuickBooks, orders in another currency are "
+        "converted at its exchange rate below, or refused when it has none. With "
+        "multicurrency on, they are booked in their own currency; this must be QuickBooks' "
+        "home currency.",
+        description="The QuickBooks company's home currency (ISO 4217). Without multicurrency "
+        "orders in another are converted at its exchange rate, or refused when it has none; "
+        "with multicurrency on (QuickBooks' preferences) they are booked in their own.")
     exchange_rates: tuple[str, ...] = _setting(
         (), _exchange_rates, kind=Kind.LIST, label="Exchange rates",
         help_text="Comma-separated CURRENCY=rate pairs, the home currency per unit of the "
-        "other, e.g. EUR=1.08, PLN=0.25: orders in those currencies are converted. An order in "
-        "a currency not listed is refused, never booked with its own numbers.",
+        "other, e.g. EUR=1.08, PLN=0.25. Without multicurrency in QuickBooks: orders in those "
+        "currencies are converted, and one in a currency not listed is refused, never booked "
+        "with its own numbers. With multicurrency on: the rate each transaction carries; a "
+        "currency not listed takes the rate of QuickBooks' currency list.",
         description="CURRENCY=rate pairs (home currency per unit of the other, e.g. "
-        "\"PLN=0.25\"): orders in those currencies are converted; others are refused.")
+        "\"PLN=0.25\"): without multicurrency, orders in those currencies are converted and "
+        "others refused; with it, the exchange rate of their transactions (others: QuickBooks' "
+        "own).")
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
