@@ -58,6 +58,7 @@ from .models import (
     FollowUpRecord,
     ItemState,
     MessageSet,
+    OperationKind,
     OperationStatus,
     PendingOperation,
     PendingOperationOrder,
@@ -95,11 +96,12 @@ LARGE_QUEUE = 1000
 
 
 def queue(orders: Sequence[OrderRef], *, user_id: str, email: str, app: str, request: dict,
-          summary: str) -> PendingOperation:
-    """A new pending operation holding ``orders``, waiting for the next Web Connector update."""
+          summary: str, kind: str = OperationKind.PUSH_ORDERS) -> PendingOperation:
+    """A new pending operation holding ``orders``, waiting for the next Web Connector update:
+    their export (``PUSH_ORDERS``) or, on demand, what followed it (``FOLLOW_UPS``)."""
     with transaction.atomic():
         operation = PendingOperation.objects.create(
-            created_by_user_id=user_id, created_by_email=email, created_by_app=app,
+            kind=kind, created_by_user_id=user_id, created_by_email=email, created_by_app=app,
             request=request, summary=summary, created_at=clock.now())
         PendingOperationOrder.objects.bulk_create(
             [PendingOperationOrder(operation=operation, order_id=ref.order_id,
@@ -120,9 +122,9 @@ def _analyze_queue() -> None:
                        f"{PendingOperation._meta.db_table}")
 
 
-def waiting_items() -> QuerySet[PendingOperationOrder]:
-    """Orders of open operations that no Web Connector session holds yet."""
-    return PendingOperationOrder.objects.filter(state=ItemState.PENDING,
+def waiting_items(kind: str = OperationKind.PUSH_ORDERS) -> QuerySet[PendingOperationOrder]:
+    """Orders of open operations (of ``kind``) that no Web Connector session holds yet."""
+    return PendingOperationOrder.objects.filter(state=ItemState.PENDING, operation__kind=kind,
                                                 operation__status__in=OPEN_OPERATION_STATUSES)
 
 
@@ -144,7 +146,8 @@ def claim_orders(session: WebConnectorSession, source: OrderSource, limit: int, 
     with transaction.atomic():
         items = list(
             PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(state=ItemState.PENDING, operation__status__in=active)
+            .filter(state=ItemState.PENDING, operation__status__in=active,
+                    operation__kind=OperationKind.PUSH_ORDERS)
             .order_by("operation__created_at", "operation_id", "order_number")
             .values_list(*fields)[:limit])
         if items:
@@ -153,6 +156,7 @@ def claim_orders(session: WebConnectorSession, source: OrderSource, limit: int, 
             twins = list(
                 PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(state=ItemState.PENDING, operation__status__in=active,
+                        operation__kind=OperationKind.PUSH_ORDERS,
                         order_id__in={order_id for _, order_id, *_ in items})
                 .exclude(pk__in=[pk for pk, *_ in items]).values_list(*fields))
             items += twins
@@ -180,6 +184,42 @@ def claim_orders(session: WebConnectorSession, source: OrderSource, limit: int, 
         claims.extend(Claim(ref.order_id, ref.number, None, ref.channel_slug)
                       for ref in source.search_ids(automatic, limit=limit - len(claims)))
     return claims
+
+
+def claim_follow_ups(session: WebConnectorSession) -> list[str]:
+    """On demand: the orders staff queued for their payments, refunds and voids, handed to
+    this session (with those it already holds), oldest operation first. Comparing an order
+    twice sends nothing twice (the follow-up ledger), so an order in two operations, or one a
+    dropped session held, is simply compared again."""
+    now = clock.now()
+    with transaction.atomic():
+        items = list(
+            PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=ItemState.PENDING, operation__kind=OperationKind.FOLLOW_UPS,
+                    operation__status__in=OPEN_OPERATION_STATUSES)
+            .values_list("pk", "operation_id"))
+        if items:
+            PendingOperationOrder.objects.filter(pk__in=[pk for pk, _ in items]).update(
+                state=ItemState.CLAIMED, session=session, claimed_at=now)
+            PendingOperation.objects.filter(
+                pk__in={op for _, op in items}, status=OperationStatus.QUEUED,
+            ).update(status=OperationStatus.IN_PROGRESS, picked_up_at=now)
+    held = (PendingOperationOrder.objects
+            .filter(session=session, state=ItemState.CLAIMED,
+                    operation__kind=OperationKind.FOLLOW_UPS)
+            .order_by("operation__created_at", "order_number").values_list("order_id", flat=True))
+    return list(dict.fromkeys(str(order_id) for order_id in held))
+
+
+def finish_follow_ups(session: WebConnectorSession) -> None:
+    """This session compared and sent all it could of the follow-ups it held: their items are
+    done, and operations with nothing left waiting too."""
+    now = clock.now()
+    items = PendingOperationOrder.objects.filter(
+        session=session, state=ItemState.CLAIMED, operation__kind=OperationKind.FOLLOW_UPS)
+    operations = set(items.values_list("operation_id", flat=True))
+    items.update(state=ItemState.DONE, finished_at=now)
+    _finish_operations(operations, now)
 
 
 def release_claims(session: WebConnectorSession, order_ids: Iterable[str] | None = None) -> int:
@@ -548,11 +588,15 @@ def _finish_operations(operation_ids: Iterable[int], now) -> None:
                           done=Count("pk", filter=Q(state=ItemState.DONE)),
                           failed=Count("pk", filter=Q(state=ItemState.FAILED)))
                 .filter(open=0))
+    follow_ups = set(PendingOperation.objects.filter(
+        pk__in=ids, kind=OperationKind.FOLLOW_UPS).values_list("pk", flat=True))
     for counts in finished:
         status = OperationStatus.FAILED if counts["failed"] and not counts["done"] else (
             OperationStatus.DONE)
-        summary = f"{counts['done']} exported" + (
-            f", {counts['failed']} failed" if counts["failed"] else "")
+        summary = (f"{counts['done']} "
+                   + ("compared; what was due was sent (see each order's documents)"
+                      if counts["operation_id"] in follow_ups else "exported")
+                   + (f", {counts['failed']} failed" if counts["failed"] else ""))
         PendingOperation.objects.filter(pk=counts["operation_id"]).exclude(
             status=OperationStatus.DELETED).update(status=status, completed_at=now,
                                                    summary=summary)
@@ -793,16 +837,18 @@ def orders_for_refunds_of(order_ids: Sequence[str]) -> list[OrderOnFile]:
                            .order_by("order_number"))
 
 
-def credit_memos_to_refund(limit: int) -> list[FollowUpRecord]:
-    """Credit memos in QuickBooks whose money has not been given back against them (nor
-    refused by QuickBooks), oldest first."""
+def credit_memos_to_refund(limit: int, order_ids: Sequence[str] | None = None
+                           ) -> list[FollowUpRecord]:
+    """Credit memos in QuickBooks (of ``order_ids``, when given) whose money has not been given
+    back against them (nor refused by QuickBooks), oldest first."""
     refund = FollowUpRecord.objects.filter(
         kind=FollowUpKind.REFUND, order_id=OuterRef("order_id"),
         source_id=OuterRef("source_id"), sequence=OuterRef("sequence")).filter(
         Q(state__in=LIVE_FOLLOW_UP_STATES) | Q(state=ExportState.FAILED) & ~Q(action=RESENT))
-    return list(FollowUpRecord.objects.filter(kind=FollowUpKind.CREDIT_MEMO,
-                                              state=ExportState.DONE)
-                .exclude(txn_id="").filter(~Exists(refund)).order_by("id")[:limit])
+    memos = FollowUpRecord.objects.filter(kind=FollowUpKind.CREDIT_MEMO, state=ExportState.DONE)
+    if order_ids is not None:
+        memos = memos.filter(order_id__in=list(order_ids))
+    return list(memos.exclude(txn_id="").filter(~Exists(refund)).order_by("id")[:limit])
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,8 @@ from .qbxml import limits
 
 class OperationKind(models.TextChoices):
     PUSH_ORDERS = "push_orders", "Transfer orders"
+    #: on demand: what Saleor did since on orders in QuickBooks (payments, refunds, voids)
+    FOLLOW_UPS = "follow_ups", "Payments, refunds and voids"
 
 
 class OperationStatus(models.TextChoices):
@@ -112,7 +114,8 @@ def queued_items() -> models.QuerySet[PendingOperationOrder]:
     for the preview, the status line and a second queueing."""
     return PendingOperationOrder.objects.filter(
         state__in=[ItemState.PENDING, ItemState.CLAIMED],
-        operation__status__in=OPEN_OPERATION_STATUSES)
+        operation__status__in=OPEN_OPERATION_STATUSES,
+        operation__kind=OperationKind.PUSH_ORDERS)
 
 
 class ExportRecord(models.Model):

@@ -32,6 +32,7 @@ from .models import (
     ExportState,
     FollowUpKind,
     ItemState,
+    OperationKind,
     OperationStatus,
     PendingOperation,
     PendingOperationOrder,
@@ -331,6 +332,52 @@ def queue_orders(source: OrderSource, preferences: Preferences, actor: Actor,
             "operations); nothing was queued.", field="orderIds", code="already_queued")
     refs = [OrderRef(i, found[i].number, found[i].channel_slug) for i in ids]
     return _create_operation(actor, refs, request={"orderIds": ids})
+
+
+def queue_follow_ups(source: OrderSource, preferences: Preferences, actor: Actor,
+                     order_ids: Iterable[str]) -> PendingOperation:
+    """On demand: queue what Saleor did since on these orders in QuickBooks (payments, refunds,
+    voids) for the next Web Connector update, as one pending operation."""
+    if preferences.is_automatic:
+        raise TransferError(
+            "Automatic mode sends payments, refunds and voids with every Web Connector update; "
+            "there is nothing to queue.", field="orderIds", code="automatic_mode")
+    ids = parse_order_ids(order_ids)
+    if not ids:
+        raise TransferError("Choose at least one order.", field="orderIds",
+                            code="empty_selection")
+    summaries, _ = source.search(OrderFilter(order_ids=tuple(ids), include_exported=True,
+                                             any_status=True, allowed_channels=actor.channels),
+                                 offset=0, limit=len(ids))
+    found = {summary.order_id: summary for summary in summaries}
+    in_quickbooks = {str(pk) for pk in ExportedOrder.objects.filter(order_id__in=ids)
+                     .values_list("order_id", flat=True)}
+    if missing := [i for i in ids if i not in found]:
+        raise TransferError(
+            f"{plural(len(missing), 'of the chosen orders does', 'of the chosen orders do')} "
+            "not exist or is in a channel you cannot see: "
+            + ", ".join(to_global_id("Order", i) for i in missing[:5]),
+            field="orderIds", code="not_found")
+    if absent := [i for i in ids if i not in in_quickbooks]:
+        raise TransferError(
+            "Not in QuickBooks yet, so nothing can follow it there: order "
+            + ", ".join(f"#{found[i].number}" for i in absent[:5])
+            + ". Transfer the order first.", field="orderIds", code="not_exported")
+    waiting = {str(pk) for pk in PendingOperationOrder.objects.filter(
+        order_id__in=ids, state__in=[ItemState.PENDING, ItemState.CLAIMED],
+        operation__kind=OperationKind.FOLLOW_UPS,
+        operation__status__in=OPEN_OPERATION_STATUSES).values_list("order_id", flat=True)}
+    if waiting:
+        raise TransferError(
+            "Already waiting for the next Web Connector update: the payments and refunds of "
+            "order " + ", ".join(f"#{found[i].number}" for i in ids if i in waiting)
+            + " (see Pending operations); nothing was queued.",
+            field="orderIds", code="already_queued")
+    refs = [OrderRef(i, found[i].number, found[i].channel_slug) for i in ids]
+    return ledger.queue(refs, user_id=actor.user_id, email=actor.email, app=actor.app,
+                        request={"orderIds": ids}, kind=OperationKind.FOLLOW_UPS,
+                        summary=f"payments, refunds and voids of "
+                        f"{plural(len(refs), 'order', 'orders')} queued by {actor.label}")
 
 
 def queue_filter(source: OrderSource, actor: Actor, flt: OrderFilter,

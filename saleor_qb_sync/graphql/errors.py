@@ -24,6 +24,7 @@ class QbSyncErrorCode(Enum):
 
     ALREADY_PICKED_UP = "already_picked_up"
     ALREADY_QUEUED = "already_queued"
+    AUTOMATIC_MODE = "automatic_mode"
     EMPTY_SELECTION = "empty_selection"
     INVALID = "invalid"
     INVALID_CHOICE = "invalid_choice"
@@ -31,6 +32,7 @@ class QbSyncErrorCode(Enum):
     INVALID_ID = "invalid_id"
     NOT_FOUND = "not_found"
     NOT_EXPORTABLE = "not_exportable"
+    NOT_EXPORTED = "not_exported"
     NOT_FAILED = "not_failed"
     OUT_OF_RANGE = "out_of_range"
     REQUIRED = "required"
@@ -41,6 +43,8 @@ class QbSyncErrorCode(Enum):
 ERROR_CODE_DESCRIPTIONS = {
     QbSyncErrorCode.ALREADY_PICKED_UP: "Web Connector already picked the operation up.",
     QbSyncErrorCode.ALREADY_QUEUED: "The order already waits in a pending operation.",
+    QbSyncErrorCode.AUTOMATIC_MODE: ("Automatic mode does this with every Web Connector "
+                                      "update; there is nothing to queue."),
     QbSyncErrorCode.EMPTY_SELECTION: "Nothing was chosen, or nothing matches.",
     QbSyncErrorCode.INVALID: "A value is not acceptable, or values contradict each other.",
     QbSyncErrorCode.INVALID_CHOICE: "A value is not one of those allowed.",
@@ -49,6 +53,7 @@ ERROR_CODE_DESCRIPTIONS = {
     QbSyncErrorCode.NOT_FOUND: "Something named does not exist or is not visible to you.",
     QbSyncErrorCode.NOT_EXPORTABLE: ("The order cannot be exported (its status or channel; "
                                       "the message names the setting)."),
+    QbSyncErrorCode.NOT_EXPORTED: "The order is not in QuickBooks, so nothing can follow it.",
     QbSyncErrorCode.NOT_FAILED: ("The order did not fail, or it is in QuickBooks or on its way "
                                  "there already."),
     QbSyncErrorCode.OUT_OF_RANGE: "A number is smaller or larger than allowed.",

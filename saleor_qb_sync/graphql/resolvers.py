@@ -21,6 +21,7 @@ from .context import QbSyncContext
 from .filters import order_filter
 from .pagination import connection, page_window
 from .types import (
+    PAGE_IN_QUICKBOOKS,
     QbCustomerConnection,
     QbExportRecordConnection,
     QbOrderTransferPreviewConnection,
@@ -39,6 +40,7 @@ def resolve_order_transfer_preview(context: QbSyncContext, filter, first, after)
     offset, limit = page_window(first, after)
     flt = order_filter(context, filter)
     page = preview(context.source, context.preferences, flt, offset=offset, limit=limit)
+    setattr(context, PAGE_IN_QUICKBOOKS, [r.order.order_id for r in page.rows if r.exported])
     result = connection(QbOrderTransferPreviewConnection, page.rows, offset, page.total)
     result.queued_count = page.queued
     return result

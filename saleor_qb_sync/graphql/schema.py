@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphene
 
 from .mutations.failed_orders_retry import QbFailedOrdersRetry
+from .mutations.follow_ups_queue import QbFollowUpsQueue
 from .mutations.order_export_reset import QbOrderExportReset
 from .mutations.order_transfer_queue import QbOrderTransferQueue
 from .mutations.pending_operation_delete import QbPendingOperationDelete
@@ -124,6 +125,7 @@ class Query(graphene.ObjectType):
 
 class Mutation(graphene.ObjectType):
     qb_order_transfer_queue = QbOrderTransferQueue.Field()
+    qb_follow_ups_queue = QbFollowUpsQueue.Field()
     qb_pending_operation_delete = QbPendingOperationDelete.Field()
     qb_order_export_reset = QbOrderExportReset.Field()
     qb_failed_orders_retry = QbFailedOrdersRetry.Field()

@@ -127,6 +127,44 @@ class QbLastExport(graphene.ObjectType):
         description = "The export that put an order into QuickBooks."
 
 
+class QbFollowUpDue(graphene.ObjectType):
+    kind = QbDocumentKind(required=True, description="Which document.")
+    amount = graphene.Field(QbMoney, required=True, description="Its amount (zero for a void).")
+    description = graphene.String(required=True, description="What it is, in words.")
+
+    class Meta:
+        description = ("A document QuickBooks lacks for an order it has: what the next Web "
+                       "Connector update would send (automatic mode), or will send once queued "
+                       "with qbFollowUpsQueue (on demand).")
+
+    @staticmethod
+    def resolve_amount(root, info):
+        return QbMoney(amount=root.amount, currency=root.currency)
+
+
+#: the orders of the preview page being resolved, whose due documents are read together
+PAGE_IN_QUICKBOOKS = "_qb_page_in_quickbooks"
+_DUE = "_qb_follow_ups_due"
+
+
+def follow_ups_due(info, order_id: str) -> tuple:
+    """The documents due for ``order_id``, read with the rest of its page's orders in
+    QuickBooks (once per request)."""
+    from ..qbwc.steps.follow_ups import due_documents
+
+    context = info.context
+    cache = getattr(context, _DUE, None)
+    if cache is None:
+        cache = {}
+        setattr(context, _DUE, cache)
+    if order_id not in cache:
+        ids = [i for i in getattr(context, PAGE_IN_QUICKBOOKS, ()) if i not in cache]
+        ids = ids if order_id in ids else [order_id]
+        cache.update(dict.fromkeys(ids, ()))
+        cache.update(due_documents(context.preferences, context.source, ids))
+    return cache[order_id]
+
+
 class QbOrderTransferPreviewRow(graphene.ObjectType):
     order_id = graphene.ID(required=True, description="The Saleor Order ID.")
     number = graphene.Int(required=True, description="The order number.")
@@ -148,9 +186,17 @@ class QbOrderTransferPreviewRow(graphene.ObjectType):
     warnings = graphene.List(
         graphene.NonNull(graphene.String), required=True,
         description="What a person should know before transferring it.")
+    follow_ups_due = graphene.List(
+        graphene.NonNull(QbFollowUpDue), required=True,
+        description="For an order in QuickBooks: the payments, credit memos, refunds and voids "
+        "QuickBooks lacks (what Saleor did since the export); empty otherwise.")
 
     class Meta:
         description = "An order as it would be transferred to QuickBooks."
+
+    @staticmethod
+    def resolve_follow_ups_due(root, info):
+        return follow_ups_due(info, root.order.order_id) if root.exported else ()
 
     @staticmethod
     def resolve_order_id(root, info):

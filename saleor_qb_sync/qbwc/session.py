@@ -91,6 +91,11 @@ class Work:
     refunds_scanned: int = 0
     #: everything that follows the orders was compared and sent
     payments_finished: bool = False
+    #: on demand: the orders staff queued for their follow-ups, held by this session (None
+    #: until claimed, and in automatic mode)
+    follow_ups_queued: list[str] | None = None
+    #: on demand: those orders were compared with Saleor
+    queued_compared: bool = False
 
     @property
     def busy(self) -> bool:
@@ -112,6 +117,8 @@ class Work:
             "refunds_due": self.refunds_due,
             "refunds_scanned": self.refunds_scanned,
             "payments_finished": self.payments_finished,
+            "follow_ups_queued": self.follow_ups_queued,
+            "queued_compared": self.queued_compared,
         }
 
     @classmethod
@@ -132,6 +139,9 @@ class Work:
             refunds_due=list(data.get("refunds_due") or ()),
             refunds_scanned=int(data.get("refunds_scanned") or 0),
             payments_finished=bool(data.get("payments_finished")),
+            follow_ups_queued=(list(data["follow_ups_queued"])
+                               if data.get("follow_ups_queued") is not None else None),
+            queued_compared=bool(data.get("queued_compared")),
         )
 
 

@@ -146,7 +146,7 @@ def test_an_order_lists_the_payments_quickbooks_received_against_its_invoice(
     from ..qbwc.steps.test_follow_ups import charge
 
     preferences = configure(transaction_type="invoice", check_duplicates=False,
-                            payment_methods="card=Credit Card")
+                            payment_methods="card=Credit Card", export_mode="automatic")
     document = stored_order(1, charge_status=ChargeStatus.NONE)
     queue_orders(source, preferences, STAFF, [document.order_id])
     qb = quickbooks()
@@ -187,7 +187,7 @@ def test_an_order_lists_every_document_that_followed_it_payments_and_a_refund(
     from ..qbwc.engine_driver import drive
     from ..qbwc.steps.test_follow_ups import refund, taxed_receipt
 
-    preferences = configure(check_duplicates=False)
+    preferences = configure(check_duplicates=False, export_mode="automatic")
     document = taxed_receipt()
     queue_orders(source, preferences, STAFF, [document.order_id])
     qb = quickbooks()

@@ -9,22 +9,24 @@ Saleor did since on orders that are in QuickBooks goes there too, one kind of do
 4. refunds: the money of each credit memo given back (``refund_money``);
 5. voids: an order cancelled in Saleor, when no money moved (``qbxml/cancellations.py``).
 
-Which orders to compare: payments look at invoices their live payments do not cover, refunds
-at invoices and sales receipts; each the least recently compared first, at most
-``MAX_COMPARED_PER_SESSION`` a session. Off with ``record_payments``, ``record_refunds``,
-``void_cancelled``.
+Which orders to compare: in automatic mode, payments look at invoices their live payments do
+not cover, refunds at invoices and sales receipts; each the least recently compared first, at
+most ``MAX_COMPARED_PER_SESSION`` a session. On demand, only the orders staff queued for it (a
+``FOLLOW_UPS`` pending operation), whose items are done once the session compared them and
+sent what was due. Off with ``record_payments``, ``record_refunds``, ``void_cancelled``.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from lxml import etree
 
 from ... import clock, ledger
 from ...documents import ZERO, ChargeStatus
 from ...errors import MappingError
-from ...models import FollowUpKind, FollowUpRecord, MessageSet, MessageSetKind
+from ...models import FollowUpKind, FollowUpRecord, MessageSet, MessageSetKind, OperationKind
 from ...order_source import OrderFilter, OrderSource
 from ...preferences import Preferences
 from ...qbxml import build
@@ -59,6 +61,9 @@ def pending(ctx: Context) -> bool:
     if work.payments_due or work.refunds_due or _lost(ctx).exists():
         return True
     prefs = ctx.preferences
+    queued = _queued(ctx)
+    if queued is not None:
+        return _compare_queued(ctx, queued)
     while prefs.record_payments and work.payments_scanned < MAX_COMPARED_PER_SESSION:
         invoices = ledger.open_invoices(
             min(COMPARE_AT_ONCE, MAX_COMPARED_PER_SESSION - work.payments_scanned),
@@ -83,14 +88,55 @@ def pending(ctx: Context) -> bool:
             return True
     if prefs.record_refunds and prefs.refund_money and ledger.credit_memos_to_refund(1):
         return True
-    work.payments_finished = True
+    _finish(ctx)
     return False
+
+
+def _queued(ctx: Context) -> list[str] | None:
+    """On demand, the orders staff queued for their follow-ups (claimed once a session); None
+    in automatic mode, which compares every order in QuickBooks in turn."""
+    if ctx.preferences.is_automatic:
+        return None
+    work = ctx.session.work
+    if work.follow_ups_queued is None:
+        work.follow_ups_queued = ledger.claim_follow_ups(ctx.session.row)
+    return work.follow_ups_queued
+
+
+def _compare_queued(ctx: Context, queued: list[str]) -> bool:
+    """``pending`` on demand: the queued orders compared once, what is due kept in the work."""
+    work, prefs = ctx.session.work, ctx.preferences
+    if not work.queued_compared:
+        work.queued_compared = True
+        if prefs.record_payments and queued:
+            work.payments_due = _orders(_payments_now(ctx, ledger.invoices_of(queued)))
+        if (prefs.record_refunds or prefs.void_cancelled) and queued:
+            memos, voids = _refunds_now(ctx, ledger.orders_for_refunds_of(queued))
+            work.refunds_due = list(dict.fromkeys(_orders(memos) + _orders(voids)))
+        if work.payments_due or work.refunds_due:
+            return True
+    if queued and prefs.record_refunds and prefs.refund_money and (
+            ledger.credit_memos_to_refund(1, queued)):
+        return True
+    _finish(ctx)
+    return False
+
+
+def _finish(ctx: Context) -> None:
+    """Everything that follows the orders was compared and sent; on demand, the queued orders'
+    items are done."""
+    ctx.session.work.payments_finished = True
+    if ctx.session.work.follow_ups_queued is not None:
+        ledger.finish_follow_ups(ctx.session.row)
 
 
 def waiting(preferences: Preferences, source: OrderSource) -> int:
     """How many orders have documents to look up or send, for ``authenticate`` (compares the
-    ``COMPARE_AT_ONCE`` least recently compared orders of each kind, marking nothing)."""
+    ``COMPARE_AT_ONCE`` least recently compared orders of each kind, marking nothing; on
+    demand, counts the orders queued for it)."""
     count = ledger.follow_ups_to_reconcile().count()
+    if not preferences.is_automatic:
+        return count + ledger.waiting_items(OperationKind.FOLLOW_UPS).count()
     now = clock.now()
     if preferences.record_payments:
         count += len(_orders(_payments(preferences, source, ledger.open_invoices(
@@ -123,7 +169,7 @@ def request(ctx: Context) -> str | None:
                    for n, (m, o) in enumerate(memos)]
         planned += [(_void(c, o, f"v{n}"), _void_request, c) for n, (c, o) in enumerate(voids)]
         return _send(ctx, planned, head=_item_adds([m for m, _ in memos])) or request(ctx)
-    memos = ledger.credit_memos_to_refund(limit)
+    memos = ledger.credit_memos_to_refund(limit, work.follow_ups_queued)
     if memos and ctx.preferences.refund_money and ctx.preferences.record_refunds:
         on_file = {o.order_id: o for o in ledger.orders_for_refunds_of(
             [str(m.order_id) for m in memos])}
@@ -134,7 +180,7 @@ def request(ctx: Context) -> str | None:
                    for m in memos if str(m.order_id) in on_file]
         return _send(ctx, [(_refund(r, m, f"r{n}"), build.card_refund_add, r)
                            for n, (r, m) in enumerate(refunds)]) or request(ctx)
-    work.payments_finished = True
+    _finish(ctx)
     return None
 
 
@@ -475,3 +521,50 @@ def _advice(record: FollowUpRecord, status_code: int, message: str) -> str:
         return (f"The transaction of order #{record.order_number} this applies to is no longer "
                 "in QuickBooks (deleted or voided there); nothing was recorded.")
     return describe(status_code, message)
+
+
+# --- what is due, for the preview (on demand, staff queue it) ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DueDocument:
+    """A document QuickBooks lacks for an order it has: what the next run would send."""
+
+    kind: str
+    amount: Decimal
+    currency: str
+    description: str
+
+
+def due_documents(preferences: Preferences, source: OrderSource, order_ids: list[str]
+                  ) -> dict[str, tuple[DueDocument, ...]]:
+    """For those of ``order_ids`` in QuickBooks: the payments, credit memos, refunds of money
+    and voids a Web Connector run would send now, by the same comparison as the run's (nothing
+    is marked, nothing written)."""
+    out: dict[str, list[DueDocument]] = {}
+    if not order_ids:
+        return {}
+    if preferences.record_payments:
+        for payment, invoice in _payments(preferences, source,
+                                          ledger.invoices_of(order_ids))[0]:
+            out.setdefault(invoice.order_id, []).append(DueDocument(
+                FollowUpKind.PAYMENT, payment.amount, payment.currency,
+                f"payment {payment.ref_number} against invoice {invoice.ref_number}"))
+    if preferences.record_refunds or preferences.void_cancelled:
+        memos, voids, _ = _refunds(preferences, source, ledger.orders_for_refunds_of(order_ids))
+        for memo, on_file in memos:
+            txn = memo.transaction
+            out.setdefault(on_file.order_id, []).append(DueDocument(
+                FollowUpKind.CREDIT_MEMO, txn.lines_total, txn.currency,
+                f"credit memo {txn.ref_number} for a refund"))
+        for cancelled, on_file in voids:
+            out.setdefault(on_file.order_id, []).append(DueDocument(
+                FollowUpKind.VOID, ZERO, on_file.currency,
+                cancelled.for_a_person or f"void {on_file.kind} {on_file.ref_number} "
+                "(cancelled in Saleor)"))
+    if preferences.record_refunds and preferences.refund_money:
+        for memo in ledger.credit_memos_to_refund(len(order_ids) * 4, order_ids):
+            out.setdefault(str(memo.order_id), []).append(DueDocument(
+                FollowUpKind.REFUND, memo.amount, memo.currency,
+                f"money back against credit memo {memo.ref_number}"))
+    return {order_id: tuple(documents) for order_id, documents in out.items()}

@@ -25,7 +25,10 @@ from ..engine_driver import drive
 
 pytestmark = pytest.mark.django_db
 
-INVOICES = {"transaction_type": "invoice", "check_duplicates": False}
+#: automatic mode: every Web Connector run sends what follows (on demand, staff queue it; see
+#: the tests at the end)
+AUTOMATIC = {"export_mode": "automatic"}
+INVOICES = {"transaction_type": "invoice", "check_duplicates": False, **AUTOMATIC}
 
 
 def charge(document, *parts: tuple[str, str], status=ChargeStatus.PARTIAL):
@@ -201,7 +204,7 @@ def test_a_sales_receipt_is_paid_already_and_gets_no_payment(configure, stored_o
 
     from ..conftest import STAFF
 
-    preferences = configure(check_duplicates=False)  # by payment status
+    preferences = configure(check_duplicates=False, **AUTOMATIC)  # by payment status
     document = charge(stored_order(1, charge_status=ChargeStatus.NONE), ("a", "20.00"),
                       status=ChargeStatus.FULL)
     queue_orders(source, preferences, STAFF, [document.order_id])
@@ -303,7 +306,7 @@ def exported_receipt(configure, source, quickbooks):
 
         from ..conftest import STAFF
 
-        preferences = configure(check_duplicates=False, **overrides)
+        preferences = configure(**{"check_duplicates": False, **AUTOMATIC, **overrides})
         document = taxed_receipt()
         queue_orders(source, preferences, STAFF, [document.order_id])
         qb = quickbooks()
@@ -491,7 +494,7 @@ def test_a_refund_made_before_the_order_was_exported_is_credited_at_the_next_upd
 
     from ..conftest import STAFF
 
-    preferences = configure(check_duplicates=False)
+    preferences = configure(check_duplicates=False, **AUTOMATIC)
     document = refund(taxed_receipt(), "5.00")
     queue_orders(source, preferences, STAFF, [document.order_id])
     qb = quickbooks()
@@ -504,3 +507,78 @@ def test_a_refund_made_before_the_order_was_exported_is_credited_at_the_next_upd
     # then
     [memo] = qb.transactions("CreditMemo")
     assert memo.total_amount == Decimal("5.00")
+
+
+# --- on demand: staff queue what follows, see it due, delete it until it is picked up --------
+
+
+ON_DEMAND = {"export_mode": "on_demand"}
+
+
+def test_on_demand_what_follows_waits_until_staff_queue_it_then_goes_once(
+        exported_invoice, source):
+    from saleor_qb_sync.models import OperationKind, OperationStatus, PendingOperation
+    from saleor_qb_sync.qbwc.steps.follow_ups import due_documents
+    from saleor_qb_sync.transfers import queue_follow_ups
+
+    from ..conftest import STAFF
+
+    # given: an invoice in QuickBooks (on demand), then Saleor charges 12.50
+    preferences, document, qb = exported_invoice(**ON_DEMAND)
+    charge(document, ("a", "12.50"))
+
+    # when: a Web Connector update runs before anyone queued it
+    before = drive(preferences, source, qb)
+    # then: nothing went; the payment shows as due
+    assert before.refused == "none" and not payments_in(qb)
+    [due] = due_documents(preferences, source, [document.order_id])[document.order_id]
+    assert (due.kind, due.amount, due.currency) == ("ReceivePayment", Decimal("12.50"), "USD")
+
+    # when: staff queue it, and the next update runs
+    operation = queue_follow_ups(source, preferences, STAFF, [document.order_id])
+    assert operation.kind == OperationKind.FOLLOW_UPS
+    run = drive(preferences, source, qb)
+    again = drive(preferences, source, qb)
+
+    # then: one payment, applied to the invoice; the operation is done; nothing more is due
+    assert after_check(run) == [["ReceivePaymentAddRq"]]
+    assert run.percents[-1] == 100 and again.refused == "none"
+    assert [p.total_amount for p in payments_in(qb)] == [Decimal("12.50")]
+    operation = PendingOperation.objects.get(pk=operation.pk)
+    assert operation.status == OperationStatus.DONE and operation.summary.startswith(
+        "1 compared")
+    assert due_documents(preferences, source, [document.order_id]) == {}
+
+
+def test_on_demand_queued_follow_ups_are_refused_twice_or_for_an_order_not_in_quickbooks(
+        exported_invoice, stored_order, source):
+    from saleor_qb_sync.errors import TransferError
+    from saleor_qb_sync.transfers import delete_operations, queue_follow_ups
+
+    from ..conftest import STAFF
+
+    preferences, document, qb = exported_invoice(**ON_DEMAND)
+    charge(document, ("a", "12.50"))
+    operation = queue_follow_ups(source, preferences, STAFF, [document.order_id])
+    with pytest.raises(TransferError) as twice:
+        queue_follow_ups(source, preferences, STAFF, [document.order_id])
+    assert twice.value.code == "already_queued"
+    with pytest.raises(TransferError) as absent:
+        queue_follow_ups(source, preferences, STAFF, [stored_order(2).order_id])
+    assert absent.value.code == "not_exported" and "#2" in absent.value.message
+    # deleted before the update: nothing goes
+    delete_operations([operation.public_id], STAFF)
+    drive(preferences, source, qb)
+    assert not payments_in(qb)
+
+
+def test_in_automatic_mode_there_is_nothing_to_queue(exported_invoice, source):
+    from saleor_qb_sync.errors import TransferError
+    from saleor_qb_sync.transfers import queue_follow_ups
+
+    from ..conftest import STAFF
+
+    preferences, document, _ = exported_invoice()
+    with pytest.raises(TransferError) as refused:
+        queue_follow_ups(source, preferences, STAFF, [document.order_id])
+    assert refused.value.code == "automatic_mode"
