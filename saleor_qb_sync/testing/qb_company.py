@@ -12,7 +12,11 @@ Faithfulness notes (qbXML reference, sections 4, 7 and 10):
 - item names are unique across every item type, in their own namespace;
 - list names are matched without regard to case, as QuickBooks does;
 - IDs look like QuickBooks': ``80000001-1714567890`` for lists, ``1A2B-1714567890`` for
-  transactions (a counter in hex, a dash, the creation time in epoch seconds).
+  transactions (a counter in hex, a dash, the creation time in epoch seconds);
+- with multicurrency on (``Company.multicurrency``) every customer and every A/R, bank or
+  credit card account has one currency (the home currency unless given), and a transaction is
+  in its customer's currency; exchange rates are home-currency units per foreign unit, as
+  QuickBooks records them (the simulator's module docstring lists the sources).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 #: Item kinds the simulator knows, named after their qbXML aggregates (``Item<kind>Add``).
 ITEM_KINDS = ("NonInventory", "Service", "OtherCharge", "Discount", "SalesTax")
@@ -29,6 +33,16 @@ ITEM_KINDS = ("NonInventory", "Service", "OtherCharge", "Discount", "SalesTax")
 #: Transaction kinds the simulator stores, named after their qbXML aggregates.
 TXN_KINDS = (
     "Invoice", "SalesReceipt", "SalesOrder", "CreditMemo", "ReceivePayment", "ARRefundCreditCard",
+)
+
+#: Currencies a multicurrency company starts with when ``Company.currencies`` is not given
+#: (rates: home-currency units, US dollars here, per unit of the currency).
+DEFAULT_CURRENCY_RATES = (
+    ("US Dollar", "USD", Decimal("1")),
+    ("Euro", "EUR", Decimal("1.08")),
+    ("Polish Zloty", "PLN", Decimal("0.25")),
+    ("British Pound Sterling", "GBP", Decimal("1.27")),
+    ("Canadian Dollar", "CAD", Decimal("0.73")),
 )
 
 #: The first list-ID counter QuickBooks hands out in a fresh company file.
@@ -50,6 +64,24 @@ class AccountSpec:
     name: str
     account_type: str
     is_active: bool = True
+    #: the account's currency (multicurrency only); None: the home currency
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class CurrencySpec:
+    """A currency of the company's currency list; ``exchange_rate`` is home-currency units
+    per unit of this currency (1 for the home currency)."""
+
+    name: str
+    code: str
+    exchange_rate: Decimal
+    is_active: bool = True
+
+
+def default_currencies() -> tuple[CurrencySpec, ...]:
+    """:data:`DEFAULT_CURRENCY_RATES` as specs (all active)."""
+    return tuple(CurrencySpec(name, code, rate) for name, code, rate in DEFAULT_CURRENCY_RATES)
 
 
 @dataclass(frozen=True)
@@ -97,6 +129,8 @@ class CustomerSpec:
     email: str | None = None
     sales_tax_code: str | None = None
     item_sales_tax: str | None = None
+    #: the customer's currency (multicurrency only); None: the home currency
+    currency: str | None = None
 
 
 def _default_accounts() -> tuple[AccountSpec, ...]:
@@ -120,6 +154,9 @@ class Company:
     ``default_item_sales_tax``: the company's default sales tax item (None: sales tax off).
     The named simple lists (terms, classes, …) exist so that references to them can be
     checked (status 3140 when missing).
+    ``multicurrency``: the preference "Yes, I use more than one currency"; ``home_currency``
+    names the home currency and ``currencies`` is the currency list (with multicurrency on and
+    none given, :func:`default_currencies`). Account and customer currencies must be in it.
     """
 
     name: str = "Simulated Outfitters LLC"
@@ -156,6 +193,9 @@ class Company:
     sales_reps: tuple[str, ...] = ()
     customer_messages: tuple[str, ...] = ("Thank you for your business.",)
     templates: tuple[str, ...] = ("Intuit Product Invoice", "Custom Sales Receipt")
+    multicurrency: bool = False
+    home_currency: str = "US Dollar"
+    currencies: tuple[CurrencySpec, ...] = ()
 
     def __post_init__(self) -> None:
         # Accept lists in the constructor; store tuples so the description stays immutable.
@@ -163,6 +203,25 @@ class Company:
             value = getattr(self, f.name)
             if isinstance(value, list):
                 object.__setattr__(self, f.name, tuple(value))
+        if self.multicurrency and not self.currencies:
+            object.__setattr__(self, "currencies", default_currencies())
+        self._check_currencies()
+
+    def _check_currencies(self) -> None:
+        """Currencies named by accounts and customers exist (multicurrency on) or are none."""
+        known = {c.name.casefold() for c in self.currencies}
+        if self.multicurrency and self.home_currency.casefold() not in known:
+            raise ValueError(f"the home currency {self.home_currency!r} is not in currencies")
+        for spec in (*self.accounts, *self.customers):
+            if spec.currency is None:
+                continue
+            if not self.multicurrency and spec.currency.casefold() != \
+                    self.home_currency.casefold():
+                raise ValueError(f"{spec.name!r} has currency {spec.currency!r} but "
+                                 "multicurrency is off")
+            if self.multicurrency and spec.currency.casefold() not in known:
+                raise ValueError(f"{spec.name!r} has currency {spec.currency!r}, which is not "
+                                 "in currencies")
 
     @classmethod
     def default(cls, **overrides: object) -> Company:
@@ -209,6 +268,18 @@ class ListRecord:
 @dataclass
 class Account(ListRecord):
     account_type: str = "Income"
+    #: the currency's name (the simulator sets the home currency when none was given)
+    currency: str | None = None
+
+
+@dataclass
+class Currency(ListRecord):
+    """An entry of the currency list (qbXML ``CurrencyRet``)."""
+
+    code: str = ""
+    #: home-currency units per unit of this currency
+    exchange_rate: Decimal = Decimal(1)
+    as_of_date: date | None = None
 
 
 @dataclass
@@ -230,6 +301,8 @@ class Customer(ListRecord):
     fields: dict[str, object] = field(default_factory=dict)
     sales_tax_code: str | None = None
     item_sales_tax: str | None = None
+    #: the currency's name: every amount of the customer's transactions is in it
+    currency: str | None = None
 
     @property
     def full_name(self) -> str:
@@ -310,6 +383,17 @@ class Transaction:
     is_voided: bool = False
     #: last change after creation (a void, a mod); None: never changed
     time_modified: datetime | None = None
+    #: the currency's name (the customer's; the home currency without multicurrency)
+    currency: str | None = None
+    #: home-currency units per unit of ``currency`` (1 in the home currency)
+    exchange_rate: Decimal = Decimal(1)
+
+    @property
+    def total_amount_in_home_currency(self) -> Decimal:
+        """``total_amount`` at ``exchange_rate``, to the cent (QuickBooks'
+        ``TotalAmountInHomeCurrency``)."""
+        return (self.total_amount * self.exchange_rate).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class NameIndex:
@@ -330,6 +414,9 @@ class NameIndex:
 
     def add(self, name: str, record: object) -> None:
         self._by_key[self.key(name)] = record
+
+    def remove(self, name: str) -> None:
+        self._by_key.pop(self.key(name), None)
 
     def values(self) -> Iterable[object]:
         return self._by_key.values()

@@ -54,6 +54,54 @@ Modelling choices, each from the reference notes:
   ``<BalanceRemaining>0.00</BalanceRemaining>``); so is a payment's ``LinkedTxn/Amount`` on
   the invoice. The rules and status codes are in :meth:`QuickBooksSimulator._receive_payment_add`.
 
+Multicurrency (``Company(multicurrency=True)``; off by default, and then nothing below
+applies and no currency element is answered but ``IsMultiCurrencyOn`` false). Sources:
+Intuit's SDK tutorial "Using the multicurrency feature with the SDK" (built-in currencies,
+active / inactive ones, CurrencyQuery, IsUserDefinedCurrency), Intuit's community article "Set
+up and use multicurrency" (QuickBooks Desktop: one currency per customer, vendor and A/R, A/P,
+bank or credit card account; existing names get the home currency; "The currency can't be
+changed for names that already have transactions recorded against them"), the multicurrency
+overview relayed by quickbooks.ninja (income and expense accounts are always in the home
+currency), Intuit's QuickBooks Online guide "Manage multiple currencies" (rates are "the
+number of home currency units it takes to equal one foreign currency unit", as in Desktop),
+and qbxml130.xsd for every element and its position. The rest is the simulator's choice:
+
+- PreferencesRet has MultiCurrencyPreferences/IsMultiCurrencyOn (also when false) and, when
+  on, HomeCurrencyRef, between AccountingPreferences and SalesAndCustomersPreferences.
+- CurrencyQuery answers the currency list (ListID / FullName / ListFilter with
+  FromModifiedDate, ToModifiedDate, ActiveStatus, NameFilter); with multicurrency off, 3250
+  (choice: no recorded QuickBooks answer found; the list does not exist before the preference
+  is turned on). Built-in currencies only (IsUserDefinedCurrency false), AsOfDate the day the
+  simulator started.
+- A customer has one currency: CustomerAdd's CurrencyRef, else its parent's (a job), else the
+  home currency. CurrencyRef with multicurrency off is 3250; an unknown or inactive currency
+  is 3140 like any other reference. CustomerMod may change it only while neither the customer
+  nor its jobs have transactions (3180 otherwise, Intuit's reason quoted).
+- A sales form, payment or card refund is in its customer's currency; all its amounts
+  (lines, totals, balances, credit left, unused payment) are in that currency. ExchangeRate
+  (home units per unit) is the request's, else the currency list's. In the home currency
+  the rate is 1 and any other is 3210; a rate of zero or less is 3210; with multicurrency
+  off an ExchangeRate is 3250 (choice: refused rather than ignored, so a client that sends
+  it to a single-currency company hears of it).
+- A/R: an ARAccountRef must be in the transaction's currency (3180 naming both currencies);
+  without one, the first A/R account in that currency, and for a foreign currency without
+  any, QuickBooks makes one as the transaction is saved, named "Accounts Receivable - EUR"
+  (the ISO code after a dash). That name is from recollection of QuickBooks Desktop reports
+  (QuickBooks Online names them "Accounts Receivable (A/R) - EUR"); unverified.
+- DepositToAccountRef / RefundFromAccountRef: Undeposited Funds (and any non-bank account)
+  takes any currency; a bank or credit card account must be in the home currency or the
+  transaction's (3180, simulator's wording).
+- A payment or refund applies only to its customer's transactions (3120 otherwise), and a
+  customer's transactions share its currency, so applying across currencies is that 3120.
+- Rets carry CurrencyRef, ExchangeRate and the schema's home-currency element of the kind:
+  BalanceRemainingInHomeCurrency (InvoiceRet), CreditRemainingInHomeCurrency (CreditMemoRet),
+  TotalAmountInHomeCurrency (SalesReceipt, SalesOrder, ReceivePayment, ARRefundCreditCard),
+  CreditRemainingInHomeCurrency and RefundAmountInHomeCurrency in RefundAppliedToTxnRet;
+  each the amount times the rate, rounded half up to the cent. CustomerRet and AccountRet
+  carry CurrencyRef. CurrencyFilter selects in customer and transaction queries.
+- Not modelled: exchange gains and losses, home-currency balances of accounts, CurrencyAdd /
+  CurrencyMod, price levels per currency, vendors.
+
 Inspection for tests, besides :meth:`~QuickBooksSimulator.transactions` (``"ReceivePayment"``,
 ``"CreditMemo"``, ``"ARRefundCreditCard"`` too)::
 
@@ -62,6 +110,10 @@ Inspection for tests, besides :meth:`~QuickBooksSimulator.transactions` (``"Rece
     sim.payments_applied(invoice_txn_id)      # [(ReceivePayment Transaction, Decimal)]
     sim.unused_payment(payment_txn_id)        # Decimal: a payment's credit left
     sim.credit_remaining(credit_memo_txn_id)  # Decimal
+    sim.currencies, sim.home_currency, sim.find_currency("EUR")     # multicurrency
+    txn.currency, txn.exchange_rate, txn.total_amount_in_home_currency
+    sim.balance_remaining_in_home_currency(invoice_txn_id)          # Decimal, to the cent
+    sim.find_customer("Müller GmbH").currency                       # "Euro"
 """
 
 from __future__ import annotations
@@ -88,6 +140,7 @@ from saleor_qb_sync.testing.qb_company import (
     Account,
     AppliedTxn,
     Company,
+    Currency,
     Customer,
     Item,
     ListRecord,
@@ -422,6 +475,12 @@ def _fmt_price(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def _fmt_rate(value: Decimal) -> str:
+    """An exchange rate (FLOATTYPE) without exponent or trailing zeros."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
 def _fmt_bool(value: bool) -> str:
     return "true" if value else "false"
 
@@ -520,10 +579,15 @@ def _object_not_found(txn_id: str) -> _StatusError:
 
 def _save_error(txn: Transaction, reason: str) -> _StatusError:
     """3180, QuickBooks' "error when saving" with a reason of the simulator's wording."""
+    return _saving_error(_TXN_LABELS[txn.kind], txn.ref_number or txn.txn_id, reason)
+
+
+def _saving_error(label: str, shown: str, reason: str) -> _StatusError:
+    """3180 for a record not stored yet (``label``: the form, ``shown``: its RefNumber)."""
     return _StatusError(
         STATUS_SAVE_ERROR,
-        f'There was an error when saving a {_TXN_LABELS[txn.kind]} '
-        f'"{txn.ref_number or txn.txn_id}". QuickBooks error message: {reason}',
+        f'There was an error when saving a {label} "{shown}". QuickBooks error message: '
+        f"{reason}",
     )
 
 
@@ -579,8 +643,9 @@ _RET_ORDER = {
         "ClassRef", "ARAccountRef", "TemplateRef", "TxnDate", "RefNumber", "BillAddress",
         "ShipAddress", "IsPending", "IsFinanceCharge", "PONumber", "TermsRef", "DueDate",
         "SalesRepRef", "FOB", "ShipDate", "ShipMethodRef", "Subtotal", "ItemSalesTaxRef",
-        "SalesTaxPercentage", "SalesTaxTotal", "AppliedAmount", "BalanceRemaining", "Memo",
-        "IsPaid", "CustomerMsgRef", "IsToBePrinted", "IsToBeEmailed", "CustomerSalesTaxCodeRef",
+        "SalesTaxPercentage", "SalesTaxTotal", "AppliedAmount", "BalanceRemaining",
+        "CurrencyRef", "ExchangeRate", "BalanceRemainingInHomeCurrency", "Memo", "IsPaid",
+        "CustomerMsgRef", "IsToBePrinted", "IsToBeEmailed", "CustomerSalesTaxCodeRef",
         "Other", "ExternalGUID",
     ),
     "SalesReceipt": (
@@ -588,7 +653,8 @@ _RET_ORDER = {
         "ClassRef", "TemplateRef", "TxnDate", "RefNumber", "BillAddress", "ShipAddress",
         "IsPending", "CheckNumber", "PaymentMethodRef", "DueDate", "SalesRepRef", "ShipDate",
         "ShipMethodRef", "FOB", "Subtotal", "ItemSalesTaxRef", "SalesTaxPercentage",
-        "SalesTaxTotal", "TotalAmount", "Memo", "CustomerMsgRef", "IsToBePrinted",
+        "SalesTaxTotal", "TotalAmount", "CurrencyRef", "ExchangeRate",
+        "TotalAmountInHomeCurrency", "Memo", "CustomerMsgRef", "IsToBePrinted",
         "IsToBeEmailed", "CustomerSalesTaxCodeRef", "DepositToAccountRef", "Other",
         "ExternalGUID",
     ),
@@ -597,6 +663,7 @@ _RET_ORDER = {
         "ClassRef", "TemplateRef", "TxnDate", "RefNumber", "BillAddress", "ShipAddress",
         "PONumber", "TermsRef", "DueDate", "SalesRepRef", "FOB", "ShipDate", "ShipMethodRef",
         "Subtotal", "ItemSalesTaxRef", "SalesTaxPercentage", "SalesTaxTotal", "TotalAmount",
+        "CurrencyRef", "ExchangeRate", "TotalAmountInHomeCurrency",
         "IsManuallyClosed", "IsFullyInvoiced", "Memo", "CustomerMsgRef", "IsToBePrinted",
         "IsToBeEmailed", "CustomerSalesTaxCodeRef", "Other", "ExternalGUID",
     ),
@@ -605,20 +672,23 @@ _RET_ORDER = {
         "ClassRef", "ARAccountRef", "TemplateRef", "TxnDate", "RefNumber", "BillAddress",
         "ShipAddress", "IsPending", "PONumber", "TermsRef", "DueDate", "SalesRepRef", "FOB",
         "ShipDate", "ShipMethodRef", "Subtotal", "ItemSalesTaxRef", "SalesTaxPercentage",
-        "SalesTaxTotal", "TotalAmount", "CreditRemaining", "Memo", "CustomerMsgRef",
+        "SalesTaxTotal", "TotalAmount", "CreditRemaining", "CurrencyRef", "ExchangeRate",
+        "CreditRemainingInHomeCurrency", "Memo", "CustomerMsgRef",
         "IsToBePrinted", "IsToBeEmailed", "CustomerSalesTaxCodeRef", "Other", "ExternalGUID",
     ),
     # ReceivePaymentRet; its AppliedToTxnRet elements follow ExternalGUID
     "ReceivePayment": (
         *_TXN_CORE,
-        "ARAccountRef", "TxnDate", "RefNumber", "TotalAmount", "PaymentMethodRef", "Memo",
-        "DepositToAccountRef", "UnusedPayment", "UnusedCredits", "ExternalGUID",
+        "ARAccountRef", "TxnDate", "RefNumber", "TotalAmount", "CurrencyRef", "ExchangeRate",
+        "TotalAmountInHomeCurrency", "PaymentMethodRef", "Memo", "DepositToAccountRef",
+        "UnusedPayment", "UnusedCredits", "ExternalGUID",
     ),
     # ARRefundCreditCardRet; its RefundAppliedToTxnRet elements follow ExternalGUID
     "ARRefundCreditCard": (
         *_TXN_CORE,
         "RefundFromAccountRef", "ARAccountRef", "TxnDate", "RefNumber", "TotalAmount",
-        "Address", "PaymentMethodRef", "Memo", "ExternalGUID",
+        "CurrencyRef", "ExchangeRate", "TotalAmountInHomeCurrency", "Address",
+        "PaymentMethodRef", "Memo", "ExternalGUID",
     ),
 }
 
@@ -683,6 +753,7 @@ class QuickBooksSimulator:
         self._customers = NameIndex()
         self._tax_codes = NameIndex()
         self._names = NameIndex()  # customers, vendors, employees, other names
+        self._currencies = NameIndex()  # filled only with multicurrency on
         self._simple: dict[str, NameIndex] = {}
         self._by_id: dict[str, ListRecord] = {}
         self._transactions: list[Transaction] = []
@@ -723,7 +794,7 @@ class QuickBooksSimulator:
         for spec in c.accounts:
             self._accounts.add(spec.name, self._stamp(Account(
                 self._new_list_id(), spec.name, now, spec.is_active,
-                account_type=spec.account_type)))
+                account_type=spec.account_type, currency=self._currency_name(spec.currency))))
         for code in c.sales_tax_codes:
             self._tax_codes.add(code.name, self._stamp(SalesTaxCode(
                 self._new_list_id(), code.name, now, True,
@@ -758,10 +829,24 @@ class QuickBooksSimulator:
                 fields["Email"] = spec.email
             customer = Customer(self._new_list_id(), spec.name, now, spec.is_active,
                                 fields=fields, sales_tax_code=spec.sales_tax_code,
-                                item_sales_tax=spec.item_sales_tax)
+                                item_sales_tax=spec.item_sales_tax,
+                                currency=self._currency_name(spec.currency))
             self._stamp(customer)
             self._customers.add(spec.name, customer)
             self._names.add(spec.name, customer)
+        if c.multicurrency:
+            # After every other list, so the other ListIDs do not depend on the preference.
+            for currency in c.currencies:
+                self._currencies.add(currency.name, self._stamp(Currency(
+                    self._new_list_id(), currency.name, now, currency.is_active,
+                    code=currency.code, exchange_rate=currency.exchange_rate,
+                    as_of_date=now.date())))
+
+    def _currency_name(self, name: str | None) -> str:
+        """A seed's currency as the company list spells it (None: the home currency)."""
+        wanted = (name or self.company.home_currency).casefold()
+        spelled = (c.name for c in self.company.currencies if c.name.casefold() == wanted)
+        return next(spelled, name or self.company.home_currency)
 
     # ------------------------------------------------------------------- inspection (tests) --
 
@@ -780,13 +865,41 @@ class QuickBooksSimulator:
         with self._lock:
             return list(self._accounts.values())  # type: ignore[arg-type]
 
-    def add_account(self, name: str, account_type: str) -> Account:
-        """Create an account, as a bookkeeper does in Lists → Chart of Accounts (tests)."""
+    def add_account(self, name: str, account_type: str, currency: str | None = None) -> Account:
+        """Create an account, as a bookkeeper does in Lists → Chart of Accounts (tests);
+        ``currency`` (multicurrency only) defaults to the home currency."""
         with self._lock:
+            if currency is not None and self._currency_of_name(currency) is None:
+                raise ValueError(f"no currency {currency!r} in the company's currency list")
             account = Account(self._new_list_id(), name, self._now(), True,
-                              account_type=account_type)
+                              account_type=account_type,
+                              currency=self._currency_name(currency))
             self._accounts.add(name, self._stamp(account))
             return account
+
+    @property
+    def currencies(self) -> list[Currency]:
+        """The currency list (empty with multicurrency off), in the company's order."""
+        with self._lock:
+            return list(self._currencies.values())  # type: ignore[arg-type]
+
+    @property
+    def home_currency(self) -> str:
+        """The home currency's name (every amount is in it with multicurrency off)."""
+        return self._currency_name(None)
+
+    def find_currency(self, name_or_code: str) -> Currency | None:
+        """The currency of that name or ISO code (None: not in the list)."""
+        with self._lock:
+            return self._currency_of_name(name_or_code)
+
+    def _currency_of_name(self, name_or_code: str) -> Currency | None:
+        found = self._currencies.get(name_or_code)
+        if found is None:
+            wanted = name_or_code.strip().casefold()
+            found = next((c for c in self._currencies.values()
+                          if c.code.casefold() == wanted), None)  # type: ignore[attr-defined]
+        return found  # type: ignore[return-value]
 
     def transactions(self, kind: str | None = None) -> list[Transaction]:
         """Transactions in creation order; ``kind`` is Invoice, SalesReceipt or SalesOrder."""
@@ -1166,18 +1279,8 @@ class QuickBooksSimulator:
         tax_item = self._resolve(add, "ItemSalesTaxRef", self._items, "ItemSalesTax", where)
         if tax_item is not None and tax_item.kind != "SalesTax":  # type: ignore[attr-defined]
             raise _invalid_reference("ItemSalesTax", tax_item.name, where)
-        fields: dict[str, object] = {}
-        for tag in _CUSTOMER_TEXT_FIELDS:
-            if tag in ("BillAddress", "ShipAddress"):
-                address = _read_address(add, tag)
-                if address is not None:
-                    fields[tag] = address
-            elif tag in ("TermsRef", "SalesRepRef"):
-                if refs[tag] is not None:
-                    fields[tag] = refs[tag]
-            elif tag not in ("SalesTaxCodeRef", "ItemSalesTaxRef", "Balance", "TotalBalance") \
-                    and (value := _text(add, tag)) is not None:
-                fields[tag] = value
+        currency = self._customer_currency(add, parent)
+        fields = self._customer_fields(add, refs)
         is_active = _bool(add, "IsActive")
         customer = Customer(
             self._new_list_id(), name, self._now(), True if is_active is None else is_active,
@@ -1185,12 +1288,139 @@ class QuickBooksSimulator:
             fields=fields,
             sales_tax_code=code.name if code else None,
             item_sales_tax=tax_item.name if tax_item else None,
+            currency=currency,
         )
         self._stamp(customer)
         self._customers.add(customer.full_name, customer)
         if parent is None:
             self._names.add(name, customer)
         return _Outcome(rets=[self._customer_ret(customer)])
+
+    @staticmethod
+    def _customer_fields(
+        node: etree._Element, refs: dict[str, ListRecord | None],
+    ) -> dict[str, object]:
+        """The contact fields, addresses and resolved TermsRef / SalesRepRef a CustomerAdd or
+        CustomerMod sends (those it does not send are absent)."""
+        fields: dict[str, object] = {}
+        for tag in _CUSTOMER_TEXT_FIELDS:
+            if tag in ("BillAddress", "ShipAddress"):
+                address = _read_address(node, tag)
+                if address is not None:
+                    fields[tag] = address
+            elif tag in ("TermsRef", "SalesRepRef"):
+                if refs[tag] is not None:
+                    fields[tag] = refs[tag]
+            elif tag not in ("SalesTaxCodeRef", "ItemSalesTaxRef", "Balance", "TotalBalance") \
+                    and (value := _text(node, tag)) is not None:
+                fields[tag] = value
+        return fields
+
+    def _resolve_currency(self, parent: etree._Element, where: str) -> Currency | None:
+        """An optional ``CurrencyRef``: 3250 with multicurrency off, 3140 when the currency
+        is not in the list or inactive."""
+        if _child(parent, "CurrencyRef") is None:
+            return None
+        if not self.company.multicurrency:
+            raise _StatusError(STATUS_FEATURE_UNAVAILABLE, MESSAGE_FEATURE_UNAVAILABLE)
+        return self._resolve(parent, "CurrencyRef", self._currencies, "Currency",  # type: ignore
+                             where)
+
+    def _customer_currency(self, add: etree._Element, parent: ListRecord | None) -> str:
+        """A new customer's currency: CurrencyRef, else its parent's (a job bills in its
+        customer's currency), else the home currency."""
+        currency = self._resolve_currency(add, "Customer")
+        inherited = parent.currency if isinstance(parent, Customer) else None
+        if currency is not None and inherited is not None and currency.name != inherited:
+            raise _StatusError(
+                STATUS_SAVE_ERROR,
+                f'There was an error when saving a Customer "{_text(add, "Name")}". QuickBooks '
+                f'error message: A job uses the currency of its customer ("{inherited}").')
+        if currency is not None:
+            return currency.name
+        return inherited or self.home_currency
+
+    def _customer_mod(self, request: etree._Element) -> _Outcome:
+        """CustomerMod, for what a customer record holds here (SDK "Mod" rules).
+
+        - ListID must be a customer (3120); EditSequence its current one (3200).
+        - Elements sent replace the stored ones (contact fields, addresses, IsActive, tax
+          defaults, terms, sales rep); a new Name must be free (3100) and is refused for a
+          customer with jobs (their full names would change: the simulator's limit, 3180).
+        - CurrencyRef: 3250 with multicurrency off, 3140 unknown or inactive; another
+          currency than the customer's is refused once the customer (or a job of it) has
+          transactions: "The currency can't be changed for names that already have
+          transactions recorded against them" (Intuit, "Set up and use multicurrency"),
+          status 3180 with that reason.
+        - ParentRef is not supported by the simulator (ignored, status 530).
+        """
+        mod = request.find("CustomerMod")
+        list_id = _text(mod, "ListID") or ""
+        customer = self._by_id.get(list_id)
+        if not isinstance(customer, Customer):
+            raise _object_not_found(list_id)
+        edit_sequence = _text(mod, "EditSequence") or ""
+        if edit_sequence != customer.edit_sequence:
+            raise _StatusError(STATUS_EDIT_SEQUENCE_OUT_OF_DATE,
+                               f'The provided edit sequence "{edit_sequence}" is out-of-date.')
+        where = "Customer"
+
+        def refused(reason: str) -> _StatusError:
+            return _StatusError(
+                STATUS_SAVE_ERROR, f'There was an error when saving a Customer '
+                f'"{customer.full_name}". QuickBooks error message: {reason}')
+
+        name = _text(mod, "Name")
+        renamed = name is not None and NameIndex.key(name) != NameIndex.key(customer.name)
+        if renamed:
+            if any(c.parent is customer for c in self._customers.values()):  # type: ignore
+                raise refused("The simulator does not rename a customer that has jobs.")
+            new_full = f"{customer.parent.full_name}:{name}" if customer.parent else name
+            if (customer.parent is None and name in self._names) or new_full in self._customers:
+                raise _name_in_use(name or "")
+        refs = {tag: self._resolve(mod, tag, self._simple[list_name], label, where)
+                for tag, list_name, label in (("TermsRef", "terms", "Terms"),
+                                              ("SalesRepRef", "sales_reps", "SalesRep"))}
+        self._resolve(mod, "ClassRef", self._simple["classes"], "Class", where)
+        code = self._resolve(mod, "SalesTaxCodeRef", self._tax_codes, "SalesTaxCode", where)
+        tax_item = self._resolve(mod, "ItemSalesTaxRef", self._items, "ItemSalesTax", where)
+        if tax_item is not None and tax_item.kind != "SalesTax":  # type: ignore[attr-defined]
+            raise _invalid_reference("ItemSalesTax", tax_item.name, where)
+        currency = self._resolve_currency(mod, where)
+        if currency is not None and currency.name != customer.currency:
+            family = {customer.full_name.casefold()}
+            family |= {c.full_name.casefold() for c in self._customers.values()  # type: ignore
+                       if c.full_name.casefold().startswith(customer.full_name.casefold() + ":")}
+            if any((t.customer_name or "").casefold() in family for t in self._transactions):
+                raise refused("The currency can't be changed for names that already have "
+                              "transactions recorded against them.")
+
+        # All checks passed: from here on the company file changes.
+        if renamed and name is not None:
+            old_full = customer.full_name
+            self._customers.remove(old_full)
+            if customer.parent is None:
+                self._names.remove(old_full)
+            customer.name = name
+            self._customers.add(customer.full_name, customer)
+            if customer.parent is None:
+                self._names.add(name, customer)
+            for txn in self._transactions:
+                if txn.customer_name == old_full:
+                    txn.customer_name = customer.full_name
+        is_active = _bool(mod, "IsActive")
+        if is_active is not None:
+            customer.is_active = is_active
+        customer.fields.update(self._customer_fields(mod, refs))
+        if code is not None:
+            customer.sales_tax_code = code.name
+        if tax_item is not None:
+            customer.item_sales_tax = tax_item.name
+        if currency is not None:
+            customer.currency = currency.name
+        self._touch(customer)
+        warnings = ["ParentRef"] if _child(mod, "ParentRef") is not None else []
+        return self._with_warnings(_Outcome(rets=[self._customer_ret(customer)]), warnings)
 
     def _customer_ret(self, customer: Customer) -> etree._Element:
         ret = etree.Element("CustomerRet")
@@ -1216,6 +1446,8 @@ class QuickBooksSimulator:
                 _sub(ret, tag, str(customer.fields.get(tag, "None")))
             elif tag in customer.fields:
                 _sub(ret, tag, str(customer.fields[tag]))
+        if self.company.multicurrency:
+            _ref(ret, "CurrencyRef", self._currencies.get(customer.currency))  # type: ignore
         return ret
 
     def _customer_balance(self, full_name: str) -> Decimal:
@@ -1356,6 +1588,8 @@ class QuickBooksSimulator:
         _sub(ret, "AccountType", account.account_type)
         _sub(ret, "Balance", "0.00")
         _sub(ret, "TotalBalance", "0.00")
+        if self.company.multicurrency:
+            _ref(ret, "CurrencyRef", self._currencies.get(account.currency))  # type: ignore
         return ret
 
     def _list_query(
@@ -1448,7 +1682,58 @@ class QuickBooksSimulator:
         return _Outcome(rets=rets, attrs=attrs)
 
     def _customer_query(self, request: etree._Element) -> _Outcome:
-        return self._list_query(request, self._customers, self._customer_ret)  # type: ignore
+        return self._list_query(request, self._customers, self._customer_ret,  # type: ignore
+                                self._currency_filter(request))
+
+    def _currency_filter(
+        self, request: etree._Element,
+    ) -> Callable[[ListRecord | Transaction], bool] | None:
+        """``CurrencyFilter`` (ListID+ | FullName+) as a predicate on a record's currency;
+        None without one (or with multicurrency off, where everything is in one currency)."""
+        node = request.find("CurrencyFilter")
+        if node is None or not self.company.multicurrency:
+            return None
+        wanted: set[str] = set()
+        for el in node:
+            value = (el.text or "").strip()
+            record = self._by_id.get(value) if el.tag == "ListID" \
+                else self._currencies.get(value)
+            if isinstance(record, Currency):
+                wanted.add(record.name)
+        return lambda record: getattr(record, "currency", None) in wanted
+
+    def _currency_query(self, request: etree._Element) -> _Outcome:
+        """CurrencyQuery: the currency list. With multicurrency off QuickBooks has no
+        currency list to answer from: status 3250, the SDK's answer for a feature that is
+        not turned on (the simulator's choice; no recorded answer was found)."""
+        if not self.company.multicurrency:
+            raise _StatusError(STATUS_FEATURE_UNAVAILABLE, MESSAGE_FEATURE_UNAVAILABLE)
+        low = self._moment(_text(request, "FromModifiedDate"), end_of_day=False)
+        high = self._moment(_text(request, "ToModifiedDate"), end_of_day=True)
+
+        def modified_between(record: ListRecord) -> bool:
+            changed = record.time_modified or record.time_created
+            return not ((low and changed < low) or (high and changed > high))
+
+        return self._list_query(request, self._currencies, self._currency_ret, modified_between)
+
+    def _currency_ret(self, currency: ListRecord) -> etree._Element:
+        assert isinstance(currency, Currency)
+        ret = etree.Element("CurrencyRet")
+        self._list_core(ret, currency)
+        _sub(ret, "Name", currency.name)
+        _sub(ret, "IsActive", _fmt_bool(currency.is_active))
+        _sub(ret, "CurrencyCode", currency.code)
+        currency_format = _sub(ret, "CurrencyFormat")
+        _sub(currency_format, "ThousandSeparator", "Comma")
+        _sub(currency_format, "ThousandSeparatorGrouping", "XX_XXX_XXX")
+        _sub(currency_format, "DecimalPlaces", "2")
+        _sub(currency_format, "DecimalSeparator", "Period")
+        _sub(ret, "IsUserDefinedCurrency", "false")
+        _sub(ret, "ExchangeRate", _fmt_rate(currency.exchange_rate))
+        if currency.as_of_date is not None:
+            _sub(ret, "AsOfDate", currency.as_of_date.isoformat())
+        return ret
 
     def _item_query(self, request: etree._Element) -> _Outcome:
         return self._list_query(request, self._items, self._item_ret)  # type: ignore[arg-type]
@@ -1516,6 +1801,11 @@ class QuickBooksSimulator:
         _sub(accounting, "IsAssigningJournalEntryNumbers", "true")
         if self.closing_date is not None:
             _sub(accounting, "ClosingDate", self.closing_date.isoformat())
+        multicurrency = _sub(ret, "MultiCurrencyPreferences")
+        _sub(multicurrency, "IsMultiCurrencyOn", _fmt_bool(self.company.multicurrency))
+        if self.company.multicurrency:
+            _ref(multicurrency, "HomeCurrencyRef",
+                 self._currencies.get(self.home_currency))  # type: ignore[arg-type]
         sales = _sub(ret, "SalesAndCustomersPreferences")
         _sub(sales, "IsTrackingReimbursedExpensesAsIncome", "false")
         _sub(sales, "IsAutoApplyingPayments", "true")
@@ -1544,6 +1834,7 @@ class QuickBooksSimulator:
 
         # All checks passed: from here on the company file changes.
         values["ref_number"] = values["ref_number"] or self._next_ref_number(kind)
+        self._keep_new_accounts(values["fields"])  # type: ignore[arg-type]
         txn = self._store_txn(kind, **values)  # type: ignore[arg-type]
         if credits:  # credit memos set on the invoice as it is made: it applies them to itself
             self._link(txn, [AppliedTxn(txn.txn_id, Decimal("0.00"), credits)])
@@ -1573,12 +1864,19 @@ class QuickBooksSimulator:
 
         customer = self._resolve(add, "CustomerRef", self._customers, "Customer", where)
         header["CustomerRef"] = customer
+        currency = customer.currency if isinstance(customer, Customer) and customer.currency \
+            else self.home_currency
+        exchange_rate = self._exchange_rate(add, currency)
+        shown = _text(add, "RefNumber") or ""
+        if self.company.multicurrency:
+            header["CurrencyRef"] = self._currencies.get(currency)
         if kind in ("Invoice", "CreditMemo"):
-            header["ARAccountRef"] = self._ar_account(add, where)
+            header["ARAccountRef"] = self._ar_account(add, where, currency, shown)
         if kind == "SalesReceipt":
             deposit = self._resolve(add, "DepositToAccountRef", self._accounts, "Account", where)
             if deposit is None:
                 deposit = self._accounts.get("Undeposited Funds")
+            self._check_money_account(deposit, currency, where, shown)
             header["DepositToAccountRef"] = deposit
         for tag, (list_name, label) in _TXN_SIMPLE_REFS.items():
             header[tag] = self._resolve(add, tag, self._simple[list_name], label, where)
@@ -1636,8 +1934,57 @@ class QuickBooksSimulator:
             "total_amount": _money(subtotal + sales_tax),
             "memo": header.get("Memo"),
             "fields": header,
+            "currency": currency,
+            "exchange_rate": exchange_rate,
         }
         return values, credits, warnings
+
+    def _exchange_rate(self, add: etree._Element, currency: str) -> Decimal:
+        """The transaction's rate (home units per unit of ``currency``): ``ExchangeRate`` when
+        given, else the currency list's. With multicurrency off an ExchangeRate is 3250; in
+        the home currency the rate is 1 and any other is 3210; a rate must be positive."""
+        given = _decimal(add, "ExchangeRate")
+        if not self.company.multicurrency:
+            if _child(add, "ExchangeRate") is not None:
+                raise _StatusError(STATUS_FEATURE_UNAVAILABLE, MESSAGE_FEATURE_UNAVAILABLE)
+            return Decimal(1)
+
+        def invalid(reason: str) -> _StatusError:
+            return _StatusError(
+                STATUS_INVALID_VALUE,
+                f'The "ExchangeRate" field has an invalid value "{_text(add, "ExchangeRate")}". '
+                f"QuickBooks error message: {reason}",
+            )
+
+        if currency == self.home_currency:
+            if given is not None and given != 1:
+                raise invalid(f"A transaction in the home currency ({currency}) has an "
+                              "exchange rate of 1.")
+            return Decimal(1)
+        if given is not None:
+            if given <= 0:
+                raise invalid("The exchange rate must be greater than zero.")
+            return given
+        record = self._currencies.get(currency)
+        assert isinstance(record, Currency)
+        return record.exchange_rate
+
+    def _check_money_account(
+        self, account: ListRecord | None, currency: str, label: str, shown: str,
+    ) -> None:
+        """Money received or refunded in ``currency`` goes through Undeposited Funds (any
+        currency) or a bank / credit card account in that currency or the home currency
+        (Intuit: bank and credit card accounts have a currency; income and other accounts
+        are in the home currency). Else 3180, simulator's wording."""
+        if not self.company.multicurrency or not isinstance(account, Account):
+            return
+        if account.account_type in ("Bank", "CreditCard") and \
+                account.currency not in (currency, self.home_currency):
+            raise _saving_error(
+                label, shown,
+                f'The account "{account.full_name}" is in {account.currency}; this transaction '
+                f"is in {currency}, so its money goes to an account in {currency} or in the "
+                f"home currency ({self.home_currency}).")
 
     def _txn_date(self, add: etree._Element) -> date:
         """``TxnDate`` (today when absent); on or before the closing date is status 3171."""
@@ -1654,15 +2001,54 @@ class QuickBooksSimulator:
                 f"before the closing date cannot be {verb}.",
             )
 
-    def _ar_account(self, add: etree._Element, where: str) -> ListRecord | None:
-        """``ARAccountRef`` (an Accounts Receivable account, else 3140), or the company's A/R."""
+    def _ar_account(
+        self, add: etree._Element, where: str, currency: str | None = None, shown: str = "",
+    ) -> ListRecord | None:
+        """``ARAccountRef`` (an Accounts Receivable account, else 3140), or the company's A/R.
+
+        With multicurrency on the A/R account is in the transaction's ``currency``: one given
+        in another currency is 3180 (naming both); none given is the first A/R account in that
+        currency, and for a foreign currency without one QuickBooks makes
+        "Accounts Receivable - EUR" (ISO code) as the transaction is saved: the record is
+        returned without a ListID and :meth:`_keep_new_accounts` stores it."""
         ar = self._resolve(add, "ARAccountRef", self._accounts, "Account", where)
         if ar is not None and ar.account_type != "AccountsReceivable":  # type: ignore[attr-defined]
             raise _invalid_reference("Account", ar.full_name, where)
-        if ar is None:
-            ar = next((a for a in self._accounts.values()
-                       if a.account_type == "AccountsReceivable"), None)  # type: ignore
+        if not self.company.multicurrency:
+            if ar is None:
+                ar = next((a for a in self._accounts.values()
+                           if a.account_type == "AccountsReceivable"), None)  # type: ignore
+            return ar
+        currency = currency or self.home_currency
+        if ar is not None:
+            if ar.currency != currency:  # type: ignore[attr-defined]
+                raise _saving_error(
+                    where, shown,
+                    f'The A/R account "{ar.full_name}" is in {ar.currency}, '  # type: ignore
+                    f"but this transaction is in {currency}: a transaction in {currency} "
+                    f"needs an Accounts Receivable account in {currency}.")
+            return ar
+        ar = next((a for a in self._accounts.values()  # type: ignore[assignment]
+                   if a.account_type == "AccountsReceivable"  # type: ignore[attr-defined]
+                   and a.currency == currency), None)  # type: ignore[attr-defined]
+        if ar is None and currency != self.home_currency:
+            record = self._currencies.get(currency)
+            assert isinstance(record, Currency)
+            name = f"Accounts Receivable - {record.code}"
+            if name in self._accounts:
+                raise _saving_error(where, shown, f'The account "{name}" QuickBooks makes for '
+                                    f"receivables in {currency} exists with another type or "
+                                    "currency.")
+            ar = Account("", name, self._now(), True, account_type="AccountsReceivable",
+                         currency=currency)
         return ar
+
+    def _keep_new_accounts(self, header: dict[str, object]) -> None:
+        """Store the accounts :meth:`_ar_account` made for a transaction being saved."""
+        for value in header.values():
+            if isinstance(value, Account) and not value.list_id:
+                value.list_id = self._new_list_id()
+                self._accounts.add(value.name, self._stamp(value))
 
     def _next_ref_number(self, kind: str) -> str:
         used = [int(t.ref_number) for t in self._transactions
@@ -1787,6 +2173,8 @@ class QuickBooksSimulator:
         elif txn.kind == "ReceivePayment":
             computed["UnusedPayment"] = _fmt_money(self._unused_payment(txn))
             computed["UnusedCredits"] = "0.00"
+        if self.company.multicurrency:
+            computed.update(self._home_currency_fields(txn, computed))
         if txn.ref_number is not None:
             computed["RefNumber"] = txn.ref_number
         if txn.sales_tax_percentage is not None:
@@ -1807,7 +2195,7 @@ class QuickBooksSimulator:
             return ret
         if txn.kind == "ARRefundCreditCard":
             for applied_txn in txn.applied:
-                ret.append(self._refund_applied_ret(applied_txn))
+                ret.append(self._refund_applied_ret(applied_txn, txn))
             return ret
         if include_linked and txn.kind == "Invoice":
             for source, amount in self._links_to_invoice(txn):
@@ -1816,6 +2204,22 @@ class QuickBooksSimulator:
             for line in txn.lines:
                 ret.append(self._line_ret(txn.kind, line))
         return ret
+
+    @staticmethod
+    def _home_currency_fields(txn: Transaction, computed: dict[str, str]) -> dict[str, str]:
+        """ExchangeRate and the ``…InHomeCurrency`` element the kind's Ret has (qbxml130.xsd:
+        BalanceRemaining on invoices, CreditRemaining on credit memos, TotalAmount on the
+        others), each the transaction-currency amount at the rate, to the cent."""
+        fields = {"ExchangeRate": _fmt_rate(txn.exchange_rate)}
+        if txn.kind == "Invoice":
+            fields["BalanceRemainingInHomeCurrency"] = _fmt_money(
+                Decimal(computed["BalanceRemaining"]) * txn.exchange_rate)
+        elif txn.kind == "CreditMemo":
+            fields["CreditRemainingInHomeCurrency"] = _fmt_money(
+                Decimal(computed["CreditRemaining"]) * txn.exchange_rate)
+        else:
+            fields["TotalAmountInHomeCurrency"] = _fmt_money(txn.total_amount_in_home_currency)
+        return fields
 
     # ------------------------------------------------------------ payments and credits --
 
@@ -1829,6 +2233,12 @@ class QuickBooksSimulator:
         with self._lock:
             invoice = self._txn_of(invoice_txn_id, "Invoice")
             return invoice.total_amount - self._applied_to_invoice(invoice)
+
+    def balance_remaining_in_home_currency(self, invoice_txn_id: str) -> Decimal:
+        """:meth:`balance_remaining` at the invoice's exchange rate, to the cent."""
+        with self._lock:
+            invoice = self._txn_of(invoice_txn_id, "Invoice")
+            return _money(self.balance_remaining(invoice_txn_id) * invoice.exchange_rate)
 
     def payments_applied(self, invoice_txn_id: str) -> list[tuple[Transaction, Decimal]]:
         """(ReceivePayment, amount) for each payment applied to the invoice, in order; the
@@ -1918,7 +2328,7 @@ class QuickBooksSimulator:
             node.append(self._linked_txn(self._txn_of(credit_id, "CreditMemo"), -amount))
         return node
 
-    def _refund_applied_ret(self, applied: AppliedTxn) -> etree._Element:
+    def _refund_applied_ret(self, applied: AppliedTxn, refund: Transaction) -> etree._Element:
         target = self.find_transaction_by_id(applied.txn_id)
         assert target is not None
         remaining = self._credit_remaining(target) if target.kind == "CreditMemo" \
@@ -1926,6 +2336,11 @@ class QuickBooksSimulator:
         node = self._link_head("RefundAppliedToTxnRet", target)
         _sub(node, "CreditRemaining", _fmt_money(remaining))
         _sub(node, "RefundAmount", _fmt_money(applied.amount))
+        if self.company.multicurrency:
+            _sub(node, "CreditRemainingInHomeCurrency",
+                 _fmt_money(remaining * target.exchange_rate))
+            _sub(node, "RefundAmountInHomeCurrency",
+                 _fmt_money(applied.amount * refund.exchange_rate))
         return node
 
     def _line_ret(self, kind: str, line: TxnLine) -> etree._Element:
@@ -2026,6 +2441,9 @@ class QuickBooksSimulator:
                     names.add(record.full_name.casefold())
             if (txn.customer_name or "").casefold() not in names:
                 return False
+        by_currency = self._currency_filter(request)
+        if by_currency is not None and not by_currency(txn):
+            return False
         paid_status = _text(request, "PaidStatus")
         if txn.kind == "Invoice" and paid_status in ("PaidOnly", "NotPaidOnly"):
             is_paid = txn.total_amount - self._applied_to_invoice(txn) <= 0
@@ -2072,7 +2490,7 @@ class QuickBooksSimulator:
         """
         kind = "ReceivePayment"
         add = request.find(f"{kind}Add")
-        customer, header, txn_date = self._money_header(add, kind, "DepositToAccountRef")
+        customer, header, txn_date, rate = self._money_header(add, kind, "DepositToAccountRef")
         total = _decimal(add, "TotalAmount")
         applied: list[AppliedTxn] = []
         if _child(add, "IsAutoApply") is not None:
@@ -2091,7 +2509,7 @@ class QuickBooksSimulator:
                 "QuickBooks error message: The amount applied to invoices "
                 f"({_fmt_money(paid)}) is more than the amount received.",
             )
-        txn = self._new_money_txn(kind, txn_date, customer, total, header, applied)
+        txn = self._new_money_txn(kind, txn_date, customer, total, header, applied, rate)
         return _Outcome(rets=[self._txn_ret(txn, include_lines=True)])
 
     def _ar_refund_add(self, request: etree._Element) -> _Outcome:
@@ -2106,7 +2524,7 @@ class QuickBooksSimulator:
         """
         kind = "ARRefundCreditCard"
         add = request.find(f"{kind}Add")
-        customer, header, txn_date = self._money_header(add, kind, "RefundFromAccountRef")
+        customer, header, txn_date, rate = self._money_header(add, kind, "RefundFromAccountRef")
         header["Address"] = _read_address(add, "Address")
         applied: list[AppliedTxn] = []
         pending: dict[str, Decimal] = {}
@@ -2130,35 +2548,44 @@ class QuickBooksSimulator:
             pending[txn_id] = pending.get(txn_id, Decimal(0)) + amount
             applied.append(AppliedTxn(txn_id, amount))
         total = sum((a.amount for a in applied), Decimal("0.00"))
-        txn = self._new_money_txn(kind, txn_date, customer, total, header, applied)
+        txn = self._new_money_txn(kind, txn_date, customer, total, header, applied, rate)
         return _Outcome(rets=[self._txn_ret(txn, include_lines=True)])
 
     def _money_header(
         self, add: etree._Element, kind: str, account_tag: str,
-    ) -> tuple[ListRecord, dict[str, object], date]:
-        """Customer, header fields and date of a payment or refund (3140 / 3171 checked).
+    ) -> tuple[Customer, dict[str, object], date, Decimal]:
+        """Customer, header fields, date and exchange rate of a payment or refund (3140 /
+        3171 checked; the currency is the customer's, see :meth:`_exchange_rate`).
 
         ``account_tag`` (DepositToAccountRef / RefundFromAccountRef) must resolve; absent, it
-        is Undeposited Funds, where QuickBooks puts received money until a deposit."""
+        is Undeposited Funds, where QuickBooks puts received money until a deposit. With
+        multicurrency on, :meth:`_ar_account` and :meth:`_check_money_account` apply."""
         where = _TXN_LABELS[kind]
         customer = self._resolve(add, "CustomerRef", self._customers, "Customer", where)
-        assert customer is not None  # CustomerRef is required by the schema
+        assert isinstance(customer, Customer)  # CustomerRef is required by the schema
+        currency = customer.currency or self.home_currency
+        exchange_rate = self._exchange_rate(add, currency)
+        shown = _text(add, "RefNumber") or ""
         account = self._resolve(add, account_tag, self._accounts, "Account", where)
         header: dict[str, object] = {
             "CustomerRef": customer,
-            "ARAccountRef": self._ar_account(add, where),
+            "ARAccountRef": self._ar_account(add, where, currency, shown),
             "PaymentMethodRef": self._resolve(add, "PaymentMethodRef",
                                               self._simple["payment_methods"], "PaymentMethod",
                                               where),
             account_tag: account if account is not None
             else self._accounts.get("Undeposited Funds"),
         }
+        self._check_money_account(header[account_tag], currency,  # type: ignore[arg-type]
+                                  where, shown)
+        if self.company.multicurrency:
+            header["CurrencyRef"] = self._currencies.get(currency)
         txn_date = self._txn_date(add)
         for tag in _MONEY_TEXT_FIELDS:
             value = _text(add, tag)
             if value is not None:
                 header[tag] = value
-        return customer, header, txn_date
+        return customer, header, txn_date, exchange_rate
 
     def _open_invoices(self, customer_name: str) -> list[Transaction]:
         """The customer's invoices with a balance, oldest first (TxnDate, then entry)."""
@@ -2236,10 +2663,11 @@ class QuickBooksSimulator:
         return txn
 
     def _new_money_txn(
-        self, kind: str, txn_date: date, customer: ListRecord, total: Decimal,
-        header: dict[str, object], applied: list[AppliedTxn],
+        self, kind: str, txn_date: date, customer: Customer, total: Decimal,
+        header: dict[str, object], applied: list[AppliedTxn], exchange_rate: Decimal,
     ) -> Transaction:
         """Store a payment or refund (every check has passed)."""
+        self._keep_new_accounts(header)
         txn = self._store_txn(
             kind, txn_date,
             ref_number=header.pop("RefNumber", None),
@@ -2252,6 +2680,8 @@ class QuickBooksSimulator:
             total_amount=total,
             memo=header.pop("Memo", None),
             fields=header,
+            currency=customer.currency or self.home_currency,
+            exchange_rate=exchange_rate,
         )
         self._link(txn, applied)
         return txn
@@ -2356,7 +2786,7 @@ class QuickBooksSimulator:
             _sub(ret, "RefNumber", txn.ref_number)
         return _Outcome(rets=list(ret))
 
-    def _touch(self, txn: Transaction) -> None:
+    def _touch(self, txn: Transaction | ListRecord) -> None:
         """A change: TimeModified is now and the EditSequence moves on (never backwards)."""
         now = self._now()
         txn.time_modified = now
@@ -2410,6 +2840,9 @@ class QuickBooksSimulator:
             if kept is not None:
                 line.txn_line_id = kept
         values["ref_number"] = values["ref_number"] or txn.ref_number
+        if _child(mod, "ExchangeRate") is None and values["currency"] == txn.currency:
+            values["exchange_rate"] = txn.exchange_rate  # the rate stays unless sent
+        self._keep_new_accounts(values["fields"])  # type: ignore[arg-type]
         for name, value in values.items():
             setattr(txn, name, value)
         self._touch(txn)
@@ -2431,6 +2864,8 @@ class QuickBooksSimulator:
                 _sub(merged, tag, txn.txn_date.isoformat())
             elif tag == "RefNumber" and txn.ref_number is not None:
                 _sub(merged, tag, txn.ref_number)
+            elif tag == "ARAccountRef" and "CustomerRef" in sent and self.company.multicurrency:
+                continue  # another customer may bill in another currency: its A/R account
             elif tag in ("BillAddress", "ShipAddress"):
                 _write_address(merged, tag, txn.fields.get(tag))
             elif tag.endswith("Ref") and isinstance(txn.fields.get(tag), ListRecord):
@@ -2511,6 +2946,8 @@ def _supported_versions(major: int, minor: int) -> list[str]:
 _HANDLERS: dict[str, Callable[[QuickBooksSimulator, etree._Element], _Outcome]] = {
     "CustomerAddRq": QuickBooksSimulator._customer_add,
     "CustomerQueryRq": QuickBooksSimulator._customer_query,
+    "CustomerModRq": QuickBooksSimulator._customer_mod,
+    "CurrencyQueryRq": QuickBooksSimulator._currency_query,
     "ItemQueryRq": QuickBooksSimulator._item_query,
     "ItemNonInventoryAddRq": QuickBooksSimulator._item_add,
     "ItemServiceAddRq": QuickBooksSimulator._item_add,

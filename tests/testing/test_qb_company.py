@@ -9,11 +9,14 @@ from decimal import Decimal
 import pytest
 
 from saleor_qb_sync.testing.qb_company import (
+    AccountSpec,
     Company,
+    CurrencySpec,
     Customer,
     CustomerSpec,
     ItemSpec,
     NameIndex,
+    Transaction,
 )
 
 CREATED = datetime(2026, 12, 1, tzinfo=UTC)
@@ -91,3 +94,57 @@ def test_a_name_added_again_in_another_case_is_the_same_entry():
 
     # then: one key for both (the index casefolds)
     assert list(index.values()) == [second]
+
+
+def test_a_multicurrency_company_gets_the_default_currency_list_and_a_plain_one_none():
+    # when
+    plain, multi = Company(), Company(multicurrency=True)
+
+    # then
+    assert plain.currencies == () and plain.home_currency == "US Dollar"
+    assert [(c.name, c.code, c.exchange_rate) for c in multi.currencies] == [
+        ("US Dollar", "USD", Decimal("1")), ("Euro", "EUR", Decimal("1.08")),
+        ("Polish Zloty", "PLN", Decimal("0.25")),
+        ("British Pound Sterling", "GBP", Decimal("1.27")),
+        ("Canadian Dollar", "CAD", Decimal("0.73"))]
+    assert all(c.is_active for c in multi.currencies)
+
+
+def test_a_company_refuses_currencies_it_does_not_have():
+    # then
+    with pytest.raises(ValueError, match="multicurrency is off"):
+        Company(customers=[CustomerSpec("Berlin", currency="Euro")])
+    with pytest.raises(ValueError, match="not in currencies"):
+        Company(multicurrency=True, accounts=[AccountSpec("Bank CHF", "Bank", currency="CHF")])
+    with pytest.raises(ValueError, match="home currency"):
+        Company(multicurrency=True, home_currency="Euro",
+                currencies=[CurrencySpec("US Dollar", "USD", Decimal(1))])
+    assert Company(customers=[CustomerSpec("Boston", currency="us dollar")]).customers
+
+
+def test_a_transactions_home_currency_total_is_rounded_half_up_to_the_cent():
+    # given
+    txn = Transaction(
+        kind="Invoice", txn_id="1A2B-1", txn_number=1, time_created=CREATED,
+        edit_sequence="1", txn_date=CREATED.date(), ref_number="W1", customer_name="Krakow",
+        lines=[], subtotal=Decimal("10.10"), sales_tax_item=None, sales_tax_percentage=None,
+        sales_tax_total=Decimal("0.00"), total_amount=Decimal("10.10"), currency="Polish Zloty",
+        exchange_rate=Decimal("0.25"))
+
+    # then
+    assert txn.total_amount_in_home_currency == Decimal("2.53")
+    assert dataclasses.replace(txn, exchange_rate=Decimal(1)).total_amount_in_home_currency \
+        == Decimal("10.10")
+
+
+def test_a_name_removed_from_an_index_is_gone_whatever_its_case():
+    # given
+    index = NameIndex()
+    index.add("Web Customer", object())
+
+    # when
+    index.remove("WEB customer")
+    index.remove("never there")
+
+    # then
+    assert "Web Customer" not in index

@@ -1944,3 +1944,422 @@ def test_a_voided_invoice_is_not_modified_and_keeps_its_void_memo(sim):
     assert status(rs) == (3180, "Error")
     assert (txn.memo, txn.total_amount) == ("VOID:", Decimal("0.00"))
     assert invoice_by_id(sim, txn_id).findtext("Memo") == "VOID:"
+
+
+# ---------------------------------------------------------------------------- multicurrency --
+
+
+@pytest.fixture
+def fx_sim() -> QuickBooksSimulator:
+    """A multicurrency company (home: US Dollar; the default currency list) with a Euro, a
+    Polish Zloty and a US customer, none of them taxed."""
+    return QuickBooksSimulator(
+        _company(
+            multicurrency=True,
+            customers=(
+                CustomerSpec("Berlin Outfitters", sales_tax_code="Non", currency="Euro"),
+                CustomerSpec("Krakow Sports", sales_tax_code="Non", currency="Polish Zloty"),
+                CustomerSpec("Doe, Jane", sales_tax_code="Non"),
+            ),
+        ),
+        clock=lambda: FIXED_NOW, sleep=lambda _: None)
+
+
+def fx_sale(ref: str, customer: str = "Berlin Outfitters", amount: str = "100.00", *,
+            rate: str | None = None, ar_account: str | None = None, deposit: str | None = None,
+            tag: str = "Invoice") -> str:
+    """A one-line sales form (``tag``: Invoice, SalesReceipt, SalesOrder, CreditMemo) of
+    ``amount`` in the customer's currency, its elements in the schema's order."""
+    body = f"<CustomerRef><FullName>{customer}</FullName></CustomerRef>"
+    if ar_account is not None:
+        body += f"<ARAccountRef><FullName>{ar_account}</FullName></ARAccountRef>"
+    body += f"<TxnDate>2024-05-01</TxnDate><RefNumber>{ref}</RefNumber>"
+    if deposit is not None:
+        body += f"<DepositToAccountRef><FullName>{deposit}</FullName></DepositToAccountRef>"
+    body += f"<ExchangeRate>{rate}</ExchangeRate>" if rate is not None else ""
+    body += line("T-Shirt", amount=amount, tag=tag)
+    return f'<{tag}AddRq requestID="{ref}"><{tag}Add>{body}</{tag}Add></{tag}AddRq>'
+
+
+def fx_payment(customer: str, invoice_id: str, amount: str, rate: str | None = None) -> str:
+    """A ReceivePaymentAdd paying ``amount`` of one invoice, at ``rate`` if given."""
+    fx = f"<ExchangeRate>{rate}</ExchangeRate>" if rate is not None else ""
+    return (f'<ReceivePaymentAddRq requestID="pay"><ReceivePaymentAdd>'
+            f"<CustomerRef><FullName>{customer}</FullName></CustomerRef>"
+            f"<TxnDate>2024-05-02</TxnDate><TotalAmount>{amount}</TotalAmount>{fx}"
+            f"{applied_to(invoice_id, amount)}</ReceivePaymentAdd></ReceivePaymentAddRq>")
+
+
+def preferences(sim: QuickBooksSimulator) -> etree._Element:
+    (rs,) = answered(sim, '<PreferencesQueryRq requestID="p"/>')
+    return rs.find("PreferencesRet")
+
+
+def test_preferences_say_multicurrency_is_off_and_name_no_home_currency(sim):
+    # when
+    ret = preferences(sim)
+
+    # then
+    node = ret.find("MultiCurrencyPreferences")
+    assert [(c.tag, c.text) for c in node] == [("IsMultiCurrencyOn", "false")]
+    assert [c.tag for c in ret][:2] == ["AccountingPreferences", "MultiCurrencyPreferences"]
+
+
+def test_preferences_name_the_home_currency_when_multicurrency_is_on(fx_sim):
+    # when
+    ret = preferences(fx_sim)
+    hcp = etree.fromstring(fx_sim.hcp_response().encode())
+
+    # then
+    assert ret.findtext("MultiCurrencyPreferences/IsMultiCurrencyOn") == "true"
+    assert ret.findtext("MultiCurrencyPreferences/HomeCurrencyRef/FullName") == "US Dollar"
+    assert ret.findtext("MultiCurrencyPreferences/HomeCurrencyRef/ListID") == \
+        fx_sim.find_currency("USD").list_id
+    assert hcp.findtext(".//MultiCurrencyPreferences/HomeCurrencyRef/FullName") == "US Dollar"
+
+
+def test_the_currency_query_answers_the_currency_list_with_its_rates(fx_sim):
+    # when
+    (rs,) = answered(fx_sim, '<CurrencyQueryRq requestID="c"/>')
+
+    # then
+    assert (status(rs), rs.get("retCount")) == ((0, "Info"), "5")
+    rets = rs.findall("CurrencyRet")
+    assert [(r.findtext("Name"), r.findtext("CurrencyCode"), r.findtext("ExchangeRate"))
+            for r in rets] == [
+        ("British Pound Sterling", "GBP", "1.27"), ("Canadian Dollar", "CAD", "0.73"),
+        ("Euro", "EUR", "1.08"), ("Polish Zloty", "PLN", "0.25"), ("US Dollar", "USD", "1")]
+    assert [c.tag for c in rets[0]] == [
+        "ListID", "TimeCreated", "TimeModified", "EditSequence", "Name", "IsActive",
+        "CurrencyCode", "CurrencyFormat", "IsUserDefinedCurrency", "ExchangeRate", "AsOfDate"]
+    assert rets[0].findtext("AsOfDate") == "2024-05-02"
+    assert [c.name for c in fx_sim.currencies][:2] == ["US Dollar", "Euro"]
+
+
+def test_the_currency_query_takes_names_and_filters(fx_sim):
+    # when
+    by_name, by_filter, later = answered(
+        fx_sim,
+        '<CurrencyQueryRq requestID="n"><FullName>euro</FullName></CurrencyQueryRq>',
+        '<CurrencyQueryRq requestID="f"><NameFilter><MatchCriterion>Contains</MatchCriterion>'
+        "<Name>dollar</Name></NameFilter></CurrencyQueryRq>",
+        '<CurrencyQueryRq requestID="m"><FromModifiedDate>2024-05-03</FromModifiedDate>'
+        "</CurrencyQueryRq>")
+
+    # then
+    assert [r.findtext("CurrencyCode") for r in by_name.findall("CurrencyRet")] == ["EUR"]
+    assert [r.findtext("CurrencyCode") for r in by_filter.findall("CurrencyRet")] == [
+        "CAD", "USD"]
+    assert status(later) == (1, "Info")
+
+
+def test_without_multicurrency_there_is_no_currency_list_to_query(sim):
+    # when
+    (rs,) = answered(sim, '<CurrencyQueryRq requestID="c"/>')
+
+    # then
+    assert status(rs) == (3250, "Error")
+    assert sim.currencies == []
+
+
+def test_a_customer_added_with_a_currency_keeps_it_and_others_get_the_home_currency(fx_sim):
+    # when
+    euro, home = answered(
+        fx_sim,
+        customer_add("Paris Outfitters", "e", "<CurrencyRef><FullName>Euro</FullName>"
+                                              "</CurrencyRef>"),
+        customer_add("Boston Outfitters", "h"))
+
+    # then
+    assert euro.findtext("CustomerRet/CurrencyRef/FullName") == "Euro"
+    assert home.findtext("CustomerRet/CurrencyRef/FullName") == "US Dollar"
+    assert fx_sim.find_customer("Paris Outfitters").currency == "Euro"
+    assert fx_sim.find_customer("Boston Outfitters").currency == "US Dollar"
+
+
+def test_a_customer_currency_is_refused_without_multicurrency_or_when_unknown(sim, fx_sim):
+    # given
+    currency = "<CurrencyRef><FullName>Swiss Franc</FullName></CurrencyRef>"
+
+    # when
+    (off,) = answered(sim, customer_add("Zurich AG", extra=currency))
+    (unknown,) = answered(fx_sim, customer_add("Zurich AG", extra=currency))
+
+    # then
+    assert status(off) == (3250, "Error")
+    assert status(unknown) == (3140, "Error")
+    assert unknown.get("statusMessage") == (
+        'There is an invalid reference to QuickBooks Currency "Swiss Franc" in the Customer. '
+        "QuickBooks error message: Invalid argument. The specified record does not exist in "
+        "the list.")
+    assert sim.find_customer("Zurich AG") is None and fx_sim.find_customer("Zurich AG") is None
+
+
+def test_a_customer_currency_cannot_change_once_it_has_transactions(fx_sim):
+    # given
+    customer = fx_sim.find_customer("Berlin Outfitters")
+    pounds = "<CurrencyRef><FullName>British Pound Sterling</FullName></CurrencyRef>"
+
+    def mod(body: str) -> str:
+        return (f'<CustomerModRq requestID="m"><CustomerMod><ListID>{customer.list_id}'
+                f"</ListID><EditSequence>{customer.edit_sequence}</EditSequence>{body}"
+                "</CustomerMod></CustomerModRq>")
+
+    # when
+    (before,) = answered(fx_sim, mod(pounds))
+    answered(fx_sim, fx_sale("W1"))
+    (after,) = answered(fx_sim, mod("<CurrencyRef><FullName>Euro</FullName></CurrencyRef>"))
+
+    # then
+    assert status(before) == (0, "Info")
+    assert before.findtext("CustomerRet/CurrencyRef/FullName") == "British Pound Sterling"
+    assert status(after) == (3180, "Error")
+    assert "can't be changed for names that already have transactions" in \
+        after.get("statusMessage")
+    assert customer.currency == "British Pound Sterling"
+    assert fx_sim.find_transaction("W1").currency == "British Pound Sterling"
+
+
+def test_an_invoice_is_in_its_customers_currency_at_the_rate_given(fx_sim):
+    # when
+    (rs,) = answered(fx_sim, fx_sale("W1", amount="100.00", rate="1.1234"))
+
+    # then
+    assert status(rs) == (0, "Info"), rs.get("statusMessage")
+    ret = rs.find("InvoiceRet")
+    assert ret.findtext("CurrencyRef/FullName") == "Euro"
+    assert (ret.findtext("Subtotal"), ret.findtext("BalanceRemaining"),
+            ret.findtext("ExchangeRate"), ret.findtext("BalanceRemainingInHomeCurrency")) == (
+        "100.00", "100.00", "1.1234", "112.34")
+    txn = fx_sim.find_transaction("W1")
+    assert (txn.currency, txn.exchange_rate, txn.total_amount_in_home_currency) == (
+        "Euro", Decimal("1.1234"), Decimal("112.34"))
+
+
+def test_an_invoice_without_a_rate_takes_the_currency_lists_and_rounds_home_amounts(fx_sim):
+    # when: 10.10 zloty at 0.25 is 2.525 dollars
+    (rs,) = answered(fx_sim, fx_sale("W1", "Krakow Sports", amount="10.10"))
+
+    # then: half up, to the cent
+    ret = rs.find("InvoiceRet")
+    assert (ret.findtext("ExchangeRate"), ret.findtext("BalanceRemainingInHomeCurrency")) == (
+        "0.25", "2.53")
+    assert fx_sim.balance_remaining_in_home_currency(ret.findtext("TxnID")) == Decimal("2.53")
+    assert fx_sim.find_transaction("W1").total_amount_in_home_currency == Decimal("2.53")
+
+
+def test_the_first_euro_invoice_makes_a_euro_receivables_account_and_the_next_reuses_it(fx_sim):
+    # given
+    before = len(fx_sim.accounts)
+
+    # when
+    first, second = answered(fx_sim, fx_sale("W1"), fx_sale("W2"))
+
+    # then
+    euro_ar = [a for a in fx_sim.accounts if a.currency == "Euro"]
+    assert [(a.name, a.account_type) for a in euro_ar] == [
+        ("Accounts Receivable - EUR", "AccountsReceivable")]
+    assert len(fx_sim.accounts) == before + 1
+    assert {rs.findtext("InvoiceRet/ARAccountRef/ListID") for rs in (first, second)} == {
+        euro_ar[0].list_id}
+    (accounts,) = answered(fx_sim, '<AccountQueryRq requestID="a"><FullName>Accounts '
+                                   "Receivable - EUR</FullName></AccountQueryRq>")
+    assert accounts.findtext("AccountRet/CurrencyRef/FullName") == "Euro"
+
+
+def test_a_home_currency_receivables_account_is_refused_on_a_euro_invoice(fx_sim):
+    # when
+    (rs,) = answered(fx_sim, fx_sale("W1", ar_account="Accounts Receivable"))
+
+    # then
+    assert status(rs) == (3180, "Error")
+    assert rs.get("statusMessage") == (
+        'There was an error when saving a Invoice "W1". QuickBooks error message: The A/R '
+        'account "Accounts Receivable" is in US Dollar, but this transaction is in Euro: a '
+        "transaction in Euro needs an Accounts Receivable account in Euro.")
+    assert fx_sim.transactions() == []
+    assert all(a.currency == "US Dollar" for a in fx_sim.accounts)
+
+
+def test_a_home_currency_sale_has_the_rate_one_and_refuses_another(fx_sim):
+    # when
+    plain, one, other = answered(
+        fx_sim, fx_sale("W1", "Doe, Jane"), fx_sale("W2", "Doe, Jane", rate="1"),
+        fx_sale("W3", "Doe, Jane", rate="1.2"), on_error="continueOnError")
+
+    # then
+    assert [status(rs)[0] for rs in (plain, one, other)] == [0, 0, 3210]
+    assert plain.findtext("InvoiceRet/ExchangeRate") == "1"
+    assert plain.findtext("InvoiceRet/CurrencyRef/FullName") == "US Dollar"
+    assert plain.findtext("InvoiceRet/ARAccountRef/FullName") == "Accounts Receivable"
+    assert other.get("statusMessage").startswith(
+        'The "ExchangeRate" field has an invalid value "1.2".')
+
+
+def test_without_multicurrency_an_exchange_rate_is_refused_and_answers_have_no_currency(sim):
+    # when
+    with_rate, without = answered(
+        sim, fx_sale("W1", "Doe, Jane", rate="1.08"), fx_sale("W2", "Doe, Jane"),
+        on_error="continueOnError")
+
+    # then
+    assert status(with_rate) == (3250, "Error")
+    ret = without.find("InvoiceRet")
+    assert ret.find("CurrencyRef") is None and ret.find("ExchangeRate") is None
+    assert ret.find("BalanceRemainingInHomeCurrency") is None
+    assert sim.find_transaction("W2").currency == "US Dollar"
+
+
+def test_a_euro_payment_clears_the_euro_invoice_in_euros(fx_sim):
+    # given
+    (inv,) = answered(fx_sim, fx_sale("W1", amount="100.00", rate="1.08"))
+    invoice_id = inv.findtext("InvoiceRet/TxnID")
+
+    # when: paid when the euro is worth 1.10
+    (rs,) = answered(fx_sim, fx_payment("Berlin Outfitters", invoice_id, "100.00", "1.10"))
+
+    # then
+    assert status(rs) == (0, "Info"), rs.get("statusMessage")
+    ret = rs.find("ReceivePaymentRet")
+    tags = [c.tag for c in ret]
+    assert tags[tags.index("TotalAmount"):][:4] == [
+        "TotalAmount", "CurrencyRef", "ExchangeRate", "TotalAmountInHomeCurrency"]
+    assert (ret.findtext("TotalAmount"), ret.findtext("CurrencyRef/FullName"),
+            ret.findtext("ExchangeRate"), ret.findtext("TotalAmountInHomeCurrency")) == (
+        "100.00", "Euro", "1.1", "110.00")
+    assert ret.findtext("ARAccountRef/FullName") == "Accounts Receivable - EUR"
+    assert ret.findtext("AppliedToTxnRet/BalanceRemaining") == "0.00"
+    invoice = invoice_by_id(fx_sim, invoice_id)
+    assert (invoice.findtext("BalanceRemaining"), invoice.findtext("IsPaid"),
+            invoice.findtext("BalanceRemainingInHomeCurrency")) == ("0.00", "true", "0.00")
+    assert fx_sim.balance_remaining(invoice_id) == Decimal("0.00")
+    assert fx_sim.transactions("ReceivePayment")[0].currency == "Euro"
+
+
+def test_a_payment_in_another_currency_cannot_pay_a_euro_invoice(fx_sim):
+    # given
+    (inv,) = answered(fx_sim, fx_sale("W1"))
+    invoice_id = inv.findtext("InvoiceRet/TxnID")
+
+    # when: a dollar customer's payment (a customer's transactions share its currency)
+    (rs,) = answered(fx_sim, fx_payment("Doe, Jane", invoice_id, "100.00"))
+
+    # then
+    assert status(rs) == (3120, "Error")
+    assert fx_sim.balance_remaining(invoice_id) == Decimal("100.00")
+    assert fx_sim.transactions("ReceivePayment") == []
+
+
+def test_a_euro_sales_receipt_goes_to_undeposited_funds_or_a_bank_in_euros_or_dollars(fx_sim):
+    # given
+    fx_sim.add_account("Sparkasse EUR", "Bank", currency="Euro")
+    fx_sim.add_account("Barclays GBP", "Bank", currency="British Pound Sterling")
+
+    # when
+    funds, euros, dollars, pounds = answered(
+        fx_sim, fx_sale("S1", tag="SalesReceipt", rate="1.1"),
+        fx_sale("S2", deposit="Sparkasse EUR", tag="SalesReceipt"),
+        fx_sale("S3", deposit="Checking", tag="SalesReceipt"),
+        fx_sale("S4", deposit="Barclays GBP", tag="SalesReceipt"), on_error="continueOnError")
+
+    # then
+    assert [status(rs)[0] for rs in (funds, euros, dollars, pounds)] == [0, 0, 0, 3180]
+    ret = funds.find("SalesReceiptRet")
+    assert (ret.findtext("TotalAmount"), ret.findtext("TotalAmountInHomeCurrency"),
+            ret.findtext("DepositToAccountRef/FullName")) == (
+        "100.00", "110.00", "Undeposited Funds")
+    assert "Barclays GBP" in pounds.get("statusMessage")
+    assert [t.ref_number for t in fx_sim.transactions()] == ["S1", "S2", "S3"]
+
+
+def test_a_euro_sales_order_answers_its_home_currency_total(fx_sim):
+    # when
+    (rs,) = answered(fx_sim, fx_sale("SO1", amount="50.00", tag="SalesOrder"))
+
+    # then
+    ret = rs.find("SalesOrderRet")
+    assert (ret.findtext("CurrencyRef/FullName"), ret.findtext("TotalAmountInHomeCurrency")) \
+        == ("Euro", "54.00")
+
+
+def test_a_euro_credit_memo_refunded_to_a_card_answers_home_amounts(fx_sim):
+    # given
+    (memo,) = answered(fx_sim, fx_sale("C1", amount="40.00", tag="CreditMemo"))
+    memo_id = memo.findtext("CreditMemoRet/TxnID")
+
+    # when
+    (rs,) = answered(fx_sim, refund_add((memo_id, "15.00"), customer="Berlin Outfitters"))
+
+    # then
+    assert memo.findtext("CreditMemoRet/CreditRemainingInHomeCurrency") == "43.20"
+    assert memo.findtext("CreditMemoRet/ARAccountRef/FullName") == "Accounts Receivable - EUR"
+    ret = rs.find("ARRefundCreditCardRet")
+    assert (ret.findtext("CurrencyRef/FullName"), ret.findtext("ExchangeRate"),
+            ret.findtext("TotalAmountInHomeCurrency")) == ("Euro", "1.08", "16.20")
+    applied = ret.find("RefundAppliedToTxnRet")
+    assert [(c.tag, c.text) for c in applied][-4:] == [
+        ("CreditRemaining", "25.00"), ("RefundAmount", "15.00"),
+        ("CreditRemainingInHomeCurrency", "27.00"), ("RefundAmountInHomeCurrency", "16.20")]
+    assert fx_sim.credit_remaining(memo_id) == Decimal("25.00")
+
+
+def test_transaction_queries_answer_currencies_and_filter_by_currency(fx_sim):
+    # given
+    answered(fx_sim, fx_sale("W1"), fx_sale("W2", "Doe, Jane"), fx_sale("W3", "Krakow Sports"))
+
+    # when
+    everything, euros = answered(
+        fx_sim, '<InvoiceQueryRq requestID="all"/>',
+        '<InvoiceQueryRq requestID="eur"><CurrencyFilter><FullName>Euro</FullName>'
+        "</CurrencyFilter></InvoiceQueryRq>")
+
+    # then
+    assert [(r.findtext("RefNumber"), r.findtext("CurrencyRef/FullName"),
+             r.findtext("ExchangeRate")) for r in everything.findall("InvoiceRet")] == [
+        ("W1", "Euro", "1.08"), ("W2", "US Dollar", "1"), ("W3", "Polish Zloty", "0.25")]
+    assert [r.findtext("RefNumber") for r in euros.findall("InvoiceRet")] == ["W1"]
+
+
+def test_an_invoice_mod_keeps_the_exchange_rate_unless_it_sends_one(fx_sim):
+    # given
+    (rs,) = answered(fx_sim, fx_sale("W1", rate="1.2"))
+    txn = fx_sim.find_transaction("W1")
+
+    # when
+    (kept,) = answered(fx_sim, invoice_mod(txn.txn_id, txn.edit_sequence,
+                                           "<Memo>rush</Memo>"))
+    (changed,) = answered(fx_sim, invoice_mod(txn.txn_id, txn.edit_sequence,
+                                              "<ExchangeRate>1.05</ExchangeRate>"))
+
+    # then
+    assert kept.findtext("InvoiceRet/ExchangeRate") == "1.2"
+    assert changed.findtext("InvoiceRet/ExchangeRate") == "1.05"
+    assert changed.findtext("InvoiceRet/BalanceRemainingInHomeCurrency") == "105.00"
+
+
+def test_a_customer_mod_renames_and_updates_with_the_current_edit_sequence_only(sim):
+    # given
+    customer = sim.find_customer("Doe, Jane")
+    add_invoice(sim)
+    stale = customer.edit_sequence
+
+    def mod(edit_sequence: str, body: str) -> str:
+        return (f'<CustomerModRq requestID="m"><CustomerMod><ListID>{customer.list_id}'
+                f"</ListID><EditSequence>{edit_sequence}</EditSequence>{body}"
+                "</CustomerMod></CustomerModRq>")
+
+    # when
+    (renamed,) = answered(sim, mod(stale, "<Name>Doe, Janet</Name><Email>j@example.com"
+                                          "</Email>"))
+    (late,) = answered(sim, mod(stale, "<IsActive>false</IsActive>"))
+    (clash,) = answered(sim, mod(customer.edit_sequence, "<Name>Exempt Inc</Name>"))
+
+    # then
+    assert status(renamed) == (0, "Info")
+    ret = renamed.find("CustomerRet")
+    assert (ret.findtext("FullName"), ret.findtext("Email"), ret.find("CurrencyRef")) == (
+        "Doe, Janet", "j@example.com", None)
+    assert sim.find_customer("Doe, Jane") is None
+    assert sim.find_transaction("W1001").customer_name == "Doe, Janet"
+    assert status(late) == (3200, "Error") and customer.is_active
+    assert status(clash) == (3100, "Error")
