@@ -271,3 +271,57 @@ def test_password_guessing_makes_that_address_wait_even_for_the_right_password_u
     assert qb.transactions() == []
     call_command("qb_unlock")
     assert web_connector(qb).run_update().ended_by == SessionEnd.COMPLETED
+
+
+def test_a_euro_order_into_a_usd_multicurrency_company_lands_once_in_euros_and_is_paid(
+        configure, stored_order, source, quickbooks, web_connector):
+    # given: QuickBooks with multicurrency on (home US Dollar); a EUR order, queued; the
+    # invoice's answer is lost on the way back
+    from decimal import Decimal
+
+    from saleor_qb_sync.documents import ChargeStatus, to_cents
+    from saleor_qb_sync.testing.qb_company import Company
+
+    from .steps.test_follow_ups import charge
+
+    preferences = configure(transaction_type="invoice", check_duplicates=False,
+                            exchange_rates="EUR=1.0815")
+    document = stored_order(31, currency="EUR", charge_status=ChargeStatus.NONE)
+    queue(source, preferences, [document])
+    qb = quickbooks(Company.default(multicurrency=True))
+    qb.faults.inject("lose_response", on_request="InvoiceAddRq")
+
+    # when: the update that lost the answer, then the next scheduled one
+    dropped = web_connector(qb).run_update()
+    next_scheduled_run()
+    again = web_connector(qb).run_update()
+
+    # then: one invoice, in euros for a customer in euros, at the set rate, on EUR receivables
+    assert dropped.ended_by == SessionEnd.RESPONSE_LOST
+    assert again.ended_by == SessionEnd.COMPLETED
+    [invoice] = qb.transactions("Invoice")
+    total = to_cents(document.total_gross)
+    assert (invoice.currency, invoice.exchange_rate, invoice.total_amount) == (
+        "Euro", Decimal("1.0815"), total)
+    assert invoice.total_amount_in_home_currency == to_cents(total * Decimal("1.0815"))
+    assert invoice.customer_name == "Jane Doe (EUR)"
+    assert qb.find_customer("Jane Doe (EUR)").currency == "Euro"
+    assert invoice.fields["ARAccountRef"].name == "Accounts Receivable - EUR"
+    record = ExportRecord.objects.get(state=ExportState.DONE)
+    assert (record.currency, record.total_amount, record.txn_id) == ("EUR", total,
+                                                                     invoice.txn_id)
+
+    # when: Saleor charges part of it, staff queue what follows, and an update runs
+    from saleor_qb_sync.transfers import queue_follow_ups
+
+    charge(document, ("a", "12.50"))
+    queue_follow_ups(source, preferences, STAFF, [document.order_id])
+    next_scheduled_run()
+    paid = web_connector(qb).run_update()
+
+    # then: the payment is in euros, applied to the invoice; the balance is Saleor's to the cent
+    assert paid.ended_by == SessionEnd.COMPLETED
+    [payment] = qb.transactions("ReceivePayment")
+    assert (payment.currency, payment.total_amount, payment.exchange_rate) == (
+        "Euro", Decimal("12.50"), Decimal("1.0815"))
+    assert qb.balance_remaining(invoice.txn_id) == total - Decimal("12.50")

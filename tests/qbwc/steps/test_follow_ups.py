@@ -582,3 +582,59 @@ def test_in_automatic_mode_there_is_nothing_to_queue(exported_invoice, source):
     with pytest.raises(TransferError) as refused:
         queue_follow_ups(source, preferences, STAFF, [document.order_id])
     assert refused.value.code == "automatic_mode"
+
+
+# --- multicurrency: what follows a foreign-currency transaction is in its currency ----------
+
+
+def test_a_refund_of_a_euro_sales_receipt_in_a_multicurrency_company_is_in_euros(
+        configure, source, quickbooks):
+    # given: a 36.90 EUR sales receipt in a USD company with multicurrency on (no set rate:
+    # QuickBooks' currency list gives 1.08)
+    from saleor_qb_sync.testing.qb_company import Company
+    from saleor_qb_sync.transfers import queue_orders
+
+    from ..conftest import STAFF
+
+    preferences = configure(check_duplicates=False, exchange_rates="", **AUTOMATIC)
+    document = taxed_receipt()
+    document = replace(document, currency="EUR")
+    store_sample_orders([document])
+    queue_orders(source, preferences, STAFF, [document.order_id])
+    qb = quickbooks(Company.default(multicurrency=True))
+    first = drive(preferences, source, qb)
+    assert first.sets[0] == [*CHECK, "CurrencyQueryRq"]
+    [receipt] = qb.transactions("SalesReceipt")
+    assert (receipt.currency, receipt.total_amount, receipt.exchange_rate) == (
+        "Euro", Decimal("36.90"), Decimal("1.08"))
+
+    # when: Saleor refunds one T-shirt and the shipping (24.60 EUR)
+    refund(document, "24.60", (document.lines[0].line_id, 1), shipping=True)
+    drive(preferences, source, qb)
+
+    # then: the credit memo and the money back are in euros, for the same EUR customer
+    [memo] = qb.transactions("CreditMemo")
+    [back] = qb.transactions("ARRefundCreditCard")
+    assert (memo.currency, memo.total_amount, memo.customer_name) == (
+        "Euro", Decimal("24.60"), receipt.customer_name)
+    assert (back.currency, back.total_amount) == ("Euro", Decimal("24.60"))
+    assert qb.credit_remaining(memo.txn_id) == Decimal("0.00")
+    assert memo.fields["ARAccountRef"].name == "Accounts Receivable - EUR"
+
+
+def test_an_order_in_a_currency_quickbooks_lacks_fails_alone_naming_it(
+        configure, stored_order, source, quickbooks):
+    from saleor_qb_sync.models import ExportRecord
+    from saleor_qb_sync.testing.qb_company import Company
+    from saleor_qb_sync.transfers import queue_orders
+
+    from ..conftest import STAFF
+
+    preferences = configure(check_duplicates=False)
+    swiss, euro = stored_order(1, currency="CHF"), stored_order(2, currency="EUR")
+    queue_orders(source, preferences, STAFF, [swiss.order_id, euro.order_id])
+    qb = quickbooks(Company.default(multicurrency=True))
+    drive(preferences, source, qb)
+    assert [t.currency for t in qb.transactions()] == ["Euro"]
+    failed = ExportRecord.objects.get(order_number=1)
+    assert "it is in CHF, which is not in QuickBooks' currency list" in failed.status_message
