@@ -142,7 +142,11 @@ export type PreviewRow = {
   lastExport: { at: string; transactionType: string; txnId: string; refNumber: string } | null;
   plannedTransactionType: string | null;
   warnings: string[];
+  /** for an order in QuickBooks: the payments, credit memos, refunds and voids it lacks */
+  followUpsDue: FollowUpDue[];
 };
+
+export type FollowUpDue = { kind: string; amount: Money; description: string };
 
 export type Customer = { email: string; name: string; userId: string | null; orderCount: number };
 
@@ -244,6 +248,7 @@ const PREVIEW_ROW_FIELDS = `
   status chargeStatus exported
   lastExport { at transactionType txnId refNumber }
   plannedTransactionType warnings
+  followUpsDue { kind amount { amount currency } description }
 `;
 
 export const PREVIEW = /* GraphQL */ `
@@ -320,6 +325,16 @@ export const ORDER_EXPORT = /* GraphQL */ `
 export const QUEUE = /* GraphQL */ `
   mutation QbOrderTransferQueue($input: QbOrderTransferQueueInput!) {
     qbOrderTransferQueue(input: $input) {
+      errors { field message code }
+      pendingOperation { id orderCount status createdAt }
+    }
+  }
+`;
+
+/** On demand: queue what QuickBooks lacks for orders it has (payments, refunds, voids). */
+export const FOLLOW_UPS_QUEUE = /* GraphQL */ `
+  mutation QbFollowUpsQueue($ids: [ID!]!) {
+    qbFollowUpsQueue(orderIds: $ids) {
       errors { field message code }
       pendingOperation { id orderCount status createdAt }
     }

@@ -131,6 +131,7 @@ export function previewRow(number: number, extra: Record<string, unknown> = {}) 
     lastExport: null,
     plannedTransactionType: "SalesReceipt",
     warnings: [],
+    followUpsDue: [],
     ...extra,
   };
 }

@@ -129,4 +129,16 @@ describe("PendingView", () => {
     expect(alert).toHaveTextContent("The pending operation was not deleted");
     expect(alert).toHaveTextContent("Web Connector already picked this operation up.");
   });
+
+  it("names an operation of payments, refunds and voids as such", async () => {
+    mockApi({
+      QbPendingOperations: () => ({
+        qbPendingOperations: connection([operation("op-3", { kind: "FOLLOW_UPS", orderCount: 2 })]),
+      }),
+    });
+    renderWithBridge(<PendingView />);
+
+    const [row] = await screen.findAllByTestId("pending-row");
+    expect(row).toHaveTextContent("Payments, refunds and voids of 2 orders");
+  });
 });

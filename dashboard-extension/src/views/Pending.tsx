@@ -154,7 +154,9 @@ export function PendingView({ onChanged }: { onChanged?: () => void } = {}) {
                     <td className="qb-nowrap">{formatDateTime(node.createdAt, locale)}</td>
                     <td className="qb-wrap">{node.createdBy || "—"}</td>
                     <td>
-                      {plural(node.orderCount, "order", "orders")}
+                      {node.kind === "FOLLOW_UPS"
+                        ? `Payments, refunds and voids of ${plural(node.orderCount, "order", "orders")}`
+                        : plural(node.orderCount, "order", "orders")}
                       {node.orders.length > 0 ? (
                         <>
                           <br />

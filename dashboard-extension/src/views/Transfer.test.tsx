@@ -295,4 +295,44 @@ describe("TransferView", () => {
 
     await waitFor(() => expect(screen.getByRole("table")).toBeInTheDocument());
   });
+
+  it("shows what QuickBooks lacks for an exported order and queues it without a re-export", async () => {
+    const sent: unknown[] = [];
+    mockApi({
+      QbOrderTransferPreview: () => ({
+        qbOrderTransferPreview: connection([
+          previewRow(7, {
+            exported: true,
+            lastExport: { at: "2026-03-02T10:00:00Z", transactionType: "Invoice", txnId: "T-7", refNumber: "7" },
+            followUpsDue: [
+              { kind: "PAYMENT", amount: { amount: 12.5, currency: "USD" }, description: "payment 7-1 against invoice 7" },
+            ],
+          }),
+          previewRow(8),
+        ]),
+      }),
+      QbFollowUpsQueue: (variables: unknown) => {
+        sent.push(variables);
+        return {
+          qbFollowUpsQueue: {
+            errors: [],
+            pendingOperation: { id: "op-9", orderCount: 1, status: "QUEUED", createdAt: "2026-03-02T00:00:00Z" },
+          },
+        };
+      },
+    });
+    renderWithBridge(<TransferView status={STATUS} />);
+    const user = await preview();
+
+    const due = await screen.findByTestId("follow-ups-due");
+    expect(due).toHaveTextContent("QuickBooks lacks:");
+    expect(due).toHaveTextContent("payment 7-1 against invoice 7, $12.50");
+
+    await user.click(screen.getByRole("button", { name: "Queue payments and refunds of 1 order" }));
+
+    expect(sent).toEqual([{ ids: ["order-7"] }]);
+    expect(
+      await screen.findByText("Payments, refunds and voids of 1 order queued for QuickBooks"),
+    ).toBeInTheDocument();
+  });
 });

@@ -11,6 +11,7 @@ import { useEffect, useRef, useState } from "react";
 import {
   asApiError,
   type ApiError,
+  FOLLOW_UPS_QUEUE,
   graphql,
   PREVIEW,
   type PreviewConnection,
@@ -67,7 +68,7 @@ function toggled(selection: Selection, orderId: string, on: boolean): Selection 
   return { mode: "some", included };
 }
 
-type Queued = { orderCount: number; id: string };
+type Queued = { orderCount: number; id: string; followUps?: boolean };
 
 export function TransferView({
   status,
@@ -158,6 +159,32 @@ export function TransferView({
     }
   };
 
+  const queueFollowUps = async (orderIds: string[]) => {
+    if (orderIds.length === 0) return;
+    setQueueing(true);
+    setQueueErrors([]);
+    try {
+      const data = await graphql<{
+        qbFollowUpsQueue: {
+          errors: SyncError[];
+          pendingOperation: { id: string; orderCount: number } | null;
+        };
+      }>(bridge, FOLLOW_UPS_QUEUE, { ids: orderIds });
+      const result = data.qbFollowUpsQueue;
+      if (result.errors.length > 0 || !result.pendingOperation) {
+        setQueueErrors(result.errors);
+      } else {
+        setQueued({ id: result.pendingOperation.id, orderCount: result.pendingOperation.orderCount, followUps: true });
+        setApplied(null);
+        onChanged?.();
+      }
+    } catch (error) {
+      setQueueErrors([asApiError(error)]);
+    } finally {
+      setQueueing(false);
+    }
+  };
+
   if (status.exportMode === "AUTOMATIC") {
     return (
       <Box display="flex" flexDirection="column" gap={4}>
@@ -174,6 +201,10 @@ export function TransferView({
   const rows = connection?.edges.map((e) => e.node) ?? [];
   const pageAllOn = rows.length > 0 && rows.every((r) => isSelected(selection, r.orderId));
   const pageSomeOn = rows.some((r) => isSelected(selection, r.orderId));
+  // on this page, the chosen orders in QuickBooks that lack a payment, refund or void there
+  const followUpIds = rows
+    .filter((r) => r.exported && r.followUpsDue.length > 0 && isSelected(selection, r.orderId))
+    .map((r) => r.orderId);
 
   return (
     <Box display="flex" flexDirection="column" gap={5}>
@@ -226,12 +257,14 @@ export function TransferView({
       {queued ? (
         <Box role="status" className="qb-notice qb-notice--success" padding={4} borderRadius={3} display="flex" flexDirection="column" gap={2}>
           <Text as="h3" size={5} fontWeight="bold" ref={resultHeading} tabIndex={-1}>
-            {plural(queued.orderCount, "order", "orders")} queued for QuickBooks
+            {queued.followUps
+              ? `Payments, refunds and voids of ${plural(queued.orderCount, "order", "orders")} queued for QuickBooks`
+              : `${plural(queued.orderCount, "order", "orders")} queued for QuickBooks`}
           </Text>
           <Text size={3}>
-            Nothing has been sent yet. The orders go to QuickBooks at the next Web Connector
-            update (when Web Connector runs on its schedule, or when someone clicks “Update
-            Selected” in it).
+            Nothing has been sent yet. {queued.followUps ? "They go" : "The orders go"} to
+            QuickBooks at the next Web Connector update (when Web Connector runs on its schedule,
+            or when someone clicks “Update Selected” in it).
           </Text>
           {onShowPending ? (
             <Box>
@@ -358,6 +391,25 @@ export function TransferView({
                                 {row.lastExport.refNumber}
                               </Text>
                             ) : null}
+                            {row.followUpsDue.length > 0 ? (
+                              <Box data-testid="follow-ups-due">
+                                <Text size={2} fontWeight="bold">
+                                  QuickBooks lacks:
+                                </Text>
+                                <ul className="qb-due">
+                                  {row.followUpsDue.map((due) => (
+                                    <li key={due.description}>
+                                      <Text size={2}>
+                                        {due.description}
+                                        {Number(due.amount.amount) !== 0
+                                          ? `, ${formatMoney(due.amount.amount, due.amount.currency, locale)}`
+                                          : ""}
+                                      </Text>
+                                    </li>
+                                  ))}
+                                </ul>
+                              </Box>
+                            ) : null}
                           </>
                         ) : row.plannedTransactionType ? (
                           <>
@@ -414,6 +466,23 @@ export function TransferView({
               Transfer queues the orders; they go to QuickBooks at the next Web Connector update.
             </Text>
           </Box>
+          {rows.some((r) => r.followUpsDue.length > 0) ? (
+            <Box display="flex" alignItems="center" gap={3}>
+              <Button
+                variant="secondary"
+                onClick={() => queueFollowUps(followUpIds)}
+                disabled={followUpIds.length === 0 || queueing}
+                aria-describedby="qb-follow-ups-help"
+              >
+                {`Queue payments and refunds of ${plural(followUpIds.length, "order", "orders")}`}
+              </Button>
+              <Text size={3} color="default2" id="qb-follow-ups-help">
+                For the chosen orders on this page that are in QuickBooks: what Saleor did since
+                (payments, refunds, cancellations) goes at the next update, without exporting the
+                order again.
+              </Text>
+            </Box>
+          ) : null}
         </Box>
       ) : null}
     </Box>
