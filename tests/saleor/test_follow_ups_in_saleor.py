@@ -175,3 +175,65 @@ def test_an_unpaid_order_staff_cancel_has_its_invoice_voided(
     # then
     assert quickbooks.find_transaction_by_id(invoice.txn_id).is_voided
     assert quickbooks.find_transaction_by_id(invoice.txn_id).total_amount == Decimal("0.00")
+
+
+
+TRANSFER_QUEUE = """
+mutation queue($ids: [ID!]) {
+  qbOrderTransferQueue(input: {orderIds: $ids}) { errors { field code message } }
+}
+"""
+FOLLOW_UPS_QUEUE = """
+mutation queue($ids: [ID!]!) {
+  qbFollowUpsQueue(orderIds: $ids) {
+    pendingOperation { kind orderCount } errors { field code message }
+  }
+}
+"""
+PREVIEW_DUE = """
+query {
+  qbOrderTransferPreview(filter: {includeExported: true}, first: 20) {
+    edges { node { number followUpsDue { kind amount { amount currency } } } }
+  }
+}
+"""
+
+
+def test_on_demand_a_charge_is_shown_due_and_goes_once_staff_queue_it(
+        qb_configure, make_orders, quickbooks, web_connector, app_api_client,
+        permission_manage_payments, manage_orders_staff_client):
+    from .conftest import qb_graphql
+
+    # given: on demand, an unpaid order staff exported as an invoice; then an app charges 10.00
+    qb_configure(export_mode="on_demand", transaction_type="invoice")
+    (order,) = make_orders(1)
+    order_id = graphene.Node.to_global_id("Order", order.id)
+    queued = qb_graphql(manage_orders_staff_client, TRANSFER_QUEUE, {"ids": [order_id]}).json()
+    assert queued["data"]["qbOrderTransferQueue"]["errors"] == [], queued
+    web_connector(quickbooks).run_update()
+    invoice = quickbooks.find_transaction(str(order.number))
+    app_api_client.app.permissions.add(permission_manage_payments)
+    created = app_api_client.post_graphql(CREATE, {"id": order_id, "amount": "10.00"}).json()
+    assert created["data"]["transactionCreate"]["errors"] == [], created
+
+    # when: Web Connector runs before anyone queued it
+    web_connector(quickbooks).run_update()
+    # then: nothing went; the preview shows the payment due
+    assert quickbooks.transactions("ReceivePayment") == []
+    rows = qb_graphql(manage_orders_staff_client, PREVIEW_DUE).json()["data"][
+        "qbOrderTransferPreview"]["edges"]
+    [row] = [r["node"] for r in rows if r["node"]["number"] == order.number]
+    assert row["followUpsDue"] == [{"kind": "PAYMENT",
+                                    "amount": {"amount": 10.0, "currency": "USD"}}]
+
+    # when: staff queue it, and Web Connector runs twice
+    result = qb_graphql(manage_orders_staff_client, FOLLOW_UPS_QUEUE, {"ids": [order_id]}).json()
+    assert result["data"]["qbFollowUpsQueue"]["errors"] == [], result
+    assert result["data"]["qbFollowUpsQueue"]["pendingOperation"] == {"kind": "FOLLOW_UPS",
+                                                                      "orderCount": 1}
+    web_connector(quickbooks).run_update()
+    web_connector(quickbooks).run_update()
+
+    # then: received once; QuickBooks' balance is Saleor's outstanding amount
+    assert received(quickbooks, invoice) == [Decimal("10.00")]
+    assert quickbooks.balance_remaining(invoice.txn_id) == outstanding(order)

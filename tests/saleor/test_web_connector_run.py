@@ -64,6 +64,34 @@ def test_an_order_in_a_currency_without_a_rate_is_refused_with_the_reason(
     assert "Exchange rates" in record.status_message and "PLN" in record.status_message
 
 
+def test_a_pln_order_into_a_multicurrency_company_is_booked_in_zloty_with_saleors_total(
+        qb_plugin, order_with_lines_channel_PLN, manage_orders_staff_client, qbxml_schema,
+        web_connector):
+    # given: QuickBooks with multicurrency on (home US Dollar, Polish Zloty in its list at
+    # 0.25); the same PLN order, queued, and no rate in the settings
+    from saleor_qb_sync.testing.qb_company import Company
+    from saleor_qb_sync.testing.qb_simulator import QuickBooksSimulator
+
+    quickbooks = QuickBooksSimulator(Company.default(multicurrency=True), schema=qbxml_schema)
+    order = order_with_lines_channel_PLN
+    response = qb_graphql(manage_orders_staff_client, QUEUE, {"input": {"orderIds": [
+        graphene.Node.to_global_id("Order", order.id)]}})
+    assert response.json()["data"]["qbOrderTransferQueue"]["errors"] == []
+
+    # when
+    web_connector(quickbooks).run_update()
+
+    # then: booked in zloty with Saleor's own total, for a customer in zloty, once
+    [txn] = quickbooks.transactions()
+    assert (txn.currency, txn.total_amount) == ("Polish Zloty", saleor_total(order))
+    assert txn.total_amount_in_home_currency == to_cents(saleor_total(order) * PLN_RATE)
+    assert txn.customer_name.endswith(" (PLN)")
+    assert quickbooks.find_customer(txn.customer_name).currency == "Polish Zloty"
+    record = ExportRecord.objects.get()
+    assert (record.state, record.currency, record.txn_id) == (ExportState.DONE, "PLN",
+                                                              txn.txn_id)
+
+
 def test_queued_saleor_orders_reach_quickbooks_with_saleors_totals(
         qb_configure, voucher_order, order_with_lines_channel_PLN, guest_order, gift_card_order,
         paid_order, manage_orders_staff_client, quickbooks, web_connector):
