@@ -154,7 +154,12 @@ export function Screens({ search = window.location.search }: { search?: string }
     pending: <PendingView onChanged={status.reload} />,
     history: <HistoryView />,
     setup: <SetupView status={sync} onReload={status.reload} />,
-    settings: <SettingsView onSaved={status.reload} />,
+    settings: (
+      <SettingsView
+        onSaved={status.reload}
+        multicurrency={sync.quickbooksMulticurrency ? sync.quickbooksCurrencies ?? [] : null}
+      />
+    ),
   };
   return (
     <Box display="flex" flexDirection="column" gap={4}>

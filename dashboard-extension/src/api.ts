@@ -208,6 +208,10 @@ export type SyncStatus = {
   checkInOverdue: boolean;
   /** Accounts and sales tax items the settings name that QuickBooks lacked at the latest check. */
   quickbooksProblems: string[];
+  /** QuickBooks' preferences said multicurrency is on (the newest session that read them). */
+  quickbooksMulticurrency?: boolean;
+  /** then: the ISO codes of its active currencies */
+  quickbooksCurrencies?: string[];
 };
 
 // --- documents ---------------------------------------------------------------------------------
@@ -228,6 +232,8 @@ export const SYNC_STATUS = /* GraphQL */ `
       expectedCheckInBy
       checkInOverdue
       quickbooksProblems
+      quickbooksMulticurrency
+      quickbooksCurrencies
     }
   }
 `;

@@ -7,6 +7,7 @@ import logging
 from django.utils import timezone
 
 from ..checkin import alert_if_overdue, check_in_status
+from ..company import known_currencies
 from ..errors import TransferError
 from ..models import WebConnectorSession
 from ..transfers import (
@@ -89,7 +90,10 @@ def resolve_sync_status(context: QbSyncContext):
     except Exception:  # noqa: BLE001 - logged; the status is still answered
         logger.exception("saleor-qb-sync could not notify staff of a Web Connector outage")
         check_in = check_in_status(preferences, timezone.now())
+    currencies = known_currencies()
     return QbSyncStatus(
+        quickbooks_multicurrency=currencies.multicurrency,
+        quickbooks_currencies=[code for code, _ in currencies.names],
         run_every_minutes=preferences.run_every_minutes,
         expected_check_in_by=check_in.expected_by,
         check_in_overdue=check_in.overdue,

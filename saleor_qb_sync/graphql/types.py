@@ -527,6 +527,14 @@ class QbSyncStatus(graphene.ObjectType):
         graphene.NonNull(graphene.String), required=True,
         description="Accounts and sales tax items the settings name that the QuickBooks "
         "company lacked at the latest check, each naming the setting to change.")
+    quickbooks_multicurrency = graphene.Boolean(
+        required=True, description="Whether QuickBooks' preferences said multicurrency is on "
+        "at the newest session that read them (false before any): then orders in a currency "
+        "of its list are booked in that currency, else converted or refused.")
+    quickbooks_currencies = graphene.List(
+        graphene.NonNull(graphene.String), required=True,
+        description="With multicurrency on: the ISO codes of the active currencies of "
+        "QuickBooks' currency list, as the newest session read it.")
 
     class Meta:
         description = "How the QuickBooks connection is doing."

@@ -379,6 +379,16 @@ describe("SettingsView", () => {
       expect(rates()).toHaveAccessibleDescription(/worth in GBP, e.g. 1 EUR = 1.08 GBP: enter EUR and 1.08\./);
     });
 
+    it("says that QuickBooks books other currencies in their own when its multicurrency is on", async () => {
+      settingsApi();
+      renderWithBridge(<SettingsView multicurrency={["USD", "EUR", "PLN"]} />);
+
+      const home = await screen.findByLabelText("QuickBooks home currency");
+      expect(home).toHaveAccessibleDescription(/QuickBooks has multicurrency on, so orders in other currencies are booked in their own currency\./);
+      expect(rates()).toHaveAccessibleDescription(/QuickBooks has multicurrency on \(its currencies: USD, EUR, PLN\): an order in one of its currencies is booked in that currency/);
+      expect(rates()).toHaveAccessibleDescription(/without one QuickBooks' own rate applies/);
+    });
+
     it("edits, removes and adds rates and saves them as CODE=rate pairs", async () => {
       const api = settingsApi();
       renderWithBridge(<SettingsView />);

@@ -202,8 +202,15 @@ export function changedSettings(
   return { input: input as SettingsInput, invalid };
 }
 
-/** `onSaved`: the settings changed (the status line shows the export mode). */
-export function SettingsView({ onSaved }: { onSaved?: () => void }) {
+/** `onSaved`: the settings changed (the status line shows the export mode). `multicurrency`:
+ * QuickBooks' currencies when its preferences said multicurrency is on, else null. */
+export function SettingsView({
+  onSaved,
+  multicurrency = null,
+}: {
+  onSaved?: () => void;
+  multicurrency?: string[] | null;
+}) {
   const query = useQuery<{ qbSettings: Settings; qbChannels: Channel[] }>(SETTINGS);
   if (query.loading && !query.data) return <Loading label="Loading the settings…" />;
   if (query.error || !query.data) {
@@ -211,7 +218,10 @@ export function SettingsView({ onSaved }: { onSaved?: () => void }) {
       <ErrorNotice title="Could not load the settings" error={query.error ?? "No answer."} onRetry={query.reload} />
     );
   }
-  return <SettingsForm initial={query.data.qbSettings} channels={query.data.qbChannels} onSaved={onSaved} />;
+  return (
+    <SettingsForm initial={query.data.qbSettings} channels={query.data.qbChannels} onSaved={onSaved}
+      multicurrency={multicurrency} />
+  );
 }
 
 const INPUT_STYLE: CSSProperties = {
@@ -229,10 +239,12 @@ function SettingsForm({
   initial,
   channels,
   onSaved,
+  multicurrency,
 }: {
   initial: Settings;
   channels: Channel[];
   onSaved?: () => void;
+  multicurrency: string[] | null;
 }) {
   const bridge = useBridge();
   const [saved, setSaved] = useState(initial);
@@ -476,8 +488,11 @@ function SettingsForm({
         {text("ordersPerRequest", "Orders per request", "The most orders in one request to QuickBooks (1-500; a request also stays under 1 MB). Lower it for a slow QuickBooks.", "number")}
         {text("timeZone", "Store time zone", "Used for date ranges, e.g. America/New_York.")}
         {text("companyCurrency", "QuickBooks home currency",
-          "The currency of the QuickBooks company file, e.g. USD. Orders in other currencies are converted at their exchange rate below, or refused when they have none.")}
+          multicurrency
+            ? "The home currency of the QuickBooks company file, e.g. USD; it must be QuickBooks' own. QuickBooks has multicurrency on, so orders in other currencies are booked in their own currency."
+            : "The currency of the QuickBooks company file, e.g. USD. Orders in other currencies are converted at their exchange rate below, or refused when they have none.")}
         <ExchangeRatesEditor rows={draft.exchangeRates} home={homeCode(draft.companyCurrency)}
+          multicurrency={multicurrency}
           error={errors.exchangeRates} readOnly={readOnly} onChange={(rows) => set("exchangeRates", rows)} />
         <Text size={3} color="default2">
           qbXML version: <span className="qb-mono">{saved.qbxmlVersion}</span>
@@ -528,23 +543,29 @@ function ExchangeRatesEditor({
   rows: PairRow[];
   /** the home currency's code as typed in the form; null while it is not one */
   home: string | null;
+  multicurrency?: string[] | null;
   error?: string;
   readOnly: boolean;
   onChange: (rows: PairRow[]) => void;
 }) {
+  const { multicurrency, ...rest } = props;
   const homeName = home ?? "the home currency";
   // an example a bookkeeper recognises: 1 EUR = 1.08 USD, or the other way round for a EUR company
   const [foreign, rate] = home === "EUR" ? ["USD", "0.93"] : ["EUR", "1.08"];
   const example = home ? `1 ${foreign} = ${rate} ${home}` : `1 ${foreign} = ${rate} in the home currency`;
   return (
-    <PairsEditor {...props} legend="Exchange rates" name="exchangeRates" idPrefix="qb-exchange-rate"
+    <PairsEditor {...rest} legend="Exchange rates" name="exchangeRates" idPrefix="qb-exchange-rate"
       rowTestId="exchange-rate-row" maxWidth={520}
-      help={`What 1 unit of another currency is worth in ${homeName}, e.g. ${example}: enter ${foreign} and ${rate}. Orders in a listed currency are converted to ${homeName} at its rate, and their memo in QuickBooks says so. An order in any other currency is refused, never booked with its own amounts as ${homeName}. Change a rate here when it changes; write decimals with a point.`}
+      help={multicurrency
+        ? `QuickBooks has multicurrency on${multicurrency.length ? ` (its currencies: ${multicurrency.join(", ")})` : ""}: an order in one of its currencies is booked in that currency, for a customer in it. A rate listed here, what 1 unit is worth in ${homeName} (e.g. ${example}), is the exchange rate its transaction carries; without one QuickBooks' own rate applies. Write decimals with a point.`
+        : `What 1 unit of another currency is worth in ${homeName}, e.g. ${example}: enter ${foreign} and ${rate}. Orders in a listed currency are converted to ${homeName} at its rate, and their memo in QuickBooks says so. An order in any other currency is refused, never booked with its own amounts as ${homeName}. Change a rate here when it changes; write decimals with a point.`}
       columns={[
         { header: "Currency", id: "currency", placeholder: "e.g. EUR", upperCase: true, size: 6 },
         { header: "Home currency per 1 unit", id: "rate", placeholder: "e.g. 1.08", inputMode: "decimal" },
       ]}
-      empty={`None listed: orders in another currency than ${homeName} are refused.`}
+      empty={multicurrency
+        ? "None listed: QuickBooks' own exchange rates apply."
+        : `None listed: orders in another currency than ${homeName} are refused.`}
       addLabel="Add exchange rate" removeLabel={(row) => `Remove exchange rate, row ${row}`} />
   );
 }
