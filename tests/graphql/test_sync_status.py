@@ -121,3 +121,18 @@ def test_a_recent_check_in_is_not_overdue(api, db, configure):
     assert status["checkInOverdue"] is False
     assert status["quickbooksProblems"] == []
     assert mail.outbox == []
+
+
+def test_the_status_says_what_quickbooks_said_of_its_currencies(api, db):
+    from saleor_qb_sync.company import remember_currencies
+    from saleor_qb_sync.qbxml.currency import CompanyCurrencies
+
+    query = "query { qbSyncStatus { quickbooksMulticurrency quickbooksCurrencies } }"
+    before = api(query).data["qbSyncStatus"]
+    row = WebConnectorSession.objects.create(ticket_digest="c" * 64, username="quickbooks")
+    remember_currencies(row, CompanyCurrencies(True, "USD", (("USD", "US Dollar"),
+                                                             ("EUR", "Euro"))))
+    row.save()
+    after = api(query).data["qbSyncStatus"]
+    assert before == {"quickbooksMulticurrency": False, "quickbooksCurrencies": []}
+    assert after == {"quickbooksMulticurrency": True, "quickbooksCurrencies": ["USD", "EUR"]}
