@@ -9,7 +9,7 @@ OPERATIONS = {
     "Query": {"qbOrderTransferPreview", "qbOrderExport", "qbCustomers", "qbPendingOperations",
               "qbTransferHistory", "qbSyncStatus", "qbWebConnectorFile",
               "qbSettings", "qbChannels"},
-    "Mutation": {"qbOrderTransferQueue", "qbPendingOperationDelete", "qbOrderExportReset",
+    "Mutation": {"qbOrderTransferQueue", "qbFollowUpsQueue", "qbPendingOperationDelete", "qbOrderExportReset",
                  "qbFailedOrdersRetry",
                  "qbSettingsUpdate"},
 }
