@@ -9,6 +9,8 @@ from typing import Any
 import graphene
 
 from ..ledger import first_order_numbers
+from ..qbxml import build
+from ..quickbooks_document import document_for
 from ..saleor_ids import to_global_id
 from ..transfers import operations_with_counts
 from .enums import (
@@ -326,9 +328,20 @@ class QbOrderExport(graphene.ObjectType):
         graphene.NonNull(QbDocument), required=True,
         description="Every QuickBooks document that followed its transaction (payments, "
         "credit memos, refunds, voids), each attempt, newest first.")
+    quickbooks_document = graphene.Field(
+        lambda: QbQuickBooksDocument,
+        description="The transaction it becomes in QuickBooks now, line by line, as a Web "
+        "Connector run would send it; null when it cannot become one (see the order's "
+        "warnings).")
 
     class Meta:
         description = "One order's place in the export: what QuickBooks has and what is next."
+
+    @staticmethod
+    def resolve_quickbooks_document(root, info):
+        preview = document_for(info.context.source, info.context.preferences,
+                               root.row.order.order_id)
+        return preview if preview is not None and preview.mapped is not None else None
 
     @staticmethod
     def resolve_order(root, info):
@@ -538,3 +551,159 @@ class QbSyncStatus(graphene.ObjectType):
 
     class Meta:
         description = "How the QuickBooks connection is doing."
+
+
+# --- the QuickBooks document an order becomes (before it is sent) ------------------------------
+
+
+class QbQuickBooksLine(graphene.ObjectType):
+    item = graphene.String(required=True, description="The QuickBooks item (ItemRef).")
+    description = graphene.String(required=True, description="The line's Desc.")
+    quantity = graphene.String(description="Quantity as sent; null for a line without one.")
+    rate = graphene.String(
+        description="Rate as sent (at most five decimals); null when QuickBooks derives it "
+        "from the quantity and amount.")
+    amount = graphene.Field(QbMoney, required=True, description="The line's Amount.")
+    tax_code = graphene.String(
+        required=True, description="SalesTaxCodeRef: Tax or Non; empty leaves the item's own.")
+
+    class Meta:
+        description = "One line of the transaction, as QuickBooks will receive it."
+
+    @staticmethod
+    def resolve_quantity(root, info):
+        line, _ = root
+        return build.format_quantity(line.quantity) if line.quantity is not None else None
+
+    @staticmethod
+    def resolve_rate(root, info):
+        return build.sent_rate(root[0])
+
+    @staticmethod
+    def resolve_amount(root, info):
+        line, currency = root
+        return QbMoney(amount=line.amount, currency=currency)
+
+    @staticmethod
+    def resolve_item(root, info):
+        return root[0].item_name
+
+    @staticmethod
+    def resolve_description(root, info):
+        return root[0].description
+
+    @staticmethod
+    def resolve_tax_code(root, info):
+        return build.sales_tax_code(root[0])
+
+
+class QbQuickBooksDocument(graphene.ObjectType):
+    transaction_type = graphene.String(
+        required=True, description="Invoice, SalesReceipt or SalesOrder.")
+    ref_number = graphene.String(required=True, description="Its RefNumber.")
+    txn_date = Date(required=True, description="Its TxnDate (the store's day).")
+    customer = graphene.String(required=True, description="The QuickBooks customer (CustomerRef).")
+    customer_currency = graphene.String(
+        required=True, description="QuickBooks' name of the customer's currency when it is not "
+        "the home currency (multicurrency); empty otherwise.")
+    lines = graphene.List(graphene.NonNull(QbQuickBooksLine), required=True,
+                          description="Every line, in order: products, discount, shipping, gift "
+                          "cards, tax.")
+    total = graphene.Field(QbMoney, required=True, description="The lines' total.")
+    exchange_rate = graphene.String(
+        description="ExchangeRate (home currency per unit) of a foreign-currency transaction; "
+        "null otherwise, or when QuickBooks' own rate applies.")
+    ar_account = graphene.String(required=True, description="ARAccountRef; may be empty.")
+    deposit_to_account = graphene.String(required=True,
+                                         description="DepositToAccountRef; may be empty.")
+    class_name = graphene.String(required=True, description="ClassRef; may be empty.")
+    item_sales_tax = graphene.String(
+        required=True, description="ItemSalesTaxRef (QuickBooks computes the tax); may be empty.")
+    memo = graphene.String(required=True, description="Its Memo.")
+    bill_address = graphene.List(graphene.NonNull(graphene.String), required=True,
+                                 description="BillAddress, one line each.")
+    ship_address = graphene.List(graphene.NonNull(graphene.String), required=True,
+                                 description="ShipAddress, one line each.")
+    warnings = graphene.List(graphene.NonNull(graphene.String), required=True,
+                             description="What a person should know before it is sent.")
+    qbxml = graphene.String(
+        required=True, description="The add request itself, as a Web Connector run sends it "
+        "(customers and items QuickBooks lacks go before it in the same set).")
+
+    class Meta:
+        description = ("The transaction an order becomes in QuickBooks, built by the export's "
+                       "own mapping and builder.")
+
+    @staticmethod
+    def resolve_transaction_type(root, info):
+        return root.mapped.transaction.kind.value
+
+    @staticmethod
+    def resolve_ref_number(root, info):
+        return root.mapped.transaction.ref_number
+
+    @staticmethod
+    def resolve_txn_date(root, info):
+        return root.mapped.transaction.txn_date
+
+    @staticmethod
+    def resolve_customer(root, info):
+        return root.mapped.transaction.customer_name
+
+    @staticmethod
+    def resolve_ar_account(root, info):
+        return root.mapped.transaction.ar_account
+
+    @staticmethod
+    def resolve_deposit_to_account(root, info):
+        return root.mapped.transaction.deposit_to_account
+
+    @staticmethod
+    def resolve_class_name(root, info):
+        return root.mapped.transaction.class_name
+
+    @staticmethod
+    def resolve_item_sales_tax(root, info):
+        return root.mapped.transaction.item_sales_tax
+
+    @staticmethod
+    def resolve_memo(root, info):
+        return root.mapped.transaction.memo
+
+    @staticmethod
+    def resolve_lines(root, info):
+        txn = root.mapped.transaction
+        return [(line, txn.currency) for line in txn.lines]
+
+    @staticmethod
+    def resolve_total(root, info):
+        txn = root.mapped.transaction
+        return QbMoney(amount=txn.lines_total, currency=txn.currency)
+
+    @staticmethod
+    def resolve_exchange_rate(root, info):
+        rate = root.mapped.transaction.exchange_rate
+        return build.format_rate(rate) if rate is not None else None
+
+    @staticmethod
+    def resolve_customer_currency(root, info):
+        return root.mapped.customer.currency
+
+    @staticmethod
+    def resolve_bill_address(root, info):
+        return _address_lines(root.mapped.transaction.bill_address)
+
+    @staticmethod
+    def resolve_ship_address(root, info):
+        return _address_lines(root.mapped.transaction.ship_address)
+
+    @staticmethod
+    def resolve_warnings(root, info):
+        return list(root.mapped.warnings)
+
+
+def _address_lines(address) -> list[str]:
+    if address is None:
+        return []
+    place = " ".join(p for p in (address.city, address.state, address.postal_code) if p)
+    return [*address.lines, *(p for p in (place, address.country) if p)]

@@ -39,6 +39,7 @@ from .records import (
     QbAddress,
     ReceivedPayment,
     Transaction,
+    TransactionLine,
     TxnKind,
 )
 
@@ -149,21 +150,35 @@ def transaction_add_xml(txn: Transaction, request_id: str) -> str:
         _string(out, "Desc", line.description, limits.LINE_DESC)
         if line.quantity is not None:
             _leaf(out, "Quantity", format_quantity(line.quantity))
-        if line.rate is not None and (
-            line.quantity is None or to_cents(line.quantity * line.rate) == to_cents(line.amount)
-        ):
-            # With Quantity and Amount, QuickBooks derives the rate; a rate that does not give
-            # the same amount would contradict it, so it is left out.
-            _leaf(out, "Rate", format_price(line.rate))
+        rate = sent_rate(line)
+        if rate is not None:
+            _leaf(out, "Rate", rate)
         _leaf(out, "Amount", format_amount(line.amount))
-        if line.taxable is not None:
-            code = TAXABLE_CODE if line.taxable else NON_TAXABLE_CODE
+        code = sales_tax_code(line)
+        if code:
             _ref(out, "SalesTaxCodeRef", code, limits.SALES_TAX_CODE)
         out.append(f"</{line_tag}>")
     out.append(f"</{kind}Add>")
     out.append(_TXN_ADD_RET)
     out.append(f"</{kind}AddRq>")
     return "".join(out)
+
+
+def sent_rate(line: TransactionLine) -> str | None:
+    """The ``Rate`` a line is sent with, or None. With Quantity and Amount, QuickBooks derives
+    the rate; a rate that does not give the same amount would contradict it, so it is left
+    out."""
+    if line.rate is None or (line.quantity is not None
+                             and to_cents(line.quantity * line.rate) != to_cents(line.amount)):
+        return None
+    return format_price(line.rate)
+
+
+def sales_tax_code(line: TransactionLine) -> str:
+    """The line's ``SalesTaxCodeRef`` (Tax / Non); empty leaves the item's own code."""
+    if line.taxable is None:
+        return ""
+    return TAXABLE_CODE if line.taxable else NON_TAXABLE_CODE
 
 
 def transaction_query_by_ref(

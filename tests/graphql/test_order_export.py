@@ -204,3 +204,76 @@ def test_an_order_lists_every_document_that_followed_it_payments_and_a_refund(
         ("REFUND", "DONE", 5.0), ("CREDIT_MEMO", "DONE", 5.0)]
     assert [d["txnId"] for d in state["documents"]] == [
         qb.transactions("ARRefundCreditCard")[0].txn_id, qb.transactions("CreditMemo")[0].txn_id]
+
+
+QUICKBOOKS_DOCUMENT = """
+query($id: ID!) {
+  qbOrderExport(orderId: $id) {
+    quickbooksDocument {
+      transactionType refNumber txnDate customer customerCurrency
+      lines { item description quantity rate amount { amount currency } taxCode }
+      total { amount currency } exchangeRate arAccount depositToAccount memo
+      billAddress shipAddress warnings qbxml
+    }
+  }
+}
+"""
+
+
+def test_the_quickbooks_document_shown_is_what_quickbooks_then_records_line_by_line(
+        api, configure, source, quickbooks, web_connector):
+    # given: an order with a discount, shipping, a legacy gift card and tax
+    from decimal import Decimal
+
+    from saleor_qb_sync.documents import Discount, Shipping
+    from saleor_qb_sync.transfers import queue_orders
+
+    from ..conftest import order_uuid
+    from ..qbwc.conftest import STAFF
+    from ..qbxml.factories import order, order_line
+
+    preferences = configure(check_duplicates=False)
+    document = order(number=41, order_id=order_uuid(41),
+                     lines=(order_line(quantity=3, unit_net="12.00", tax_rate="0.08",
+                                       discount="3.00"),),
+                     shipping=Shipping("UPS Ground", Decimal("7.50"), Decimal("8.10"),
+                                       Decimal("0.08")),
+                     gift_card_amount="5.00", voucher_code="SPRING10",
+                     discounts=(Discount(kind="voucher", amount=Decimal("3.00"), name="Spring",
+                                         voucher_code="SPRING10"),))
+    store_sample_orders([document])
+    order_id = to_global_id("Order", document.order_id)
+
+    # when: the popup's document, then the order exported through Web Connector
+    shown = api(QUICKBOOKS_DOCUMENT, {"id": order_id}).data["qbOrderExport"][
+        "quickbooksDocument"]
+    queue_orders(source, preferences, STAFF, [document.order_id])
+    qb = quickbooks()
+    web_connector(qb).run_update()
+
+    # then: QuickBooks recorded exactly that, line by line
+    [recorded] = qb.transactions()
+    assert shown["transactionType"] == recorded.kind
+    assert (shown["refNumber"], shown["customer"]) == (recorded.ref_number,
+                                                       recorded.customer_name)
+    assert [(ln["item"], ln["description"], ln["quantity"], ln["amount"]["amount"])
+            for ln in shown["lines"]] == [
+        (ln.item_name, ln.description or "",
+         None if ln.quantity is None else f"{ln.quantity.normalize():f}", float(ln.amount))
+        for ln in recorded.lines]
+    assert {ln["item"] for ln in shown["lines"]} >= {"TEE-M", "Saleor Discount", "Shipping",
+                                                      "Gift Card", "Saleor Sales Tax"}
+    assert Decimal(str(shown["total"]["amount"])) == recorded.total_amount
+    assert f'<{recorded.kind}AddRq requestID="preview">' in shown["qbxml"]
+    assert shown["txnDate"] == recorded.txn_date.isoformat()
+
+
+def test_an_order_that_cannot_become_a_document_has_none_and_says_why(api, configure,
+                                                                       stored_order):
+    configure(exchange_rates="")
+    document = stored_order(42, currency="CHF")
+    state = api("""query($id: ID!) { qbOrderExport(orderId: $id) {
+                   quickbooksDocument { refNumber } order { warnings } } }""",
+                {"id": to_global_id("Order", document.order_id)}).data["qbOrderExport"]
+    assert state["quickbooksDocument"] is None
+    assert any("CHF" in w for w in state["order"]["warnings"])

@@ -9,7 +9,8 @@ OPERATIONS = {
     "Query": {"qbOrderTransferPreview", "qbOrderExport", "qbCustomers", "qbPendingOperations",
               "qbTransferHistory", "qbSyncStatus", "qbWebConnectorFile",
               "qbSettings", "qbChannels"},
-    "Mutation": {"qbOrderTransferQueue", "qbFollowUpsQueue", "qbPendingOperationDelete", "qbOrderExportReset",
+    "Mutation": {"qbOrderTransferQueue", "qbFollowUpsQueue", "qbPendingOperationDelete",
+                 "qbOrderExportReset",
                  "qbFailedOrdersRetry",
                  "qbSettingsUpdate"},
 }
