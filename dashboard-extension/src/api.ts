@@ -315,6 +315,32 @@ export type OrderExport = {
   /** every document that followed its transaction (payments, credit memos, refunds, voids),
    * each attempt, newest first */
   documents: QuickBooksDocument[];
+  /** the transaction it becomes in QuickBooks now, as a run would send it; null when it cannot */
+  quickbooksDocument?: TransactionPreview | null;
+};
+
+/** One order's transaction as QuickBooks will receive it (QbQuickBooksDocument). */
+export type TransactionPreview = {
+  transactionType: string;
+  refNumber: string;
+  txnDate: string;
+  customer: string;
+  customerCurrency: string;
+  lines: {
+    item: string;
+    description: string;
+    quantity: string | null;
+    rate: string | null;
+    amount: Money;
+    taxCode: string;
+  }[];
+  total: Money;
+  exchangeRate: string | null;
+  arAccount: string;
+  depositToAccount: string;
+  memo: string;
+  warnings: string[];
+  qbxml: string;
 };
 
 export const ORDER_EXPORT = /* GraphQL */ `
@@ -324,6 +350,11 @@ export const ORDER_EXPORT = /* GraphQL */ `
       queued canQueue reason automatic automaticNote
       payments { at amount { amount currency } refNumber txnId state message action paymentMethod }
       documents { kind at amount { amount currency } refNumber txnId state message action }
+      quickbooksDocument {
+        transactionType refNumber txnDate customer customerCurrency
+        lines { item description quantity rate amount { amount currency } taxCode }
+        total { amount currency } exchangeRate arAccount depositToAccount memo warnings qbxml
+      }
     }
   }
 `;

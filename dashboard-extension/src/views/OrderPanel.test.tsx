@@ -443,4 +443,42 @@ describe("OrderPanel", () => {
       expect(screen.getByRole("button", { name: "Cancel" })).toBeDisabled();
     });
   });
+
+  it("shows the transaction a not-yet-exported order becomes, line by line, and its qbXML", async () => {
+    const preview = {
+      transactionType: "SalesReceipt",
+      refNumber: "42",
+      txnDate: "2026-03-01",
+      customer: "Jane Doe (EUR)",
+      customerCurrency: "Euro",
+      lines: [
+        { item: "TEE-M", description: "T-Shirt / M", quantity: "3", rate: "12", amount: { amount: 36, currency: "EUR" }, taxCode: "" },
+        { item: "Saleor Discount", description: "Discount (SPRING10)", quantity: null, rate: null, amount: { amount: -3, currency: "EUR" }, taxCode: "Non" },
+      ],
+      total: { amount: 33, currency: "EUR" },
+      exchangeRate: "1.08",
+      arAccount: "",
+      depositToAccount: "Undeposited Funds",
+      memo: "Saleor order #42",
+      warnings: ["booked in EUR (Euro, QuickBooks multicurrency)"],
+      qbxml: '<SalesReceiptAddRq requestID="preview"><SalesReceiptAdd/></SalesReceiptAddRq>',
+    };
+    mockApi({
+      QbOrderExport: exportOf({ quickbooksDocument: preview }),
+      QbTransferHistory: () => ({ qbTransferHistory: connection([]) }),
+    });
+    renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+
+    const shown = await screen.findByTestId("transaction-preview");
+    expect(within(shown).getByRole("heading", { name: "As QuickBooks will receive it" })).toBeInTheDocument();
+    expect(shown).toHaveTextContent("Jane Doe (EUR) (in Euro)");
+    expect(shown).toHaveTextContent("Exchange rate1.08");
+    const lines = within(shown).getAllByTestId("preview-line");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toHaveTextContent("TEE-M");
+    expect(lines[1]).toHaveTextContent("Discount (SPRING10)");
+    expect(lines[1]).toHaveTextContent("Non");
+    expect(within(shown).getByTestId("preview-total")).toHaveTextContent("33.00");
+    expect(shown).toHaveTextContent('<SalesReceiptAddRq requestID="preview">');
+  });
 });

@@ -25,6 +25,7 @@ import {
 } from "../api";
 import { useBridge, useBridgeState } from "../bridge";
 import { ResetExportStatus, useExportReset } from "../components/ResetExport";
+import { TransactionPreview } from "../components/TransactionPreview";
 import { Badge, Empty, ErrorNotice, Heading, Loading, Notice } from "../components/ui";
 import { formatDateTime, formatMoney, statusLabel } from "../format";
 import { HistoryTable, STATE_TONE } from "./History";
@@ -177,6 +178,9 @@ export function OrderPanel({
       ) : (
         <HistoryTable records={records} showOrder={false} />
       )}
+      {!order.order.exported && order.quickbooksDocument ? (
+        <TransactionPreview preview={order.quickbooksDocument} />
+      ) : null}
       {order.documents.length > 0 ? (
         <>
           <Text as="h3" size={5} fontWeight="bold">
