@@ -91,6 +91,8 @@ class Work:
     refunds_scanned: int = 0
     #: everything that follows the orders was compared and sent
     payments_finished: bool = False
+    #: the updates of edited orders' transactions (``steps/edits.EditWork``, as JSON)
+    edits: dict = field(default_factory=dict)
 
     @property
     def busy(self) -> bool:
@@ -112,6 +114,7 @@ class Work:
             "refunds_due": self.refunds_due,
             "refunds_scanned": self.refunds_scanned,
             "payments_finished": self.payments_finished,
+            "edits": self.edits,
         }
 
     @classmethod
@@ -132,6 +135,7 @@ class Work:
             refunds_due=list(data.get("refunds_due") or ()),
             refunds_scanned=int(data.get("refunds_scanned") or 0),
             payments_finished=bool(data.get("payments_finished")),
+            edits=dict(data.get("edits") or {}),
         )
 
 
