@@ -10,7 +10,7 @@ OPERATIONS = {
               "qbTransferHistory", "qbSyncStatus", "qbWebConnectorFile",
               "qbSettings", "qbChannels"},
     "Mutation": {"qbOrderTransferQueue", "qbPendingOperationDelete", "qbOrderExportReset",
-                 "qbFailedOrdersRetry",
+                 "qbFailedOrdersRetry", "qbOrderUpdateInQuickbooks",
                  "qbSettingsUpdate"},
 }
 
