@@ -54,7 +54,8 @@ class QbDocumentKind(graphene.Enum):
     class Meta:
         enum = FollowUpKind
         description = _described("A QuickBooks document that followed an order's transaction: "
-                                 "a payment received, a credit memo, a refund, a void.")
+                                 "a payment received, a credit memo, a refund, a void, an "
+                                 "update.")
 
 
 class QbWebConnectorSessionState(graphene.Enum):

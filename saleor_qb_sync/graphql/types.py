@@ -242,7 +242,7 @@ class QbDocument(graphene.ObjectType):
     kind = QbDocumentKind(required=True, description="Which document.")
     at = graphene.DateTime(required=True, description="When the attempt last changed.")
     amount = graphene.Field(QbMoney, required=True,
-                            description="Its amount (zero for a void).")
+                            description="Its amount (zero for a void or an update).")
     ref_number = graphene.String(required=True, description="Its RefNumber in QuickBooks.")
     txn_id = graphene.String(required=True,
                              description="QuickBooks' TxnID; empty until QuickBooks has it.")
@@ -254,7 +254,8 @@ class QbDocument(graphene.ObjectType):
 
     class Meta:
         description = ("A QuickBooks document that followed the order's transaction (one "
-                       "attempt): a payment, a credit memo, a refund or a void.")
+                       "attempt): a payment, a credit memo, a refund, a void, or an update of "
+                       "the transaction after an edit in Saleor.")
 
     @staticmethod
     def resolve_amount(root, info):
