@@ -262,9 +262,10 @@ def _requeue(items: QuerySet[PendingOperationOrder]) -> int:
 def new_attempt(*, order_id: str, order_number: int, transaction_type: str, ref_number: str,
                 session: WebConnectorSession, operation_id: int | None, message_set=None,
                 request_id: str = "", total_amount: Decimal | None = None,
-                currency: str = "", channel_slug: str = "", customer_name: str = ""
-                ) -> ExportRecord:
-    """An unsaved ledger row for an order about to be sent (``sent`` saves many at once)."""
+                currency: str = "", channel_slug: str = "", customer_name: str = "",
+                header: dict | None = None) -> ExportRecord:
+    """An unsaved ledger row for an order about to be sent (``sent`` saves many at once);
+    ``header`` is what the transaction's header says (``qbxml/edits.header_of``)."""
     now = clock.now()
     return ExportRecord(
         order_id=order_id, order_number=order_number, channel_slug=channel_slug,
@@ -272,7 +273,7 @@ def new_attempt(*, order_id: str, order_number: int, transaction_type: str, ref_
         ref_number=ref_number, state=ExportState.SENT, session=session,
         operation_id=operation_id, automatic=operation_id is None, message_set=message_set,
         request_id=request_id, total_amount=total_amount, currency=currency,
-        customer_name=customer_name, created_at=now, updated_at=now)
+        customer_name=customer_name, header=header or {}, created_at=now, updated_at=now)
 
 
 def sent(attempts: list[ExportRecord]) -> list[ExportRecord]:
@@ -457,17 +458,22 @@ def _exported_now(records: Sequence[ExportRecord], now: datetime) -> None:
     if not records:
         return
     table = ExportedOrder._meta.db_table
+    # the header QuickBooks has is the one just sent: nothing has changed since (edits.py)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (order_id, order_number, record_id, exported_at, "  # noqa: S608 - names from our model
-            "refunds_checked_at) SELECT order_id, order_number, record_id, %s, %s "
-            "FROM json_to_recordset(%s::json) AS x(order_id uuid, order_number bigint, "
-            "record_id bigint) ON CONFLICT (order_id) DO UPDATE SET "
-            "order_number = EXCLUDED.order_number, record_id = EXCLUDED.record_id, "
+            "refunds_checked_at, header, header_checked_at, changes, update_requested_by) "
+            "SELECT order_id, order_number, record_id, %s, %s, coalesce(header, '{}'), %s, "
+            "'[]', '' FROM json_to_recordset(%s::json) AS x(order_id uuid, "
+            "order_number bigint, record_id bigint, header jsonb) ON CONFLICT (order_id) DO "
+            "UPDATE SET order_number = EXCLUDED.order_number, record_id = EXCLUDED.record_id, "
             "exported_at = EXCLUDED.exported_at, "
-            "refunds_checked_at = EXCLUDED.refunds_checked_at",
-            [now, now, _json([{"order_id": r.order_id, "order_number": r.order_number,
-                               "record_id": r.pk} for r in records])])
+            "refunds_checked_at = EXCLUDED.refunds_checked_at, header = EXCLUDED.header, "
+            "header_checked_at = EXCLUDED.header_checked_at, changes = '[]', "
+            "changes_noticed_at = NULL, update_requested_at = NULL, update_requested_by = ''",
+            [now, now, now, _json([{"order_id": r.order_id, "order_number": r.order_number,
+                                    "record_id": r.pk, "header": r.header or {}}
+                                   for r in records])])
 
 
 #: the fields ``_write_states`` stores (the primary key first)
@@ -869,6 +875,8 @@ class FollowUp:
     channel_slug: str = ""
     customer_name: str = ""
     payment_method: str = ""
+    #: an update: the header aggregates it sets
+    header: dict | None = None
 
 
 def follow_ups_sent(session: WebConnectorSession, message_set: MessageSet,
@@ -882,8 +890,8 @@ def follow_ups_sent(session: WebConnectorSession, message_set: MessageSet,
         applied_to_txn_id=f.applied_to_txn_id, order_record_id=f.order_record_pk,
         customer_name=f.customer_name, ref_number=f.ref_number, amount=f.amount,
         currency=f.currency, payment_method=f.payment_method, state=ExportState.SENT,
-        session=session, message_set=message_set, request_id=f.request_id, created_at=now,
-        updated_at=now) for f in follow_ups])
+        session=session, message_set=message_set, request_id=f.request_id,
+        header=f.header or {}, created_at=now, updated_at=now) for f in follow_ups])
 
 
 @dataclass(frozen=True, slots=True)
@@ -921,10 +929,14 @@ def record_follow_up_outcomes(outcomes: Sequence[FollowUpOutcome]) -> None:
               o.record.action, o.record.updated_at, o.record.pk) for o in outcomes])
 
 
-def follow_ups_to_reconcile(excluding: Iterable[int] = ()) -> QuerySet[FollowUpRecord]:
-    """Documents whose answer was lost, oldest first, except those named."""
-    return FollowUpRecord.objects.filter(state=ExportState.NEEDS_RECONCILING).exclude(
-        pk__in=list(excluding)).order_by("id")
+def follow_ups_to_reconcile(excluding: Iterable[int] = (), *,
+                            kind: str | None = None) -> QuerySet[FollowUpRecord]:
+    """Documents whose answer was lost, oldest first, except those named; updates
+    (``MODIFICATION``, looked up by TxnID: ``qbwc/steps/edits.py``) only when asked by kind."""
+    qs = FollowUpRecord.objects.filter(state=ExportState.NEEDS_RECONCILING).exclude(
+        pk__in=list(excluding))
+    qs = qs.filter(kind=kind) if kind else qs.exclude(kind=FollowUpKind.MODIFICATION)
+    return qs.order_by("id")
 
 
 def follow_ups_not_in_quickbooks(records: Sequence[FollowUpRecord], message: str) -> None:
@@ -962,3 +974,128 @@ def follow_ups_of(order_id: str, kind: str | None = None) -> list[FollowUpEntry]
     return [FollowUpEntry(r.kind, r.updated_at, r.amount, r.currency, r.ref_number, r.txn_id,
                           r.state, r.status_message, r.action, r.payment_method)
             for r in qs.order_by("-id")]
+
+
+# --- edits after export: the transaction's header and its updates (qbxml/edits.py) ---------------
+
+
+def _headers_on_file() -> QuerySet[ExportedOrder]:
+    """Orders in QuickBooks whose header the ledger knows (rows exported before it kept
+    headers, or linked to a transaction QuickBooks already had, are not compared)."""
+    return (ExportedOrder.objects.filter(record__state=ExportState.DONE)
+            .exclude(record__txn_id="").exclude(header={}))
+
+
+def orders_for_edits(limit: int, *, checked_before, mark: bool = True) -> list[OrderOnFile]:
+    """Orders whose header was not compared with the order since ``checked_before``, least
+    recently compared first."""
+    return _least_recently_compared(_headers_on_file(), "header_checked_at", limit,
+                                    checked_before=checked_before, mark=mark)
+
+
+def headers_on_file(order_ids: Sequence[str]) -> dict[str, dict]:
+    """The header QuickBooks has, as far as the ledger knows, per order (one query)."""
+    return {str(order_id): header for order_id, header in _headers_on_file().filter(
+        order_id__in=list(order_ids)).values_list("order_id", "header")}
+
+
+def note_changes(found: dict[str, list[dict]]) -> None:
+    """What comparing these orders' headers with the orders found now (an empty list:
+    nothing). Changes first seen now are noticed now; an order with none has nothing to
+    update (one pipelined statement)."""
+    if not found:
+        return
+    now = clock.now()
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {ExportedOrder._meta.db_table} SET header_checked_at = %s, "  # noqa: S608 - table name from our model
+            "changes_noticed_at = CASE WHEN %s::jsonb = '[]'::jsonb THEN NULL "
+            "WHEN changes = %s::jsonb THEN changes_noticed_at ELSE %s END, "
+            "update_requested_at = CASE WHEN %s::jsonb = '[]'::jsonb THEN NULL "
+            "ELSE update_requested_at END, "
+            "update_requested_by = CASE WHEN %s::jsonb = '[]'::jsonb THEN '' "
+            "ELSE update_requested_by END, changes = %s::jsonb WHERE order_id = %s",
+            [(now, *[_json(changes)] * 2, now, *[_json(changes)] * 3, order_id)
+             for order_id, changes in found.items()])
+
+
+@dataclass(frozen=True, slots=True)
+class EditState:
+    """What changed on an order in Saleor since its transaction went to QuickBooks."""
+
+    changes: list[dict]
+    noticed_at: datetime | None
+    checked_at: datetime | None
+    update_requested_at: datetime | None
+    update_requested_by: str
+    header: dict
+
+
+def edit_state_of(order_id: str) -> EditState | None:
+    """None when the order is not in QuickBooks or its header is not known."""
+    row = _headers_on_file().filter(order_id=order_id).values_list(
+        "changes", "changes_noticed_at", "header_checked_at", "update_requested_at",
+        "update_requested_by", "header").first()
+    return EditState(*row) if row is not None else None
+
+
+def request_update(order_id: str, *, by_email: str) -> bool:
+    """A person asks for the order's changes to go to QuickBooks at the next update; False
+    when it has none on file."""
+    return bool(_headers_on_file().filter(order_id=order_id).exclude(changes=[]).update(
+        update_requested_at=clock.now(), update_requested_by=by_email[:254]))
+
+
+def _live_update(states) -> QuerySet[FollowUpRecord]:
+    return FollowUpRecord.objects.filter(kind=FollowUpKind.MODIFICATION,
+                                         order_id=OuterRef("order_id"), state__in=states)
+
+
+def updates_due(limit: int, *, automatic: bool, excluding: Sequence[str] = ()
+                ) -> list[OrderOnFile]:
+    """Orders whose changes are to go to QuickBooks now: asked for by a person (or any, with
+    ``automatic``), none being sent or checked, and not refused by QuickBooks since they were
+    asked for (unasked: since they were noticed; a person looks at a refusal first), the
+    longest waiting first."""
+    # refused since it was asked for (or, unasked, since the changes were noticed)
+    refused = FollowUpRecord.objects.filter(
+        kind=FollowUpKind.MODIFICATION, order_id=OuterRef("order_id"),
+        state=ExportState.FAILED, created_at__gte=Coalesce(
+            OuterRef("update_requested_at"), OuterRef("changes_noticed_at"))).exclude(
+        action=RESENT)
+    qs = (_headers_on_file().exclude(changes=[])
+          .exclude(order_id__in=list(excluding))
+          .filter(~Exists(_live_update([ExportState.SENT, ExportState.NEEDS_RECONCILING])))
+          .filter(~Exists(refused)))
+    if not automatic:
+        qs = qs.filter(update_requested_at__isnull=False)
+    return _on_file_orders(qs.order_by("changes_noticed_at", "order_number")[:limit])
+
+
+def update_sequences(order_ids: Sequence[str]) -> dict[str, int]:
+    """The number the next update of each order gets: one more than QuickBooks has."""
+    done = dict(FollowUpRecord.objects.filter(
+        kind=FollowUpKind.MODIFICATION, order_id__in=list(order_ids),
+        state=ExportState.DONE).values("order_id").annotate(n=Count("pk"))
+        .values_list("order_id", "n"))
+    return {order_id: done.get(uuid.UUID(order_id), 0) + 1 for order_id in order_ids}
+
+
+def updates_landed(records: Sequence[FollowUpRecord]) -> None:
+    """These updates are in QuickBooks: its header is now what they set, nothing is left to
+    send, and the order is compared again first (it may have changed since it was mapped)."""
+    if not records:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {ExportedOrder._meta.db_table} SET header = header || %s::jsonb, "  # noqa: S608 - table name from our model
+            "changes = '[]'::jsonb, changes_noticed_at = NULL, update_requested_at = NULL, "
+            "update_requested_by = '', header_checked_at = NULL WHERE order_id = %s",
+            [(_json(r.header), r.order_id) for r in records])
+
+
+def updates_refused(order_ids: Sequence[str]) -> None:
+    """QuickBooks refused these orders' updates: they wait for a person to ask again."""
+    if order_ids:
+        ExportedOrder.objects.filter(order_id__in=list(order_ids)).update(
+            update_requested_at=None, update_requested_by="")

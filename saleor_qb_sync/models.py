@@ -155,6 +155,9 @@ class ExportRecord(models.Model):
     #: (``preflight.Cause.to_json``: a missing account or item, or the settings then in force);
     #: empty for reasons only a person can remove (closing date, a rejected value)
     cause = models.JSONField(default=dict, blank=True)
+    #: the transaction's header as sent, the part a Saleor edit can change (BillAddress,
+    #: ShipAddress; ``qbxml/edits.header_of``); empty on rows written before it was kept
+    header = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -178,6 +181,18 @@ class ExportedOrder(models.Model):
     payments_checked_at = models.DateTimeField(null=True, blank=True)
     #: when a session last compared the order's Saleor refunds with its credit memos
     refunds_checked_at = models.DateTimeField(null=True, blank=True)
+    #: the transaction's header as QuickBooks has it, as far as the ledger knows: what the
+    #: add sent, then what each confirmed update set (``qbxml/edits.py``)
+    header = models.JSONField(default=dict, blank=True)
+    #: when a session (or the order's popup) last compared that header with the order
+    header_checked_at = models.DateTimeField(null=True, blank=True)
+    #: what changed in Saleor since: [{"field", "before", "after"}] (empty: nothing)
+    changes = models.JSONField(default=list, blank=True)
+    #: when those changes were first noticed
+    changes_noticed_at = models.DateTimeField(null=True, blank=True)
+    #: a person asked for the changes to be sent to QuickBooks (``update_edited_orders=ask``)
+    update_requested_at = models.DateTimeField(null=True, blank=True)
+    update_requested_by = models.CharField(max_length=254, blank=True, default="")
 
 
 #: the states of a follow-up attempt that stand for a document QuickBooks has or may have
@@ -191,6 +206,9 @@ class FollowUpKind(models.TextChoices):
     CREDIT_MEMO = "CreditMemo", "Credit memo"
     REFUND = "ARRefundCreditCard", "Refund"
     VOID = "TxnVoid", "Void"
+    #: InvoiceMod / SalesReceiptMod / SalesOrderMod: the order's transaction updated after
+    #: an edit in Saleor (its addresses)
+    MODIFICATION = "TxnMod", "Update"
 
 
 class FollowUpRecord(models.Model):
@@ -235,6 +253,8 @@ class FollowUpRecord(models.Model):
     message_set = models.ForeignKey("MessageSet", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="follow_ups")
     request_id = models.CharField(max_length=limits.REQUEST_ID, blank=True, default="")
+    #: an update (``MODIFICATION``): the header aggregates it set
+    header = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -286,6 +306,7 @@ class MessageSetKind(models.TextChoices):
     RECONCILE = "reconcile", "Reconciliation"
     PREFLIGHT = "preflight", "Settings check"
     FOLLOW_UPS = "follow_ups", "Payments, refunds, voids"
+    EDITS = "edits", "Updates of edited orders"
 
 
 class MessageSetState(models.TextChoices):

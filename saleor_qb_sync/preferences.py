@@ -67,6 +67,17 @@ class TaxMode(StrEnum):
     QUICKBOOKS_TAX_ITEM = "quickbooks_tax_item"
 
 
+class EditUpdates(StrEnum):
+    """What happens when an order in QuickBooks is edited in Saleor (its addresses)."""
+
+    #: not compared: QuickBooks keeps what was exported
+    OFF = "off"
+    #: shown as "changed since export"; a person asks for the update
+    ASK = "ask"
+    #: shown, and sent to QuickBooks at the next Web Connector update
+    AUTOMATIC = "automatic"
+
+
 #: Saleor order statuses (saleor/order/__init__.py). Draft and unconfirmed orders never export.
 SALEOR_ORDER_STATUSES = (
     "draft",
@@ -425,6 +436,15 @@ class Preferences:
         "its invoice or sales receipt; when money moved, say so for a person to decide.",
         description="Void the invoice or sales receipt of an order cancelled in Saleor when no "
         "money moved; otherwise record why not, for a person.")
+    update_edited_orders: EditUpdates = _setting(
+        EditUpdates.ASK, _choice(EditUpdates), kind=Kind.CHOICE,
+        label="Orders edited after export",
+        help_text="When staff change an exported order's billing or shipping address in Saleor: "
+        "off: QuickBooks keeps what was exported. ask: the order shows as changed since export "
+        "until someone chooses Update in QuickBooks. automatic: the next Web Connector run "
+        "updates the QuickBooks transaction.",
+        description="What an edit in Saleor (billing or shipping address) of an order that is "
+        "in QuickBooks does to its transaction.")
     ar_account: str = _setting(
         "Accounts Receivable", _text(limits.FULL_NAME_REF), label="Accounts receivable account",
         help_text="For invoices, e.g. Accounts Receivable.",

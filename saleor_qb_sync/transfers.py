@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from . import clock, ledger
 from .company import known_currencies
@@ -230,6 +230,8 @@ class OrderExportState:
     automatic_note: str | None
     #: the QuickBooks documents that followed its transaction (each attempt), newest first
     documents: tuple = ()
+    #: what changed in Saleor since its export (``edits.SinceExport``), None when not followed
+    since_export: object = None
 
     @property
     def payments(self) -> tuple:
@@ -547,8 +549,13 @@ def retry_failed_orders(source: OrderSource, preferences: Preferences, actor: Ac
 
 def history(*, state: str | None = None, order_number: int | None = None,
             order_id: str | None = None, offset: int = 0, limit: int = 50,
-            channels: tuple[str, ...] | None = None) -> tuple[list[ExportRecord], int]:
-    qs = ExportRecord.objects.all()
+            channels: tuple[str, ...] | None = None,
+            changed_since_export: bool | None = None) -> tuple[list[ExportRecord], int]:
+    # the attempt that put its order in QuickBooks, when the order changed since in Saleor
+    changed = ExportedOrder.objects.filter(record_id=OuterRef("pk")).exclude(changes=[])
+    qs = ExportRecord.objects.annotate(changed_since_export=Exists(changed))
+    if changed_since_export is not None:
+        qs = qs.filter(changed_since_export=changed_since_export)
     if channels is not None:
         qs = qs.filter(channel_slug__in=channels)
     if state:

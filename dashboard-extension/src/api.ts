@@ -182,6 +182,8 @@ export type ExportRecord = {
   updatedAt: string;
   automatic: boolean;
   linkedExisting: boolean;
+  /** this attempt put the order in QuickBooks and the order was edited in Saleor since */
+  changedSinceExport: boolean;
 };
 
 export type SyncStatus = {
@@ -287,7 +289,23 @@ export type Payment = {
 };
 
 /** What followed an order's transaction in QuickBooks (QbDocumentKind). */
-export type DocumentKind = "PAYMENT" | "CREDIT_MEMO" | "REFUND" | "VOID";
+export type DocumentKind = "PAYMENT" | "CREDIT_MEMO" | "REFUND" | "VOID" | "MODIFICATION";
+
+/** What an edit in Saleor can change on the order's QuickBooks transaction (QbOrderChangeField). */
+export type OrderChangeField = "BILL_ADDRESS" | "SHIP_ADDRESS";
+
+/** A part of the QuickBooks transaction that differs from the order now (QbOrderChange). */
+export type OrderChange = {
+  field: OrderChangeField;
+  label: string;
+  /** what QuickBooks has, on one line (empty: none) */
+  before: string;
+  /** what the order says now, on one line (empty: none) */
+  after: string;
+};
+
+/** What an edit after export does to the transaction (QbEditUpdates, a setting). */
+export type EditUpdates = "OFF" | "ASK" | "AUTOMATIC";
 
 /** One attempt at a QuickBooks document that followed the order's transaction (QbDocument). */
 export type QuickBooksDocument = {
@@ -312,11 +330,21 @@ export type OrderExport = {
   automaticNote: string | null;
   /** its charges received in QuickBooks against its invoice, each attempt, newest first */
   payments: Payment[];
-  /** every document that followed its transaction (payments, credit memos, refunds, voids),
-   * each attempt, newest first */
+  /** every document that followed its transaction (payments, credit memos, refunds, voids,
+   * updates), each attempt, newest first */
   documents: QuickBooksDocument[];
   /** the transaction it becomes in QuickBooks now, as a run would send it; null when it cannot */
   quickbooksDocument?: TransactionPreview | null;
+  /** edited in Saleor since its transaction went to QuickBooks (compared when asked) */
+  changedSinceExport: boolean;
+  changesSinceExport: OrderChange[];
+  changesNoticedAt: string | null;
+  /** why it could not be compared now; null when it was */
+  changesProblem: string | null;
+  /** someone chose Update in QuickBooks; the next Web Connector update sends it */
+  updateRequestedAt: string | null;
+  updateRequestedBy: string | null;
+  editUpdates: EditUpdates;
 };
 
 /** One order's transaction as QuickBooks will receive it (QbQuickBooksDocument). */
@@ -343,6 +371,11 @@ export type TransactionPreview = {
   qbxml: string;
 };
 
+const EDIT_FIELDS = `
+  changedSinceExport changesNoticedAt changesProblem updateRequestedAt updateRequestedBy editUpdates
+  changesSinceExport { field label before after }
+`;
+
 export const ORDER_EXPORT = /* GraphQL */ `
   query QbOrderExport($orderId: ID!) {
     qbOrderExport(orderId: $orderId) {
@@ -355,6 +388,16 @@ export const ORDER_EXPORT = /* GraphQL */ `
         lines { item description quantity rate amount { amount currency } taxCode }
         total { amount currency } exchangeRate arAccount depositToAccount memo warnings qbxml
       }
+      ${EDIT_FIELDS}
+    }
+  }
+`;
+
+export const ORDER_UPDATE = /* GraphQL */ `
+  mutation QbOrderUpdateInQuickbooks($orderId: ID!) {
+    qbOrderUpdateInQuickbooks(orderId: $orderId) {
+      errors { field message code }
+      orderExport { ${EDIT_FIELDS} }
     }
   }
 `;
@@ -417,7 +460,7 @@ export const HISTORY = /* GraphQL */ `
       edges {
         node {
           id orderId orderNumber transactionType refNumber txnId state statusCode
-          statusMessage action createdAt updatedAt automatic linkedExisting
+          statusMessage action createdAt updatedAt automatic linkedExisting changedSinceExport
         }
       }
     }
@@ -498,6 +541,8 @@ export type Settings = {
   refundMoney: boolean;
   /** void the invoice or sales receipt of a cancelled order when no money moved */
   voidCancelled: boolean;
+  /** what an edit in Saleor (addresses) of an order in QuickBooks does to its transaction */
+  updateEditedOrders: EditUpdates;
   arAccount: string;
   salesTaxAccount: string;
   giftCardAccount: string;
@@ -536,7 +581,7 @@ export type SettingsUpdateResult = { settings: Settings | null; errors: SyncErro
 const SETTINGS_FIELDS = `
   exportMode transactionType checkDuplicates exportStartDate eligibleStatuses channels
   customerMode singleCustomerName customerNameFormat itemMode defaultItemName missingItemAction
-  incomeAccount depositToAccount recordPayments paymentMethods recordRefunds refundMoney voidCancelled
+  incomeAccount depositToAccount recordPayments paymentMethods recordRefunds refundMoney voidCancelled updateEditedOrders
   arAccount salesTaxAccount giftCardAccount shippingItemName discountItemName giftCardItemName refundItemName taxMode salesTaxItemName refNumberPrefix className
   ordersPerRequest qbxmlVersion webConnectorUsername webConnectorPasswordSet companyFile
   timeZone runEveryMinutes companyCurrency exchangeRates canEdit

@@ -12,6 +12,7 @@ from ..preferences import (
     SALEOR_ORDER_STATUSES,
     CustomerMode,
     CustomerNameFormat,
+    EditUpdates,
     ExportMode,
     ItemMode,
     MissingItemAction,
@@ -53,7 +54,8 @@ class QbDocumentKind(graphene.Enum):
     class Meta:
         enum = FollowUpKind
         description = _described("A QuickBooks document that followed an order's transaction: "
-                                 "a payment received, a credit memo, a refund, a void.")
+                                 "a payment received, a credit memo, a refund, a void, an "
+                                 "update.")
 
 
 class QbWebConnectorSessionState(graphene.Enum):
@@ -144,6 +146,33 @@ class QbTaxMode(graphene.Enum):
             TaxMode.QUICKBOOKS_TAX_ITEM: "QuickBooks computes the tax with its own sales tax "
             "item.",
         })
+
+
+class QbEditUpdates(graphene.Enum):
+    class Meta:
+        enum = EditUpdates
+        description = _explained(
+            "What an edit in Saleor of an order that is in QuickBooks does to its transaction.", {
+                EditUpdates.OFF: "Nothing: QuickBooks keeps what was exported.",
+                EditUpdates.ASK: "The order shows as changed since export until someone "
+                "chooses Update in QuickBooks.",
+                EditUpdates.AUTOMATIC: "The next Web Connector run updates the transaction.",
+            })
+
+
+#: the parts of a transaction an edit in Saleor can change (``qbxml/edits.HEADER_FIELDS``)
+HeaderField = Enum("HeaderField", {"BILL_ADDRESS": "BillAddress", "SHIP_ADDRESS": "ShipAddress"})
+
+
+class QbOrderChangeField(graphene.Enum):
+    class Meta:
+        enum = HeaderField
+        description = _explained(
+            "What changed on an order in Saleor since its export, as its QuickBooks "
+            "transaction's header names it.", {
+                HeaderField.BILL_ADDRESS: "The billing address (BillAddress).",
+                HeaderField.SHIP_ADDRESS: "The shipping address (ShipAddress).",
+            })
 
 
 def _exportable_status_name(status: str) -> str:

@@ -25,6 +25,7 @@ class QbSyncErrorCode(Enum):
     ALREADY_PICKED_UP = "already_picked_up"
     ALREADY_QUEUED = "already_queued"
     AUTOMATIC_MODE = "automatic_mode"
+    CANNOT_MAP = "cannot_map"
     EMPTY_SELECTION = "empty_selection"
     INVALID = "invalid"
     INVALID_CHOICE = "invalid_choice"
@@ -38,6 +39,8 @@ class QbSyncErrorCode(Enum):
     REQUIRED = "required"
     TOO_LONG = "too_long"
     TOO_MANY = "too_many"
+    UNCHANGED = "unchanged"
+    UPDATES_OFF = "updates_off"
 
 
 ERROR_CODE_DESCRIPTIONS = {
@@ -45,6 +48,8 @@ ERROR_CODE_DESCRIPTIONS = {
     QbSyncErrorCode.ALREADY_QUEUED: "The order already waits in a pending operation.",
     QbSyncErrorCode.AUTOMATIC_MODE: ("Automatic mode does this with every Web Connector "
                                       "update; there is nothing to queue."),
+    QbSyncErrorCode.CANNOT_MAP: ("The order no longer becomes a QuickBooks transaction under the "
+                                 "settings (the message says why)."),
     QbSyncErrorCode.EMPTY_SELECTION: "Nothing was chosen, or nothing matches.",
     QbSyncErrorCode.INVALID: "A value is not acceptable, or values contradict each other.",
     QbSyncErrorCode.INVALID_CHOICE: "A value is not one of those allowed.",
@@ -53,13 +58,17 @@ ERROR_CODE_DESCRIPTIONS = {
     QbSyncErrorCode.NOT_FOUND: "Something named does not exist or is not visible to you.",
     QbSyncErrorCode.NOT_EXPORTABLE: ("The order cannot be exported (its status or channel; "
                                       "the message names the setting)."),
-    QbSyncErrorCode.NOT_EXPORTED: "The order is not in QuickBooks, so nothing can follow it.",
+    QbSyncErrorCode.NOT_EXPORTED: ("The order is not in QuickBooks (so nothing can follow it), "
+                                   "or what its transaction says is not known (exported before "
+                                   "changes were followed)."),
     QbSyncErrorCode.NOT_FAILED: ("The order did not fail, or it is in QuickBooks or on its way "
                                  "there already."),
     QbSyncErrorCode.OUT_OF_RANGE: "A number is smaller or larger than allowed.",
     QbSyncErrorCode.REQUIRED: "A value is missing.",
     QbSyncErrorCode.TOO_LONG: "A text is longer than QuickBooks allows.",
     QbSyncErrorCode.TOO_MANY: "The selection is larger than one request may queue.",
+    QbSyncErrorCode.UNCHANGED: "Nothing changed since the order went to QuickBooks.",
+    QbSyncErrorCode.UPDATES_OFF: "Updates of edited orders are off in the settings.",
 }
 
 QbSyncErrorCodeEnum = graphene.Enum.from_enum(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from django.utils import timezone
 
 from ..checkin import alert_if_overdue, check_in_status
 from ..company import known_currencies
+from ..edits import since_export
 from ..errors import TransferError
 from ..models import WebConnectorSession
 from ..transfers import (
@@ -48,7 +50,9 @@ def resolve_order_transfer_preview(context: QbSyncContext, filter, first, after)
 
 
 def resolve_order_export(context: QbSyncContext, order_id: str):
-    return order_export_state(context.source, context.preferences, context.actor, order_id)
+    state = order_export_state(context.source, context.preferences, context.actor, order_id)
+    return replace(state, since_export=since_export(context.source, context.preferences,
+                                                    state.row.order.order_id))
 
 
 def resolve_customers(context: QbSyncContext, search, first, after):
@@ -77,7 +81,8 @@ def resolve_transfer_history(context: QbSyncContext, filter, first, after):
     filter = filter or {}
     records, total = history(state=filter.get("state"), order_number=filter.get("order_number"),
                              order_id=filter.get("order_id"), offset=offset, limit=limit,
-                             channels=context.actor.channels)
+                             channels=context.actor.channels,
+                             changed_since_export=filter.get("changed_since_export"))
     return connection(QbExportRecordConnection, records, offset, total)
 
 

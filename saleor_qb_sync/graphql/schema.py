@@ -8,6 +8,7 @@ from .mutations.failed_orders_retry import QbFailedOrdersRetry
 from .mutations.follow_ups_queue import QbFollowUpsQueue
 from .mutations.order_export_reset import QbOrderExportReset
 from .mutations.order_transfer_queue import QbOrderTransferQueue
+from .mutations.order_update_in_quickbooks import QbOrderUpdateInQuickbooks
 from .mutations.pending_operation_delete import QbPendingOperationDelete
 from .mutations.settings_update import QbSettingsUpdate
 from .pagination import after_argument, first_argument
@@ -128,6 +129,7 @@ class Mutation(graphene.ObjectType):
     qb_follow_ups_queue = QbFollowUpsQueue.Field()
     qb_pending_operation_delete = QbPendingOperationDelete.Field()
     qb_order_export_reset = QbOrderExportReset.Field()
+    qb_order_update_in_quickbooks = QbOrderUpdateInQuickbooks.Field()
     qb_failed_orders_retry = QbFailedOrdersRetry.Field()
     qb_settings_update = QbSettingsUpdate.Field()
 

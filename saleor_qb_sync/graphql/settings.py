@@ -19,6 +19,7 @@ from .context import QbSyncContext
 from .enums import (
     QbCustomerMode,
     QbCustomerNameFormat,
+    QbEditUpdates,
     QbExportableOrderStatus,
     QbExportMode,
     QbItemMode,
@@ -39,7 +40,7 @@ _TYPES = {
 }
 _ENUMS = {enum._meta.enum: enum for enum in (
     QbExportMode, QbTransactionType, QbCustomerMode, QbCustomerNameFormat, QbItemMode,
-    QbMissingItemAction, QbTaxMode)}
+    QbMissingItemAction, QbTaxMode, QbEditUpdates)}
 
 
 def _type(name: str, setting: Setting):

@@ -10,13 +10,16 @@ import graphene
 
 from ..ledger import first_order_numbers
 from ..qbxml import build
+from ..qbxml.edits import address_text
 from ..quickbooks_document import document_for
 from ..saleor_ids import to_global_id
 from ..transfers import operations_with_counts
 from .enums import (
     QbDocumentKind,
+    QbEditUpdates,
     QbExportMode,
     QbExportState,
+    QbOrderChangeField,
     QbPendingOperationKind,
     QbPendingOperationStatus,
     QbWebConnectorSessionState,
@@ -100,6 +103,9 @@ class QbTransferHistoryFilterInput(graphene.InputObjectType):
     state = QbExportState(description="Only attempts in this state.")
     order_number = graphene.Int(description="Only attempts for the order with this number.")
     order_id = graphene.ID(description="Only attempts for this order (Saleor Order ID).")
+    changed_since_export = graphene.Boolean(
+        description="true: only the attempts that put an order in QuickBooks which was edited "
+        "in Saleor since (its addresses); false: all others.")
 
     class Meta:
         description = "Which export attempts to list."
@@ -284,7 +290,7 @@ class QbDocument(graphene.ObjectType):
     kind = QbDocumentKind(required=True, description="Which document.")
     at = graphene.DateTime(required=True, description="When the attempt last changed.")
     amount = graphene.Field(QbMoney, required=True,
-                            description="Its amount (zero for a void).")
+                            description="Its amount (zero for a void or an update).")
     ref_number = graphene.String(required=True, description="Its RefNumber in QuickBooks.")
     txn_id = graphene.String(required=True,
                              description="QuickBooks' TxnID; empty until QuickBooks has it.")
@@ -296,11 +302,33 @@ class QbDocument(graphene.ObjectType):
 
     class Meta:
         description = ("A QuickBooks document that followed the order's transaction (one "
-                       "attempt): a payment, a credit memo, a refund or a void.")
+                       "attempt): a payment, a credit memo, a refund, a void, or an update of "
+                       "the transaction after an edit in Saleor.")
 
     @staticmethod
     def resolve_amount(root, info):
         return QbMoney(amount=root.amount, currency=root.currency)
+
+
+class QbOrderChange(graphene.ObjectType):
+    field = QbOrderChangeField(required=True, description="What changed.")
+    label = graphene.String(required=True, description="What changed, in words.")
+    before = graphene.String(required=True,
+                             description="What QuickBooks has, on one line (empty: none).")
+    after = graphene.String(required=True,
+                            description="What the order says now, on one line (empty: none).")
+
+    class Meta:
+        description = ("A part of the order's QuickBooks transaction that differs from the "
+                       "order in Saleor now.")
+
+    @staticmethod
+    def resolve_before(root, info):
+        return address_text(root.before)
+
+    @staticmethod
+    def resolve_after(root, info):
+        return address_text(root.after)
 
 
 class QbOrderExport(graphene.ObjectType):
@@ -327,7 +355,24 @@ class QbOrderExport(graphene.ObjectType):
     documents = graphene.List(
         graphene.NonNull(QbDocument), required=True,
         description="Every QuickBooks document that followed its transaction (payments, "
-        "credit memos, refunds, voids), each attempt, newest first.")
+        "credit memos, refunds, voids, updates), each attempt, newest first.")
+    changed_since_export = graphene.Boolean(
+        required=True, description="The order was edited in Saleor since its transaction went "
+        "to QuickBooks (compared now; false when it is not in QuickBooks or edits are off).")
+    changes_since_export = graphene.List(
+        graphene.NonNull(QbOrderChange), required=True,
+        description="What differs between its QuickBooks transaction and the order now.")
+    changes_noticed_at = graphene.DateTime(description="When those changes were first seen.")
+    changes_problem = graphene.String(
+        description="Why the order could not be compared with QuickBooks now; null when it "
+        "was.")
+    update_requested_at = graphene.DateTime(
+        description="When someone chose Update in QuickBooks; the next Web Connector update "
+        "sends the changes. Null when nobody did (or they were sent).")
+    update_requested_by = graphene.String(description="Who chose Update in QuickBooks.")
+    edit_updates = QbEditUpdates(
+        required=True, description="What happens to changes (the Orders edited after export "
+        "setting).")
     quickbooks_document = graphene.Field(
         lambda: QbQuickBooksDocument,
         description="The transaction it becomes in QuickBooks now, line by line, as a Web "
@@ -344,12 +389,47 @@ class QbOrderExport(graphene.ObjectType):
         return preview if preview is not None and preview.mapped is not None else None
 
     @staticmethod
+    def resolve_changed_since_export(root, info):
+        return bool(_since_export(root, "changed", False))
+
+    @staticmethod
+    def resolve_changes_since_export(root, info):
+        return list(_since_export(root, "changes", ()))
+
+    @staticmethod
+    def resolve_changes_noticed_at(root, info):
+        return _since_export(root, "noticed_at")
+
+    @staticmethod
+    def resolve_changes_problem(root, info):
+        return _since_export(root, "problem") or None
+
+    @staticmethod
+    def resolve_update_requested_at(root, info):
+        return _since_export(root, "update_requested_at")
+
+    @staticmethod
+    def resolve_update_requested_by(root, info):
+        return _since_export(root, "update_requested_by") or None
+
+    @staticmethod
+    def resolve_edit_updates(root, info):
+        return info.context.preferences.update_edited_orders
+
+    @staticmethod
     def resolve_order(root, info):
         return root.row
 
     @staticmethod
     def resolve_can_queue(root, info):
         return root.reason is None and not root.queued
+
+
+def _since_export(state, name: str, default=None):
+    """An attribute of what changed since the order's export (``edits.SinceExport``), or
+    ``default`` when edits are not followed for it."""
+    since = state.since_export
+    return default if since is None else getattr(since, name)
 
 
 class QbCustomer(graphene.ObjectType):
@@ -474,9 +554,16 @@ class QbExportRecord(graphene.ObjectType):
     linked_existing = graphene.Boolean(
         required=True,
         description="QuickBooks already had the transaction; it was linked, not added again.")
+    changed_since_export = graphene.Boolean(
+        required=True, description="This attempt put the order in QuickBooks and the order "
+        "was edited in Saleor since (as last compared).")
 
     class Meta:
         description = "One attempt to put one order into QuickBooks."
+
+    @staticmethod
+    def resolve_changed_since_export(root, info):
+        return bool(getattr(root, "changed_since_export", False))
 
     @staticmethod
     def resolve_id(root, info):

@@ -32,7 +32,7 @@ from ..transfers import automatic_filter
 from . import session as sessions
 from . import steps
 from .login import check_login
-from .steps import follow_ups, lookup, reconcile, write
+from .steps import edits, follow_ups, lookup, reconcile, write
 from .steps.context import Context
 
 logger = logging.getLogger(__name__)
@@ -227,7 +227,8 @@ class Engine:
             automatic += int(automatic == 0 and ledger.has_retryable_failures())
         return queued + reconcile + automatic + (
             0 if queued + reconcile + automatic else follow_ups.waiting(self.preferences,
-                                                                      self.source))
+                                                                      self.source)
+            + edits.waiting(self.preferences, self.source))
 
     def _percentage(self, session: sessions.Session) -> int:
         if session.work.busy or self._has_more_work(session):
@@ -247,7 +248,8 @@ class Engine:
         if self.preferences.is_automatic and self.source.search_ids(
                 automatic_filter(self.preferences), limit=1):
             return True
-        return follow_ups.pending(self._context(session))
+        context = self._context(session)
+        return follow_ups.pending(context) or edits.pending(context)
 
     def _answer_lost(self, session: sessions.Session, message_set: MessageSet) -> None:
         """The answer to this set cannot be used: what it sent is reconciled later."""

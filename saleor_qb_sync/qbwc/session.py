@@ -96,6 +96,8 @@ class Work:
     follow_ups_queued: list[str] | None = None
     #: on demand: those orders were compared with Saleor
     queued_compared: bool = False
+    #: the updates of edited orders' transactions (``steps/edits.EditWork``, as JSON)
+    edits: dict = field(default_factory=dict)
 
     @property
     def busy(self) -> bool:
@@ -119,6 +121,7 @@ class Work:
             "payments_finished": self.payments_finished,
             "follow_ups_queued": self.follow_ups_queued,
             "queued_compared": self.queued_compared,
+            "edits": self.edits,
         }
 
     @classmethod
@@ -142,6 +145,7 @@ class Work:
             follow_ups_queued=(list(data["follow_ups_queued"])
                                if data.get("follow_ups_queued") is not None else None),
             queued_compared=bool(data.get("queued_compared")),
+            edits=dict(data.get("edits") or {}),
         )
 
 

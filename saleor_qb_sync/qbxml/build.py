@@ -194,6 +194,58 @@ def transaction_query_by_ref(
                          TXN_QUERY_RET_ELEMENTS[kind])
 
 
+# --- updates of a transaction after an edit in Saleor (qbxml/edits.py) -----------------------
+
+#: what a query by TxnID before an update, and the update itself, return
+TXN_MOD_RET_ELEMENTS = ("TxnID", "EditSequence", "RefNumber", "BillAddress", "ShipAddress")
+_ADDRESS_LIMITS = {**{f"Addr{i}": limits.ADDRESS_LINE for i in range(1, 6)},
+                   "City": limits.CITY, "State": limits.STATE,
+                   "PostalCode": limits.POSTAL_CODE, "Country": limits.COUNTRY}
+#: the header aggregates a Mod may carry here, in the order of InvoiceMod, SalesReceiptMod and
+#: SalesOrderMod (after TxnID and EditSequence, CustomerRef…RefNumber, which we never send)
+_MOD_AGGREGATES = ("BillAddress", "ShipAddress")
+
+
+def transaction_query_by_id(kind: str, txn_ids: Sequence[str], request_id: str
+                            ) -> etree._Element:
+    """``InvoiceQueryRq`` (etc.) by TxnID: each transaction's EditSequence and header."""
+    kind = TxnKind(kind)
+    tag = f"{kind}QueryRq"
+    out = [_open_request(tag, request_id)]
+    for txn_id in _unique(txn_ids, "txn_ids"):
+        _string(out, "TxnID", txn_id, limits.ID, required=True)
+    out += [_ret_elements(TXN_MOD_RET_ELEMENTS), f"</{tag}>"]
+    return _element("".join(out))
+
+
+def transaction_mod(kind: str, txn_id: str, edit_sequence: str,
+                    aggregates: Sequence[tuple[str, Sequence[tuple[str, str]]]],
+                    request_id: str) -> etree._Element:
+    """``InvoiceModRq`` / ``SalesReceiptModRq`` / ``SalesOrderModRq`` of header aggregates
+    only (``BillAddress``, ``ShipAddress``): each as (part, value) pairs in the schema's order,
+    an empty value clearing that part. Lines and everything else stay as they are."""
+    kind = TxnKind(kind)
+    if kind not in (TxnKind.INVOICE, TxnKind.SALES_RECEIPT, TxnKind.SALES_ORDER):
+        raise ValueError(f"a {kind} is not updated after an edit")
+    sent = dict(aggregates)
+    if not sent or set(sent) - set(_MOD_AGGREGATES):
+        raise ValueError(f"an update carries some of {', '.join(_MOD_AGGREGATES)}; got "
+                         f"{', '.join(sent) or 'nothing'}")
+    out = [_open_request(f"{kind}ModRq", request_id), f"<{kind}Mod>"]
+    _string(out, "TxnID", txn_id, limits.ID, required=True)
+    _string(out, "EditSequence", edit_sequence, limits.EDIT_SEQUENCE, required=True)
+    for tag in _MOD_AGGREGATES:
+        if tag not in sent:
+            continue
+        out.append(f"<{tag}>")
+        order = list(_ADDRESS_LIMITS)
+        for part, value in sorted(sent[tag], key=lambda pair: order.index(pair[0])):
+            out.append(f"<{part}>{_text(_checked(part, value, _ADDRESS_LIMITS[part]))}</{part}>")
+        out.append(f"</{tag}>")
+    out += [f"</{kind}Mod>", _ret_elements(TXN_MOD_RET_ELEMENTS), f"</{kind}ModRq>"]
+    return _element("".join(out))
+
+
 # --- payments -------------------------------------------------------------------------------
 
 PAYMENT_RET_ELEMENTS = ("TxnID", "EditSequence", "TxnDate", "RefNumber", "CustomerRef",

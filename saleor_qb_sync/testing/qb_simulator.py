@@ -2795,11 +2795,13 @@ class QuickBooksSimulator:
     # ---------------------------------------------------------------------------- mods --
 
     def _txn_mod(self, request: etree._Element) -> _Outcome:
-        """InvoiceMod / SalesReceiptMod, as the SDK documents a Mod.
+        """InvoiceMod / SalesReceiptMod / SalesOrderMod, as the SDK documents a Mod.
 
         - TxnID must be a transaction of that kind (3120); EditSequence must be its current
           one, else 3200 'The provided edit sequence "…" is out-of-date.' (QuickBooks' text).
-        - Header elements sent replace the stored ones; those not sent stay.
+        - Header elements sent replace the stored ones; those not sent stay. In an address
+          (BillAddress, ShipAddress) the same holds per part: a part not sent stays, one sent
+          empty is cleared.
         - Lines: with no ``…LineMod`` the lines stay. With any, the transaction's lines become
           exactly the ones listed, in that order: TxnLineID -1 adds a line, an existing
           TxnLineID changes that line (a new Quantity / Rate without Amount recomputes the
@@ -2857,7 +2859,17 @@ class QuickBooksSimulator:
         merged = etree.Element(f"{kind}Add")
         sent = {node.tag for node in mod}
         for tag in (*_RET_ORDER[kind], *_UNSUPPORTED_US_FIELDS):
-            if tag in sent:
+            if tag in sent and tag in ("BillAddress", "ShipAddress"):
+                # an address's parts not sent stay; one sent empty is cleared
+                address = dict(txn.fields.get(tag) or {})  # type: ignore[arg-type]
+                for part in mod.find(tag):
+                    value = _text(mod.find(tag), part.tag)
+                    if value:
+                        address[part.tag] = value
+                    else:
+                        address.pop(part.tag, None)
+                _write_address(merged, tag, address)
+            elif tag in sent:
                 for node in mod.findall(tag):
                     merged.append(copy.deepcopy(node))
             elif tag == "TxnDate":
@@ -2973,6 +2985,7 @@ _HANDLERS: dict[str, Callable[[QuickBooksSimulator, etree._Element], _Outcome]] 
     "TxnDelRq": QuickBooksSimulator._txn_del,
     "InvoiceModRq": QuickBooksSimulator._txn_mod,
     "SalesReceiptModRq": QuickBooksSimulator._txn_mod,
+    "SalesOrderModRq": QuickBooksSimulator._txn_mod,
     "HostQueryRq": QuickBooksSimulator._host_query,
     "CompanyQueryRq": QuickBooksSimulator._company_query,
     "PreferencesQueryRq": QuickBooksSimulator._preferences_query,

@@ -10,7 +10,7 @@ OPERATIONS = {
               "qbTransferHistory", "qbSyncStatus", "qbWebConnectorFile",
               "qbSettings", "qbChannels"},
     "Mutation": {"qbOrderTransferQueue", "qbFollowUpsQueue", "qbPendingOperationDelete",
-                 "qbOrderExportReset",
+                 "qbOrderExportReset", "qbOrderUpdateInQuickbooks",
                  "qbFailedOrdersRetry",
                  "qbSettingsUpdate"},
 }

@@ -1740,6 +1740,45 @@ def test_a_mod_with_a_stale_edit_sequence_is_status_3200_and_changes_nothing(sim
     assert sim.find_transaction("W1001").memo == "First"
 
 
+def test_an_address_mod_changes_the_parts_sent_clears_those_sent_empty_and_keeps_the_rest(sim):
+    # given: an invoice shipped to three lines in Springfield
+    address = ("<ShipAddress><Addr1>Jane Doe</Addr1><Addr2>1 Main St</Addr2>"
+               "<Addr3>Suite 5</Addr3><City>Springfield</City><State>IL</State></ShipAddress>")
+    (rs,) = answered(sim, invoice_add("W1", header=address))
+    ret = rs.find("InvoiceRet")
+
+    # when: a new street, the suite cleared, the rest not sent
+    (rs,) = answered(sim, invoice_mod(
+        ret.findtext("TxnID"), ret.findtext("EditSequence"),
+        "<ShipAddress><Addr2>77 Harbour Rd</Addr2><Addr3></Addr3></ShipAddress>"))
+
+    # then
+    assert status(rs) == (0, "Info"), rs.get("statusMessage")
+    ship = rs.find("InvoiceRet/ShipAddress")
+    assert [(el.tag, el.text) for el in ship] == [
+        ("Addr1", "Jane Doe"), ("Addr2", "77 Harbour Rd"), ("City", "Springfield"),
+        ("State", "IL")]
+    assert rs.find("InvoiceRet/BillAddress") is None
+
+
+def test_a_sales_order_mod_needs_the_current_edit_sequence(sim):
+    # given
+    (rs,) = answered(sim, invoice_add("SO1", tag="SalesOrder",
+                                      lines=line("Mug", "1", "9.99", tag="SalesOrder")))
+    ret = rs.find("SalesOrderRet")
+    txn_id, sequence = ret.findtext("TxnID"), ret.findtext("EditSequence")
+    body = "<ShipAddress><City>Dover</City></ShipAddress>"
+
+    # when
+    (first,) = answered(sim, invoice_mod(txn_id, sequence, body, tag="SalesOrder"))
+    (stale,) = answered(sim, invoice_mod(txn_id, sequence, body, tag="SalesOrder"))
+
+    # then
+    assert status(first) == (0, "Info"), first.get("statusMessage")
+    assert first.findtext("SalesOrderRet/ShipAddress/City") == "Dover"
+    assert status(stale) == (3200, "Error")
+
+
 def test_line_mods_change_listed_lines_add_new_ones_and_drop_the_others(sim):
     # given: T-Shirt 2 × 19.99 and Mug 1 × 9.99, all untaxed
     lines = line("T-Shirt", "2", "19.99", tax="Non") + line("Mug", "1", "9.99", tax="Non")

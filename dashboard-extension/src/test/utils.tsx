@@ -152,6 +152,7 @@ export function historyRecord(id: number, extra: Record<string, unknown> = {}) {
     updatedAt: "2026-03-01T10:05:00+00:00",
     automatic: false,
     linkedExisting: false,
+    changedSinceExport: false,
     ...extra,
   };
 }

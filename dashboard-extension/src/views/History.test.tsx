@@ -71,6 +71,30 @@ describe("HistoryView", () => {
     expect(filters.at(-1)).toEqual({ state: "FAILED", orderNumber: 42 });
   });
 
+  it("flags orders changed in Saleor since their export and lists only those on demand", async () => {
+    const api = mockApi({
+      QbTransferHistory: (v) => ({
+        qbTransferHistory: connection(
+          (v.filter as { changedSinceExport?: boolean }).changedSinceExport
+            ? []
+            : [historyRecord(5, { changedSinceExport: true }), historyRecord(6)],
+        ),
+      }),
+    });
+    renderWithBridge(<HistoryView />);
+    const user = userEvent.setup();
+
+    const rows = await screen.findAllByTestId("history-row");
+    expect(within(rows[0]).getByText("Changed since export")).toBeInTheDocument();
+    expect(within(rows[1]).queryByText("Changed since export")).not.toBeInTheDocument();
+    await user.click(screen.getByRole("checkbox", { name: "Changed since export only" }));
+
+    expect(await screen.findByText("No changed orders")).toBeInTheDocument();
+    expect(api.named("QbTransferHistory").map((c) => c.variables.filter).at(-1)).toEqual({
+      changedSinceExport: true,
+    });
+  });
+
   it("says there are no failures when filtering finds none", async () => {
     mockApi({
       QbTransferHistory: (v) => ({

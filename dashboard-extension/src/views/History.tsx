@@ -96,6 +96,12 @@ export function HistoryTable({
                     </Text>
                   </>
                 ) : null}
+                {r.changedSinceExport ? (
+                  <>
+                    <br />
+                    <Badge tone="warning">Changed since export</Badge>
+                  </>
+                ) : null}
               </td>
               <td>
                 {transactionLabel(r.transactionType)} {r.refNumber}
@@ -147,11 +153,13 @@ export function HistoryTable({
 
 export function HistoryView() {
   const [failuresOnly, setFailuresOnly] = useState(false);
+  const [changedOnly, setChangedOnly] = useState(false);
   const [orderNumber, setOrderNumber] = useState("");
   const [appliedNumber, setAppliedNumber] = useState<number | null>(null);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const filter: Record<string, unknown> = {};
   if (failuresOnly) filter.state = "FAILED";
+  if (changedOnly) filter.changedSinceExport = true;
   if (appliedNumber !== null) filter.orderNumber = appliedNumber;
   const history = useQuery<{ qbTransferHistory: Connection<ExportRecord> }>(HISTORY, {
     filter,
@@ -181,20 +189,22 @@ export function HistoryView() {
         {anyFailed ? <RetryFailedOrders onDone={reload} /> : null}
       </Box>
       <Box display="flex" gap={4} alignItems="flex-end" flexWrap="wrap">
-        <label>
-          <Box display="flex" alignItems="center" gap={2}>
-            <input
-              type="checkbox"
-              className="qb-checkbox"
-              checked={failuresOnly}
-              onChange={(e) => {
-                setFailuresOnly(e.target.checked);
-                setCursors([null]);
-              }}
-            />
-            <Text size={3}>Failures only</Text>
-          </Box>
-        </label>
+        <FilterCheckbox
+          label="Failures only"
+          checked={failuresOnly}
+          onChange={(checked) => {
+            setFailuresOnly(checked);
+            setCursors([null]);
+          }}
+        />
+        <FilterCheckbox
+          label="Changed since export only"
+          checked={changedOnly}
+          onChange={(checked) => {
+            setChangedOnly(checked);
+            setCursors([null]);
+          }}
+        />
         <Box
           as="form"
           display="flex"
@@ -227,10 +237,12 @@ export function HistoryView() {
       ) : history.error ? (
         <ErrorNotice title="Could not load the history" error={history.error} onRetry={history.reload} />
       ) : connection && connection.edges.length === 0 ? (
-        <Empty title={failuresOnly ? "No failures" : "No transfers yet"}>
+        <Empty title={failuresOnly ? "No failures" : changedOnly ? "No changed orders" : "No transfers yet"}>
           {failuresOnly
             ? "Every transfer so far went into QuickBooks."
-            : "Orders appear here once Web Connector has taken them to QuickBooks."}
+            : changedOnly
+              ? "No order in QuickBooks was changed in Saleor since its export (as last compared)."
+              : "Orders appear here once Web Connector has taken them to QuickBooks."}
         </Empty>
       ) : connection ? (
         <>
@@ -247,5 +259,29 @@ export function HistoryView() {
         </>
       ) : null}
     </Box>
+  );
+}
+
+function FilterCheckbox({
+  label,
+  checked,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  return (
+    <label>
+      <Box display="flex" alignItems="center" gap={2}>
+        <input
+          type="checkbox"
+          className="qb-checkbox"
+          checked={checked}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+        <Text size={3}>{label}</Text>
+      </Box>
+    </label>
   );
 }

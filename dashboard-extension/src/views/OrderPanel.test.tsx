@@ -17,6 +17,13 @@ function orderExport(extra: Record<string, unknown> = {}) {
     automaticNote: null,
     payments: [],
     documents: [],
+    changedSinceExport: false,
+    changesSinceExport: [],
+    changesNoticedAt: null,
+    changesProblem: null,
+    updateRequestedAt: null,
+    updateRequestedBy: null,
+    editUpdates: "ASK",
     ...extra,
   };
 }
@@ -95,6 +102,131 @@ describe("OrderPanel", () => {
 
     expect(await screen.findByTestId("history-row")).toHaveTextContent("Invoice S42");
     expect(screen.getByText(/already in QuickBooks/)).toBeInTheDocument();
+  });
+
+  describe("changed since export", () => {
+    const shipped = {
+      field: "SHIP_ADDRESS",
+      label: "Shipping address",
+      before: "Jane Doe, 1 Main St, Springfield IL 62701, US",
+      after: "Jane Doe, 77 Harbour Rd, Portland ME 04101, US",
+    };
+    const changed = (extra: Record<string, unknown> = {}) => ({
+      order: previewRow(42, { orderId: ORDER, exported: true }),
+      canQueue: true,
+      changedSinceExport: true,
+      changesSinceExport: [shipped],
+      changesNoticedAt: "2026-03-05T09:00:00+00:00",
+      ...extra,
+    });
+
+    it("says nothing when the order is as exported", async () => {
+      mockApi({ QbOrderExport: exportOf(), QbTransferHistory: () => ({ qbTransferHistory: connection([]) }) });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+
+      await screen.findByRole("heading", { name: "Order #42" });
+      expect(screen.queryByText("Changed since export")).not.toBeInTheDocument();
+      expect(screen.queryByRole("button", { name: "Update in QuickBooks" })).not.toBeInTheDocument();
+    });
+
+    it("shows what changed, before and after, and asks for the update", async () => {
+      let asked = false;
+      const api = mockApi({
+        QbOrderExport: () => ({
+          qbOrderExport: orderExport(
+            changed(asked ? { updateRequestedAt: "2026-03-05T10:00:00+00:00", updateRequestedBy: "staff@example.com" } : {}),
+          ),
+        }),
+        QbTransferHistory: () => ({ qbTransferHistory: connection([historyRecord(42, { orderId: ORDER })]) }),
+        QbOrderUpdateInQuickbooks: () => {
+          asked = true;
+          return { qbOrderUpdateInQuickbooks: { errors: [], orderExport: null } };
+        },
+      });
+      let refreshed = 0;
+      const { dispatched } = renderWithBridge(
+        <OrderPanel orderId={ORDER} status={STATUS} onChanged={() => (refreshed += 1)} />,
+      );
+      const user = userEvent.setup();
+
+      const table = await screen.findByRole("table", { name: "Changed since export" });
+      const [row] = within(table).getAllByTestId("change-row");
+      expect(row).toHaveTextContent("Shipping address");
+      expect(within(row).getAllByRole("cell").map((c) => c.textContent)).toEqual([
+        "Shipping address", shipped.before, shipped.after,
+      ]);
+      await user.click(screen.getByRole("button", { name: "Update in QuickBooks" }));
+
+      expect(await screen.findByText(/asked for by staff@example.com/)).toBeInTheDocument();
+      expect(screen.queryByRole("button", { name: "Update in QuickBooks" })).not.toBeInTheDocument();
+      expect(api.named("QbOrderUpdateInQuickbooks").map((c) => c.variables)).toEqual([{ orderId: ORDER }]);
+      expect(dispatched.map((a) => a.type)).toContain("notification");
+      expect(refreshed).toBe(1);
+    });
+
+    it("shows the server's reason when the update cannot be asked for", async () => {
+      mockApi({
+        QbOrderExport: () => ({ qbOrderExport: orderExport(changed()) }),
+        QbTransferHistory: () => ({ qbTransferHistory: connection([]) }),
+        QbOrderUpdateInQuickbooks: () => ({
+          qbOrderUpdateInQuickbooks: {
+            errors: [{ field: "orderId", message: "Nothing changed since the order went to QuickBooks.", code: "UNCHANGED" }],
+            orderExport: null,
+          },
+        }),
+      });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+
+      await userEvent.setup().click(await screen.findByRole("button", { name: "Update in QuickBooks" }));
+
+      expect(await screen.findByText("The update was not queued")).toBeInTheDocument();
+      expect(screen.getByText("Nothing changed since the order went to QuickBooks.")).toBeInTheDocument();
+    });
+
+    it("in automatic mode says the next update changes QuickBooks, without a button", async () => {
+      mockApi({
+        QbOrderExport: () => ({ qbOrderExport: orderExport(changed({ editUpdates: "AUTOMATIC" })) }),
+        QbTransferHistory: () => ({ qbTransferHistory: connection([]) }),
+      });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+
+      expect(await screen.findByText(/next Web Connector update changes the QuickBooks transaction to match/)).toBeInTheDocument();
+      expect(screen.queryByRole("button", { name: "Update in QuickBooks" })).not.toBeInTheDocument();
+    });
+
+    it("lists an update of the transaction among its QuickBooks documents, without an amount", async () => {
+      mockApi({
+        QbOrderExport: exportOf({
+          order: previewRow(42, { orderId: ORDER, exported: true }),
+          documents: [{
+            kind: "MODIFICATION", at: "2026-03-06T12:00:00+00:00", amount: { amount: 0, currency: "USD" },
+            refNumber: "S42", txnId: "INV-1", state: "DONE", message: "Updated in QuickBooks: shipping address.",
+            action: "",
+          }],
+        }),
+        QbTransferHistory: () => ({ qbTransferHistory: connection([]) }),
+      });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+
+      const [row] = await screen.findAllByTestId("document-row");
+      const cells = within(row).getAllByRole("cell");
+      expect(cells[1]).toHaveTextContent(/^Update S42TxnID INV-1$/);
+      expect(cells[2]).toHaveTextContent(/^$/);
+      expect(row).toHaveTextContent("Updated in QuickBooks: shipping address.");
+    });
+
+    it("says why the order cannot be compared", async () => {
+      mockApi({
+        QbOrderExport: () => ({
+          qbOrderExport: orderExport({ changesProblem: "It cannot be compared with QuickBooks: a line has no SKU." }),
+        }),
+        QbTransferHistory: () => ({ qbTransferHistory: connection([]) }),
+      });
+      renderWithBridge(<OrderPanel orderId={ORDER} status={STATUS} />);
+
+      expect(await screen.findByText("Cannot compare with QuickBooks")).toBeInTheDocument();
+      expect(screen.getByText(/a line has no SKU/)).toBeInTheDocument();
+    });
   });
 
   describe("QuickBooks documents", () => {

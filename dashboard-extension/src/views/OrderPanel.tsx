@@ -1,7 +1,9 @@
 /**
  * On an order's page (ORDER_DETAILS_MORE_ACTIONS, a POPUP): queue this one order and show its
  * export history and the QuickBooks documents that followed its transaction (payments received,
- * credit memos, refunds, voids). The Dashboard passes the order's ID as `?orderId=`.
+ * credit memos, refunds, voids, updates). An order edited in Saleor since its export (its
+ * addresses) says what changed, with "Update in QuickBooks". The Dashboard passes the order's
+ * ID as `?orderId=`.
  */
 import { actions } from "@saleor/app-sdk/app-bridge";
 import { Box, Button, Text } from "@saleor/macaw-ui";
@@ -16,6 +18,7 @@ import {
   HISTORY,
   ORDER_EXPORT,
   type OrderExport,
+  ORDER_UPDATE,
   type Payment,
   type QuickBooksDocument,
   QUEUE,
@@ -146,6 +149,7 @@ export function OrderPanel({
     <Box display="flex" flexDirection="column" gap={4}>
       {/* the Dashboard titles the popup with the extension's label ("QuickBooks export…") */}
       <Heading>Order #{order.order.number}</Heading>
+      <ChangedSinceExport order={order} orderId={orderId} onUpdated={reload} />
       {next}
       {errors ? <ErrorNotice title="The order was not queued" error={errors} /> : null}
       <ResetExportStatus reset={reset} />
@@ -206,7 +210,109 @@ const DOCUMENT_KINDS: Record<DocumentKind, string> = {
   CREDIT_MEMO: "Credit memo",
   REFUND: "Refund",
   VOID: "Void",
+  MODIFICATION: "Update",
 };
+
+/** What changed in Saleor since the order went to QuickBooks, and "Update in QuickBooks". */
+function ChangedSinceExport({
+  order,
+  orderId,
+  onUpdated,
+}: {
+  order: OrderExport;
+  orderId: string;
+  onUpdated: () => void;
+}) {
+  const bridge = useBridge();
+  const { locale } = useBridgeState();
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (order.changesProblem) {
+    return (
+      <Notice tone="warning" title="Cannot compare with QuickBooks">
+        {order.changesProblem}
+      </Notice>
+    );
+  }
+  if (!order.changedSinceExport) return null;
+
+  const update = async () => {
+    setSending(true);
+    setError(null);
+    try {
+      const data = await graphql<{ qbOrderUpdateInQuickbooks: { errors: SyncError[] } }>(bridge, ORDER_UPDATE, {
+        orderId,
+      });
+      const result = data.qbOrderUpdateInQuickbooks;
+      if (result.errors.length > 0) {
+        setError(result.errors.map((e) => e.message).join(" "));
+      } else {
+        onUpdated();
+        bridge
+          .dispatch(
+            actions.Notification({
+              status: "success",
+              title: "Update queued for QuickBooks",
+              text: `Order #${order.order.number}'s QuickBooks transaction is updated at the next Web Connector update.`,
+            }),
+          )
+          .catch(() => undefined);
+      }
+    } catch (caught) {
+      setError(asApiError(caught).message);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <Notice tone="warning" title="Changed since export">
+      <Box display="flex" flexDirection="column" gap={2}>
+        <Text size={3}>
+          This order was changed in Saleor after it went to QuickBooks
+          {order.changesNoticedAt ? ` (noticed ${formatDateTime(order.changesNoticedAt, locale)})` : ""}:
+        </Text>
+        <Box overflowX="auto">
+          <table className="qb-table" aria-label="Changed since export">
+            <thead>
+              <tr>
+                <th scope="col">What</th>
+                <th scope="col">In QuickBooks</th>
+                <th scope="col">In Saleor now</th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.changesSinceExport.map((change) => (
+                <tr key={change.field} data-testid="change-row">
+                  <td>{change.label}</td>
+                  <td className="qb-wrap">{change.before || "None"}</td>
+                  <td className="qb-wrap">{change.after || "None"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Box>
+        {order.updateRequestedAt ? (
+          <Text size={3}>
+            Update in QuickBooks asked for
+            {order.updateRequestedBy ? ` by ${order.updateRequestedBy}` : ""} on{" "}
+            {formatDateTime(order.updateRequestedAt, locale)}: the next Web Connector update changes the QuickBooks
+            transaction.
+          </Text>
+        ) : order.editUpdates === "AUTOMATIC" ? (
+          <Text size={3}>The next Web Connector update changes the QuickBooks transaction to match.</Text>
+        ) : (
+          <Box display="flex" gap={2}>
+            <Button variant="primary" onClick={update} disabled={sending}>
+              {sending ? "Asking…" : "Update in QuickBooks"}
+            </Button>
+          </Box>
+        )}
+        {error ? <ErrorNotice title="The update was not queued" error={error} /> : null}
+      </Box>
+    </Notice>
+  );
+}
 
 /** The payment method of a PAYMENT document: `payments` are the PAYMENT documents, in the same
  * order, with their method; matched by RefNumber and time, else by position. */
@@ -264,9 +370,12 @@ function DocumentsTable({ documents, payments }: { documents: QuickBooksDocument
                   </>
                 ) : null}
               </td>
-              {/* a void has no amount of its own (QuickBooks sets the voided one to zero) */}
+              {/* a void has no amount of its own (QuickBooks sets the voided one to zero), nor
+                  an update of the transaction's addresses */}
               <td className="qb-num">
-                {d.kind === "VOID" ? null : formatMoney(d.amount.amount, d.amount.currency, locale)}
+                {d.kind === "VOID" || d.kind === "MODIFICATION"
+                  ? null
+                  : formatMoney(d.amount.amount, d.amount.currency, locale)}
               </td>
               <td>
                 <Badge tone={STATE_TONE[d.state] ?? "neutral"}>{statusLabel(d.state)}</Badge>

@@ -26,6 +26,7 @@ const SETTINGS: Settings = {
   recordRefunds: true,
   refundMoney: true,
   voidCancelled: true,
+  updateEditedOrders: "ASK",
   arAccount: "Accounts Receivable",
   salesTaxAccount: "Sales Tax Payable",
   giftCardAccount: "",
@@ -545,6 +546,28 @@ describe("SettingsView", () => {
       // the money refunded is paid from the deposit account
       expect(screen.getByLabelText("Deposit to account")).toHaveAccessibleDescription(/and refunds paid from/);
       expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+    });
+
+    it("asks what an edit after export does, waiting for a person by default, and saves a change", async () => {
+      const api = settingsApi();
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      const group = await screen.findByRole("group", {
+        name: "When staff change an exported order's billing or shipping address",
+      });
+      const ask = within(group).getByRole("radio", { name: /Show them and wait for me/ });
+      expect(ask).toBeChecked();
+      expect(within(group).getAllByRole("radio").map((r) => r.getAttribute("value"))).toEqual([
+        "ASK", "AUTOMATIC", "OFF",
+      ]);
+      await user.click(within(group).getByRole("radio", { name: /Update QuickBooks automatically/ }));
+      await user.click(screen.getByRole("button", { name: "Save" }));
+
+      expect(await screen.findByText("Settings saved.")).toBeInTheDocument();
+      expect(api.named("QbSettingsUpdate").map((c) => c.variables)).toEqual([
+        { input: { updateEditedOrders: "AUTOMATIC" } },
+      ]);
     });
 
     it("offers recording the money refunded only while refunds are recorded", async () => {

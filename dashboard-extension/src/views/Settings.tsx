@@ -54,6 +54,11 @@ const TAX_MODES: Option<Settings["taxMode"]>[] = [
   { value: "LINE_ITEM", label: "Saleor's tax as one line", help: "Saleor's tax, to the cent, as one line on the sales tax item." },
   { value: "QUICKBOOKS_TAX_ITEM", label: "QuickBooks computes the tax", help: "Lines are marked taxable or not; QuickBooks computes tax with its sales tax item." },
 ];
+const EDIT_UPDATES: Option<Settings["updateEditedOrders"]>[] = [
+  { value: "ASK", label: "Show them and wait for me", help: "The order shows as changed since export, with what changed; choose Update in QuickBooks on its page to send the change." },
+  { value: "AUTOMATIC", label: "Update QuickBooks automatically", help: "The next Web Connector update changes the QuickBooks transaction to match." },
+  { value: "OFF", label: "Leave QuickBooks as exported", help: "Edits after export are not compared or shown." },
+];
 export const ORDER_STATUSES: { value: ExportableOrderStatus; label: string }[] = [
   { value: "UNFULFILLED", label: "Unfulfilled" },
   { value: "PARTIALLY_FULFILLED", label: "Partially fulfilled" },
@@ -142,7 +147,7 @@ const EDITABLE: Key[] = [
   "exportMode", "transactionType", "checkDuplicates", "exportStartDate", "eligibleStatuses",
   "channels", "customerMode", "singleCustomerName", "customerNameFormat", "itemMode",
   "defaultItemName", "missingItemAction", "incomeAccount", "depositToAccount", "recordPayments",
-  "paymentMethods", "recordRefunds", "refundMoney", "voidCancelled", "arAccount",
+  "paymentMethods", "recordRefunds", "refundMoney", "voidCancelled", "updateEditedOrders", "arAccount",
   "salesTaxAccount", "giftCardAccount", "shippingItemName", "discountItemName", "giftCardItemName",
   "refundItemName", "taxMode", "salesTaxItemName", "refNumberPrefix", "className", "ordersPerRequest",
   "webConnectorUsername", "companyFile", "timeZone", "runEveryMinutes", "companyCurrency",
@@ -443,6 +448,7 @@ function SettingsForm({
           "Other-charge item for money Saleor refunded without naming lines, and for a refund's difference from its lines, e.g. Saleor Refund.")}
         {toggle("voidCancelled", "Void cancelled orders",
           "When an order in QuickBooks is cancelled in Saleor and no money moved, void its invoice or sales receipt; when money moved, it is not voided and the order's QuickBooks documents (on the order's page) say why, for you to decide.")}
+        {radio("updateEditedOrders", "When staff change an exported order's billing or shipping address", EDIT_UPDATES)}
       </Section>
 
       <Section title="Customers">

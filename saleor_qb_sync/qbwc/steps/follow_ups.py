@@ -160,7 +160,7 @@ def request(ctx: Context) -> str | None:
     if work.payments_due:
         orders, work.payments_due = work.payments_due[:limit], work.payments_due[limit:]
         due = _payments_now(ctx, ledger.invoices_of(orders))
-        return _send(ctx, [(_payment(p, i, f"p{n}"), build.receive_payment_add, p)
+        return send(ctx, [(_payment(p, i, f"p{n}"), build.receive_payment_add, p)
                            for n, (p, i) in enumerate(due)]) or request(ctx)
     if work.refunds_due:
         orders, work.refunds_due = work.refunds_due[:limit], work.refunds_due[limit:]
@@ -168,7 +168,7 @@ def request(ctx: Context) -> str | None:
         planned = [(_credit_memo(m, o, f"c{n}"), _credit_memo_add, m)
                    for n, (m, o) in enumerate(memos)]
         planned += [(_void(c, o, f"v{n}"), _void_request, c) for n, (c, o) in enumerate(voids)]
-        return _send(ctx, planned, head=_item_adds([m for m, _ in memos])) or request(ctx)
+        return send(ctx, planned, head=_item_adds([m for m, _ in memos])) or request(ctx)
     memos = ledger.credit_memos_to_refund(limit, work.follow_ups_queued)
     if memos and ctx.preferences.refund_money and ctx.preferences.record_refunds:
         on_file = {o.order_id: o for o in ledger.orders_for_refunds_of(
@@ -178,7 +178,7 @@ def request(ctx: Context) -> str | None:
         refunds = [(card_refund(m, on_file[str(m.order_id)], documents.get(str(m.order_id)),
                                 ctx.preferences, today=today), m)
                    for m in memos if str(m.order_id) in on_file]
-        return _send(ctx, [(_refund(r, m, f"r{n}"), build.card_refund_add, r)
+        return send(ctx, [(_refund(r, m, f"r{n}"), build.card_refund_add, r)
                            for n, (r, m) in enumerate(refunds)]) or request(ctx)
     _finish(ctx)
     return None
@@ -228,11 +228,11 @@ def read(ctx: Context, message_set: MessageSet, answers: Answers) -> None:
 # --- sending --------------------------------------------------------------------------------
 
 
-def _send(ctx: Context, planned, *, head=()) -> str | None:
+def send(ctx: Context, planned, *, head=(), kind: str = MessageSetKind.FOLLOW_UPS
+         ) -> str | None:
     """Store and return a set of ``planned`` (follow-up, builder, record) after ``head``
     (item adds); a document the builder refuses fails alone. None when nothing is left."""
-    message_set = MessageSet(session=ctx.session.row, kind=MessageSetKind.FOLLOW_UPS,
-                             request_xml="", requests={})
+    message_set = MessageSet(session=ctx.session.row, kind=kind, request_xml="", requests={})
     requests: list[etree._Element] = []
     sent, refused = [], []
     for follow_up, builder, document in planned:
@@ -255,8 +255,7 @@ def _send(ctx: Context, planned, *, head=()) -> str | None:
         return None
     meta = {element.get("requestID"): info for element, info in head}
     meta.update({r.request_id: {"kind": r.kind, "record": r.pk} for r in records[:len(sent)]})
-    return ctx.store(MessageSetKind.FOLLOW_UPS, [e for e, _ in head] + requests, meta,
-                     message_set=message_set)
+    return ctx.store(kind, [e for e, _ in head] + requests, meta, message_set=message_set)
 
 
 def _problem(answer, record: FollowUpRecord) -> str:

@@ -21,6 +21,7 @@ from ...ledger import Claim, Unsent
 from ...models import MessageSet, MessageSetKind
 from ...qbxml import build
 from ...qbxml.answers import Answers, add_problem
+from ...qbxml.edits import header_of
 from ...qbxml.status import StatusClass, classify, describe
 from ...transfers import automatic_work
 from .. import names, preflight
@@ -98,7 +99,7 @@ def request(ctx: Context) -> str | None:
             operation_id=p.claim.operation_id, message_set=message_set,
             request_id=request_id, total_amount=txn.lines_total,
             currency=txn.currency, channel_slug=p.claim.channel_slug,
-            customer_name=txn.customer_name))
+            customer_name=txn.customer_name, header=header_of(txn)))
         meta[request_id] = {
             "kind": "txn", "order_id": p.claim.order_id, "number": p.claim.order_number,
             "operation_id": p.claim.operation_id, "customer": p.mapped.customer.name,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('saleor_qb_sync', '0005_follow_ups'),
+        ('saleor_qb_sync', '0006_changes_since_export'),
     ]
 
     operations = [
