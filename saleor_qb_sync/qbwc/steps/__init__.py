@@ -9,7 +9,9 @@ In order, each callback asks the first step that has work:
 4. ``write``: customers and items QuickBooks lacks at the head of the set, then one
    transaction per order, as many orders as fit the set's count and size;
 5. ``follow_ups``: what Saleor did since on orders in QuickBooks: charges received against
-   invoices, refunds as credit memos and the money given back (lost answers looked up first).
+   invoices, refunds as credit memos and the money given back (lost answers looked up first);
+6. ``lists``: QuickBooks' lists into our tables, when they are older than the preference allows
+   or staff asked for a refresh, in iterator chunks, only what changed after the first read.
 
 A step reads and writes the session's typed work (``session.Work``); what QuickBooks confirmed
 goes to the ledger; the names it has go to the name cache (``names``).
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from ...models import MessageSet, MessageSetKind
 from ...qbxml.answers import Answers
-from . import check, follow_ups, lookup, reconcile, write
+from . import check, follow_ups, lists, lookup, reconcile, write
 from .context import Context
 
 __all__ = ["Context", "next_request", "read_answer"]
@@ -34,7 +36,7 @@ def next_request(ctx: Context) -> str | None:
         return request
     while True:
         if not work.wave.claims and not write.next_wave(ctx):
-            return follow_ups.request(ctx)
+            return follow_ups.request(ctx) or lists.request(ctx)
         if not work.wave.looked_up and (request := lookup.request(ctx)) is not None:
             return request
         if work.wave.claims and (request := write.request(ctx)) is not None:
@@ -63,6 +65,7 @@ def read_answer(ctx: Context, message_set: MessageSet, answers: Answers) -> None
         MessageSetKind.LOOKUP: lookup.read,
         MessageSetKind.WRITE: write.read,
         MessageSetKind.FOLLOW_UPS: follow_ups.read,
+        MessageSetKind.LISTS: lists.read,
     }[MessageSetKind(message_set.kind)]
     if message_set.kind == MessageSetKind.LOOKUP and ctx.session.work.preflight is None and any(
             m.get("kind") in ("preflight", check.CURRENCIES)
