@@ -198,3 +198,9 @@ def company_preferences() -> CompanyPreferences:
 def entries(key: str) -> list[QuickBooksListEntry]:
     """The records of one list, by full name (the settings pickers' choices)."""
     return list(QuickBooksListEntry.objects.filter(list=key).order_by("full_name", "list_id"))
+
+
+def forget_all() -> None:
+    """Drop our copy of every list (the demo starts from an empty store)."""
+    QuickBooksListEntry.objects.all().delete()
+    QuickBooksListPull.objects.all().delete()

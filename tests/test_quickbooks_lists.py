@@ -110,6 +110,14 @@ def test_the_company_preferences_are_kept_as_web_connector_passed_them(at):
     assert "preferences" not in quickbooks_lists.due(24)  # not a list Web Connector reads
 
 
+def test_forgetting_everything_empties_both_tables(at):
+    quickbooks_lists.store("classes", [entry("K1", "East")])
+    quickbooks_lists.finish("classes", NOW, full=True, records=1, round_trips=1)
+    quickbooks_lists.forget_all()
+    assert quickbooks_lists.due(24) == ALL
+    assert quickbooks_lists.entries("classes") == []
+
+
 OWNED = {"QuickBooksListEntry", "QuickBooksListPull"}
 WRITES = {"create", "bulk_create", "bulk_update", "update", "delete", "get_or_create",
           "update_or_create"}
