@@ -222,19 +222,21 @@ def finish_follow_ups(session: WebConnectorSession) -> None:
     _finish_operations(operations, now)
 
 
-def claim_list_refreshes() -> list[int]:
+def claim_list_refreshes() -> list[tuple[int, dict]]:
     """The "Refresh QuickBooks lists" operations staff queued (or a dropped session held:
-    they hold no orders, so one not finished is simply taken again), now in progress."""
+    they hold no orders, so one not finished is simply taken again), now in progress: each
+    one's id and what was asked (``{"full": bool}``)."""
     now = clock.now()
     with transaction.atomic():
-        ids = list(PendingOperation.objects.select_for_update(skip_locked=True)
-                   .filter(kind=OperationKind.REFRESH_LISTS,
-                           status__in=OPEN_OPERATION_STATUSES)
-                   .order_by("created_at", "id").values_list("pk", flat=True))
-        if ids:
-            PendingOperation.objects.filter(pk__in=ids, status=OperationStatus.QUEUED).update(
+        claimed = list(PendingOperation.objects.select_for_update(skip_locked=True)
+                       .filter(kind=OperationKind.REFRESH_LISTS,
+                               status__in=OPEN_OPERATION_STATUSES)
+                       .order_by("created_at", "id").values_list("pk", "request"))
+        if claimed:
+            PendingOperation.objects.filter(pk__in=[pk for pk, _ in claimed],
+                                            status=OperationStatus.QUEUED).update(
                 status=OperationStatus.IN_PROGRESS, picked_up_at=now)
-    return ids
+    return [(pk, request or {}) for pk, request in claimed]
 
 
 def finish_list_refreshes(ids: Sequence[int], summary: str) -> None:

@@ -13,6 +13,12 @@ class QbQuickBooksListsRefresh(QbSyncBaseMutation):
     pending_operation = graphene.Field(QbPendingOperation,
                                        description="The pending operation that was queued.")
 
+    class Arguments:
+        full = graphene.Boolean(
+            default_value=False,
+            description="Read all of every list, not only what changed, which also drops what "
+            "was deleted in QuickBooks (slower: 25,000 customers are 25 round trips).")
+
     class Meta:
         description = (
             "Have the next Web Connector update read QuickBooks' lists (accounts, items, "
@@ -21,6 +27,6 @@ class QbQuickBooksListsRefresh(QbSyncBaseMutation):
             "refused while one waits. Requires MANAGE_ORDERS.")
 
     @classmethod
-    def perform_mutation(cls, root, info, /):
-        operation = queue_lists_refresh(info.context.actor)
+    def perform_mutation(cls, root, info, /, full=False):
+        operation = queue_lists_refresh(info.context.actor, full=bool(full))
         return cls(pending_operation=with_counts([operation])[0], errors=[])

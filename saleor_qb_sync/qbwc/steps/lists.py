@@ -1,9 +1,10 @@
 """Step 6, last in a session: read QuickBooks' lists into our tables (``quickbooks_lists``).
 
 Which: every list when staff queued "Refresh QuickBooks lists" (a ``REFRESH_LISTS`` pending
-operation), else those older than ``lists_max_age_hours`` (0: never by themselves). Decided once
-per session (``Work.lists``), after the orders and what follows them: those are what the session
-is for, and a session that drops while reading 25,000 customers has exported its orders first.
+operation; a full one reads all of every list, and drops what QuickBooks no longer has), else
+those older than ``lists_max_age_hours`` (0: never by themselves). Decided once per session
+(``Work.lists``), after the orders and what follows them: those are what the session is for,
+and a session that drops while reading 25,000 customers has exported its orders first.
 
 How: the short lists (accounts, sales tax codes, classes, payment methods: qbXML gives them no
 iterator) go together in the first set, with the first chunk of items; items and customers are
@@ -50,10 +51,11 @@ def plan(ctx: Context) -> ListPulls:
         refreshes = ledger.claim_list_refreshes()
         keys = ([lst.key for lst in quickbooks_lists.LISTS] if refreshes
                 else quickbooks_lists.due(ctx.preferences.lists_max_age_hours))
-        pulls = ListPulls(queue=keys, refreshes=refreshes)
+        full = any(asked.get("full") for _, asked in refreshes)
+        pulls = ListPulls(queue=keys, refreshes=[pk for pk, _ in refreshes])
         now = clock.now().isoformat()
         for key in keys:
-            since = quickbooks_lists.since(key)
+            since = None if full else quickbooks_lists.since(key)
             pulls.started[key] = now
             pulls.since[key] = since.isoformat() if since is not None else None
         if keys:

@@ -52,6 +52,15 @@ def test_a_refresh_is_queued_listed_and_deletable_like_a_transfer(api):
     assert api(LISTS).data["qbQuickBooksLists"]["refreshWaiting"] is False
 
 
+def test_a_full_refresh_is_asked_for_by_an_argument(api):
+    payload = api("mutation { qbQuickBooksListsRefresh(full: true) { "
+                  "pendingOperation { summary } errors { code } } }"
+                  ).data["qbQuickBooksListsRefresh"]
+    assert payload["errors"] == []
+    assert payload["pendingOperation"]["summary"].startswith("full refresh")
+    assert PendingOperation.objects.get().request == {"full": True}
+
+
 def test_a_second_refresh_while_one_waits_is_a_typed_error(api):
     api(REFRESH)
     payload = api(REFRESH).data["qbQuickBooksListsRefresh"]

@@ -18,6 +18,7 @@ from saleor_qb_sync.models import (
     WebConnectorSession,
 )
 from saleor_qb_sync.qbwc.steps import lists
+from saleor_qb_sync.qbxml.lists import ListEntry
 from saleor_qb_sync.testing.qb_company import Company, CustomerSpec
 from saleor_qb_sync.testing.qb_simulator import QuickBooksSimulator
 from saleor_qb_sync.transfers import TransferError, queue_lists_refresh
@@ -197,3 +198,26 @@ def test_the_lists_come_after_the_orders_of_the_session(queued, source, quickboo
     reads = [i for i, names in enumerate(run.sets) if "CustomerQueryRq" in names
              and len(names) == 1]
     assert writes and reads and max(writes) < min(reads)
+
+
+def test_a_full_refresh_reads_all_of_every_list_and_drops_what_quickbooks_no_longer_has(
+        configure, source, quickbooks):
+    preferences = configure(lists_max_age_hours=24)
+    qb = quickbooks(company(150))
+    drive(preferences, source, qb)
+    # a customer deleted in QuickBooks since (we still hold it)
+    quickbooks_lists.store("customers", [ListEntry("GONE-1", "1", None, "Gone", "Gone", "",
+                                                   True)])
+    queue_lists_refresh(STAFF)  # incremental: what changed only, deletions unseen
+    incremental = drive(preferences, source, qb)
+    assert all("<FromModifiedDate>" in xml for xml in incremental.xml[1:])
+    assert QuickBooksListEntry.objects.filter(list_id="GONE-1").exists()
+
+    operation = queue_lists_refresh(STAFF, full=True)
+    assert operation.summary.startswith("full refresh")
+    run = drive(preferences, source, qb)
+
+    assert not any("<FromModifiedDate>" in xml for xml in run.xml[1:])
+    assert run.sets[2:] == [["CustomerQueryRq"]] * 2
+    assert not QuickBooksListEntry.objects.filter(list_id="GONE-1").exists()
+    assert customers_read() == 150
