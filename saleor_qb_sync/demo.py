@@ -119,6 +119,12 @@ def main() -> int:
             if record.action:
                 print(textwrap.fill(record.action, width=96, initial_indent="      -> ",
                                     subsequent_indent="         "))
+    from saleor_qb_sync import quickbooks_lists
+
+    read = [f"{row.count} {row.label.lower()}" for row in quickbooks_lists.summaries()
+            if row.pulled_at is not None or row.count]
+    if read:
+        print("\nQuickBooks lists read at the end of the session: " + ", ".join(read))
     print(f"\nThe qbXML of every round trip is in {OUTPUT.resolve()}/")
     return 0
 
@@ -137,8 +143,10 @@ def _our_wsdl(url: str) -> str:
 
 
 def _reset_demo_tables() -> None:
-    from saleor_qb_sync import models
+    from saleor_qb_sync import models, quickbooks_lists
     from saleor_qb_sync.standalone.models import SampleOrder, StoredPreferences
+
+    quickbooks_lists.forget_all()
 
     models.ExportedOrder.objects.all().delete()
     # settings saved from the app under make serve would override the demo's own

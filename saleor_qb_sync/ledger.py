@@ -222,6 +222,36 @@ def finish_follow_ups(session: WebConnectorSession) -> None:
     _finish_operations(operations, now)
 
 
+def claim_list_refreshes() -> list[tuple[int, dict]]:
+    """The "Refresh QuickBooks lists" operations staff queued (or a dropped session held:
+    they hold no orders, so one not finished is simply taken again), now in progress: each
+    one's id and what was asked (``{"full": bool}``)."""
+    now = clock.now()
+    with transaction.atomic():
+        claimed = list(PendingOperation.objects.select_for_update(skip_locked=True)
+                       .filter(kind=OperationKind.REFRESH_LISTS,
+                               status__in=OPEN_OPERATION_STATUSES)
+                       .order_by("created_at", "id").values_list("pk", "request"))
+        if claimed:
+            PendingOperation.objects.filter(pk__in=[pk for pk, _ in claimed],
+                                            status=OperationStatus.QUEUED).update(
+                status=OperationStatus.IN_PROGRESS, picked_up_at=now)
+    return [(pk, request or {}) for pk, request in claimed]
+
+
+def finish_list_refreshes(ids: Sequence[int], summary: str) -> None:
+    """The lists were read (``summary`` says what): those operations are done."""
+    if ids:
+        PendingOperation.objects.filter(pk__in=list(ids)).exclude(
+            status=OperationStatus.DELETED).update(status=OperationStatus.DONE,
+                                                   completed_at=clock.now(), summary=summary)
+
+
+def list_refresh_waiting() -> bool:
+    return PendingOperation.objects.filter(kind=OperationKind.REFRESH_LISTS,
+                                           status__in=OPEN_OPERATION_STATUSES).exists()
+
+
 def release_claims(session: WebConnectorSession, order_ids: Iterable[str] | None = None) -> int:
     """Give claimed but unsent orders back to the queue (session ended before sending them)."""
     qs = PendingOperationOrder.objects.filter(session=session, state=ItemState.CLAIMED)

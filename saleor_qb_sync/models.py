@@ -13,6 +13,9 @@ outlive a deleted order.
 - ``WebConnectorSession``, ``MessageSet``: the state of Web Connector conversations, so that any
   API worker can serve any call and a lost response is reconciled in the next session.
 - ``QuickBooksName``: names we know exist in QuickBooks (customers, items), to skip look-ups.
+- ``QuickBooksListEntry``, ``QuickBooksListPull``: our copy of QuickBooks' lists (accounts,
+  items, customers, sales tax codes, classes, payment methods) and, per list, when it was last
+  read; written by ``quickbooks_lists`` alone.
 - ``AuthenticationAttempt``: failed Web Connector log-ins (user name, address), for the record.
 - ``LoginThrottle``: per address and user name, failed passwords and the back-off they earned.
 - ``WebConnectorCheckIn``, ``WebConnectorOutage``: when Web Connector last logged in, and the
@@ -33,6 +36,8 @@ class OperationKind(models.TextChoices):
     PUSH_ORDERS = "push_orders", "Transfer orders"
     #: on demand: what Saleor did since on orders in QuickBooks (payments, refunds, voids)
     FOLLOW_UPS = "follow_ups", "Payments, refunds and voids"
+    #: read QuickBooks' lists (accounts, items, customers, ...) at the next update
+    REFRESH_LISTS = "refresh_lists", "Refresh QuickBooks lists"
 
 
 class OperationStatus(models.TextChoices):
@@ -307,6 +312,7 @@ class MessageSetKind(models.TextChoices):
     PREFLIGHT = "preflight", "Settings check"
     FOLLOW_UPS = "follow_ups", "Payments, refunds, voids"
     EDITS = "edits", "Updates of edited orders"
+    LISTS = "lists", "QuickBooks lists"
 
 
 class MessageSetState(models.TextChoices):
@@ -417,3 +423,48 @@ class Installation(models.Model):
     def current(cls) -> Installation:
         first = cls.objects.order_by("pk").first()
         return first or cls.objects.create()
+
+
+class QuickBooksListEntry(models.Model):
+    """One record of a QuickBooks list as QuickBooks last gave it (``quickbooks_lists``).
+
+    ``record_type``: the account's AccountType, the item's type (``ItemService``,
+    ``ItemSalesTax``…), the payment method's PaymentMethodType, ``Taxable``/``NonTaxable`` for
+    a sales tax code; ``account`` an item's (income) account; ``currency`` a customer's or an
+    account's (multicurrency)."""
+
+    list = models.CharField(max_length=16)
+    list_id = models.CharField(max_length=limits.ID)
+    name = models.CharField(max_length=limits.CUSTOMER_FULL_NAME, blank=True, default="")
+    full_name = models.CharField(max_length=limits.CUSTOMER_FULL_NAME, blank=True, default="")
+    record_type = models.CharField(max_length=40, blank=True, default="")
+    is_active = models.BooleanField(default=True)
+    currency = models.CharField(max_length=64, blank=True, default="")
+    email = models.CharField(max_length=1023, blank=True, default="")
+    account = models.CharField(max_length=limits.CUSTOMER_FULL_NAME, blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    edit_sequence = models.CharField(max_length=limits.EDIT_SEQUENCE, blank=True, default="")
+    time_modified = models.DateTimeField(null=True, blank=True)
+    #: when we read it (our clock)
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["list", "list_id"],
+                                               name="qb_list_entry_unique")]
+        indexes = [models.Index(fields=["list", "full_name"], name="qb_list_entry_name")]
+
+
+class QuickBooksListPull(models.Model):
+    """Per list, its last complete read: the watermark of the next incremental one."""
+
+    list = models.CharField(max_length=16, unique=True)
+    #: when the last complete pull started (our clock): the next reads what changed since
+    pulled_at = models.DateTimeField(null=True, blank=True)
+    #: when the last complete full pull (no FromModifiedDate) started
+    full_pulled_at = models.DateTimeField(null=True, blank=True)
+    #: records the last complete pull read, and in how many round trips
+    records_read = models.IntegerField(default=0)
+    round_trips = models.IntegerField(default=0)
+    #: the company's preferences (``list="preferences"``): sales tax, multicurrency, home
+    #: currency, as Web Connector passed them
+    details = models.JSONField(default=dict, blank=True)

@@ -509,6 +509,15 @@ class Preferences:
                   "QuickBooks.",
         description="The most orders in one request to QuickBooks (1-500; a request also stays "
                     "under 1 MB).")
+    lists_max_age_hours: int = _setting(
+        24, _int_range(0, 24 * 365), kind=Kind.NUMBER,
+        label="Read QuickBooks lists every (hours)",
+        help_text="Web Connector reads QuickBooks' accounts, items, customers, tax codes, "
+                  "classes and payment methods again when our copy is older than this (only "
+                  "what changed since, in chunks of 1,000). 0: only when staff ask (Refresh "
+                  "QuickBooks lists).",
+        description="How old our copy of QuickBooks' lists may get before Web Connector reads "
+                    "what changed (hours); 0 for only when refreshed on demand.")
     qbxml_version: str = _setting(
         "13.0", _qbxml_version, label="qbXML version",
         help_text="The qbXML version we speak (13.0).",

@@ -382,6 +382,20 @@ def queue_follow_ups(source: OrderSource, preferences: Preferences, actor: Actor
                         f"{plural(len(refs), 'order', 'orders')} queued by {actor.label}")
 
 
+def queue_lists_refresh(actor: Actor, *, full: bool = False) -> PendingOperation:
+    """Ask the next Web Connector update to read QuickBooks' lists (what changed since the last
+    read; ``full``: all of them, which also drops what was deleted in QuickBooks), as a pending
+    operation without orders, deletable until it is picked up."""
+    if ledger.list_refresh_waiting():
+        raise TransferError(
+            "A refresh of the QuickBooks lists already waits for the next Web Connector update "
+            "(see Pending operations); nothing was queued.", field=None, code="already_queued")
+    return ledger.queue([], user_id=actor.user_id, email=actor.email, app=actor.app,
+                        request={"full": full}, kind=OperationKind.REFRESH_LISTS,
+                        summary=f"{'full ' if full else ''}refresh of the QuickBooks lists "
+                        f"queued by {actor.label}")
+
+
 def queue_filter(source: OrderSource, actor: Actor, flt: OrderFilter,
                  exclude_order_ids: Iterable[str] = ()) -> PendingOperation:
     """Queue every order the filter matches except the ones the person unchecked."""

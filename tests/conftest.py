@@ -36,6 +36,8 @@ BASE_PREFERENCES = {
     # currencies would set it (tests of the refusal leave it out)
     "exchange_rates": "PLN=0.25, EUR=1.08",
     "orders_per_request": 10,
+    # QuickBooks' lists are read only where a test asks (tests/qbwc/steps/test_lists.py)
+    "lists_max_age_hours": 0,
 }
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from django.utils import timezone
 
+from .. import ledger, quickbooks_lists
 from ..checkin import alert_if_overdue, check_in_status
 from ..company import known_currencies
 from ..edits import since_export
@@ -29,6 +30,8 @@ from .types import (
     QbExportRecordConnection,
     QbOrderTransferPreviewConnection,
     QbPendingOperationConnection,
+    QbQuickBooksList,
+    QbQuickBooksLists,
     QbSyncStatus,
     prefetch_order_numbers,
 )
@@ -124,3 +127,17 @@ def resolve_web_connector_file(context: QbSyncContext) -> str:
     from ..routes import qwc_content
 
     return qwc_content(context.request, context.preferences).decode("utf-8")
+
+
+def resolve_quickbooks_lists(context: QbSyncContext):
+    """Counts and read times of our copy of QuickBooks' lists (three statements)."""
+    company = quickbooks_lists.company_preferences()
+    return QbQuickBooksLists(
+        lists=[QbQuickBooksList(
+            key=s.key, label=s.label, count=s.count, active_count=s.active,
+            last_read_at=s.pulled_at, records_read=s.records_read, round_trips=s.round_trips,
+            incremental=s.incremental) for s in quickbooks_lists.summaries()],
+        sales_tax_on=company.sales_tax, multicurrency_on=company.multi_currency,
+        home_currency=company.home_currency, preferences_read_at=company.read_at,
+        max_age_hours=context.preferences.lists_max_age_hours,
+        refresh_waiting=ledger.list_refresh_waiting())

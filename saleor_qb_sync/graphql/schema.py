@@ -10,6 +10,7 @@ from .mutations.order_export_reset import QbOrderExportReset
 from .mutations.order_transfer_queue import QbOrderTransferQueue
 from .mutations.order_update_in_quickbooks import QbOrderUpdateInQuickbooks
 from .mutations.pending_operation_delete import QbPendingOperationDelete
+from .mutations.quickbooks_lists_refresh import QbQuickBooksListsRefresh
 from .mutations.settings_update import QbSettingsUpdate
 from .pagination import after_argument, first_argument
 from .resolvers import (
@@ -17,6 +18,7 @@ from .resolvers import (
     resolve_order_export,
     resolve_order_transfer_preview,
     resolve_pending_operations,
+    resolve_quickbooks_lists,
     resolve_sync_status,
     resolve_transfer_history,
     resolve_web_connector_file,
@@ -29,6 +31,7 @@ from .types import (
     QbOrderTransferFilterInput,
     QbOrderTransferPreviewConnection,
     QbPendingOperationConnection,
+    QbQuickBooksLists,
     QbSyncStatus,
     QbTransferHistoryFilterInput,
 )
@@ -82,6 +85,10 @@ class Query(graphene.ObjectType):
         description="The QuickBooks export settings (the plugin configuration), typed; never "
         "the password. Requires MANAGE_ORDERS; changing them (qbSettingsUpdate) also "
         "MANAGE_PLUGINS.")
+    qb_quick_books_lists = graphene.Field(
+        QbQuickBooksLists, required=True, name="qbQuickBooksLists",
+        description="What we hold of QuickBooks' lists (counts, when each was last read) and "
+        "the company's preferences. Requires MANAGE_ORDERS.")
     qb_channels = graphene.List(
         graphene.NonNull(QbChannel), required=True,
         description="The store's channels (those you may see), to choose which to export. "
@@ -120,6 +127,10 @@ class Query(graphene.ObjectType):
         return resolve_settings(info.context)
 
     @staticmethod
+    def resolve_qb_quick_books_lists(root, info):
+        return resolve_quickbooks_lists(info.context)
+
+    @staticmethod
     def resolve_qb_channels(root, info):
         return resolve_channels(info.context)
 
@@ -132,6 +143,8 @@ class Mutation(graphene.ObjectType):
     qb_order_update_in_quickbooks = QbOrderUpdateInQuickbooks.Field()
     qb_failed_orders_retry = QbFailedOrdersRetry.Field()
     qb_settings_update = QbSettingsUpdate.Field()
+    qb_quick_books_lists_refresh = QbQuickBooksListsRefresh.Field(
+        name="qbQuickBooksListsRefresh")
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

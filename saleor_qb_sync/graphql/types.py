@@ -794,3 +794,48 @@ def _address_lines(address) -> list[str]:
         return []
     place = " ".join(p for p in (address.city, address.state, address.postal_code) if p)
     return [*address.lines, *(p for p in (place, address.country) if p)]
+
+
+class QbQuickBooksList(graphene.ObjectType):
+    key = graphene.String(required=True, description="The list: accounts, items, "
+                          "sales_tax_items (the items of type ItemSalesTax), customers, "
+                          "sales_tax_codes, classes or payment_methods.")
+    label = graphene.String(required=True, description="Its name, in words.")
+    count = graphene.Int(required=True, description="Records we hold of it.")
+    active_count = graphene.Int(required=True, description="Those active in QuickBooks.")
+    last_read_at = graphene.DateTime(
+        description="When the last complete read of it started; null before the first.")
+    records_read = graphene.Int(
+        required=True, description="Records that read gave (only what changed, when "
+        "incremental).")
+    round_trips = graphene.Int(required=True,
+                               description="Web Connector round trips that read took.")
+    incremental = graphene.Boolean(
+        required=True, description="That read asked only for what changed since the one "
+        "before (FromModifiedDate).")
+
+    class Meta:
+        description = "Our copy of one QuickBooks list, as Web Connector last read it."
+
+
+class QbQuickBooksLists(graphene.ObjectType):
+    lists = graphene.List(graphene.NonNull(QbQuickBooksList), required=True,
+                          description="Each list, in the order Web Connector reads them.")
+    sales_tax_on = graphene.Boolean(
+        description="QuickBooks' sales tax preference; null before Web Connector said.")
+    multicurrency_on = graphene.Boolean(
+        description="QuickBooks' multicurrency preference; null before Web Connector said.")
+    home_currency = graphene.String(
+        required=True, description="QuickBooks' home currency (multicurrency); empty if not "
+        "said.")
+    preferences_read_at = graphene.DateTime(
+        description="When the company's preferences were last kept; null before.")
+    max_age_hours = graphene.Int(
+        required=True, description="The setting listsMaxAgeHours: lists older than this are "
+        "read again at the next update (0: only when refreshed).")
+    refresh_waiting = graphene.Boolean(
+        required=True, description="A refresh (qbQuickBooksListsRefresh) waits for, or is in, "
+        "a Web Connector update.")
+
+    class Meta:
+        description = "What we hold of QuickBooks' lists and when Web Connector read them."

@@ -32,7 +32,7 @@ from ..transfers import automatic_filter
 from . import session as sessions
 from . import steps
 from .login import check_login
-from .steps import edits, follow_ups, lookup, reconcile, write
+from .steps import edits, follow_ups, lists, lookup, reconcile, write
 from .steps.context import Context
 
 logger = logging.getLogger(__name__)
@@ -225,10 +225,11 @@ class Engine:
                                            limit=0)[1]
             # failed orders whose cause may be gone: the session's preflight checks them
             automatic += int(automatic == 0 and ledger.has_retryable_failures())
-        return queued + reconcile + automatic + (
-            0 if queued + reconcile + automatic else follow_ups.waiting(self.preferences,
-                                                                      self.source)
-            + edits.waiting(self.preferences, self.source))
+        total = queued + reconcile + automatic
+        if total == 0:
+            total = (follow_ups.waiting(self.preferences, self.source)
+                     + edits.waiting(self.preferences, self.source))
+        return total or lists.waiting(self.preferences)
 
     def _percentage(self, session: sessions.Session) -> int:
         if session.work.busy or self._has_more_work(session):
@@ -249,7 +250,8 @@ class Engine:
                 automatic_filter(self.preferences), limit=1):
             return True
         context = self._context(session)
-        return follow_ups.pending(context) or edits.pending(context)
+        return (follow_ups.pending(context) or edits.pending(context)
+                or lists.pending(context))
 
     def _answer_lost(self, session: sessions.Session, message_set: MessageSet) -> None:
         """The answer to this set cannot be used: what it sent is reconciled later."""

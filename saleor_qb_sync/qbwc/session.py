@@ -61,6 +61,47 @@ class Wave:
 
 
 @dataclass(slots=True)
+class ListPulls:
+    """This session's reading of QuickBooks' lists (``steps/lists``), planned once.
+
+    An iterator QuickBooks opened is valid only in the session that opened it: it is kept
+    here, never carried to the next session."""
+
+    #: the lists still to read, in order (the first is being read)
+    queue: list[str] = field(default_factory=list)
+    #: the "Refresh QuickBooks lists" operations this session carries out
+    refreshes: list[int] = field(default_factory=list)
+    #: per list: when its pull started (our clock, ISO) and its FromModifiedDate (ISO; None
+    #: for a full read)
+    started: dict[str, str] = field(default_factory=dict)
+    since: dict[str, str | None] = field(default_factory=dict)
+    #: the iterator of the list being read ("" before its first chunk)
+    iterator_id: str = ""
+    #: per list: records read and round trips so far
+    read: dict[str, int] = field(default_factory=dict)
+    round_trips: dict[str, int] = field(default_factory=dict)
+    #: lists started over after QuickBooks said their iterator is gone (3391), once each
+    restarted: list[str] = field(default_factory=list)
+    #: lists QuickBooks would not give in this session
+    failed: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"queue": self.queue, "refreshes": self.refreshes, "started": self.started,
+                "since": self.since, "iterator_id": self.iterator_id, "read": self.read,
+                "round_trips": self.round_trips, "restarted": self.restarted,
+                "failed": self.failed}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ListPulls:
+        return cls(list(data.get("queue") or ()), [int(i) for i in data.get("refreshes") or ()],
+                   dict(data.get("started") or {}), dict(data.get("since") or {}),
+                   str(data.get("iterator_id") or ""),
+                   {k: int(v) for k, v in (data.get("read") or {}).items()},
+                   {k: int(v) for k, v in (data.get("round_trips") or {}).items()},
+                   list(data.get("restarted") or ()), list(data.get("failed") or ()))
+
+
+@dataclass(slots=True)
 class Work:
     """What the steps keep between callbacks."""
 
@@ -98,6 +139,8 @@ class Work:
     queued_compared: bool = False
     #: the updates of edited orders' transactions (``steps/edits.EditWork``, as JSON)
     edits: dict = field(default_factory=dict)
+    #: QuickBooks' lists read in this session; None until the session decided which
+    lists: ListPulls | None = None
 
     @property
     def busy(self) -> bool:
@@ -122,6 +165,7 @@ class Work:
             "follow_ups_queued": self.follow_ups_queued,
             "queued_compared": self.queued_compared,
             "edits": self.edits,
+            "lists": self.lists.to_json() if self.lists is not None else None,
         }
 
     @classmethod
@@ -146,6 +190,8 @@ class Work:
                                if data.get("follow_ups_queued") is not None else None),
             queued_compared=bool(data.get("queued_compared")),
             edits=dict(data.get("edits") or {}),
+            lists=(ListPulls.from_json(data["lists"]) if data.get("lists") is not None
+                   else None),
         )
 
 

@@ -38,6 +38,8 @@ STATUS_OK = 0
 STATUS_NO_MATCH = 1
 #: status 500: a query by several names/IDs found only some of them
 STATUS_PARTIAL = 500
+#: status 3391: "The iteratorID … is not valid" (an iterator of another session, or expired)
+STATUS_ITERATOR_INVALID = 3391
 
 #: warnings with which QuickBooks still saved the record an add asked for (530/531: a field or
 #: value this edition ignores; 550: the notes not saved; 560: a deprecated field; 570: not

@@ -224,6 +224,10 @@ STATUS_FEATURE_UNAVAILABLE = 3250
 #: Status: a ``useMacro`` naming no macro of the message set. Intuit's table reserves
 #: 9100-9199 for macro errors; the exact code and text are the simulator's.
 STATUS_MACRO_UNDEFINED = 9100
+#: Status: a required element is missing (e.g. MaxReturned on an iterating query).
+STATUS_MISSING_ELEMENT = 3150
+#: Status: an iteratorID QuickBooks does not know (another session's, finished, or made up).
+STATUS_ITERATOR_INVALID = 3391
 
 #: Message of :data:`STATUS_OK`.
 MESSAGE_OK = "Status OK"
@@ -762,6 +766,11 @@ class QuickBooksSimulator:
         self._applied_to: dict[str, list[tuple[Transaction, AppliedTxn]]] = {}
         #: credit memo TxnID → the applications that set it on an invoice
         self._credit_set_by: dict[str, list[tuple[Transaction, AppliedTxn]]] = {}
+        #: open iterators of this session: iteratorID → (records still to give, their Ret)
+        self._iterators: dict[str, tuple[list[ListRecord],
+                                         Callable[[ListRecord], etree._Element]]] = {}
+        #: how many iterators were ever started (tests)
+        self.iterators_started = 0
         self._seed()
 
     # ---------------------------------------------------------------- seeding and identity --
@@ -877,6 +886,33 @@ class QuickBooksSimulator:
             self._accounts.add(name, self._stamp(account))
             return account
 
+    def add_customer(self, name: str, email: str | None = None) -> Customer:
+        """Create a customer, as a bookkeeper does in the Customer Center (tests)."""
+        with self._lock:
+            if name in self._names:
+                raise ValueError(f"the name {name!r} is in use")
+            customer = Customer(self._new_list_id(), name, self._now(), True,
+                                fields={"Email": email} if email else {},
+                                currency=self._currency_name(None))
+            self._stamp(customer)
+            self._customers.add(name, customer)
+            self._names.add(name, customer)
+            return customer
+
+    def edit_customer(self, name: str, *, email: str | None = None,
+                      is_active: bool | None = None) -> Customer:
+        """Change a customer by hand in QuickBooks (tests): TimeModified moves on."""
+        with self._lock:
+            customer = self._customers.get(name)
+            if customer is None:
+                raise KeyError(name)
+            if email is not None:
+                customer.fields["Email"] = email
+            if is_active is not None:
+                customer.is_active = is_active
+            self._touch(customer)
+            return customer  # type: ignore[return-value]
+
     @property
     def currencies(self) -> list[Currency]:
         """The currency list (empty with multicurrency off), in the company's order."""
@@ -955,6 +991,12 @@ class QuickBooksSimulator:
         )
         with self._lock:
             return self._process_document(request, record=False)
+
+    def end_session(self) -> None:
+        """Web Connector's EndSession / CloseConnection: QuickBooks forgets the session's
+        iterators (a later ``Continue`` with one of their IDs answers 3391)."""
+        with self._lock:
+            self._iterators.clear()
 
     # ------------------------------------------------------------------------ entry point --
 
@@ -1622,12 +1664,19 @@ class QuickBooksSimulator:
             # 1 ("no match") is the answer of filters (NameFilter, ranges, RefNumber)
             return self._query_outcome(request, [to_ret(r) for r in found], missing,
                                        partial_when_none=True)
+        if request.get("iterator") in ("Continue", "Stop"):
+            return self._continue(request)
         active = _text(request, "ActiveStatus") or "ActiveOnly"
+        low = self._moment(_text(request, "FromModifiedDate"), end_of_day=False)
+        high = self._moment(_text(request, "ToModifiedDate"), end_of_day=True)
         selected: list[ListRecord] = []
         for record in sorted(records, key=lambda r: r.full_name.casefold()):
             if active == "ActiveOnly" and not record.is_active:
                 continue
             if active == "InactiveOnly" and record.is_active:
+                continue
+            changed = record.time_modified or record.time_created
+            if (low and changed < low) or (high and changed > high):
                 continue
             if not self._matches_name_filter(request, record.full_name):
                 continue
@@ -1635,9 +1684,47 @@ class QuickBooksSimulator:
                 continue
             selected.append(record)
         max_returned = _text(request, "MaxReturned")
+        if request.get("iterator") == "Start":
+            if not max_returned:
+                raise _StatusError(STATUS_MISSING_ELEMENT,
+                                   'There is a missing element: "MaxReturned".')
+            iterator_id = "{" + str(uuid.uuid4()) + "}"
+            self.iterators_started += 1
+            self._iterators[iterator_id] = (selected, to_ret)
+            return self._next_chunk(iterator_id, int(max_returned))
         if max_returned:
             selected = selected[: int(max_returned)]
         return self._query_outcome(request, [to_ret(r) for r in selected], [])
+
+    def _continue(self, request: etree._Element) -> _Outcome:
+        """``iterator="Continue"`` (or ``Stop``) with an iteratorID this session opened."""
+        iterator_id = request.get("iteratorID") or ""
+        if iterator_id not in self._iterators:
+            raise _StatusError(STATUS_ITERATOR_INVALID,
+                               f'The iteratorID "{iterator_id}" is not valid.')
+        if request.get("iterator") == "Stop":
+            del self._iterators[iterator_id]
+            return _Outcome(STATUS_NO_MATCH, "Info", MESSAGE_NO_MATCH, [],
+                            {"iteratorRemainingCount": "0", "iteratorID": iterator_id})
+        max_returned = _text(request, "MaxReturned")
+        if not max_returned:
+            raise _StatusError(STATUS_MISSING_ELEMENT,
+                               'There is a missing element: "MaxReturned".')
+        return self._next_chunk(iterator_id, int(max_returned))
+
+    def _next_chunk(self, iterator_id: str, limit: int) -> _Outcome:
+        """The next ``limit`` records of an iterator; it closes once it has given them all."""
+        records, to_ret = self._iterators[iterator_id]
+        chunk, rest = records[:limit], records[limit:]
+        if rest:
+            self._iterators[iterator_id] = (rest, to_ret)
+        else:
+            del self._iterators[iterator_id]
+        attrs = {"iteratorRemainingCount": str(len(rest)), "iteratorID": iterator_id}
+        if not chunk:
+            return _Outcome(STATUS_NO_MATCH, "Info", MESSAGE_NO_MATCH, [], attrs)
+        attrs["retCount"] = str(len(chunk))
+        return _Outcome(rets=[to_ret(r) for r in chunk], attrs=attrs)
 
     @staticmethod
     def _matches_name_filter(request: etree._Element, name: str) -> bool:
@@ -1708,14 +1795,7 @@ class QuickBooksSimulator:
         not turned on (the simulator's choice; no recorded answer was found)."""
         if not self.company.multicurrency:
             raise _StatusError(STATUS_FEATURE_UNAVAILABLE, MESSAGE_FEATURE_UNAVAILABLE)
-        low = self._moment(_text(request, "FromModifiedDate"), end_of_day=False)
-        high = self._moment(_text(request, "ToModifiedDate"), end_of_day=True)
-
-        def modified_between(record: ListRecord) -> bool:
-            changed = record.time_modified or record.time_created
-            return not ((low and changed < low) or (high and changed > high))
-
-        return self._list_query(request, self._currencies, self._currency_ret, modified_between)
+        return self._list_query(request, self._currencies, self._currency_ret)
 
     def _currency_ret(self, currency: ListRecord) -> etree._Element:
         assert isinstance(currency, Currency)
@@ -1765,6 +1845,30 @@ class QuickBooksSimulator:
             return ret
 
         return self._list_query(request, self._tax_codes, ret_of)
+
+    def _class_query(self, request: etree._Element) -> _Outcome:
+        def ret_of(entry: ListRecord) -> etree._Element:
+            ret = etree.Element("ClassRet")
+            self._list_core(ret, entry)
+            _sub(ret, "Name", entry.name)
+            _sub(ret, "FullName", entry.full_name)
+            _sub(ret, "IsActive", _fmt_bool(entry.is_active))
+            _sub(ret, "Sublevel", "0")
+            return ret
+
+        return self._list_query(request, self._simple["classes"], ret_of)
+
+    def _payment_method_query(self, request: etree._Element) -> _Outcome:
+        def ret_of(entry: ListRecord) -> etree._Element:
+            ret = etree.Element("PaymentMethodRet")
+            self._list_core(ret, entry)
+            _sub(ret, "Name", entry.name)
+            _sub(ret, "IsActive", _fmt_bool(entry.is_active))
+            _sub(ret, "PaymentMethodType", "OtherCreditCard" if "card" in entry.name.lower()
+                 else "Other")
+            return ret
+
+        return self._list_query(request, self._simple["payment_methods"], ret_of)
 
     # --------------------------------------------------------------------------- host etc. --
 
@@ -2969,6 +3073,8 @@ _HANDLERS: dict[str, Callable[[QuickBooksSimulator, etree._Element], _Outcome]] 
     "AccountQueryRq": QuickBooksSimulator._account_query,
     "ItemSalesTaxQueryRq": QuickBooksSimulator._item_sales_tax_query,
     "SalesTaxCodeQueryRq": QuickBooksSimulator._sales_tax_code_query,
+    "ClassQueryRq": QuickBooksSimulator._class_query,
+    "PaymentMethodQueryRq": QuickBooksSimulator._payment_method_query,
     "InvoiceAddRq": QuickBooksSimulator._txn_add,
     "ReceivePaymentAddRq": QuickBooksSimulator._receive_payment_add,
     "ReceivePaymentQueryRq": QuickBooksSimulator._txn_query,

@@ -204,7 +204,9 @@ class QuickBooks(Protocol):
     ``host_company_preferences() -> str`` or ``hcp_response() -> str`` supplies the
     HostQuery/CompanyQuery/PreferencesQuery response for ``strHCPResponse``, and
     ``max_qbxml_version`` (a ``(major, minor)`` attribute, property or method) the
-    ``qbXMLMajorVers``/``qbXMLMinorVers`` QBWC reports when ``qbxml_version`` is not given.
+    ``qbXMLMajorVers``/``qbXMLMinorVers`` QBWC reports when ``qbxml_version`` is not given,
+    and ``end_session()``, called when a run that opened the company ends however it ends
+    (QBWC's EndSession + CloseConnection: QuickBooks forgets that session's iterators).
     """
 
     def process(self, request_xml: str) -> str: ...
@@ -620,7 +622,12 @@ class WebConnector:
         if company is None:
             return
         report.company_file = company
-        self._exchange(report, outcome.ticket, company)
+        try:
+            self._exchange(report, outcome.ticket, company)
+        finally:
+            end_session = getattr(self.quickbooks, "end_session", None)
+            if callable(end_session):
+                end_session()
 
     def _authenticate(self, report: RunReport) -> AuthenticateOutcome:
         answer = self._call(

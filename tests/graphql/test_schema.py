@@ -8,11 +8,11 @@ from saleor_qb_sync.graphql.sdl import SCHEMA_FILE, printed_schema
 OPERATIONS = {
     "Query": {"qbOrderTransferPreview", "qbOrderExport", "qbCustomers", "qbPendingOperations",
               "qbTransferHistory", "qbSyncStatus", "qbWebConnectorFile",
-              "qbSettings", "qbChannels"},
+              "qbSettings", "qbChannels", "qbQuickBooksLists"},
     "Mutation": {"qbOrderTransferQueue", "qbFollowUpsQueue", "qbPendingOperationDelete",
                  "qbOrderExportReset", "qbOrderUpdateInQuickbooks",
                  "qbFailedOrdersRetry",
-                 "qbSettingsUpdate"},
+                 "qbSettingsUpdate", "qbQuickBooksListsRefresh"},
 }
 
 

@@ -63,6 +63,8 @@ BASE_PREFERENCES = {
     "export_mode": "on_demand",
     "company_currency": "USD",
     "orders_per_request": "10",
+    # lists are read only when a test asks (tests/qbwc/test_lists_sync.py reads them)
+    "lists_max_age_hours": "0",
 }
 
 

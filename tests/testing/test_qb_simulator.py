@@ -2402,3 +2402,84 @@ def test_a_customer_mod_renames_and_updates_with_the_current_edit_sequence_only(
     assert sim.find_transaction("W1001").customer_name == "Doe, Janet"
     assert status(late) == (3200, "Error") and customer.is_active
     assert status(clash) == (3100, "Error")
+
+
+# ------------------------------------------------------------------------------ iterators --
+
+
+def iterate(kind: str = "Customer", mode: str = "Start", iterator_id: str = "",
+            max_returned: int = 2, extra: str = "") -> str:
+    attrs = f' iterator="{mode}"' + (f' iteratorID="{iterator_id}"' if iterator_id else "")
+    return message_set(f'<{kind}QueryRq requestID="i"{attrs}><MaxReturned>{max_returned}'
+                       f"</MaxReturned><ActiveStatus>All</ActiveStatus>{extra}"
+                       f"</{kind}QueryRq>")
+
+
+def names(rs: etree._Element) -> list[str]:
+    return [r.findtext("Name") for r in rs if r.tag.endswith("Ret")]
+
+
+def test_an_iterator_gives_the_list_in_chunks_until_nothing_remains(sim):
+    # when: three customers, two at a time
+    (first,) = responses(sim.process(iterate()))
+    (second,) = responses(sim.process(iterate(mode="Continue",
+                                              iterator_id=first.get("iteratorID"))))
+
+    # then
+    assert (first.get("retCount"), first.get("iteratorRemainingCount")) == ("2", "1")
+    assert first.get("iteratorID").startswith("{") and first.get("iteratorID").endswith("}")
+    assert names(first) == ["Doe, Jane", "Exempt Inc"]
+    assert (second.get("retCount"), second.get("iteratorRemainingCount")) == ("1", "0")
+    assert second.get("iteratorID") == first.get("iteratorID")
+    assert names(second) == ["Old Customer"]
+    # a finished iterator is gone
+    (again,) = responses(sim.process(iterate(mode="Continue",
+                                             iterator_id=first.get("iteratorID"))))
+    assert status(again) == (3391, "Error")
+
+
+def test_an_unknown_iterator_or_one_of_an_ended_session_is_status_3391(sim):
+    (made_up,) = responses(sim.process(iterate(mode="Continue", iterator_id="{nope}")))
+    assert status(made_up) == (3391, "Error")
+    assert made_up.get("statusMessage") == 'The iteratorID "{nope}" is not valid.'
+    (first,) = responses(sim.process(iterate(kind="Item")))
+    sim.end_session()
+    (later,) = responses(sim.process(iterate(kind="Item", mode="Continue",
+                                             iterator_id=first.get("iteratorID"))))
+    assert status(later) == (3391, "Error")
+
+
+def test_an_iterator_reads_only_what_changed_since_from_modified_date():
+    moment = {"now": FIXED_NOW}
+    sim = QuickBooksSimulator(_company(), clock=lambda: moment["now"], sleep=lambda _: None)
+    moment["now"] = datetime(2024, 5, 3, 9, 0, tzinfo=UTC)
+    sim.edit_customer("Exempt Inc", email="tax@example.com")
+    sim.add_customer("New One")
+    since = "<FromModifiedDate>2024-05-03T08:00:00+00:00</FromModifiedDate>"
+    (rs,) = responses(sim.process(iterate(max_returned=10, extra=since)))
+    assert names(rs) == ["Exempt Inc", "New One"]
+    assert rs.get("iteratorRemainingCount") == "0"
+    (whole,) = responses(sim.process(message_set(
+        '<ClassQueryRq requestID="c"><ActiveStatus>All</ActiveStatus>'
+        "<FromModifiedDate>2024-05-03T08:00:00+00:00</FromModifiedDate></ClassQueryRq>")))
+    assert status(whole) == (1, "Info")
+
+
+def test_classes_and_payment_methods_are_answered():
+    sim = QuickBooksSimulator(_company(classes=("East",), payment_methods=("Visa", "Cash")),
+                              clock=lambda: FIXED_NOW, sleep=lambda _: None)
+    classes, methods = responses(sim.process(message_set(
+        '<ClassQueryRq requestID="c"/>', '<PaymentMethodQueryRq requestID="p"/>')))
+    assert names(classes) == ["East"]
+    assert names(methods) == ["Cash", "Visa"]
+    assert methods.find("PaymentMethodRet/PaymentMethodType").text == "Other"
+
+
+def test_a_company_of_25000_customers_is_made_in_seconds():
+    import time
+
+    started = time.monotonic()
+    sim = QuickBooksSimulator(_company(customers=tuple(
+        CustomerSpec(f"C {n:05d}") for n in range(25_000))), validate_schema=False)
+    assert len(sim.customers) == 25_000
+    assert time.monotonic() - started < 10

@@ -280,6 +280,27 @@ def test_a_normal_session_calls_the_callbacks_in_qbwc_order(soap_server, web_con
     assert report.elapsed_seconds > 0
 
 
+def test_quickbooks_is_told_when_the_session_ends_so_its_iterators_die_with_it(
+        soap_server, web_connector):
+    # given
+    soap_server.normal_session(50, 100)
+
+    class EndsSessions(FakeQuickBooks):
+        ended = 0
+
+        def end_session(self) -> None:
+            self.ended += 1
+
+    quickbooks = EndsSessions()
+
+    # when
+    web_connector(quickbooks).run_update()
+
+    # then: once, after the last request
+    assert quickbooks.ended == 1
+    assert len(quickbooks.requests) == 2
+
+
 def test_every_call_carries_the_parameters_qbwc_sends(soap_server, web_connector):
     # given
     soap_server.normal_session(100)

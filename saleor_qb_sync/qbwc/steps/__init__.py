@@ -12,6 +12,8 @@ In order, each callback asks the first step that has work:
    invoices, refunds as credit memos and the money given back (lost answers looked up first);
 6. ``edits``: orders edited in Saleor since their export (addresses): their transactions
    read by TxnID and updated (``…Mod`` with the EditSequence read), lost answers looked up.
+7. ``lists``: QuickBooks' lists into our tables, when they are older than the preference allows
+   or staff asked for a refresh, in iterator chunks, only what changed after the first read.
 
 A step reads and writes the session's typed work (``session.Work``); what QuickBooks confirmed
 goes to the ledger; the names it has go to the name cache (``names``).
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from ...models import MessageSet, MessageSetKind
 from ...qbxml.answers import Answers
-from . import check, edits, follow_ups, lookup, reconcile, write
+from . import check, edits, follow_ups, lists, lookup, reconcile, write
 from .context import Context
 
 __all__ = ["Context", "next_request", "read_answer"]
@@ -36,7 +38,7 @@ def next_request(ctx: Context) -> str | None:
         return request
     while True:
         if not work.wave.claims and not write.next_wave(ctx):
-            return follow_ups.request(ctx) or edits.request(ctx)
+            return follow_ups.request(ctx) or edits.request(ctx) or lists.request(ctx)
         if not work.wave.looked_up and (request := lookup.request(ctx)) is not None:
             return request
         if work.wave.claims and (request := write.request(ctx)) is not None:
@@ -66,6 +68,7 @@ def read_answer(ctx: Context, message_set: MessageSet, answers: Answers) -> None
         MessageSetKind.WRITE: write.read,
         MessageSetKind.FOLLOW_UPS: follow_ups.read,
         MessageSetKind.EDITS: edits.read,
+        MessageSetKind.LISTS: lists.read,
     }[MessageSetKind(message_set.kind)]
     if message_set.kind == MessageSetKind.LOOKUP and ctx.session.work.preflight is None and any(
             m.get("kind") in ("preflight", check.CURRENCIES)
