@@ -38,7 +38,7 @@ from .models import (
 )
 from .order_source import OrderFilter, OrderRef, OrderSource, OrderSummary
 from .preferences import NEVER_EXPORTED_STATUSES, ExportMode, Preferences
-from .qbxml.mapping import map_order
+from .qbxml.mapping import plan_order
 from .saleor_ids import InvalidGlobalId, to_global_id, uuid_from_global_id
 
 #: The most orders one queue request may cover (a filter can select more than a page shows).
@@ -183,10 +183,11 @@ def _plan(document: OrderDocument, preferences: Preferences) -> tuple[str | None
             warnings.append(f"the order is older than the export start date "
                             f"({preferences.export_start_date.isoformat()})")
     try:
-        mapped = map_order(document, preferences)
+        # the checks and warnings of the mapping, without the records a preview does not show
+        kind, planned = plan_order(document, preferences)
     except MappingError as exc:
         return None, (*warnings, f"cannot be exported: {exc.message}")
-    return mapped.transaction.kind.value, (*warnings, *mapped.warnings)
+    return kind.value, (*warnings, *planned)
 
 
 def last_exports(order_ids: Sequence[str]) -> dict[str, LastExport]:
