@@ -63,7 +63,7 @@ from .models import (
     PendingOperationOrder,
     WebConnectorSession,
 )
-from .order_source import OrderFilter, OrderRef, OrderSource
+from .order_source import OneOf, OrderFilter, OrderRef, OrderSource
 from .qbxml.payments import Received
 from .qbxml.records import OrderOnFile, TxnKind
 
@@ -152,9 +152,10 @@ def claim_orders(session: WebConnectorSession, source: OrderSource, limit: int, 
             # operations are claimed with it and finish with it (see ``_finish_items``).
             twins = list(
                 PendingOperationOrder.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(state=ItemState.PENDING, operation__status__in=active,
-                        order_id__in={order_id for _, order_id, *_ in items})
-                .exclude(pk__in=[pk for pk, *_ in items]).values_list(*fields))
+                .filter(OneOf("order_id", {order_id for _, order_id, *_ in items}),
+                        state=ItemState.PENDING, operation__status__in=active)
+                .exclude(OneOf("pk", [pk for pk, *_ in items], "bigint"))
+                .values_list(*fields))
             items += twins
             # The status read above may predate a delete committed since; lock the operations
             # (in pk order, as every claimer does) and read it again.
@@ -670,7 +671,9 @@ def mark_not_exported(order_ids: Sequence[str], *, by_label: str, by_email: str,
 
 def attempts(pks: Iterable[int]) -> dict[int, ExportRecord]:
     """Attempts by primary key (the records a write set's requests stand for)."""
-    return ExportRecord.objects.in_bulk(list(pks))
+    pks = list(pks)
+    return {record.pk: record for record in
+            ExportRecord.objects.filter(OneOf("pk", pks, "bigint"))} if pks else {}
 
 
 def first_order_numbers(operation_pks: Sequence[int], shown: int) -> dict[int, list[int]]:
@@ -728,7 +731,7 @@ def _least_recently_compared(qs: QuerySet[ExportedOrder], column: str, limit: in
         qs.filter(Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__lt": checked_before}))
         .order_by(F(column).asc(nulls_first=True), "order_number")[:limit])
     if orders and mark:
-        ExportedOrder.objects.filter(order_id__in=[o.order_id for o in orders]).update(
+        ExportedOrder.objects.filter(OneOf("order_id", [o.order_id for o in orders])).update(
             **{column: clock.now()})
     return orders
 
@@ -741,7 +744,7 @@ def open_invoices(limit: int, *, checked_before, mark: bool = True) -> list[Orde
 
 def invoices_of(order_ids: Sequence[str]) -> list[OrderOnFile]:
     """The open invoices of these orders (one query)."""
-    return _on_file_orders(_open_invoices().filter(order_id__in=list(order_ids))
+    return _on_file_orders(_open_invoices().filter(OneOf("order_id", order_ids))
                            .order_by("order_number"))
 
 
@@ -750,13 +753,13 @@ def received(order_ids: Sequence[str], kind: str = FollowUpKind.PAYMENT
     """Per order, per source (a Saleor payment; for credit memos, a refund): what QuickBooks
     has or may have, and the amount it last refused (two queries)."""
     out: dict[str, dict[str, Received]] = {}
-    rows = (_live(kind).filter(order_id__in=list(order_ids))
+    rows = (_live(kind).filter(OneOf("order_id", order_ids))
             .values("order_id", "source_id")
             .annotate(total=Sum("amount"), count=Count("pk"))
             .values_list("order_id", "source_id", "total", "count"))
     for order_id, payment_id, total, count in rows:
         out.setdefault(str(order_id), {})[payment_id] = Received(total, count)
-    refusals = (FollowUpRecord.objects.filter(kind=kind, order_id__in=list(order_ids),
+    refusals = (FollowUpRecord.objects.filter(OneOf("order_id", order_ids), kind=kind,
                                               state=ExportState.FAILED)
                 .exclude(action=RESENT).order_by("id")
                 .values_list("order_id", "source_id", "sequence", "amount"))
@@ -789,7 +792,7 @@ def orders_for_refunds(limit: int, *, checked_before, mark: bool = True) -> list
 
 
 def orders_for_refunds_of(order_ids: Sequence[str]) -> list[OrderOnFile]:
-    return _on_file_orders(_on_file().filter(order_id__in=list(order_ids))
+    return _on_file_orders(_on_file().filter(OneOf("order_id", order_ids))
                            .order_by("order_number"))
 
 
