@@ -158,7 +158,7 @@ class Engine:
             self._answer_lost(session, pending)
             session.save()
             return PERCENT_ERROR
-        answers = Answers(pending.request_xml, items)
+        answers = Answers(pending.request_xml, items, meta=pending.requests)
         if pending.kind == MessageSetKind.LOOKUP and (problem := lookup.problem(pending,
                                                                                 answers)):
             # nothing was written: the look-ups are asked again in the next session
