@@ -223,10 +223,11 @@ def map_order(order: OrderDocument, preferences: Preferences) -> MappedOrder:
     items: dict[str, ItemRecord] = {}
 
     def use_item(name: str, kind_: ItemKind, description: str, account: str = "") -> str:
-        items.setdefault(name, ItemRecord(
-            name=name, kind=kind_, description=text.fit(description, limits.LINE_DESC),
-            account=account or preferences.income_account,
-        ))
+        if name not in items:  # the first use describes it (built once, not on every use)
+            items[name] = ItemRecord(
+                name=name, kind=kind_, description=text.fit(description, limits.LINE_DESC),
+                account=account or preferences.income_account,
+            )
         return name
 
     line_item_tax = preferences.tax_mode == TaxMode.LINE_ITEM
