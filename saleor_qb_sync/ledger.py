@@ -221,7 +221,7 @@ def _requeue(items: QuerySet[PendingOperationOrder]) -> int:
 
 
 def new_attempt(*, order_id: str, order_number: int, transaction_type: str, ref_number: str,
-                session: WebConnectorSession, operation_id: int | None, message_set=None,
+                session: WebConnectorSession | None, operation_id: int | None, message_set=None,
                 request_id: str = "", total_amount: Decimal | None = None,
                 currency: str = "", channel_slug: str = "", customer_name: str = ""
                 ) -> ExportRecord:
@@ -233,7 +233,8 @@ def new_attempt(*, order_id: str, order_number: int, transaction_type: str, ref_
     values = {
         "order_id": order_id, "order_number": order_number, "channel_slug": channel_slug,
         "transaction_type": transaction_type, "ref_number": ref_number,
-        "state": ExportState.SENT, "session_id": session.pk, "operation_id": operation_id,
+        "state": ExportState.SENT, "session_id": session.pk if session is not None else None,
+        "operation_id": operation_id,
         "automatic": operation_id is None,
         "message_set_id": message_set.pk if message_set is not None else None,
         "request_id": request_id, "total_amount": total_amount, "currency": currency,
