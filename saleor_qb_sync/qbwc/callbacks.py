@@ -228,8 +228,11 @@ class Engine:
                                                                       self.source))
 
     def _percentage(self, session: sessions.Session) -> int:
-        if session.work.busy or self._has_more_work(session):
-            session.save()  # what the payments step found to do waits in the work
+        """The progress after an answer; the session was saved just before."""
+        busy = session.work.busy
+        if busy or self._has_more_work(session):
+            if not busy:  # what the payments step found to do waits in the work
+                session.save()
             row = session.row
             finished = row.orders_done + row.orders_failed
             total = max(row.orders_total, finished + 1)
