@@ -68,7 +68,6 @@ def conversion_note(order: OrderDocument, preferences: Preferences) -> str:
             f"{preferences.company_currency} per {order.currency}")
 
 
-
 def _scaled(record, rate: Decimal, home: str = ""):
     """``record`` with its money fields (``_MONEY``) times ``rate``, its records' too, and
     (an order) its currency ``home``: what ``dataclasses.replace`` gives, built without looking
