@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
 
 from .documents import OrderDocument
 from .models import ExportedOrder
@@ -145,6 +146,30 @@ def is_queued(order_pk_field: str) -> Exists:
     return Exists(queued_items().filter(order_id=OuterRef(order_pk_field)))
 
 
+class OneOf(Lookup):
+    """``column = ANY(%s::uuid[])`` (or ``bigint[]``): one of these values, sent as one array
+    parameter. A look-up of a thousand orders by id (a wave's RefNumbers, the charges of 500
+    invoices, a wave's claims) otherwise sends a thousand placeholders, each prepared by Django
+    and psycopg in turn. Used as an expression: ``filter(OneOf("order_id", ids))``."""
+
+    lookup_name = "qb_one_of"
+    prepare_rhs = False
+    #: the array types it sends, and how each value is checked
+    TYPES: dict[str, Callable[[object], object]] = {
+        "uuid": lambda value: uuid.UUID(str(value)), "bigint": int}
+
+    def __init__(self, column: str, values: Iterable, db_type: str = "uuid") -> None:
+        self.db_type = db_type
+        check = self.TYPES[db_type]
+        super().__init__(F(column), "{" + ",".join(str(check(v)) for v in values) + "}")
+
+    def as_sql(self, compiler, connection):
+        if self.rhs == "{}":
+            raise EmptyResultSet  # as ``__in=[]``: no query for nothing (excluding nothing: all)
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::{self.db_type}[])", [*params, self.rhs]
+
+
 def filter_orders(qs: QuerySet, flt: OrderFilter, *, pk: str, channel: str,
                   emails: Sequence[str], user: str,
                   user_pk: Callable[[str], str] = str) -> QuerySet:
@@ -162,7 +187,7 @@ def filter_orders(qs: QuerySet, flt: OrderFilter, *, pk: str, channel: str,
         else:
             qs = qs.exclude(status__in=NEVER_EXPORTED_STATUSES)
     if flt.order_ids:
-        qs = qs.filter(**{f"{pk}__in": [uuid.UUID(str(i)) for i in flt.order_ids]})
+        qs = qs.filter(OneOf(pk, flt.order_ids))
     if flt.customer:
         if "@" in flt.customer:
             match = Q()

@@ -38,10 +38,10 @@ from .models import (
     PendingOperationOrder,
     queued_items,
 )
-from .order_source import OrderFilter, OrderRef, OrderSource, OrderSummary
+from .order_source import OneOf, OrderFilter, OrderRef, OrderSource, OrderSummary
 from .preferences import NEVER_EXPORTED_STATUSES, ExportMode, Preferences
 from .qbxml.currency import CompanyCurrencies
-from .qbxml.mapping import map_order
+from .qbxml.mapping import plan_order
 from .saleor_ids import InvalidGlobalId, to_global_id, uuid_from_global_id
 
 #: The most orders one queue request may cover (a filter can select more than a page shows).
@@ -156,11 +156,15 @@ def automatic_work(preferences: Preferences) -> OrderFilter | None:
 
 def preview(source: OrderSource, preferences: Preferences, flt: OrderFilter, *,
             offset: int = 0, limit: int = 100) -> PreviewPage:
-    summaries, total = source.search(flt, offset=offset, limit=limit)
     queued = 0
-    if flt.skip_queued:
+    if flt.skip_queued and not queued_items().exists():
+        # nothing waits in a pending operation (the usual state between Web Connector runs):
+        # no match is left out for it, so neither the count nor the page asks about the queue
+        flt = replace(flt, skip_queued=False)
+    elif flt.skip_queued:
         queued = source.search(replace(flt, skip_queued=False, only_queued=True), offset=0,
                                limit=0)[1]
+    summaries, total = source.search(flt, offset=offset, limit=limit)
     ids = [s.order_id for s in summaries]
     documents = source.load(ids)
     last = last_exports(ids)
@@ -188,15 +192,16 @@ def _plan(document: OrderDocument, preferences: Preferences,
             warnings.append(f"the order is older than the export start date "
                             f"({preferences.export_start_date.isoformat()})")
     try:
-        mapped = map_order(document, preferences, currencies)
+        # the checks and warnings of the mapping, without the records a preview does not show
+        kind, planned = plan_order(document, preferences, currencies)
     except MappingError as exc:
         return None, (*warnings, f"cannot be exported: {exc.message}")
-    return mapped.transaction.kind.value, (*warnings, *mapped.warnings)
+    return kind.value, (*warnings, *planned)
 
 
 def last_exports(order_ids: Sequence[str]) -> dict[str, LastExport]:
     """For each order in QuickBooks now: when and as what it was exported."""
-    rows = (ExportedOrder.objects.filter(order_id__in=list(order_ids))
+    rows = (ExportedOrder.objects.filter(OneOf("order_id", order_ids))
             .values_list("order_id", "exported_at", "record__transaction_type",
                          "record__txn_id", "record__ref_number"))
     return {

@@ -484,3 +484,24 @@ def test_no_module_but_the_ledger_writes_its_tables():
             continue
         offenders += [f"{relative}:{line}" for line in ledger_writes(path.read_text())]
     assert offenders == []
+
+
+def test_an_attempt_is_made_with_every_column_and_only_for_a_saved_message_set(session):
+    # given
+    web_connector = session()
+    claim = Claim(str(uuid.uuid4()), 7, None, "default-channel")
+    unsaved = MessageSet(session=web_connector, kind=MessageSetKind.WRITE, request_xml="")
+
+    # when
+    with pytest.raises(ValueError, match="saved"):
+        attempt(claim, web_connector, message_set=unsaved)
+    unsaved.save()
+    (made,) = ledger.sent([attempt(claim, web_connector, message_set=unsaved,
+                                   request_id="t0")])
+
+    # then: stored as a keyword-built row would be, with the set's and the session's ids
+    stored = ExportRecord.objects.get(pk=made.pk)
+    assert (stored.message_set_id, stored.session_id, stored.request_id) == (
+        unsaved.pk, web_connector.pk, "t0")
+    assert (stored.state, stored.automatic, stored.cause, stored.txn_id) == (
+        ExportState.SENT, True, {}, "")

@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from saleor_qb_sync.documents import document_to_json
 from saleor_qb_sync.ledger import queue
 from saleor_qb_sync.models import ExportedOrder, ExportRecord, ExportState
-from saleor_qb_sync.order_source import OrderFilter, OrderRef
+from saleor_qb_sync.order_source import OneOf, OrderFilter, OrderRef
 from saleor_qb_sync.standalone.models import SampleOrder
 from saleor_qb_sync.standalone.order_source import store_sample_orders
 
@@ -131,6 +133,23 @@ def test_a_search_counts_all_matches_beyond_the_page(orders, source):
     assert len(page) == 5
 
 
+def test_orders_asked_for_by_id_are_found_with_one_array_parameter(orders, source):
+    # given
+    documents = orders(6, seed=9)
+    wanted = [d.order_id for d in documents[1:4]] + [str(uuid.uuid4())]  # one unknown
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        found = source.search_ids(OrderFilter(order_ids=tuple(wanted), include_exported=True,
+                                              any_status=True))
+
+    # then
+    assert sorted(ref.order_id for ref in found) == sorted(wanted[:3])
+    (query,) = queries.captured_queries
+    assert "= ANY('{" in query["sql"] and "::uuid[])" in query["sql"]  # one array parameter
+    assert " IN (" not in query["sql"]
+
+
 def test_exported_orders_are_excluded_with_a_subquery(orders, source):
     # given
     documents = orders(4, seed=8)
@@ -202,3 +221,19 @@ def test_customers_are_grouped_by_email_with_their_order_count(orders, source):
     assert {c.email: c.order_count for c in customers} == expected
     assert [c.email for c in customers] == sorted(expected)
     assert searched_total == 1 and searched[0].email == "customer1@example.com"
+
+
+def test_one_of_nothing_asks_nothing_and_excluding_nothing_keeps_everything(orders):
+    # given
+    orders(3, seed=10)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        none = list(SampleOrder.objects.filter(OneOf("order_id", [])))
+    every = SampleOrder.objects.exclude(OneOf("number", [], "bigint")).count()
+    some = SampleOrder.objects.exclude(OneOf("number", [SampleOrder.objects.first().number],
+                                             "bigint")).count()
+
+    # then
+    assert none == [] and queries.captured_queries == []
+    assert (every, some) == (3, 2)

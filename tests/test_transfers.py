@@ -886,6 +886,24 @@ def test_the_preview_counts_only_the_waiting_orders_its_filter_matches(
     assert (page.total, page.queued) == (1, 1)
 
 
+def test_with_nothing_queued_the_preview_asks_nothing_about_the_queue(
+        configure, stored_order, source):
+    # given: nothing waits in a pending operation
+    preferences = configure()
+    for number in (1, 2):
+        stored_order(number)
+    asked = []
+    spy = type("Spy", (), {"search": lambda _, flt, **kw: asked.append(flt) or source.search(
+        flt, **kw), "load": lambda _, ids: source.load(ids)})()
+
+    # when
+    page = preview(spy, preferences, transfer_filter(preferences, STAFF))
+
+    # then: one search, for the page and its count, without the queue's subquery
+    assert (numbers(page), page.total, page.queued) == ([2, 1], 2, 0)
+    assert [(f.skip_queued, f.only_queued) for f in asked] == [(False, False)]
+
+
 # --- pending operations ---------------------------------------------------------------------
 
 

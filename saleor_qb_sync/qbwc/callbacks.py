@@ -160,7 +160,7 @@ class Engine:
             self._answer_lost(session, pending)
             session.save()
             return PERCENT_ERROR
-        answers = Answers(pending.request_xml, items)
+        answers = Answers(pending.request_xml, items, meta=pending.requests)
         if pending.kind == MessageSetKind.LOOKUP and (problem := lookup.problem(pending,
                                                                                 answers)):
             # nothing was written: the look-ups are asked again in the next session
@@ -232,8 +232,11 @@ class Engine:
         return total or lists.waiting(self.preferences)
 
     def _percentage(self, session: sessions.Session) -> int:
-        if session.work.busy or self._has_more_work(session):
-            session.save()  # what the payments step found to do waits in the work
+        """The progress after an answer; the session was saved just before."""
+        busy = session.work.busy
+        if busy or self._has_more_work(session):
+            if not busy:  # what the payments step found to do waits in the work
+                session.save()
             row = session.row
             finished = row.orders_done + row.orders_failed
             total = max(row.orders_total, finished + 1)

@@ -13,9 +13,12 @@ Responses whose ``requestID`` we never sent are ignored; they prove nothing abou
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from lxml import etree
 
 from .parse import ResponseItem, parse_xml
 from .status import ADDED_WITH_WARNING_CODES, STATUS_NO_MATCH, STATUS_OK, STATUS_PARTIAL
@@ -36,8 +39,13 @@ class Answer:
 class Answers:
     """A response message set, read against the request message set it answers."""
 
-    def __init__(self, request_xml: str, items: Iterable[ResponseItem]) -> None:
-        sent = _requests(request_xml)
+    def __init__(self, request_xml: str, items: Iterable[ResponseItem], *,
+                 meta: dict | None = None) -> None:
+        """``meta``: the set's ``MessageSet.requests``; when each names what it asked
+        (``with_asked``), the request set is not parsed again."""
+        sent = _asked_in(meta) if meta else None
+        if sent is None:
+            sent = _requests(request_xml)
         self.asked = {rid: rq_type for rid, (rq_type, _) in sent.items()}
         self._refs = {rid: refs for rid, (_, refs) in sent.items()}
         self._by_id: dict[str, list[ResponseItem]] = defaultdict(list)
@@ -83,10 +91,48 @@ def _requests(request_xml: str) -> dict[str, tuple[str, tuple[str, ...]]]:
     msgs = parse_xml(request_xml).find("QBXMLMsgsRq") if request_xml else None
     if msgs is None:
         return {}
-    return {rq.get("requestID", ""): (
-                rq.tag.removesuffix("Rq"),
-                tuple((r.text or "").strip() for r in rq.iterfind("RefNumber")))
-            for rq in msgs if isinstance(rq.tag, str) and rq.tag.endswith("Rq")}
+    return dict(_asked(rq) for rq in msgs if isinstance(rq.tag, str) and rq.tag.endswith("Rq"))
+
+
+def _asked(rq: etree._Element) -> tuple[str, tuple[str, tuple[str, ...]]]:
+    return rq.get("requestID", ""), (rq.tag.removesuffix("Rq"), tuple(
+        (r.text or "").strip() for r in rq.iterfind("RefNumber")))
+
+
+#: the head of a request's text (``build``'s ``…_xml`` builders): its tag and requestID
+_REQUEST_HEAD = re.compile(r'<([A-Za-z][A-Za-z0-9]*Rq) requestID="([^"&<]*)"[ >]')
+
+
+def with_asked(requests: Iterable[etree._Element | str], meta: dict) -> dict:
+    """``meta`` (requestID → what the request is for) with what each request asked, as
+    ``_requests`` would read it from the set (type, RefNumbers), when ``meta`` covers every
+    request of the set: an answer to 250 orders is then read without parsing the 600 KB
+    request again. Otherwise ``meta`` as it is."""
+    asked = {}
+    for request in requests:
+        head = _REQUEST_HEAD.match(request) if isinstance(request, str) else None
+        if head is not None and not head.group(1).endswith("QueryRq"):
+            asked[head.group(2)] = (head.group(1).removesuffix("Rq"), ())  # an add: no query
+        else:
+            rq = etree.fromstring(request) if isinstance(request, str) else request
+            rid, what = _asked(rq)
+            asked[rid] = what
+    if asked.keys() != meta.keys():
+        return meta
+    return {rid: {**info, ASKED: [asked[rid][0], list(asked[rid][1])]}
+            for rid, info in meta.items()}
+
+
+#: the key ``with_asked`` adds to each request's meta
+ASKED = "asked"
+
+
+def _asked_in(meta: dict) -> dict[str, tuple[str, tuple[str, ...]]] | None:
+    """What ``with_asked`` kept, or None when a request's meta lacks it."""
+    try:
+        return {rid: (str(info[ASKED][0]), tuple(info[ASKED][1])) for rid, info in meta.items()}
+    except (KeyError, TypeError, IndexError):
+        return None
 
 
 def add_problem(item: ResponseItem, *, ret_type: str, ref_number: str | None) -> str:

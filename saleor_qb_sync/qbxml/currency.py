@@ -18,10 +18,21 @@ reason naming it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import dataclasses
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
+from operator import attrgetter
 
-from ..documents import Discount, OrderDocument, OrderLine, Payment, Refund, Shipping
+from ..documents import (
+    Discount,
+    OrderDocument,
+    OrderLine,
+    Payment,
+    Refund,
+    Shipping,
+    record_of,
+)
 from ..errors import MappingError
 from ..preferences import Preferences
 
@@ -99,14 +110,7 @@ def home_currency(order: OrderDocument, preferences: Preferences,
             f"rates (e.g. {order.currency}=0.25 for 0.25 {home} per {order.currency}) to "
             "convert it, or leave its channel out of Channels",
             code="foreign_currency")
-    return replace(
-        order, currency=home,
-        lines=tuple(_scaled(line, rate) for line in order.lines),
-        shipping=_scaled(order.shipping, rate) if order.shipping is not None else None,
-        discounts=tuple(_scaled(d, rate) for d in order.discounts),
-        payments=tuple(_scaled(p, rate) for p in order.payments),
-        refunds=tuple(_scaled(r, rate) for r in order.refunds),
-        **{name: getattr(order, name) * rate for name in _ORDER_MONEY})
+    return _scaled(order, rate, home)
 
 
 def booking(order: OrderDocument, preferences: Preferences,
@@ -186,6 +190,31 @@ def conversion_note(order: OrderDocument, preferences: Preferences,
             f"{preferences.company_currency} per {order.currency}")
 
 
-def _scaled(record, rate: Decimal):
-    names = _MONEY[type(record)]
-    return replace(record, **{name: getattr(record, name) * rate for name in names})
+def _scaled(record, rate: Decimal, home: str = ""):
+    """``record`` with its money fields (``_MONEY``) times ``rate``, its records' too, and
+    (an order) its currency ``home``: what ``dataclasses.replace`` gives, built without looking
+    the fields up again or going through the frozen ``__init__`` (a write set converts hundreds
+    of orders)."""
+    read, layout = _layout(type(record))
+    return record_of(type(record), [
+        value if kind is _KEEP else value * rate if kind is _TIMES else home if kind is _HOME
+        else None if value is None else _scaled(value, rate) if kind is _RECORD
+        else tuple(_scaled(v, rate) for v in value)
+        for value, kind in zip(read(record), layout, strict=True)])
+
+
+#: what ``_scaled`` does with a field: keeps it, multiplies it, sets the home currency, scales
+#: the record or each of the records it holds
+_KEEP, _TIMES, _HOME, _RECORD, _RECORDS = "keep", "times", "home", "record", "records"
+#: an order's own fields that are not kept as they are
+_ORDER_FIELDS = {**dict.fromkeys(_ORDER_MONEY, _TIMES), "currency": _HOME, "shipping": _RECORD,
+                 "lines": _RECORDS, "discounts": _RECORDS, "payments": _RECORDS,
+                 "refunds": _RECORDS}
+
+
+@cache
+def _layout(cls) -> tuple[attrgetter, tuple[str, ...]]:
+    """A getter of all of ``cls``'s fields, in order, and what ``_scaled`` does with each."""
+    kinds = _ORDER_FIELDS if cls is OrderDocument else dict.fromkeys(_MONEY[cls], _TIMES)
+    names = [f.name for f in dataclasses.fields(cls)]
+    return attrgetter(*names), tuple(kinds.get(name, _KEEP) for name in names)

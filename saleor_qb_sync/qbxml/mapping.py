@@ -16,6 +16,7 @@ QuickBooks computes the tax itself with the configured sales tax item.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -162,32 +163,97 @@ def qb_address(address: Address | None) -> QbAddress | None:
     )
 
 
-def map_order(order: OrderDocument, preferences: Preferences,
-              currencies: CompanyCurrencies = SINGLE_CURRENCY) -> MappedOrder:
-    """Map one order; raises ``MappingError`` when it cannot become a transaction.
-    ``currencies``: what QuickBooks last said of its currencies (one currency until then)."""
-    warnings: list[str] = []
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What ``map_order`` settles before it builds anything: every reason it refuses an order
+    is found here, and every warning it gives."""
+
+    #: the order in the currency QuickBooks books it in
+    order: OrderDocument
+    kind: TxnKind
+    ref_number: str
+    #: how the amounts were converted (``currency.conversion_note``), empty when they were not
+    converted: str
+    customer_name: str
+    #: the QuickBooks item of each line (None for a gift card line, which has its own item)
+    line_items: tuple[str | None, ...]
+    warnings: tuple[str, ...]
+    #: how a foreign-currency order is booked (multicurrency); None in the home currency
+    booked: Booking | None = None
+
+
+def _check(order: OrderDocument, preferences: Preferences,
+           currencies: CompanyCurrencies) -> _Checked:
+    """The checks of ``map_order`` in its order: the currency, the RefNumber, the totals, a
+    line without an item; raises ``MappingError`` for the first that fails."""
     converted = conversion_note(order, preferences, currencies)
     order = home_currency(order, preferences, currencies)
     booked = booking(order, preferences, currencies)
-    if converted:
-        warnings.append(f"amounts {converted}")
-    if booked is not None:
-        warnings.append(booking_note(order, preferences, booked))
     kind = transaction_kind(order, preferences)
     ref = ref_number(order.number, preferences)
     problem = order.totals_problem()
     if problem:
         raise MappingError(order.number, f"its amounts do not add up: {problem}",
                            code="inconsistent_totals")
+    line_items: list[str | None] = []
+    for line in order.lines:
+        name = None if line.is_gift_card else product_item_name(line, preferences)
+        if name is None and not line.is_gift_card:
+            raise MappingError(
+                order.number,
+                f'the line "{line.product_name}" has no SKU and the rule for missing items '
+                "is to fail; give the variant a SKU or change the missing item rule",
+                code="missing_sku",
+            )
+        line_items.append(name)
+    warnings = [f"amounts {converted}"] if converted else []
+    if booked is not None:
+        warnings.append(booking_note(order, preferences, booked))
+    name = customer_name(order, preferences, booked)
+    room = limits.CUSTOMER_NAME - (len(order.currency) + 3 if booked is not None else 0)
+    if preferences.customer_mode == CustomerMode.PER_CUSTOMER and text.would_change(
+        _raw_customer_name(order, preferences), room
+    ):
+        raw = " ".join(_raw_customer_name(order, preferences).split())
+        change = "shortened" if len(raw) > room else "spelled"
+        warnings.append(f'customer name will be {change} "{name}" in QuickBooks (it allows '
+                        f"{limits.CUSTOMER_NAME} Latin-1 characters)")
+    if any(not (ln.sku and ln.sku.strip()) for ln in order.lines if not ln.is_gift_card) and (
+        preferences.item_mode == ItemMode.BY_SKU
+    ):
+        warnings.append(f"a line has no SKU: {no_sku_rule(preferences)}")
+    if any(ln.sku and len(ln.sku.strip()) > limits.ITEM_NAME for ln in order.lines):
+        warnings.append(f"a SKU is longer than QuickBooks' {limits.ITEM_NAME} characters and "
+                        "will be shortened")
+    return _Checked(order, kind, ref, converted, name, tuple(line_items), tuple(warnings),
+                    booked)
 
+
+def plan_order(order: OrderDocument, preferences: Preferences,
+               currencies: CompanyCurrencies = SINGLE_CURRENCY
+               ) -> tuple[TxnKind, tuple[str, ...]]:
+    """The transaction an order becomes and the warnings ``map_order`` gives with it, or the
+    ``MappingError`` it raises, without building the records (what a preview row shows)."""
+    checked = _check(order, preferences, currencies)
+    return checked.kind, checked.warnings
+
+
+def map_order(order: OrderDocument, preferences: Preferences,
+              currencies: CompanyCurrencies = SINGLE_CURRENCY) -> MappedOrder:
+    """Map one order; raises ``MappingError`` when it cannot become a transaction.
+    ``currencies``: what QuickBooks last said of its currencies (one currency until then)."""
+    checked = _check(order, preferences, currencies)
+    booked = checked.booked
+    order, kind, ref, converted = (checked.order, checked.kind, checked.ref_number,
+                                   checked.converted)
     items: dict[str, ItemRecord] = {}
 
     def use_item(name: str, kind_: ItemKind, description: str, account: str = "") -> str:
-        items.setdefault(name, ItemRecord(
-            name=name, kind=kind_, description=text.fit(description, limits.LINE_DESC),
-            account=account or preferences.income_account,
-        ))
+        if name not in items:  # the first use describes it (built once, not on every use)
+            items[name] = ItemRecord(
+                name=name, kind=kind_, description=text.fit(description, limits.LINE_DESC),
+                account=account or preferences.income_account,
+            )
         return name
 
     line_item_tax = preferences.tax_mode == TaxMode.LINE_ITEM
@@ -195,19 +261,11 @@ def map_order(order: OrderDocument, preferences: Preferences,
     #: discounts by the taxability of the lines they came off (QuickBooks computes tax on the
     #: taxable lines net of their discounts in quickbooks_tax_item mode)
     discounts = {True: ZERO, False: ZERO}
-    for line in order.lines:
-        if line.is_gift_card:
+    for line, name in zip(order.lines, checked.line_items, strict=True):
+        if name is None:  # a gift card line
             name = use_item(text.fit(preferences.gift_card_item_name, limits.ITEM_NAME),
                             ItemKind.OTHER_CHARGE, "Gift card", preferences.gift_card_account)
         else:
-            name = product_item_name(line, preferences)
-            if name is None:
-                raise MappingError(
-                    order.number,
-                    f'the line "{line.product_name}" has no SKU and the rule for missing items '
-                    "is to fail; give the variant a SKU or change the missing item rule",
-                    code="missing_sku",
-                )
             use_item(name, ItemKind.NON_INVENTORY, line.product_name)
         quantity = Decimal(line.quantity)
         actual = to_cents(line.total_price_net)
@@ -273,23 +331,7 @@ def map_order(order: OrderDocument, preferences: Preferences,
                 taxable=False,
             ))
 
-    name = customer_name(order, preferences, booked)
-    room = limits.CUSTOMER_NAME - (len(order.currency) + 3 if booked is not None else 0)
-    if preferences.customer_mode == CustomerMode.PER_CUSTOMER and text.would_change(
-        _raw_customer_name(order, preferences), room
-    ):
-        raw = " ".join(_raw_customer_name(order, preferences).split())
-        change = "shortened" if len(raw) > room else "spelled"
-        warnings.append(f'customer name will be {change} "{name}" in QuickBooks (it allows '
-                        f"{limits.CUSTOMER_NAME} Latin-1 characters)")
-    if any(not (ln.sku and ln.sku.strip()) for ln in order.lines if not ln.is_gift_card) and (
-        preferences.item_mode == ItemMode.BY_SKU
-    ):
-        warnings.append(f"a line has no SKU: {no_sku_rule(preferences)}")
-    if any(ln.sku and len(ln.sku.strip()) > limits.ITEM_NAME for ln in order.lines):
-        warnings.append(f"a SKU is longer than QuickBooks' {limits.ITEM_NAME} characters and "
-                        "will be shortened")
-
+    name = checked.customer_name
     # the transaction and a new customer carry the same addresses: fitted once
     bill_address = qb_address(order.billing_address)
     ship_address = qb_address(order.shipping_address)
@@ -318,7 +360,7 @@ def map_order(order: OrderDocument, preferences: Preferences,
     )
     customer = _customer_record(order, preferences, name, bill_address, ship_address,
                                 booked.currency_name if booked is not None else "")
-    return MappedOrder(transaction, customer, tuple(items.values()), tuple(warnings))
+    return MappedOrder(transaction, customer, tuple(items.values()), checked.warnings)
 
 
 def _memo(order: OrderDocument) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from saleor_qb_sync.qbxml.answers import Answers, add_problem, query_problem
+from saleor_qb_sync.qbxml import build
+from saleor_qb_sync.qbxml.answers import Answers, add_problem, query_problem, with_asked
 from saleor_qb_sync.qbxml.parse import parse_response
+from saleor_qb_sync.qbxml.records import CustomerRecord, TxnKind
 
 REQUEST = """<?xml version="1.0"?><?qbxml version="13.0"?><QBXML>
 <QBXMLMsgsRq onError="continueOnError">
@@ -91,3 +93,31 @@ def test_a_query_answer_that_contradicts_itself_is_refused():
         '</InvoiceRet></InvoiceQueryRs>')
     assert problem('<InvoiceQueryRs requestID="r0" statusCode="1"/>') == ""
     assert problem('<InvoiceQueryRs requestID="r0" statusCode="3170"/>') == ""  # caller's call
+
+
+def test_what_a_set_asked_is_kept_with_its_meta_and_read_back_as_from_the_set():
+    # given: the requests of a set, as text (an add) and as an element (a query by RefNumber)
+    requests = [build.customer_add_xml(CustomerRecord(name="Jane Doe"), "a0"),
+                build.transaction_query_by_ref(TxnKind.INVOICE, ["W1", "W2"], "q0")]
+    xml = build.message_set(requests).decode()
+    meta = {"a0": {"kind": "customer"}, "q0": {"kind": "duplicates"}}
+
+    # when
+    kept = with_asked(requests, meta)
+    from_meta = Answers("", [], meta=kept)
+    from_set = Answers(xml, [])
+
+    # then: what each asked, as parsing the set reads it, beside what the meta said
+    assert from_meta.asked == from_set.asked == {"a0": "CustomerAdd", "q0": "InvoiceQuery"}
+    assert from_meta.ref_numbers("q0") == from_set.ref_numbers("q0") == ("W1", "W2")
+    assert {rid: info["kind"] for rid, info in kept.items()} == {"a0": "customer",
+                                                                 "q0": "duplicates"}
+
+
+def test_meta_that_does_not_cover_every_request_is_kept_as_it_is_and_the_set_is_parsed():
+    requests = [build.customer_add_xml(CustomerRecord(name="Jane Doe"), "a0"),
+                build.customer_add_xml(CustomerRecord(name="John Roe"), "a1")]
+    meta = {"a0": {"kind": "customer"}}
+    assert with_asked(requests, meta) is meta
+    assert Answers(REQUEST, [], meta=meta).asked == {"t0": "SalesReceiptAdd",
+                                                     "r0": "InvoiceQuery"}

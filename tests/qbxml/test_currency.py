@@ -4,14 +4,25 @@ With multicurrency on, booked in its own currency for a customer in that currenc
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
 
-from saleor_qb_sync.documents import Payment, Shipping, to_cents
+from saleor_qb_sync.documents import (
+    Discount,
+    OrderLine,
+    Payment,
+    Refund,
+    RefundLine,
+    Shipping,
+    to_cents,
+)
 from saleor_qb_sync.errors import MappingError, PreferencesInvalid
 from saleor_qb_sync.preferences import Preferences
+from saleor_qb_sync.qbxml import currency
 from saleor_qb_sync.qbxml.currency import (
     SINGLE_CURRENCY,
     CompanyCurrencies,
@@ -21,6 +32,7 @@ from saleor_qb_sync.qbxml.currency import (
     in_currency_of,
 )
 from saleor_qb_sync.qbxml.mapping import map_order
+from tests.strategies import orders
 
 from .factories import order, order_line
 
@@ -80,6 +92,34 @@ def test_rates_are_read_case_blind_and_the_home_currency_is_one():
     assert preferences.exchange_rates == ("PLN=0.25", "EUR=1.08")
     assert (preferences.rate_for("pln"), preferences.rate_for("USD"),
             preferences.rate_for("GBP")) == (Decimal("0.25"), Decimal(1), None)
+
+
+def _replaced(record, rate, names):
+    """The conversion as ``dataclasses.replace`` spells it (what ``home_currency`` did)."""
+    return dataclasses.replace(record, **{n: getattr(record, n) * rate for n in names})
+
+
+@settings(max_examples=150, deadline=None)
+@given(document=orders())
+def test_a_conversion_is_what_replacing_every_amount_gives(document):
+    # given: any order, refunds and all, converted at an uneven rate
+    rate = Decimal("0.2517")
+    document = dataclasses.replace(document, currency="PLN", refunds=(
+        Refund("granted:1", Decimal("10.01"), (RefundLine("l1", 1),), shipping=True),))
+    # when
+    converted = home_currency(document, Preferences.from_config(
+        {"exchange_rates": f"PLN={rate}"}))
+    # then: field for field what replace() on each record gives
+    money = currency._MONEY
+    assert converted == dataclasses.replace(
+        _replaced(document, rate, currency._ORDER_MONEY), currency="USD",
+        lines=tuple(_replaced(line, rate, money[OrderLine]) for line in document.lines),
+        shipping=None if document.shipping is None else _replaced(
+            document.shipping, rate, money[Shipping]),
+        discounts=tuple(_replaced(d, rate, money[Discount]) for d in document.discounts),
+        payments=tuple(_replaced(p, rate, money[Payment]) for p in document.payments),
+        refunds=tuple(_replaced(r, rate, money[Refund]) for r in document.refunds))
+    assert converted.metadata == document.metadata
 
 
 # --- a multicurrency company (QuickBooks' preferences and currency list say so) -------------

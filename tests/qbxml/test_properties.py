@@ -21,7 +21,7 @@ from saleor_qb_sync.preferences import (
     TransactionType,
 )
 from saleor_qb_sync.qbxml import build, limits, text
-from saleor_qb_sync.qbxml.mapping import map_order
+from saleor_qb_sync.qbxml.mapping import map_order, plan_order
 from saleor_qb_sync.qbxml.parse import parse_response, parse_xml
 from saleor_qb_sync.qbxml.records import ORDER_TXN_KINDS, MappedOrder, TxnKind
 from saleor_qb_sync.qbxml.schema import validate
@@ -270,3 +270,30 @@ def test_fitted_text_is_latin1_trimmed_within_its_limit_and_stable(value, limit)
     assert len(fitted) <= limit
     assert fitted == fitted.strip()
     assert text.fit(fitted, limit) == fitted
+
+
+def _mapped_or_refused(map_, order, prefs):
+    try:
+        return map_(order, prefs), None
+    except MappingError as exc:
+        return None, (exc.code, exc.message)
+
+
+@QUICK
+@given(order=orders(), prefs=preferences(), action=st.sampled_from(list(MissingItemAction)),
+       rates=st.sampled_from(("keep", "none")), off_by=st.sampled_from(("0", "0", "0.02")),
+       prefix=st.sampled_from(("", "SALEOR-ORDER-")))
+def test_the_preview_plan_is_what_the_mapping_makes_of_any_order(order, prefs, action, rates,
+                                                                 off_by, prefix):
+    # given: orders that map, and orders the mapping refuses for each of its reasons (no
+    # rate, a RefNumber too long, totals that do not add up, a line without SKU)
+    prefs = dataclasses.replace(prefs, missing_item_action=action, ref_number_prefix=prefix,
+                                exchange_rates=() if rates == "none" else prefs.exchange_rates)
+    order = dataclasses.replace(order, total_gross=order.total_gross + Decimal(off_by))
+    # when
+    mapped, refused = _mapped_or_refused(map_order, order, prefs)
+    planned, plan_refused = _mapped_or_refused(plan_order, order, prefs)
+    # then: the same transaction type and warnings, or the same refusal
+    assert plan_refused == refused
+    if mapped is not None:
+        assert planned == (mapped.transaction.kind, mapped.warnings)

@@ -11,6 +11,7 @@ from ...models import MessageSet, MessageSetKind, MessageSetState
 from ...order_source import OrderSource
 from ...preferences import Preferences
 from ...qbxml import build
+from ...qbxml.answers import with_asked
 from ...qbxml.currency import CompanyCurrencies
 from ..session import Session
 
@@ -42,7 +43,7 @@ class Context:
                                 new_message_set_id=new_id).decode("utf-8")
         message_set.kind = kind
         message_set.request_xml = xml
-        message_set.requests = meta
+        message_set.requests = with_asked(requests, meta)
         message_set.state = MessageSetState.SENT
         message_set.save()
         return xml

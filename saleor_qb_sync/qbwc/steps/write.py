@@ -64,7 +64,8 @@ def request(ctx: Context) -> str | None:
     txns: list[str] = []
     meta: dict[str, dict] = {}
     added: set[tuple[str, str]] = set()
-    attempts: list[ledger.ExportRecord] = []
+    #: each sent order's attempt, made once the set is saved
+    attempts: list[dict] = []
     sent: list[Claim] = []
     size = 0
     for p in prepared:
@@ -93,13 +94,13 @@ def request(ctx: Context) -> str | None:
             added.add((info["kind"], info["name"]))
         txns.append(txn_request)
         sent.append(p.claim)
-        attempts.append(ledger.new_attempt(
+        attempts.append(dict(
             order_id=p.claim.order_id, order_number=p.claim.order_number,
             transaction_type=txn.kind.value, ref_number=txn.ref_number, session=session.row,
-            operation_id=p.claim.operation_id, message_set=message_set,
-            request_id=request_id, total_amount=txn.lines_total,
-            currency=txn.currency, channel_slug=p.claim.channel_slug,
-            customer_name=txn.customer_name, header=header_of(txn)))
+            operation_id=p.claim.operation_id, request_id=request_id,
+            total_amount=txn.lines_total, currency=txn.currency,
+            channel_slug=p.claim.channel_slug, customer_name=txn.customer_name,
+            header=header_of(txn)))
         meta[request_id] = {
             "kind": "txn", "order_id": p.claim.order_id, "number": p.claim.order_number,
             "operation_id": p.claim.operation_id, "customer": p.mapped.customer.name,
@@ -111,7 +112,8 @@ def request(ctx: Context) -> str | None:
     if not sent:
         return None
     message_set.save()
-    for record in ledger.sent(attempts):
+    for record in ledger.sent([ledger.new_attempt(**attempt, message_set=message_set)
+                               for attempt in attempts]):
         meta[record.request_id]["record"] = record.pk
     work.in_flight = sent
     return ctx.store(MessageSetKind.WRITE, adds + txns, meta, message_set=message_set)

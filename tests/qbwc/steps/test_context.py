@@ -23,7 +23,7 @@ def test_the_set_is_stored_as_sent_with_what_each_request_is_for(configure, sour
 
     stored = MessageSet.objects.get()
     assert (stored.request_xml, stored.requests, stored.state) == (
-        xml, {"h": {"kind": "x"}}, MessageSetState.SENT)
+        xml, {"h": {"kind": "x", "asked": ["HostQuery", []]}}, MessageSetState.SENT)
     msgs = etree.fromstring(xml.encode()).find("QBXMLMsgsRq")
     assert msgs.get("onError") == "continueOnError"
     assert (msgs.get("newMessageSetID") == stored.message_set_id.hex[:24]) is with_id
