@@ -87,7 +87,10 @@ def preferences(**overrides) -> dict:
     # USD company, as a store selling in them would set it (without a rate they are refused)
     return {"web_connector_username": "quickbooks", "web_connector_password": PASSWORD,
             "export_mode": "on_demand", "check_duplicates": True,
-            "exchange_rates": "PLN=0.25, EUR=1.08", **overrides}
+            "exchange_rates": "PLN=0.25, EUR=1.08",
+            # what is measured is the export; reading QuickBooks' lists (issue 15) is a step of
+            # its own, at most once a day, and would add its round trips to the first sync's
+            "lists_max_age_hours": 0, **overrides}
 
 
 def set_preferences(**overrides) -> None:
