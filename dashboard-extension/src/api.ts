@@ -562,6 +562,8 @@ export type Settings = {
   companyFile: string;
   timeZone: string;
   runEveryMinutes: number;
+  /** QuickBooks' lists are read again when older than this many hours (0: only when asked) */
+  listsMaxAgeHours: number;
   /** the QuickBooks company's home currency (ISO 4217) */
   companyCurrency: string;
   /** "CODE=rate" pairs: the home currency per 1 unit of CODE; orders in other currencies are refused */
@@ -584,7 +586,7 @@ const SETTINGS_FIELDS = `
   incomeAccount depositToAccount recordPayments paymentMethods recordRefunds refundMoney voidCancelled updateEditedOrders
   arAccount salesTaxAccount giftCardAccount shippingItemName discountItemName giftCardItemName refundItemName taxMode salesTaxItemName refNumberPrefix className
   ordersPerRequest qbxmlVersion webConnectorUsername webConnectorPasswordSet companyFile
-  timeZone runEveryMinutes companyCurrency exchangeRates canEdit
+  timeZone runEveryMinutes listsMaxAgeHours companyCurrency exchangeRates canEdit
 `;
 
 export const SETTINGS = /* GraphQL */ `

@@ -1,4 +1,4 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
@@ -45,6 +45,7 @@ const SETTINGS: Settings = {
   companyFile: "",
   timeZone: "UTC",
   runEveryMinutes: 30,
+  listsMaxAgeHours: 24,
   companyCurrency: "USD",
   exchangeRates: ["EUR=1.08", "PLN=0.25"],
   canEdit: true,
@@ -684,5 +685,20 @@ describe("SettingsView", () => {
     renderWithBridge(<SettingsView />);
 
     expect(await screen.findByRole("alert")).toHaveTextContent("Could not load the settings");
+  });
+
+  it("saves how often QuickBooks' lists are read as a number of hours", async () => {
+    const api = settingsApi();
+    renderWithBridge(<SettingsView />);
+    const user = userEvent.setup();
+
+    const hours = await screen.findByLabelText("Read QuickBooks lists every (hours)");
+    expect(hours).toHaveValue(24);
+    await user.clear(hours);
+    await user.type(hours, "6");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    await waitFor(() => expect(api.named("QbSettingsUpdate")).toHaveLength(1));
+    expect(api.named("QbSettingsUpdate")[0].variables).toEqual({ input: { listsMaxAgeHours: 6 } });
   });
 });

@@ -78,10 +78,12 @@ type PairRow = { key: number; left: string; right: string };
  * and exchange rates as rows, a new password. */
 type Draft = Omit<
   Editable,
-  "ordersPerRequest" | "runEveryMinutes" | "exportStartDate" | "paymentMethods" | "exchangeRates"
+  "ordersPerRequest" | "runEveryMinutes" | "listsMaxAgeHours" | "exportStartDate" | "paymentMethods"
+  | "exchangeRates"
 > & {
   ordersPerRequest: string;
   runEveryMinutes: string;
+  listsMaxAgeHours: string;
   exportStartDate: string;
   paymentMethods: PairRow[];
   exchangeRates: PairRow[];
@@ -150,7 +152,8 @@ const EDITABLE: Key[] = [
   "paymentMethods", "recordRefunds", "refundMoney", "voidCancelled", "updateEditedOrders", "arAccount",
   "salesTaxAccount", "giftCardAccount", "shippingItemName", "discountItemName", "giftCardItemName",
   "refundItemName", "taxMode", "salesTaxItemName", "refNumberPrefix", "className", "ordersPerRequest",
-  "webConnectorUsername", "companyFile", "timeZone", "runEveryMinutes", "companyCurrency",
+  "webConnectorUsername", "companyFile", "timeZone", "runEveryMinutes", "listsMaxAgeHours",
+  "companyCurrency",
   "exchangeRates",
 ];
 
@@ -161,6 +164,7 @@ function toDraft(settings: Settings): Draft {
     exportStartDate: settings.exportStartDate ?? "",
     ordersPerRequest: String(settings.ordersPerRequest),
     runEveryMinutes: String(settings.runEveryMinutes),
+    listsMaxAgeHours: String(settings.listsMaxAgeHours),
     paymentMethods: settings.paymentMethods.map(toRow),
     exchangeRates: settings.exchangeRates.map(toRow),
     webConnectorPassword: "",
@@ -179,7 +183,7 @@ export function changedSettings(
   for (const key of EDITABLE) {
     const before = saved[key];
     const after = draft[key];
-    if (key === "ordersPerRequest" || key === "runEveryMinutes") {
+    if (key === "ordersPerRequest" || key === "runEveryMinutes" || key === "listsMaxAgeHours") {
       const text = String(after).trim();
       if (!/^\d+$/.test(text)) {
         invalid[key] = "Enter a whole number.";
@@ -491,6 +495,7 @@ function SettingsForm({
           `${saved.webConnectorPasswordSet ? "A password is set" : "No password is set yet"}; type a new one to replace it. Stored only as a hash.`, "password")}
         {text("companyFile", "QuickBooks company file", "Full path of the company file; empty uses the file open in QuickBooks.")}
         {text("runEveryMinutes", "Run every (minutes)", "Web Connector's schedule in the .qwc file (1-1440).", "number")}
+        {text("listsMaxAgeHours", "Read QuickBooks lists every (hours)", "How old QuickBooks' accounts, items and customers as we last read them may be before a Web Connector update reads them again, only what changed (0-8760; 0: only when someone asks for a refresh).", "number")}
         {text("ordersPerRequest", "Orders per request", "The most orders in one request to QuickBooks (1-500; a request also stays under 1 MB). Lower it for a slow QuickBooks.", "number")}
         {text("timeZone", "Store time zone", "Used for date ranges, e.g. America/New_York.")}
         {text("companyCurrency", "QuickBooks home currency",
