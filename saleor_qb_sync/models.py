@@ -114,13 +114,14 @@ class PendingOperationOrder(models.Model):
         ]
 
 
-def queued_items() -> models.QuerySet[PendingOperationOrder]:
-    """Orders waiting in, or claimed from, an operation that is still open: what "queued" means
-    for the preview, the status line and a second queueing."""
+def queued_items(kind: str = OperationKind.PUSH_ORDERS) -> models.QuerySet[PendingOperationOrder]:
+    """Orders waiting in, or claimed from, an operation of ``kind`` that is still open: what
+    "queued" means for the preview, the status line and a second queueing (transfers by
+    default; their follow-ups on demand with ``FOLLOW_UPS``)."""
     return PendingOperationOrder.objects.filter(
         state__in=[ItemState.PENDING, ItemState.CLAIMED],
         operation__status__in=OPEN_OPERATION_STATUSES,
-        operation__kind=OperationKind.PUSH_ORDERS)
+        operation__kind=kind)
 
 
 class ExportRecord(models.Model):

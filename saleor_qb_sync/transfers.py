@@ -308,13 +308,13 @@ def parse_order_ids(values: Iterable[str], *, field: str = "orderIds") -> list[s
     return list(dict.fromkeys(ids))
 
 
-def queue_orders(source: OrderSource, preferences: Preferences, actor: Actor,
-                 order_ids: Iterable[str]) -> PendingOperation:
-    """Queue exactly these orders (Saleor global ids or UUIDs)."""
+def _chosen_orders(source: OrderSource, actor: Actor, order_ids: Iterable[str], *,
+                   empty: str) -> tuple[list[str], dict[str, OrderSummary]]:
+    """The chosen orders' UUIDs and summaries; refuses an empty choice (saying ``empty``) and
+    orders that do not exist or are in a channel the actor cannot see."""
     ids = parse_order_ids(order_ids)
     if not ids:
-        raise TransferError("Choose at least one order to transfer.", field="orderIds",
-                            code="empty_selection")
+        raise TransferError(empty, field="orderIds", code="empty_selection")
     flt = OrderFilter(order_ids=tuple(ids), include_exported=True, any_status=True,
                       allowed_channels=actor.channels)
     summaries, _ = source.search(flt, offset=0, limit=len(ids))
@@ -327,6 +327,14 @@ def queue_orders(source: OrderSource, preferences: Preferences, actor: Actor,
             + ", ".join(to_global_id("Order", i) for i in missing[:5])
             + (" ..." if len(missing) > 5 else ""),
             field="orderIds", code="not_found")
+    return ids, found
+
+
+def queue_orders(source: OrderSource, preferences: Preferences, actor: Actor,
+                 order_ids: Iterable[str]) -> PendingOperation:
+    """Queue exactly these orders (Saleor global ids or UUIDs)."""
+    ids, found = _chosen_orders(source, actor, order_ids,
+                                empty="Choose at least one order to transfer.")
     refused = [reason for i in ids if (reason := ineligibility(found[i], preferences))]
     if refused:
         raise TransferError(" ".join(refused[:5]) + (" ..." if len(refused) > 5 else ""),
@@ -349,31 +357,16 @@ def queue_follow_ups(source: OrderSource, preferences: Preferences, actor: Actor
         raise TransferError(
             "Automatic mode sends payments, refunds and voids with every Web Connector update; "
             "there is nothing to queue.", field="orderIds", code="automatic_mode")
-    ids = parse_order_ids(order_ids)
-    if not ids:
-        raise TransferError("Choose at least one order.", field="orderIds",
-                            code="empty_selection")
-    summaries, _ = source.search(OrderFilter(order_ids=tuple(ids), include_exported=True,
-                                             any_status=True, allowed_channels=actor.channels),
-                                 offset=0, limit=len(ids))
-    found = {summary.order_id: summary for summary in summaries}
+    ids, found = _chosen_orders(source, actor, order_ids, empty="Choose at least one order.")
     in_quickbooks = {str(pk) for pk in ExportedOrder.objects.filter(order_id__in=ids)
                      .values_list("order_id", flat=True)}
-    if missing := [i for i in ids if i not in found]:
-        raise TransferError(
-            f"{plural(len(missing), 'of the chosen orders does', 'of the chosen orders do')} "
-            "not exist or is in a channel you cannot see: "
-            + ", ".join(to_global_id("Order", i) for i in missing[:5]),
-            field="orderIds", code="not_found")
     if absent := [i for i in ids if i not in in_quickbooks]:
         raise TransferError(
             "Not in QuickBooks yet, so nothing can follow it there: order "
             + ", ".join(f"#{found[i].number}" for i in absent[:5])
             + ". Transfer the order first.", field="orderIds", code="not_exported")
-    waiting = {str(pk) for pk in PendingOperationOrder.objects.filter(
-        order_id__in=ids, state__in=[ItemState.PENDING, ItemState.CLAIMED],
-        operation__kind=OperationKind.FOLLOW_UPS,
-        operation__status__in=OPEN_OPERATION_STATUSES).values_list("order_id", flat=True)}
+    waiting = {str(pk) for pk in queued_items(OperationKind.FOLLOW_UPS).filter(order_id__in=ids)
+               .values_list("order_id", flat=True)}
     if waiting:
         raise TransferError(
             "Already waiting for the next Web Connector update: the payments and refunds of "
