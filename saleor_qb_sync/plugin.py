@@ -61,14 +61,22 @@ class QuickBooksSyncPlugin(BasePlugin):
 
     @classmethod
     def validate_plugin_configuration(cls, plugin_configuration, **kwargs) -> None:
+        """What the plugin page (``pluginUpdate``) saves: each value parsed, and the names it
+        changes checked against our copy of QuickBooks' lists (``list_checks``), as the app's
+        Settings tab checks them."""
+        from .list_checks import refusals
+
         raw = {item["name"]: item["value"] for item in plugin_configuration.configuration}
         try:
-            Preferences.from_config(raw)
+            candidate = Preferences.from_config(raw)
+            errors = refusals(_saved_preferences(plugin_configuration), candidate)
         except PreferencesInvalid as exc:
+            errors = exc.errors
+        if errors:
             raise ValidationError({
                 error.field: ValidationError(str(error), code=PluginErrorCode.INVALID.value)
-                for error in exc.errors
-            }) from None
+                for error in errors
+            })
 
     @classmethod
     def pre_save_plugin_configuration(cls, plugin_configuration) -> None:
@@ -97,3 +105,18 @@ class QuickBooksSyncPlugin(BasePlugin):
             logger.exception("saleor-qb-sync route %s failed", path)
             return JsonResponse({"error": "internal_error"}, status=500)
 
+
+
+def _saved_preferences(plugin_configuration) -> Preferences | None:
+    """The settings in force before this save (None for the first save, or when those do not
+    parse: then every name is checked)."""
+    if getattr(plugin_configuration, "pk", None) is None:
+        return None
+    stored = (type(plugin_configuration).objects.filter(pk=plugin_configuration.pk)
+              .values_list("configuration", flat=True).first())
+    if stored is None:
+        return None
+    try:
+        return Preferences.from_config({item["name"]: item["value"] for item in stored})
+    except PreferencesInvalid:
+        return None

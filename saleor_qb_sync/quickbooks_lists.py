@@ -22,11 +22,12 @@ from the same point.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models.functions import Lower
 
 from . import clock
 from .models import QuickBooksListEntry, QuickBooksListPull
@@ -196,8 +197,50 @@ def company_preferences() -> CompanyPreferences:
 
 
 def entries(key: str) -> list[QuickBooksListEntry]:
-    """The records of one list, by full name (the settings pickers' choices)."""
+    """The records of one list, by full name."""
     return list(QuickBooksListEntry.objects.filter(list=key).order_by("full_name", "list_id"))
+
+
+def read_lists(keys: Iterable[str]) -> set[str]:
+    """Those of ``keys`` Web Connector has read completely at least once."""
+    return set(QuickBooksListPull.objects.filter(list__in=list(keys), pulled_at__isnull=False)
+               .values_list("list", flat=True))
+
+
+def find(key: str, names: Iterable[str]) -> dict[str, QuickBooksListEntry]:
+    """The records of ``key`` with these full names, by the lower-cased name (QuickBooks'
+    names ignore case); one statement."""
+    folded = {name.strip().lower() for name in names if name.strip()}
+    if not folded:
+        return {}
+    rows = (QuickBooksListEntry.objects.annotate(folded=Lower("full_name"))
+            .filter(list=key, folded__in=sorted(folded)))
+    return {row.full_name.lower(): row for row in rows}
+
+
+def search(key: str, text: str = "", *, record_types: Collection[str] = (),
+           excluded_types: Collection[str] = (), active_only: bool = True, offset: int = 0,
+           limit: int = 20) -> tuple[list[QuickBooksListEntry], int]:
+    """A page of one list for a picker: records whose full name contains ``text`` (any case),
+    those whose name starts with it first, then by full name; ``record_types`` limits the
+    types (``ItemSalesTax``…), ``excluded_types`` leaves some out. Returns (page, how many
+    match)."""
+    rows = QuickBooksListEntry.objects.filter(list=key)
+    if record_types:
+        rows = rows.filter(record_type__in=list(record_types))
+    if excluded_types:
+        rows = rows.exclude(record_type__in=list(excluded_types))
+    if active_only:
+        rows = rows.filter(is_active=True)
+    text = text.strip()
+    if text:
+        rows = rows.filter(full_name__icontains=text)
+        rows = rows.annotate(starts=ExpressionWrapper(
+            Q(full_name__istartswith=text) | Q(name__istartswith=text),
+            output_field=BooleanField())).order_by("-starts", "full_name", "list_id")
+    else:
+        rows = rows.order_by("full_name", "list_id")
+    return list(rows[offset:offset + limit]), rows.count()
 
 
 def forget_all() -> None:

@@ -120,3 +120,28 @@ def test_an_invalid_configuration_names_each_field_with_its_parsers_reason(plugi
     assert errors["orders_per_request"][0].message == (
         "orders_per_request: must be between 1 and 500")
     assert errors["orders_per_request"][0].code == "invalid"
+
+
+def test_the_plugin_page_checks_the_names_it_saves_against_quickbooks_lists(plugin, db):
+    # given: Web Connector has read QuickBooks' classes
+    from saleor_qb_sync import quickbooks_lists
+    from saleor_qb_sync.qbxml.lists import ListEntry
+
+    started = quickbooks_lists.clock.now()
+    quickbooks_lists.store("classes", [ListEntry(
+        list_id="K1", name="Web", full_name="Web", record_type="", is_active=True,
+        edit_sequence="1", time_modified=None)])
+    quickbooks_lists.finish("classes", started, full=True, records=1, round_trips=1)
+    configuration = types.SimpleNamespace(configuration=[
+        {"name": "class_name", "value": "Retail"}])
+
+    # when
+    with pytest.raises(ValidationError) as raised:
+        plugin.validate_plugin_configuration(configuration)
+
+    # then
+    errors = raised.value.error_dict
+    assert list(errors) == ["class_name"]
+    assert 'QuickBooks has no class named "Retail"' in errors["class_name"][0].message
+    configuration.configuration[0]["value"] = "web"
+    plugin.validate_plugin_configuration(configuration)  # a name QuickBooks has: saved

@@ -6,6 +6,8 @@ from enum import Enum
 
 import graphene
 
+from .. import quickbooks_lists
+from ..list_checks import Severity
 from ..models import ExportState, FollowUpKind, OperationKind, OperationStatus, SessionState
 from ..preferences import (
     NEVER_EXPORTED_STATUSES,
@@ -194,3 +196,25 @@ class QbExportableOrderStatus(graphene.Enum):
             "A Saleor order status whose orders may be exported (as Saleor's OrderStatus).",
             {status: status.value.replace("_", " ").capitalize()
              for status in ExportableOrderStatus})
+
+
+#: the lists we keep of QuickBooks (``quickbooks_lists.LISTS``), by key
+QuickBooksListKey = Enum("QuickBooksListKey", {
+    lst.key.upper(): lst.key for lst in quickbooks_lists.LISTS})
+
+
+class QbQuickBooksListKey(graphene.Enum):
+    class Meta:
+        enum = QuickBooksListKey
+        description = _explained(
+            "One of the QuickBooks lists Web Connector reads.",
+            {key: quickbooks_lists.BY_KEY[key.value].label for key in QuickBooksListKey})
+
+
+class QbSettingProblemSeverity(graphene.Enum):
+    class Meta:
+        enum = Severity
+        description = _explained("How much a problem of a setting matters.", {
+            Severity.ERROR: "Saving refuses it: QuickBooks would refuse what uses it.",
+            Severity.NOTICE: "Saved; says what will happen (e.g. the first export adds the "
+                             "item)."})

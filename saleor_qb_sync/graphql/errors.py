@@ -27,20 +27,26 @@ class QbSyncErrorCode(Enum):
     AUTOMATIC_MODE = "automatic_mode"
     CANNOT_MAP = "cannot_map"
     EMPTY_SELECTION = "empty_selection"
+    HOME_CURRENCY_MISMATCH = "home_currency_mismatch"
+    INACTIVE_IN_QUICKBOOKS = "inactive_in_quickbooks"
     INVALID = "invalid"
     INVALID_CHOICE = "invalid_choice"
     INVALID_DATE_RANGE = "invalid_date_range"
     INVALID_ID = "invalid_id"
+    NOT_A_LINE_ITEM = "not_a_line_item"
+    NOT_A_SALES_TAX_ITEM = "not_a_sales_tax_item"
     NOT_FOUND = "not_found"
     NOT_EXPORTABLE = "not_exportable"
     NOT_EXPORTED = "not_exported"
     NOT_FAILED = "not_failed"
+    NOT_IN_QUICKBOOKS = "not_in_quickbooks"
     OUT_OF_RANGE = "out_of_range"
     REQUIRED = "required"
     TOO_LONG = "too_long"
     TOO_MANY = "too_many"
     UNCHANGED = "unchanged"
     UPDATES_OFF = "updates_off"
+    WRONG_ACCOUNT_TYPE = "wrong_account_type"
 
 
 ERROR_CODE_DESCRIPTIONS = {
@@ -51,10 +57,18 @@ ERROR_CODE_DESCRIPTIONS = {
     QbSyncErrorCode.CANNOT_MAP: ("The order no longer becomes a QuickBooks transaction under the "
                                  "settings (the message says why)."),
     QbSyncErrorCode.EMPTY_SELECTION: "Nothing was chosen, or nothing matches.",
+    QbSyncErrorCode.HOME_CURRENCY_MISMATCH: ("The home currency is not QuickBooks' own "
+                                             "(multicurrency)."),
+    QbSyncErrorCode.INACTIVE_IN_QUICKBOOKS: ("QuickBooks has the record named but marks it "
+                                             "inactive, and refuses transactions using it."),
     QbSyncErrorCode.INVALID: "A value is not acceptable, or values contradict each other.",
     QbSyncErrorCode.INVALID_CHOICE: "A value is not one of those allowed.",
     QbSyncErrorCode.INVALID_DATE_RANGE: "The start date is after the end date.",
     QbSyncErrorCode.INVALID_ID: "An ID is malformed or of the wrong type.",
+    QbSyncErrorCode.NOT_A_LINE_ITEM: ("The item named is of a type that cannot carry an "
+                                      "amount on a line (a subtotal, group or payment item)."),
+    QbSyncErrorCode.NOT_A_SALES_TAX_ITEM: ("The item named is not a sales tax item, which "
+                                           "QuickBooks needs to compute the tax."),
     QbSyncErrorCode.NOT_FOUND: "Something named does not exist or is not visible to you.",
     QbSyncErrorCode.NOT_EXPORTABLE: ("The order cannot be exported (its status or channel; "
                                       "the message names the setting)."),
@@ -63,12 +77,18 @@ ERROR_CODE_DESCRIPTIONS = {
                                    "changes were followed)."),
     QbSyncErrorCode.NOT_FAILED: ("The order did not fail, or it is in QuickBooks or on its way "
                                  "there already."),
+    QbSyncErrorCode.NOT_IN_QUICKBOOKS: ("Our copy of QuickBooks' lists has no record of that "
+                                        "name (pick one, or add it in QuickBooks and refresh "
+                                        "the lists)."),
     QbSyncErrorCode.OUT_OF_RANGE: "A number is smaller or larger than allowed.",
     QbSyncErrorCode.REQUIRED: "A value is missing.",
     QbSyncErrorCode.TOO_LONG: "A text is longer than QuickBooks allows.",
     QbSyncErrorCode.TOO_MANY: "The selection is larger than one request may queue.",
     QbSyncErrorCode.UNCHANGED: "Nothing changed since the order went to QuickBooks.",
     QbSyncErrorCode.UPDATES_OFF: "Updates of edited orders are off in the settings.",
+    QbSyncErrorCode.WRONG_ACCOUNT_TYPE: ("QuickBooks refuses an account of that type in that "
+                                         "place (e.g. invoices post only to accounts "
+                                         "receivable)."),
 }
 
 QbSyncErrorCodeEnum = graphene.Enum.from_enum(

@@ -6,8 +6,9 @@ import logging
 from dataclasses import replace
 
 from django.utils import timezone
+from graphene.utils.str_converters import to_camel_case, to_snake_case
 
-from .. import ledger, quickbooks_lists
+from .. import ledger, list_checks, quickbooks_lists
 from ..checkin import alert_if_overdue, check_in_status
 from ..company import known_currencies
 from ..edits import since_export
@@ -31,6 +32,7 @@ from .types import (
     QbOrderTransferPreviewConnection,
     QbPendingOperationConnection,
     QbQuickBooksList,
+    QbQuickBooksListEntryConnection,
     QbQuickBooksLists,
     QbSyncStatus,
     prefetch_order_numbers,
@@ -141,3 +143,26 @@ def resolve_quickbooks_lists(context: QbSyncContext):
         home_currency=company.home_currency, preferences_read_at=company.read_at,
         max_age_hours=context.preferences.lists_max_age_hours,
         refresh_waiting=ledger.list_refresh_waiting())
+
+
+def resolve_quickbooks_list_entries(context: QbSyncContext, list_key, setting, search,
+                                    include_inactive, first, after):
+    """A page of one list for a picker: by ``list_key``, or the records setting ``setting``
+    (camelCase) may name (``list_checks.choices_for``): one of the two."""
+    offset, limit = page_window(first, after)
+    search = (search or "").strip()
+    if len(search) > MAX_SEARCH_LENGTH:
+        raise TransferError(f"Search for at most {MAX_SEARCH_LENGTH} characters.",
+                            field="search", code="invalid")
+    if (list_key is None) == (setting is None):
+        raise TransferError("Give either list or setting.", field="list", code="invalid")
+    choices = list_checks.Choices(list_key) if list_key else list_checks.choices_for(
+        to_snake_case(setting), context.preferences)
+    if choices is None:
+        names = sorted(to_camel_case(name) for name in list_checks.LIST_OF)
+        raise TransferError(f"{setting!r} names no QuickBooks record; settings that do: "
+                            f"{', '.join(names)}.", field="setting", code="invalid_choice")
+    entries, total = quickbooks_lists.search(
+        choices.list, search, record_types=choices.types, excluded_types=choices.excluded,
+        active_only=not include_inactive, offset=offset, limit=limit)
+    return connection(QbQuickBooksListEntryConnection, entries, offset, total)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from .enums import QbQuickBooksListKey
 from .mutations.failed_orders_retry import QbFailedOrdersRetry
 from .mutations.follow_ups_queue import QbFollowUpsQueue
 from .mutations.order_export_reset import QbOrderExportReset
@@ -18,6 +19,7 @@ from .resolvers import (
     resolve_order_export,
     resolve_order_transfer_preview,
     resolve_pending_operations,
+    resolve_quickbooks_list_entries,
     resolve_quickbooks_lists,
     resolve_sync_status,
     resolve_transfer_history,
@@ -31,6 +33,7 @@ from .types import (
     QbOrderTransferFilterInput,
     QbOrderTransferPreviewConnection,
     QbPendingOperationConnection,
+    QbQuickBooksListEntryConnection,
     QbQuickBooksLists,
     QbSyncStatus,
     QbTransferHistoryFilterInput,
@@ -89,6 +92,19 @@ class Query(graphene.ObjectType):
         QbQuickBooksLists, required=True, name="qbQuickBooksLists",
         description="What we hold of QuickBooks' lists (counts, when each was last read) and "
         "the company's preferences. Requires MANAGE_ORDERS.")
+    qb_quick_books_list_entries = graphene.Field(
+        QbQuickBooksListEntryConnection, required=True, name="qbQuickBooksListEntries",
+        list=QbQuickBooksListKey(description="The list to page through; or give setting."),
+        setting=graphene.String(
+            description="A setting that names a QuickBooks record (camelCase, e.g. "
+            "depositToAccount): the records of its list it may name (deposit accounts are "
+            "bank or other current asset accounts, items those that can carry a line…)."),
+        search=graphene.String(description="Part of the full name, in any case."),
+        include_inactive=graphene.Boolean(
+            default_value=False, description="Also the records QuickBooks marks inactive."),
+        first=first_argument(), after=after_argument(),
+        description="Our copy of one QuickBooks list, a page at a time, for choosing a name "
+        "(the Settings tab's pickers). Requires MANAGE_ORDERS.")
     qb_channels = graphene.List(
         graphene.NonNull(QbChannel), required=True,
         description="The store's channels (those you may see), to choose which to export. "
@@ -129,6 +145,12 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_qb_quick_books_lists(root, info):
         return resolve_quickbooks_lists(info.context)
+
+    @staticmethod
+    def resolve_qb_quick_books_list_entries(root, info, list=None, setting=None, search=None,
+                                            include_inactive=False, first=None, after=None):
+        return resolve_quickbooks_list_entries(info.context, list, setting, search,
+                                               include_inactive, first, after)
 
     @staticmethod
     def resolve_qb_channels(root, info):

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import graphene
+from graphene.utils.str_converters import to_camel_case
 
+from ..list_checks import ListProblem, check
 from ..preferences import PASSWORD_FIELD, SETTINGS, Kind, Preferences, Setting
 from ..routes import MANAGE_PLUGINS
 from .context import QbSyncContext
@@ -24,6 +26,7 @@ from .enums import (
     QbExportMode,
     QbItemMode,
     QbMissingItemAction,
+    QbSettingProblemSeverity,
     QbTaxMode,
     QbTransactionType,
 )
@@ -74,6 +77,28 @@ def _input(kind, description: str):
     return graphene.InputField(kind, description=description)
 
 
+class QbSettingProblem(graphene.ObjectType):
+    field = graphene.String(
+        required=True, description="The setting it is about (camelCase, as in QbSettings).")
+    severity = QbSettingProblemSeverity(required=True, description="Error or notice.")
+    code = graphene.String(
+        required=True, description="not_in_quickbooks, inactive_in_quickbooks, "
+        "wrong_account_type, unusual_account_type, not_a_line_item, not_a_sales_tax_item, "
+        "created_by_export, lists_not_read or home_currency_mismatch.")
+    message = graphene.String(required=True, description="What is wrong, for a person.")
+    value = graphene.String(required=True, description="The name it is about.")
+
+    class Meta:
+        description = ("What our copy of QuickBooks' lists says of a setting that names a "
+                       "QuickBooks record (an account, item, customer, class or payment "
+                       "method).")
+
+
+def problem_value(problem: ListProblem) -> QbSettingProblem:
+    return QbSettingProblem(field=to_camel_case(problem.field), severity=problem.severity,
+                            code=problem.code, message=problem.message, value=problem.value)
+
+
 QbSettings = type("QbSettings", (graphene.ObjectType,), {
     **{name: _output(kind, description) for name, (kind, description) in SHOWN.items()},
     "web_connector_password_set": graphene.Boolean(
@@ -81,6 +106,14 @@ QbSettings = type("QbSettings", (graphene.ObjectType,), {
         "shown)."),
     "can_edit": graphene.Boolean(
         required=True, description="Whether you may change the settings (MANAGE_PLUGINS)."),
+    "list_problems": graphene.List(
+        graphene.NonNull(QbSettingProblem), required=True,
+        description="The settings in force checked against our copy of QuickBooks' lists: "
+        "names QuickBooks lacks or marks inactive, accounts of the wrong type, what the first "
+        "export will add. Saving checks only what it changes, so a name that has since gone "
+        "from QuickBooks shows here."),
+    "resolve_list_problems": staticmethod(
+        lambda root, info: [problem_value(p) for p in check(root["preferences"])]),
     "Meta": type("Meta", (), {"description": (
         "The QuickBooks export settings: the plugin configuration (Extensions → QuickBooks "
         "Desktop Sync (settings)) as typed values.")}),
@@ -112,6 +145,7 @@ def settings_value(preferences: Preferences, *, can_edit: bool) -> dict[str, Any
     value["channels"] = list(preferences.channels)
     value["web_connector_password_set"] = bool(preferences.web_connector_password)
     value["can_edit"] = can_edit
+    value["preferences"] = preferences
     return value
 
 

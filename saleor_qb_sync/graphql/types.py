@@ -818,6 +818,34 @@ class QbQuickBooksList(graphene.ObjectType):
         description = "Our copy of one QuickBooks list, as Web Connector last read it."
 
 
+class QbQuickBooksListEntry(graphene.ObjectType):
+    list_id = graphene.String(required=True, description="QuickBooks' ListID of the record.")
+    name = graphene.String(required=True, description="Its own name (the last part of a "
+                           "sub-account's or sub-item's full name).")
+    full_name = graphene.String(
+        required=True, description="Its full name (Parent:Child), which settings name.")
+    record_type = graphene.String(
+        required=True, description="An account's type (Income, Bank…), an item's "
+        "(ItemService, ItemSalesTax…), a payment method's; a sales tax code's "
+        "Taxable/NonTaxable.")
+    is_active = graphene.Boolean(required=True, description="Active in QuickBooks.")
+    description = graphene.String(required=True, description="Its description, if any.")
+    account = graphene.String(required=True, description="An item's income account.")
+    currency = graphene.String(required=True, description="A customer's or account's "
+                               "currency (multicurrency); empty for the home currency.")
+    email = graphene.String(required=True, description="A customer's e-mail address.")
+
+    class Meta:
+        description = "One record of our copy of a QuickBooks list."
+
+
+class QbQuickBooksListEntryConnection(CountableConnection):
+    class Meta:
+        node = graphene.NonNull(QbQuickBooksListEntry)
+        description = ("A page of a QuickBooks list: names starting with the search first, "
+                       "then by full name.")
+
+
 class QbQuickBooksLists(graphene.ObjectType):
     lists = graphene.List(graphene.NonNull(QbQuickBooksList), required=True,
                           description="Each list, in the order Web Connector reads them.")

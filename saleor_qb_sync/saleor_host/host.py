@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from ..errors import PreferenceError, PreferencesInvalid
+from ..list_checks import refusals
 from ..preferences import Preferences
 from ..routes import Channel
 from ..transfers import Actor
@@ -34,8 +35,11 @@ class SaleorHost:
 
         from ..plugin import QuickBooksSyncPlugin
 
-        # the same check the plugin's validation makes, first, for our own error codes
-        Preferences.from_config({**self._preferences.to_config(), **changes})
+        # the same checks the plugin's validation makes, first, for our own error codes
+        candidate = Preferences.from_config({**self._preferences.to_config(), **changes})
+        refused = refusals(self._preferences, candidate)
+        if refused:
+            raise PreferencesInvalid(refused)
         manager = get_plugins_manager(allow_replica=False)
         try:
             configuration = manager.save_plugin_configuration(

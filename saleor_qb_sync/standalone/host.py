@@ -23,7 +23,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpRequest
 
-from ..errors import AuthenticationError
+from ..errors import AuthenticationError, PreferencesInvalid
+from ..list_checks import refusals
 from ..preferences import PASSWORD_FIELD, Preferences
 from ..routes import MANAGE_ORDERS, Channel
 from ..transfers import Actor
@@ -109,7 +110,11 @@ class StandaloneHost:
         with transaction.atomic():
             stored, _ = StoredPreferences.objects.select_for_update().get_or_create(pk=1)
             # the same validation as the plugin page's (validate_plugin_configuration)
-            Preferences.from_config({**self._config(stored), **changes})
+            previous = self._config(stored)
+            candidate = Preferences.from_config({**previous, **changes})
+            refused = refusals(_parsed_or_none(previous), candidate)
+            if refused:
+                raise PreferencesInvalid(refused)
             stored.configuration = {**stored.configuration, **changes}
             stored.updated_by = actor.label
             stored.save()
@@ -146,3 +151,10 @@ class StandaloneHost:
         if recipients:
             send_mail(subject, body, None, recipients)
         return recipients
+
+
+def _parsed_or_none(config: dict[str, Any]) -> Preferences | None:
+    try:
+        return Preferences.from_config(config)
+    except PreferencesInvalid:
+        return None

@@ -8,7 +8,8 @@ from saleor_qb_sync.graphql.sdl import SCHEMA_FILE, printed_schema
 OPERATIONS = {
     "Query": {"qbOrderTransferPreview", "qbOrderExport", "qbCustomers", "qbPendingOperations",
               "qbTransferHistory", "qbSyncStatus", "qbWebConnectorFile",
-              "qbSettings", "qbChannels", "qbQuickBooksLists"},
+              "qbSettings", "qbChannels", "qbQuickBooksLists",
+              "qbQuickBooksListEntries"},
     "Mutation": {"qbOrderTransferQueue", "qbFollowUpsQueue", "qbPendingOperationDelete",
                  "qbOrderExportReset", "qbOrderUpdateInQuickbooks",
                  "qbFailedOrdersRetry",

@@ -209,7 +209,7 @@ def test_the_api_shows_every_declared_setting_with_its_declared_description():
 
     # then
     declared = [name for name, setting in SETTINGS.items() if setting.kind is not Kind.PASSWORD]
-    assert list(shown) == [*declared, "web_connector_password_set", "can_edit"]
+    assert list(shown) == [*declared, "web_connector_password_set", "can_edit", "list_problems"]
     assert list(taken) == [*(n for n in declared if n != "qbxml_version"), PASSWORD_FIELD]
     assert shown["tax_mode"].description == SETTINGS["tax_mode"].description
     assert taken[PASSWORD_FIELD].description == SETTINGS[PASSWORD_FIELD].description
@@ -262,3 +262,79 @@ def test_channel_restricted_staff_see_their_channels_only(api, orders):
 
     # then
     assert [c["slug"] for c in result.data["qbChannels"]] == ["default-channel"]
+
+
+LIST_UPDATE = """
+mutation Update($input: QbSettingsInput!) {
+  qbSettingsUpdate(input: $input) {
+    settings { depositToAccount shippingItemName
+               listProblems { field severity code message value } }
+    notices { field severity code message value }
+    errors { field message code }
+  }
+}
+"""
+
+
+def _read(key: str, *rows: tuple[str, str, bool]) -> None:
+    """``key`` as a completed Web Connector read of these (full name, type, active) left it."""
+    from saleor_qb_sync import clock, quickbooks_lists
+    from saleor_qb_sync.qbxml.lists import ListEntry
+
+    started = clock.now()
+    quickbooks_lists.store(key, [ListEntry(
+        list_id=f"{key}{i}", name=name, full_name=name, record_type=kind, is_active=active,
+        edit_sequence="1", time_modified=None) for i, (name, kind, active) in enumerate(rows)])
+    quickbooks_lists.finish(key, started, full=True, records=len(rows), round_trips=1)
+
+
+def test_a_name_quickbooks_lacks_is_refused_and_nothing_is_saved(api, db):
+    # given
+    _read("accounts", ("Undeposited Funds", "OtherCurrentAsset", True),
+          ("Checking", "Bank", True), ("Accounts Receivable", "AccountsReceivable", True))
+
+    # when
+    payload = update(api, {"depositToAccount": "Undeposted Funds", "exportMode": "AUTOMATIC"},
+                     ).data["qbSettingsUpdate"]
+
+    # then
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [
+        ("depositToAccount", "NOT_IN_QUICKBOOKS")]
+    assert "pick one from the list" in payload["errors"][0]["message"]
+    assert api(SETTINGS_QUERY).data["qbSettings"]["exportMode"] == "ON_DEMAND"  # all or nothing
+
+
+def test_an_account_of_a_type_quickbooks_refuses_is_named_with_its_type(api, db):
+    _read("accounts", ("Accounts Receivable", "AccountsReceivable", True),
+          ("Checking", "Bank", True))
+    payload = update(api, {"arAccount": "Checking"}).data["qbSettingsUpdate"]
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [
+        ("arAccount", "WRONG_ACCOUNT_TYPE")]
+    assert payload["errors"][0]["message"].startswith('"Checking" is a bank account')
+
+
+def test_a_saved_name_comes_with_what_will_happen_and_the_problems_in_force(api, db):
+    # given: QuickBooks has no item "Delivery", and its deposit account became inactive
+    _read("items", ("Shipping", "ItemOtherCharge", True))
+    _read("accounts", ("Undeposited Funds", "OtherCurrentAsset", False))
+
+    # when
+    payload = api(LIST_UPDATE, {"input": {"shippingItemName": "Delivery"}},
+                  token=SETTINGS_TOKEN).data["qbSettingsUpdate"]
+
+    # then: saved, with a notice; the old deposit account is a problem of what is in force
+    assert payload["errors"] == []
+    assert payload["settings"]["shippingItemName"] == "Delivery"
+    assert [(n["field"], n["severity"], n["code"]) for n in payload["notices"]] == [
+        ("shippingItemName", "NOTICE", "created_by_export")]
+    problems = {(p["field"], p["severity"], p["code"])
+                for p in payload["settings"]["listProblems"]}
+    assert ("depositToAccount", "ERROR", "inactive_in_quickbooks") in problems
+    assert ("shippingItemName", "NOTICE", "created_by_export") in problems
+
+
+def test_before_any_read_the_settings_say_nothing_could_be_checked(api, db):
+    problems = api("query { qbSettings { listProblems { field severity code } } }"
+                   ).data["qbSettings"]["listProblems"]
+    assert problems and {p["code"] for p in problems} == {"lists_not_read"}
+    assert {p["severity"] for p in problems} == {"NOTICE"}

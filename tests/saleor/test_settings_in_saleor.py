@@ -167,3 +167,67 @@ def test_channels_are_saleors(qb_plugin, manage_orders_staff_client, channel_USD
     channels = response.json()["data"]["qbChannels"]
     assert {(c["slug"], c["name"]) for c in channels} >= {
         (channel_USD.slug, channel_USD.name), (channel_PLN.slug, channel_PLN.name)}
+
+
+PLUGIN_UPDATE = """
+mutation pluginUpdate($id: ID!, $input: PluginUpdateInput!) {
+  pluginUpdate(id: $id, input: $input) {
+    plugin { globalConfiguration { configuration { name value } } }
+    errors { field message code }
+  }
+}
+"""
+
+
+def _read_accounts():
+    """Our copy of QuickBooks' accounts, as a completed Web Connector read leaves it."""
+    from django.utils import timezone
+
+    from saleor_qb_sync import quickbooks_lists
+    from saleor_qb_sync.qbxml.lists import ListEntry
+
+    started = timezone.now()
+    quickbooks_lists.store("accounts", [
+        ListEntry(list_id=f"A{i}", name=name, full_name=name, record_type=kind, is_active=True,
+                  edit_sequence="1", time_modified=None)
+        for i, (name, kind) in enumerate([
+            ("Undeposited Funds", "OtherCurrentAsset"), ("Checking", "Bank"),
+            ("Sales", "Income"), ("Accounts Receivable", "AccountsReceivable")])])
+    quickbooks_lists.finish("accounts", started, full=True, records=4, round_trips=1)
+
+
+def test_saleors_plugin_page_is_checked_against_quickbooks_lists_as_the_app_is(
+        qb_plugin, staff_api_client, permission_manage_orders, permission_manage_plugins):
+    # given: Web Connector has read QuickBooks' accounts
+    staff_api_client.user.user_permissions.add(permission_manage_orders,
+                                               permission_manage_plugins)
+    _read_accounts()
+
+    # when: the plugin page (Saleor's own pluginUpdate) saves an account QuickBooks lacks
+    refused = get_graphql_content(staff_api_client.post_graphql(PLUGIN_UPDATE, {
+        "id": PLUGIN_ID, "input": {"configuration": [
+            {"name": "deposit_to_account", "value": "Undeposted Funds"}]}}))
+
+    # then: refused on that field, with the same words the app gives; nothing saved
+    errors = refused["data"]["pluginUpdate"]["errors"]
+    assert [e["field"] for e in errors] == ["deposit_to_account"]
+    assert 'QuickBooks has no account named "Undeposted Funds"' in errors[0]["message"]
+    assert stored("deposit_to_account") != "Undeposted Funds"
+    app = qb_graphql(staff_api_client, UPDATE, {"input": {
+        "depositToAccount": "Undeposted Funds"}}).json()["data"]["qbSettingsUpdate"]
+    assert [(e["field"], e["code"]) for e in app["errors"]] == [
+        ("depositToAccount", "NOT_IN_QUICKBOOKS")]
+
+    # when: a name from the list, picked in the app, then shown by the plugin page
+    saved = qb_graphql(staff_api_client, UPDATE, {"input": {"depositToAccount": "checking"}}
+                       ).json()["data"]["qbSettingsUpdate"]
+
+    # then
+    assert saved["errors"] == []
+    assert saleor_configuration(staff_api_client)["deposit_to_account"] == "checking"
+    # an unrelated change on the plugin page is not blocked by the names already saved
+    unrelated = get_graphql_content(staff_api_client.post_graphql(PLUGIN_UPDATE, {
+        "id": PLUGIN_ID, "input": {"configuration": [
+            {"name": "ref_number_prefix", "value": "W-"}]}}))
+    assert unrelated["data"]["pluginUpdate"]["errors"] == []
+    assert saleor_configuration(staff_api_client)["ref_number_prefix"] == "W-"

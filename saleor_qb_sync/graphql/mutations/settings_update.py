@@ -6,13 +6,16 @@ import graphene
 from graphene.utils.str_converters import to_camel_case
 
 from ...errors import AuthenticationError, PreferencesInvalid
+from ...list_checks import Severity, changed_fields, check
 from ...preferences import Preferences
 from ...routes import MANAGE_PLUGINS
 from ..errors import QbSyncErrorType, error_code
 from ..settings import (
+    QbSettingProblem,
     QbSettings,
     QbSettingsInput,
     config_changes,
+    problem_value,
     raw_value,
     settings_value,
 )
@@ -21,6 +24,10 @@ from .mutation_common import QbSyncBaseMutation
 
 class QbSettingsUpdate(QbSyncBaseMutation):
     settings = graphene.Field(QbSettings, description="The settings now in force.")
+    notices = graphene.List(
+        graphene.NonNull(QbSettingProblem), required=True,
+        description="What our copy of QuickBooks' lists says of the names this saved (e.g. "
+        "an item the first export will add); errors refuse the save instead.")
 
     class Arguments:
         input = QbSettingsInput(required=True, description="The settings to change.")
@@ -31,6 +38,10 @@ class QbSettingsUpdate(QbSyncBaseMutation):
             "value), validated and saved as the plugin page saves them. All or nothing: an "
             "invalid value saves none and is named in errors. Requires MANAGE_ORDERS and "
             "MANAGE_PLUGINS.")
+
+    @classmethod
+    def failed(cls, errors: list[QbSyncErrorType]) -> QbSettingsUpdate:
+        return cls(errors=errors, notices=[])
 
     @classmethod
     def perform_mutation(cls, root, info, /, input):
@@ -51,7 +62,10 @@ class QbSettingsUpdate(QbSyncBaseMutation):
                 QbSyncErrorType(field=_input_field(error.field), message=error.reason,
                                 code=error_code(error))
                 for error in exc.errors])
-        return cls(settings=settings_value(saved, can_edit=True), errors=[])
+        notices = [p for p in check(saved, changed_fields(context.preferences, saved))
+                   if p.severity is Severity.NOTICE]
+        return cls(settings=settings_value(saved, can_edit=True), errors=[],
+                   notices=[problem_value(p) for p in notices])
 
 
 def _stored(value):

@@ -7,6 +7,7 @@ End to end on the standalone host (stored values, the password hash, contradicti
 
 from __future__ import annotations
 
+import pytest
 from django.test import RequestFactory
 
 from saleor_qb_sync.errors import PreferenceError, PreferencesInvalid
@@ -24,6 +25,8 @@ mutation Update($input: QbSettingsInput!) {
 }
 """
 ACTOR = Actor(email="owner@example.com")
+#: the saved names are checked against our copy of QuickBooks' lists (empty here)
+pytestmark = pytest.mark.django_db
 
 
 class Host:
