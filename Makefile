@@ -62,7 +62,7 @@ dashboard-extension/node_modules/.package-lock.json: dashboard-extension/package
 	cd dashboard-extension && npm ci --no-audit --no-fund
 
 dashboard-test: dashboard-extension/node_modules/.package-lock.json
-	cd dashboard-extension && npm test && npm run check-build
+	cd dashboard-extension && npm run check-codegen && npm run lint && npm test && npm run check-build
 
 dashboard-build: dashboard-extension/node_modules/.package-lock.json
 	cd dashboard-extension && npm run build

@@ -101,7 +101,7 @@ export function Screens({ search = window.location.search }: { search?: string }
   const state = useBridgeState();
   const params = new URLSearchParams(search);
   const [tab, setTab] = useState<TabId>(() => initialTab(search));
-  const status = useQuery<{ qbSyncStatus: SyncStatus }>(SYNC_STATUS, {}, { skip: !state.token });
+  const status = useQuery(SYNC_STATUS, {}, { skip: !state.token });
 
   // Web Connector changes what waits while the page is open: keep the status line current
   const reloadStatus = status.reload;

@@ -3,9 +3,32 @@
  * token. The token is read from the bridge on every call: the Dashboard replaces it every few
  * minutes (`tokenRefresh`).
  */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 
 import { type Bridge, pluginGraphqlUrl, useBridge } from "./bridge";
+import type * as G from "./generated/graphql";
+import type { TypedDocument } from "./generated/graphql";
+
+// the documents, typed by `npm run codegen` (src/documents.ts, src/generated/graphql.ts)
+export {
+  CUSTOMERS,
+  DELETE_PENDING,
+  EXPORT_RESET,
+  FAILED_COUNT,
+  FAILED_ORDERS_RETRY,
+  FOLLOW_UPS_QUEUE,
+  HISTORY,
+  ORDER_EXPORT,
+  ORDER_UPDATE,
+  PENDING_OPERATIONS,
+  PREVIEW,
+  QUEUE,
+  SETTINGS,
+  SETTINGS_UPDATE,
+  SYNC_STATUS,
+  WEB_CONNECTOR_FILE,
+} from "./generated/graphql";
+export type { TypedDocument } from "./generated/graphql";
 
 export class ApiError extends Error {
   constructor(
@@ -20,11 +43,16 @@ export class ApiError extends Error {
 
 type GraphQLErrorBody = { message?: string; extensions?: { exception?: { code?: string } } };
 
-export async function graphql<T>(
+/**
+ * Send `document`; its result and variables are typed from the schema. `signal` aborts the
+ * request (then it rejects with an ApiError of code ABORTED).
+ */
+export async function graphql<D, V>(
   bridge: Bridge,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<T> {
+  document: TypedDocument<D, V>,
+  variables: V,
+  { signal }: { signal?: AbortSignal } = {},
+): Promise<D> {
   const state = bridge.getState();
   const url = pluginGraphqlUrl(state.saleorApiUrl, window.location.href);
   let response: Response;
@@ -35,17 +63,17 @@ export async function graphql<T>(
         "Content-Type": "application/json",
         "Authorization-Bearer": state.token ?? "",
       },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: document, variables }),
+      signal,
     });
   } catch {
+    if (signal?.aborted) throw new ApiError("The request was cancelled.", "ABORTED");
     throw new ApiError("Could not reach the QuickBooks sync API. Check your connection.", "NETWORK");
   }
-  let body: { data?: T | null; errors?: GraphQLErrorBody[] } | null = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
+  // not JSON (a proxy's error page): judged by the status alone
+  const body: { data?: D | null; errors?: GraphQLErrorBody[] } | null = await response
+    .json()
+    .catch(() => null);
   const first = body?.errors?.[0];
   if (!response.ok || !body?.data) {
     const code = first?.extensions?.exception?.code ?? `HTTP_${response.status}`;
@@ -63,44 +91,58 @@ export async function graphql<T>(
   return body.data;
 }
 
-export type QueryState<T> = {
-  data: T | null;
+export type QueryState<D> = {
+  data: D | null;
   error: ApiError | null;
   loading: boolean;
   reload: () => void;
 };
 
-/** Run `query` whenever `variables` (compared as JSON) change; `skip` leaves it idle. */
-export function useQuery<T>(
-  query: string,
-  variables: Record<string, unknown> = {},
+/**
+ * Run `document` whenever `variables` (compared as JSON) change or `reload` is called; `skip`
+ * leaves it idle. A newer request aborts the one in flight (AbortController), and so does
+ * unmounting: an answer that comes after a newer request started is never shown.
+ */
+export function useQuery<D, V>(
+  document: TypedDocument<D, V>,
+  variables: V,
   { skip = false }: { skip?: boolean } = {},
-): QueryState<T> {
+): QueryState<D> {
   const bridge = useBridge();
-  const key = JSON.stringify(variables);
-  const [state, setState] = useState<{ data: T | null; error: ApiError | null; loading: boolean }>(
+  const key = JSON.stringify(variables ?? {});
+  const [state, setState] = useState<{ data: D | null; error: ApiError | null; loading: boolean }>(
     { data: null, error: null, loading: !skip },
   );
   const [generation, setGeneration] = useState(0);
-  const latest = useRef(0);
   useEffect(() => {
     if (skip) {
       setState({ data: null, error: null, loading: false });
       return;
     }
-    const id = ++latest.current;
+    const controller = new AbortController();
+    const current = () => !controller.signal.aborted;
     setState((s) => ({ ...s, loading: true, error: null }));
-    graphql<T>(bridge, query, JSON.parse(key))
+    graphql(bridge, document, JSON.parse(key) as V, { signal: controller.signal })
       .then((data) => {
-        if (id === latest.current) setState({ data, error: null, loading: false });
+        if (current()) setState({ data, error: null, loading: false });
       })
       .catch((error: unknown) => {
-        if (id === latest.current)
-          setState({ data: null, error: asApiError(error), loading: false });
+        if (current()) setState({ data: null, error: asApiError(error), loading: false });
       });
-  }, [bridge, query, key, skip, generation]);
+    return () => controller.abort();
+  }, [bridge, document, key, skip, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { ...state, reload };
+}
+
+/**
+ * A mutation's payload: the schema lets it be null (a resolver that failed; graphql() has thrown
+ * its error then), so this only guards the types.
+ */
+export function payload<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined)
+    throw new ApiError("The QuickBooks sync API gave no answer.", "EMPTY");
+  return value;
 }
 
 export function asApiError(error: unknown): ApiError {
@@ -109,498 +151,63 @@ export function asApiError(error: unknown): ApiError {
     : new ApiError(error instanceof Error ? error.message : String(error));
 }
 
-// --- types (schema.graphql) ------------------------------------------------------------------
+// --- types: generated from schema.graphql and the documents (src/generated/graphql.ts) --------
 
-export type PageInfo = {
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-  startCursor: string | null;
-  endCursor: string | null;
-};
-export type Connection<N> = { totalCount: number; pageInfo: PageInfo; edges: { node: N }[] };
-export type Money = { amount: number; currency: string };
-export type SyncError = { field: string | null; message: string; code: string };
+type Edges<C extends { edges: ({ node: unknown } | null)[] }> = NonNullable<C["edges"][number]>["node"];
 
-export type TransferFilter = {
-  customer?: string | null;
-  dateFrom?: string | null;
-  dateTo?: string | null;
-  includeExported?: boolean;
-};
+export type PageInfo = G.PageInfoFieldsFragment;
+/** A Relay connection as the documents select it (an edge may be null in the schema). */
+export type Connection<N> = { totalCount: number; pageInfo: PageInfo; edges: ({ node: N } | null)[] };
+/** The nodes of a connection (the schema lets an edge be null: those are left out). */
+export function nodesOf<N>(connection: Connection<N> | null | undefined): N[] {
+  return connection ? connection.edges.flatMap((edge) => (edge ? [edge.node] : [])) : [];
+}
 
-export type PreviewRow = {
-  orderId: string;
-  number: number;
-  createdAt: string;
-  channel: string;
-  customerName: string;
-  customerEmail: string;
-  total: Money;
-  status: string;
-  chargeStatus: string;
-  exported: boolean;
-  lastExport: { at: string; transactionType: string; txnId: string; refNumber: string } | null;
-  plannedTransactionType: string | null;
-  warnings: string[];
-  /** for an order in QuickBooks: the payments, credit memos, refunds and voids it lacks */
-  followUpsDue: FollowUpDue[];
-};
+export type SyncError = G.SyncErrorFieldsFragment;
+export type TransferFilter = G.QbOrderTransferFilterInput;
+export type TransferHistoryFilter = G.QbTransferHistoryFilterInput;
 
-export type FollowUpDue = { kind: string; amount: Money; description: string };
+export type PreviewRow = G.PreviewRowFieldsFragment;
+export type Money = PreviewRow["total"];
+/** for an order in QuickBooks: the payments, credit memos, refunds and voids it lacks */
+export type FollowUpDue = PreviewRow["followUpsDue"][number];
+export type PreviewConnection = G.QbOrderTransferPreviewQuery["qbOrderTransferPreview"];
 
-export type Customer = { email: string; name: string; userId: string | null; orderCount: number };
+export type Customer = Edges<G.QbCustomersQuery["qbCustomers"]>;
+export type PendingOperation = Edges<G.QbPendingOperationsQuery["qbPendingOperations"]>;
+export type ExportState = G.QbExportState;
+export type ExportRecord = G.ExportRecordFieldsFragment;
+export type SyncStatus = G.QbSyncStatusQuery["qbSyncStatus"];
 
-export type PendingOperation = {
-  id: string;
-  kind: string;
-  status: "QUEUED" | "IN_PROGRESS" | "DONE" | "FAILED" | "DELETED";
-  createdAt: string;
-  createdBy: string;
-  orderCount: number;
-  doneCount: number;
-  failedCount: number;
-  pickedUpAt: string | null;
-  completedAt: string | null;
-  summary: string;
-  orders: number[];
-};
-
-export type ExportState = "QUEUED" | "SENT" | "DONE" | "FAILED" | "NEEDS_RECONCILING" | "RESET";
-
-export type ExportRecord = {
-  id: string;
-  orderId: string;
-  orderNumber: number;
-  transactionType: string;
-  refNumber: string;
-  txnId: string;
-  state: ExportState;
-  statusCode: number | null;
-  statusMessage: string;
-  action: string;
-  createdAt: string;
-  updatedAt: string;
-  automatic: boolean;
-  linkedExisting: boolean;
-  /** this attempt put the order in QuickBooks and the order was edited in Saleor since */
-  changedSinceExport: boolean;
-};
-
-export type SyncStatus = {
-  exportMode: "AUTOMATIC" | "ON_DEMAND";
-  lastCheckIn: {
-    at: string;
-    startedAt: string;
-    summary: string;
-    state: "OPEN" | "CLOSED" | "DROPPED";
-    ordersDone: number;
-    ordersFailed: number;
-    lastError: string;
-  } | null;
-  queuedOperations: number;
-  queuedOrders: number;
-  configurationComplete: boolean;
-  missingConfiguration: string[];
-  webConnectorUsername: string;
-  /** Web Connector's schedule (RunEveryNMinutes of the .qwc file). */
-  runEveryMinutes: number;
-  /** When Web Connector must have connected again before staff are warned; null before the first check-in. */
-  expectedCheckInBy: string | null;
-  /** Web Connector missed several scheduled runs (the server decides; staff get one e-mail per outage). */
-  checkInOverdue: boolean;
-  /** Accounts and sales tax items the settings name that QuickBooks lacked at the latest check. */
-  quickbooksProblems: string[];
-  /** QuickBooks' preferences said multicurrency is on (the newest session that read them). */
-  quickbooksMulticurrency?: boolean;
-  /** then: the ISO codes of its active currencies */
-  quickbooksCurrencies?: string[];
-};
-
-// --- documents ---------------------------------------------------------------------------------
-
-const PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }";
-
-export const SYNC_STATUS = /* GraphQL */ `
-  query QbSyncStatus {
-    qbSyncStatus {
-      exportMode
-      lastCheckIn { at startedAt summary state ordersDone ordersFailed lastError }
-      queuedOperations
-      queuedOrders
-      configurationComplete
-      missingConfiguration
-      webConnectorUsername
-      runEveryMinutes
-      expectedCheckInBy
-      checkInOverdue
-      quickbooksProblems
-      quickbooksMulticurrency
-      quickbooksCurrencies
-    }
-  }
-`;
-
-export const CUSTOMERS = /* GraphQL */ `
-  query QbCustomers($search: String, $first: Int) {
-    qbCustomers(search: $search, first: $first) {
-      totalCount
-      edges { node { email name userId orderCount } }
-    }
-  }
-`;
-
-/** The fields of a preview row, also what the order popup shows (QbOrderTransferPreviewRow). */
-const PREVIEW_ROW_FIELDS = `
-  orderId number createdAt channel customerName customerEmail
-  total { amount currency }
-  status chargeStatus exported
-  lastExport { at transactionType txnId refNumber }
-  plannedTransactionType warnings
-  followUpsDue { kind amount { amount currency } description }
-`;
-
-export const PREVIEW = /* GraphQL */ `
-  query QbOrderTransferPreview($filter: QbOrderTransferFilterInput!, $first: Int, $after: String) {
-    qbOrderTransferPreview(filter: $filter, first: $first, after: $after) {
-      totalCount
-      queuedCount
-      ${PAGE_INFO}
-      edges {
-        node { ${PREVIEW_ROW_FIELDS} }
-      }
-    }
-  }
-`;
-
-export type PreviewConnection = Connection<PreviewRow> & { queuedCount: number };
-
+export type OrderExport = G.QbOrderExportQuery["qbOrderExport"];
 /** One attempt to receive a Saleor charge in QuickBooks against the order's invoice (QbPayment). */
-export type Payment = {
-  at: string;
-  amount: Money;
-  refNumber: string;
-  /** empty until QuickBooks has it */
-  txnId: string;
-  state: ExportState;
-  message: string;
-  action: string;
-  /** the QuickBooks payment method; may be empty */
-  paymentMethod: string;
-};
-
-/** What followed an order's transaction in QuickBooks (QbDocumentKind). */
-export type DocumentKind = "PAYMENT" | "CREDIT_MEMO" | "REFUND" | "VOID" | "MODIFICATION";
-
-/** What an edit in Saleor can change on the order's QuickBooks transaction (QbOrderChangeField). */
-export type OrderChangeField = "BILL_ADDRESS" | "SHIP_ADDRESS";
-
-/** A part of the QuickBooks transaction that differs from the order now (QbOrderChange). */
-export type OrderChange = {
-  field: OrderChangeField;
-  label: string;
-  /** what QuickBooks has, on one line (empty: none) */
-  before: string;
-  /** what the order says now, on one line (empty: none) */
-  after: string;
-};
-
-/** What an edit after export does to the transaction (QbEditUpdates, a setting). */
-export type EditUpdates = "OFF" | "ASK" | "AUTOMATIC";
-
+export type Payment = OrderExport["payments"][number];
 /** One attempt at a QuickBooks document that followed the order's transaction (QbDocument). */
-export type QuickBooksDocument = {
-  kind: DocumentKind;
-  at: string;
-  /** zero for a void */
-  amount: Money;
-  refNumber: string;
-  /** empty until QuickBooks has it */
-  txnId: string;
-  state: ExportState;
-  message: string;
-  action: string;
-};
-
-export type OrderExport = {
-  order: PreviewRow;
-  queued: boolean;
-  canQueue: boolean;
-  reason: string | null;
-  automatic: boolean;
-  automaticNote: string | null;
-  /** its charges received in QuickBooks against its invoice, each attempt, newest first */
-  payments: Payment[];
-  /** every document that followed its transaction (payments, credit memos, refunds, voids,
-   * updates), each attempt, newest first */
-  documents: QuickBooksDocument[];
-  /** the transaction it becomes in QuickBooks now, as a run would send it; null when it cannot */
-  quickbooksDocument?: TransactionPreview | null;
-  /** edited in Saleor since its transaction went to QuickBooks (compared when asked) */
-  changedSinceExport: boolean;
-  changesSinceExport: OrderChange[];
-  changesNoticedAt: string | null;
-  /** why it could not be compared now; null when it was */
-  changesProblem: string | null;
-  /** someone chose Update in QuickBooks; the next Web Connector update sends it */
-  updateRequestedAt: string | null;
-  updateRequestedBy: string | null;
-  editUpdates: EditUpdates;
-};
-
+export type QuickBooksDocument = OrderExport["documents"][number];
 /** One order's transaction as QuickBooks will receive it (QbQuickBooksDocument). */
-export type TransactionPreview = {
-  transactionType: string;
-  refNumber: string;
-  txnDate: string;
-  customer: string;
-  customerCurrency: string;
-  lines: {
-    item: string;
-    description: string;
-    quantity: string | null;
-    rate: string | null;
-    amount: Money;
-    taxCode: string;
-  }[];
-  total: Money;
-  exchangeRate: string | null;
-  arAccount: string;
-  depositToAccount: string;
-  memo: string;
-  warnings: string[];
-  qbxml: string;
-};
+export type TransactionPreview = NonNullable<OrderExport["quickbooksDocument"]>;
+/** A part of the QuickBooks transaction that differs from the order now (QbOrderChange). */
+export type OrderChange = OrderExport["changesSinceExport"][number];
+export type DocumentKind = G.QbDocumentKind;
+export type OrderChangeField = G.QbOrderChangeField;
+/** What an edit after export does to the transaction (QbEditUpdates, a setting). */
+export type EditUpdates = G.QbEditUpdates;
 
-const EDIT_FIELDS = `
-  changedSinceExport changesNoticedAt changesProblem updateRequestedAt updateRequestedBy editUpdates
-  changesSinceExport { field label before after }
-`;
-
-export const ORDER_EXPORT = /* GraphQL */ `
-  query QbOrderExport($orderId: ID!) {
-    qbOrderExport(orderId: $orderId) {
-      order { ${PREVIEW_ROW_FIELDS} }
-      queued canQueue reason automatic automaticNote
-      payments { at amount { amount currency } refNumber txnId state message action paymentMethod }
-      documents { kind at amount { amount currency } refNumber txnId state message action }
-      quickbooksDocument {
-        transactionType refNumber txnDate customer customerCurrency
-        lines { item description quantity rate amount { amount currency } taxCode }
-        total { amount currency } exchangeRate arAccount depositToAccount memo warnings qbxml
-      }
-      ${EDIT_FIELDS}
-    }
-  }
-`;
-
-export const ORDER_UPDATE = /* GraphQL */ `
-  mutation QbOrderUpdateInQuickbooks($orderId: ID!) {
-    qbOrderUpdateInQuickbooks(orderId: $orderId) {
-      errors { field message code }
-      orderExport { ${EDIT_FIELDS} }
-    }
-  }
-`;
-
-export const QUEUE = /* GraphQL */ `
-  mutation QbOrderTransferQueue($input: QbOrderTransferQueueInput!) {
-    qbOrderTransferQueue(input: $input) {
-      errors { field message code }
-      pendingOperation { id orderCount status createdAt }
-    }
-  }
-`;
-
-/** On demand: queue what QuickBooks lacks for orders it has (payments, refunds, voids). */
-export const FOLLOW_UPS_QUEUE = /* GraphQL */ `
-  mutation QbFollowUpsQueue($ids: [ID!]!) {
-    qbFollowUpsQueue(orderIds: $ids) {
-      errors { field message code }
-      pendingOperation { id orderCount status createdAt }
-    }
-  }
-`;
-
-export const PENDING_OPERATIONS = /* GraphQL */ `
-  query QbPendingOperations($first: Int, $after: String) {
-    qbPendingOperations(first: $first, after: $after) {
-      totalCount
-      ${PAGE_INFO}
-      edges {
-        node {
-          id kind status createdAt createdBy orderCount doneCount failedCount
-          pickedUpAt completedAt summary orders
-        }
-      }
-    }
-  }
-`;
-
-export const DELETE_PENDING = /* GraphQL */ `
-  mutation QbPendingOperationDelete($ids: [ID!]!) {
-    qbPendingOperationDelete(ids: $ids) {
-      errors { field message code }
-      pendingOperations { id }
-    }
-  }
-`;
-
-/** Whether any attempt failed: "Retry failed orders" shows only then. */
-export const FAILED_COUNT = /* GraphQL */ `
-  query QbFailedCount {
-    qbTransferHistory(filter: { state: FAILED }, first: 1) { totalCount }
-  }
-`;
-
-export const HISTORY = /* GraphQL */ `
-  query QbTransferHistory($filter: QbTransferHistoryFilterInput, $first: Int, $after: String) {
-    qbTransferHistory(filter: $filter, first: $first, after: $after) {
-      totalCount
-      ${PAGE_INFO}
-      edges {
-        node {
-          id orderId orderNumber transactionType refNumber txnId state statusCode
-          statusMessage action createdAt updatedAt automatic linkedExisting changedSinceExport
-        }
-      }
-    }
-  }
-`;
-
-export const WEB_CONNECTOR_FILE = /* GraphQL */ `
-  query QbWebConnectorFile {
-    qbWebConnectorFile
-  }
-`;
-
-export const EXPORT_RESET = /* GraphQL */ `
-  mutation QbOrderExportReset($orderIds: [ID!]!) {
-    qbOrderExportReset(orderIds: $orderIds) {
-      resetCount
-      errors { field message code }
-    }
-  }
-`;
-
-export type ExportResetResult = { resetCount: number; errors: SyncError[] };
-
-export const FAILED_ORDERS_RETRY = /* GraphQL */ `
-  mutation QbFailedOrdersRetry($orderIds: [ID!]) {
-    qbFailedOrdersRetry(orderIds: $orderIds) {
-      pendingOperation { id orderCount }
-      errors { field message code }
-    }
-  }
-`;
-
-export type FailedOrdersRetryResult = {
-  pendingOperation: { id: string; orderCount: number } | null;
-  errors: SyncError[];
-};
+export type ExportResetResult = G.QbOrderExportResetMutation["qbOrderExportReset"];
+export type FailedOrdersRetryResult = G.QbFailedOrdersRetryMutation["qbFailedOrdersRetry"];
 
 // --- settings (qbSettings, qbChannels, qbSettingsUpdate) --------------------------------------
 
-export type ExportMode = "AUTOMATIC" | "ON_DEMAND";
-export type TransactionType = "INVOICE" | "SALES_RECEIPT" | "SALES_ORDER" | "BY_PAYMENT_STATUS";
-export type CustomerMode = "PER_CUSTOMER" | "SINGLE_CUSTOMER";
-export type CustomerNameFormat = "FIRST_LAST" | "LAST_FIRST" | "EMAIL" | "COMPANY_OR_NAME";
-export type ItemMode = "BY_SKU" | "SINGLE_ITEM";
-export type MissingItemAction = "CREATE" | "USE_DEFAULT" | "FAIL";
-export type TaxMode = "LINE_ITEM" | "QUICKBOOKS_TAX_ITEM";
-export type ExportableOrderStatus =
-  | "UNFULFILLED"
-  | "PARTIALLY_FULFILLED"
-  | "FULFILLED"
-  | "PARTIALLY_RETURNED"
-  | "RETURNED"
-  | "CANCELED"
-  | "EXPIRED";
-
-export type Settings = {
-  exportMode: ExportMode;
-  transactionType: TransactionType;
-  checkDuplicates: boolean;
-  exportStartDate: string | null;
-  eligibleStatuses: ExportableOrderStatus[];
-  channels: string[];
-  customerMode: CustomerMode;
-  singleCustomerName: string;
-  customerNameFormat: CustomerNameFormat;
-  itemMode: ItemMode;
-  defaultItemName: string;
-  missingItemAction: MissingItemAction;
-  incomeAccount: string;
-  depositToAccount: string;
-  /** receive each Saleor charge of an order exported as an invoice against that invoice */
-  recordPayments: boolean;
-  /** "saleor=QuickBooks" pairs: Saleor's payment method type or gateway → QuickBooks payment method */
-  paymentMethods: string[];
-  /** a credit memo for each Saleor refund of an order that is in QuickBooks */
-  recordRefunds: boolean;
-  /** also the money going back against each credit memo (from the deposit account) */
-  refundMoney: boolean;
-  /** void the invoice or sales receipt of a cancelled order when no money moved */
-  voidCancelled: boolean;
-  /** what an edit in Saleor (addresses) of an order in QuickBooks does to its transaction */
-  updateEditedOrders: EditUpdates;
-  arAccount: string;
-  salesTaxAccount: string;
-  giftCardAccount: string;
-  shippingItemName: string;
-  discountItemName: string;
-  giftCardItemName: string;
-  /** other-charge item for refunds without lines and for a refund's difference from its lines */
-  refundItemName: string;
-  taxMode: TaxMode;
-  salesTaxItemName: string;
-  refNumberPrefix: string;
-  className: string;
-  ordersPerRequest: number;
-  qbxmlVersion: string;
-  webConnectorUsername: string;
-  webConnectorPasswordSet: boolean;
-  companyFile: string;
-  timeZone: string;
-  runEveryMinutes: number;
-  /** QuickBooks' lists are read again when older than this many hours (0: only when asked) */
-  listsMaxAgeHours: number;
-  /** the QuickBooks company's home currency (ISO 4217) */
-  companyCurrency: string;
-  /** "CODE=rate" pairs: the home currency per 1 unit of CODE; orders in other currencies are refused */
-  exchangeRates: string[];
-  canEdit: boolean;
-};
-
+export type ExportMode = G.QbExportMode;
+export type TransactionType = G.QbTransactionType;
+export type CustomerMode = G.QbCustomerMode;
+export type CustomerNameFormat = G.QbCustomerNameFormat;
+export type ItemMode = G.QbItemMode;
+export type MissingItemAction = G.QbMissingItemAction;
+export type TaxMode = G.QbTaxMode;
+export type ExportableOrderStatus = G.QbExportableOrderStatus;
+export type Settings = G.SettingsFieldsFragment;
 /** What qbSettingsUpdate takes: only the settings to change. */
-export type SettingsInput = Partial<
-  Omit<Settings, "qbxmlVersion" | "webConnectorPasswordSet" | "canEdit">
-> & { webConnectorPassword?: string };
-
-export type Channel = { slug: string; name: string };
-
-export type SettingsUpdateResult = { settings: Settings | null; errors: SyncError[] };
-
-const SETTINGS_FIELDS = `
-  exportMode transactionType checkDuplicates exportStartDate eligibleStatuses channels
-  customerMode singleCustomerName customerNameFormat itemMode defaultItemName missingItemAction
-  incomeAccount depositToAccount recordPayments paymentMethods recordRefunds refundMoney voidCancelled updateEditedOrders
-  arAccount salesTaxAccount giftCardAccount shippingItemName discountItemName giftCardItemName refundItemName taxMode salesTaxItemName refNumberPrefix className
-  ordersPerRequest qbxmlVersion webConnectorUsername webConnectorPasswordSet companyFile
-  timeZone runEveryMinutes listsMaxAgeHours companyCurrency exchangeRates canEdit
-`;
-
-export const SETTINGS = /* GraphQL */ `
-  query QbSettings {
-    qbSettings { ${SETTINGS_FIELDS} }
-    qbChannels { slug name }
-  }
-`;
-
-export const SETTINGS_UPDATE = /* GraphQL */ `
-  mutation QbSettingsUpdate($input: QbSettingsInput!) {
-    qbSettingsUpdate(input: $input) {
-      settings { ${SETTINGS_FIELDS} }
-      errors { field message code }
-    }
-  }
-`;
+export type SettingsInput = G.QbSettingsInput;
+export type Channel = G.QbSettingsQuery["qbChannels"][number];
+export type SettingsUpdateResult = G.QbSettingsUpdateMutation["qbSettingsUpdate"];

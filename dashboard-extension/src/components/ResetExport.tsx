@@ -6,7 +6,7 @@
 import { actions } from "@saleor/app-sdk/app-bridge";
 import { useRef, useState } from "react";
 
-import { asApiError, EXPORT_RESET, type ExportResetResult, graphql } from "../api";
+import { asApiError, EXPORT_RESET, graphql, payload } from "../api";
 import { useBridge } from "../bridge";
 import { ConfirmPanel } from "./ConfirmPanel";
 import { ErrorNotice, Notice } from "./ui";
@@ -100,10 +100,8 @@ export function useExportReset(onDone: () => void) {
     setError(null);
     setDone(null);
     try {
-      const data = await graphql<{ qbOrderExportReset: ExportResetResult }>(bridge, EXPORT_RESET, {
-        orderIds: [orderId],
-      });
-      const result = data.qbOrderExportReset;
+      const data = await graphql(bridge, EXPORT_RESET, { orderIds: [orderId] });
+      const result = payload(data.qbOrderExportReset);
       if (result.errors.length > 0) {
         setError(result.errors.map((e) => e.message).join(" "));
       } else {

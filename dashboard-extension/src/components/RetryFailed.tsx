@@ -6,7 +6,7 @@
 import { Button } from "@saleor/macaw-ui";
 import { useRef, useState } from "react";
 
-import { asApiError, FAILED_ORDERS_RETRY, type FailedOrdersRetryResult, graphql } from "../api";
+import { asApiError, FAILED_ORDERS_RETRY, graphql, payload } from "../api";
 import { useBridge } from "../bridge";
 import { plural } from "../format";
 import { ConfirmPanel } from "./ConfirmPanel";
@@ -27,8 +27,8 @@ export function RetryFailedOrders({ onDone }: { onDone: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      const data = await graphql<{ qbFailedOrdersRetry: FailedOrdersRetryResult }>(bridge, FAILED_ORDERS_RETRY, {});
-      const result = data.qbFailedOrdersRetry;
+      const data = await graphql(bridge, FAILED_ORDERS_RETRY, {});
+      const result = payload(data.qbFailedOrdersRetry);
       if (result.errors.length > 0 || !result.pendingOperation) {
         setError(result.errors.map((e) => e.message).join(" ") || "Nothing was queued.");
       } else {

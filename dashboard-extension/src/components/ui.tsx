@@ -3,6 +3,7 @@ import { Box, Button, Spinner, Text } from "@saleor/macaw-ui";
 import type { ReactNode } from "react";
 
 import type { ApiError } from "../api";
+import type { Paging } from "../paging";
 
 export function Loading({ label = "Loading…" }: { label?: string }) {
   return (
@@ -96,33 +97,26 @@ export function Empty({ title, children }: { title: ReactNode; children?: ReactN
   );
 }
 
+/** Previous/Next page of a cursor-paged list (`usePagedQuery`, paging.ts). */
 export function Pager({
   label,
-  page,
-  hasPrevious,
-  hasNext,
-  onPrevious,
-  onNext,
+  pages,
   summary,
 }: {
   label: string;
-  page: number;
-  hasPrevious: boolean;
-  hasNext: boolean;
-  onPrevious: () => void;
-  onNext: () => void;
+  pages: Paging;
   summary?: ReactNode;
 }) {
   return (
     <Box as="nav" aria-label={label} display="flex" alignItems="center" gap={3} paddingY={3}>
-      <Button variant="secondary" onClick={onPrevious} disabled={!hasPrevious}>
+      <Button variant="secondary" onClick={pages.previous} disabled={!pages.hasPrevious}>
         Previous page
       </Button>
       <Text size={3} color="default2">
-        Page {page}
+        Page {pages.page}
         {summary ? <> · {summary}</> : null}
       </Text>
-      <Button variant="secondary" onClick={onNext} disabled={!hasNext}>
+      <Button variant="secondary" onClick={pages.next} disabled={!pages.hasNext}>
         Next page
       </Button>
     </Box>
@@ -141,6 +135,3 @@ export function Heading({ children, level = 2 }: { children: ReactNode; level?: 
 export function Badge({ tone, children }: { tone: "success" | "warning" | "error" | "info" | "neutral"; children: ReactNode }) {
   return <span className={`qb-badge qb-badge--${tone}`}>{children}</span>;
 }
-
-/** Cursor paging: a stack of the `after` cursors of the pages before the current one. */
-export type CursorPages = { cursors: (string | null)[] };

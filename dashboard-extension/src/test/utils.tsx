@@ -47,7 +47,14 @@ export function fakeBridge(overrides: Partial<AppBridgeState> = {}) {
   return { bridge: bridge as unknown as Bridge, dispatched, emit, dispatch: bridge.dispatch };
 }
 
-export type GqlCall = { operationName: string; variables: Record<string, unknown>; headers: Headers; url: string };
+export type GqlCall = {
+  operationName: string;
+  variables: Record<string, unknown>;
+  headers: Headers;
+  url: string;
+  /** the request's AbortSignal (useQuery aborts a request a newer one supersedes) */
+  signal: AbortSignal | null;
+};
 type Handler = (variables: Record<string, unknown>, call: GqlCall) => unknown;
 
 /**
@@ -60,7 +67,13 @@ export function mockApi(handlers: Record<string, Handler>) {
     const body = JSON.parse(String(init?.body));
     const match = /(?:query|mutation)\s+(\w+)/.exec(body.query);
     const operationName = match ? match[1] : "";
-    const call = { operationName, variables: body.variables, headers: new Headers(init?.headers), url: String(input) };
+    const call = {
+      operationName,
+      variables: body.variables,
+      headers: new Headers(init?.headers),
+      url: String(input),
+      signal: init?.signal ?? null,
+    };
     calls.push(call);
     const handler = handlers[operationName];
     if (!handler) throw new Error(`no handler for ${operationName}`);
@@ -83,6 +96,15 @@ export function mockApi(handlers: Record<string, Handler>) {
 
 export function never(): Promise<never> {
   return new Promise(() => undefined);
+}
+
+/** A promise to settle later, from the test: hold an answer back, then give it. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }
 
 export function renderWithBridge(ui: ReactElement, bridge = fakeBridge()) {
@@ -114,6 +136,8 @@ export const STATUS: SyncStatus = {
   expectedCheckInBy: null,
   checkInOverdue: false,
   quickbooksProblems: [],
+  quickbooksMulticurrency: false,
+  quickbooksCurrencies: [],
 };
 
 export function previewRow(number: number, extra: Record<string, unknown> = {}) {

@@ -2,8 +2,11 @@
 import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useEffect, useId, useState } from "react";
 
-import { CUSTOMERS, type Connection, type Customer, useQuery } from "../api";
-import { ErrorNotice, Loading } from "../components/ui";
+import { CUSTOMERS } from "../api";
+import { ErrorNotice, Loading, Pager } from "../components/ui";
+import { usePagedQuery } from "../paging";
+
+const PAGE_SIZE = 10;
 
 export type CustomerChoice = { value: string; label: string } | null;
 
@@ -22,9 +25,10 @@ export function CustomerPicker({
     const timer = window.setTimeout(() => setDebounced(search.trim()), 250);
     return () => window.clearTimeout(timer);
   }, [search]);
-  const customers = useQuery<{ qbCustomers: Connection<Customer> }>(
+  const customers = usePagedQuery(
     CUSTOMERS,
-    { search: debounced || null, first: 10 },
+    { search: debounced || null, first: PAGE_SIZE },
+    (data) => data.qbCustomers,
     { skip: !open },
   );
 
@@ -42,7 +46,10 @@ export function CustomerPicker({
             variant="tertiary"
             size="small"
             aria-describedby={`${id}-label`}
-            onClick={() => setOpen(true)}
+            onClick={() => {
+              customers.reset();
+              setOpen(true);
+            }}
           >
             {value ? "Change customer" : "Choose a customer"}
           </Button>
@@ -61,7 +68,7 @@ export function CustomerPicker({
     setOpen(false);
     setSearch("");
   };
-  const edges = customers.data?.qbCustomers.edges ?? [];
+  const nodes = customers.nodes;
   return (
     <Box display="flex" flexDirection="column" gap={2}>
       <label className="qb-field">
@@ -93,7 +100,7 @@ export function CustomerPicker({
                 All customers
               </button>
             </li>
-            {edges.map(({ node }) => (
+            {nodes.map((node) => (
               <li key={node.email}>
                 <button
                   type="button"
@@ -112,7 +119,7 @@ export function CustomerPicker({
                 </button>
               </li>
             ))}
-            {edges.length === 0 ? (
+            {nodes.length === 0 ? (
               <li>
                 <Text size={3} color="default2" padding={3} display="block">
                   No customer matches “{debounced}”.
@@ -121,6 +128,10 @@ export function CustomerPicker({
             ) : null}
           </ul>
         )}
+        {/* more than one page of matches: the pager (none when they fit on one) */}
+        {!customers.loading && !customers.error && (customers.hasPrevious || customers.hasNext) ? (
+          <Pager label="Customer pages" pages={customers} />
+        ) : null}
       </Box>
       <Box>
         <Button variant="tertiary" size="small" onClick={() => setOpen(false)}>

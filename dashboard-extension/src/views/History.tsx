@@ -3,12 +3,13 @@ import { actions } from "@saleor/app-sdk/app-bridge";
 import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
-import { type Connection, type ExportRecord, type ExportState, FAILED_COUNT, HISTORY, useQuery } from "../api";
+import { type ExportRecord, type ExportState, FAILED_COUNT, HISTORY, type TransferHistoryFilter, useQuery } from "../api";
 import { useBridge, useBridgeState } from "../bridge";
 import { type ResetTarget, ResetExportStatus, useExportReset } from "../components/ResetExport";
 import { RetryFailedOrders } from "../components/RetryFailed";
 import { Badge, Empty, ErrorNotice, Heading, Loading, Pager } from "../components/ui";
 import { formatDateTime, statusLabel, transactionLabel } from "../format";
+import { usePagedQuery } from "../paging";
 
 const PAGE_SIZE = 25;
 
@@ -156,23 +157,19 @@ export function HistoryView() {
   const [changedOnly, setChangedOnly] = useState(false);
   const [orderNumber, setOrderNumber] = useState("");
   const [appliedNumber, setAppliedNumber] = useState<number | null>(null);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const filter: Record<string, unknown> = {};
+  const filter: TransferHistoryFilter = {};
   if (failuresOnly) filter.state = "FAILED";
   if (changedOnly) filter.changedSinceExport = true;
   if (appliedNumber !== null) filter.orderNumber = appliedNumber;
-  const history = useQuery<{ qbTransferHistory: Connection<ExportRecord> }>(HISTORY, {
-    filter,
-    first: PAGE_SIZE,
-    after: cursors[cursors.length - 1],
-  });
-  const failed = useQuery<{ qbTransferHistory: { totalCount: number } }>(FAILED_COUNT, {});
+  // a new filter starts at page 1
+  const history = usePagedQuery(HISTORY, { filter, first: PAGE_SIZE }, (data) => data.qbTransferHistory);
+  const failed = useQuery(FAILED_COUNT, {});
   const reload = () => {
     history.reload();
     failed.reload();
   };
   const anyFailed = (failed.data?.qbTransferHistory.totalCount ?? 0) > 0;
-  const connection = history.data?.qbTransferHistory;
+  const connection = history.connection;
   const reset = useExportReset(reload);
 
   return (
@@ -194,7 +191,6 @@ export function HistoryView() {
           checked={failuresOnly}
           onChange={(checked) => {
             setFailuresOnly(checked);
-            setCursors([null]);
           }}
         />
         <FilterCheckbox
@@ -202,7 +198,6 @@ export function HistoryView() {
           checked={changedOnly}
           onChange={(checked) => {
             setChangedOnly(checked);
-            setCursors([null]);
           }}
         />
         <Box
@@ -214,7 +209,7 @@ export function HistoryView() {
             event.preventDefault();
             const n = Number.parseInt(orderNumber.replace(/^#/, ""), 10);
             setAppliedNumber(Number.isFinite(n) ? n : null);
-            setCursors([null]);
+            history.reset();
           }}
         >
           <label className="qb-field">
@@ -246,16 +241,8 @@ export function HistoryView() {
         </Empty>
       ) : connection ? (
         <>
-          <HistoryTable records={connection.edges.map((e) => e.node)} onReset={reset.ask} />
-          <Pager
-            label="History pages"
-            page={cursors.length}
-            hasPrevious={cursors.length > 1}
-            hasNext={connection.pageInfo.hasNextPage}
-            onPrevious={() => setCursors((c) => c.slice(0, -1))}
-            onNext={() => setCursors((c) => [...c, connection.pageInfo.endCursor])}
-            summary={`${connection.totalCount} attempts`}
-          />
+          <HistoryTable records={history.nodes} onReset={reset.ask} />
+          <Pager label="History pages" pages={history} summary={`${connection.totalCount} attempts`} />
         </>
       ) : null}
     </Box>

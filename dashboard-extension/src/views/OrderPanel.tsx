@@ -11,9 +11,7 @@ import { useState } from "react";
 
 import {
   asApiError,
-  type Connection,
   type DocumentKind,
-  type ExportRecord,
   graphql,
   HISTORY,
   ORDER_EXPORT,
@@ -21,8 +19,9 @@ import {
   ORDER_UPDATE,
   type Payment,
   type QuickBooksDocument,
+  nodesOf,
+  payload,
   QUEUE,
-  type SyncError,
   type SyncStatus,
   useQuery,
 } from "../api";
@@ -46,14 +45,14 @@ export function OrderPanel({
   const bridge = useBridge();
   const [queueing, setQueueing] = useState(false);
   const [errors, setErrors] = useState<string | null>(null);
-  const state = useQuery<{ qbOrderExport: OrderExport }>(
+  const state = useQuery(
     ORDER_EXPORT,
-    { orderId },
+    { orderId: orderId ?? "" },
     { skip: !orderId },
   );
-  const history = useQuery<{ qbTransferHistory: Connection<ExportRecord> }>(
+  const history = useQuery(
     HISTORY,
-    { filter: { orderId }, first: 20 },
+    { filter: { orderId: orderId ?? "" }, first: 20 },
     { skip: !orderId },
   );
   const reload = () => {
@@ -80,7 +79,7 @@ export function OrderPanel({
     );
   }
   const order = state.data.qbOrderExport;
-  const records = history.data?.qbTransferHistory.edges.map((e) => e.node) ?? [];
+  const records = nodesOf(history.data?.qbTransferHistory);
   // the history is newest first: the order is exported now when its latest attempt is DONE
   const latest = records[0];
   const exportedNow = order.order.exported;
@@ -89,10 +88,10 @@ export function OrderPanel({
     setQueueing(true);
     setErrors(null);
     try {
-      const data = await graphql<{ qbOrderTransferQueue: { errors: SyncError[] } }>(bridge, QUEUE, {
+      const data = await graphql(bridge, QUEUE, {
         input: { orderIds: [orderId] },
       });
-      const result = data.qbOrderTransferQueue;
+      const result = payload(data.qbOrderTransferQueue);
       if (result.errors.length > 0) {
         setErrors(result.errors.map((e) => e.message).join(" "));
       } else {
@@ -240,10 +239,10 @@ function ChangedSinceExport({
     setSending(true);
     setError(null);
     try {
-      const data = await graphql<{ qbOrderUpdateInQuickbooks: { errors: SyncError[] } }>(bridge, ORDER_UPDATE, {
+      const data = await graphql(bridge, ORDER_UPDATE, {
         orderId,
       });
-      const result = data.qbOrderUpdateInQuickbooks;
+      const result = payload(data.qbOrderUpdateInQuickbooks);
       if (result.errors.length > 0) {
         setError(result.errors.map((e) => e.message).join(" "));
       } else {

@@ -5,18 +5,17 @@ import { useState } from "react";
 
 import {
   asApiError,
-  type Connection,
   DELETE_PENDING,
   graphql,
   PENDING_OPERATIONS,
   type PendingOperation,
-  type SyncError,
-  useQuery,
+  payload,
 } from "../api";
 import { useBridge, useBridgeState } from "../bridge";
 import { ConfirmPanel } from "../components/ConfirmPanel";
 import { Badge, Empty, ErrorNotice, Heading, Loading, Notice, Pager } from "../components/ui";
 import { formatDateTime, plural, statusLabel } from "../format";
+import { usePagedQuery } from "../paging";
 
 const PAGE_SIZE = 20;
 
@@ -60,27 +59,19 @@ function ConfirmDelete({
 export function PendingView({ onChanged }: { onChanged?: () => void } = {}) {
   const bridge = useBridge();
   const { locale } = useBridgeState();
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [confirming, setConfirming] = useState<PendingOperation | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [deleted, setDeleted] = useState<string | null>(null);
-  const list = useQuery<{ qbPendingOperations: Connection<PendingOperation> }>(PENDING_OPERATIONS, {
-    first: PAGE_SIZE,
-    after: cursors[cursors.length - 1],
-  });
+  const list = usePagedQuery(PENDING_OPERATIONS, { first: PAGE_SIZE }, (data) => data.qbPendingOperations);
 
   const remove = async (operation: PendingOperation) => {
     setDeleting(true);
     setRefusal(null);
     setDeleted(null);
     try {
-      const data = await graphql<{ qbPendingOperationDelete: { errors: SyncError[] } }>(
-        bridge,
-        DELETE_PENDING,
-        { ids: [operation.id] },
-      );
-      const errors = data.qbPendingOperationDelete.errors;
+      const data = await graphql(bridge, DELETE_PENDING, { ids: [operation.id] });
+      const errors = payload(data.qbPendingOperationDelete).errors;
       if (errors.length > 0) {
         setRefusal(errors.map((e) => e.message).join(" "));
       } else {
@@ -99,7 +90,7 @@ export function PendingView({ onChanged }: { onChanged?: () => void } = {}) {
     }
   };
 
-  const connection = list.data?.qbPendingOperations;
+  const connection = list.connection;
   return (
     <Box display="flex" flexDirection="column" gap={4}>
       <Box display="flex" alignItems="center" justifyContent="space-between">
@@ -149,7 +140,7 @@ export function PendingView({ onChanged }: { onChanged?: () => void } = {}) {
                 </tr>
               </thead>
               <tbody>
-                {connection.edges.map(({ node }) => (
+                {list.nodes.map((node) => (
                   <tr key={node.id} data-testid="pending-row">
                     <td className="qb-nowrap">{formatDateTime(node.createdAt, locale)}</td>
                     <td className="qb-wrap">{node.createdBy || "—"}</td>
@@ -205,11 +196,7 @@ export function PendingView({ onChanged }: { onChanged?: () => void } = {}) {
           </Box>
           <Pager
             label="Pending operation pages"
-            page={cursors.length}
-            hasPrevious={cursors.length > 1}
-            hasNext={connection.pageInfo.hasNextPage}
-            onPrevious={() => setCursors((c) => c.slice(0, -1))}
-            onNext={() => setCursors((c) => [...c, connection.pageInfo.endCursor])}
+            pages={list}
             summary={plural(connection.totalCount, "operation", "operations")}
           />
         </>

@@ -13,7 +13,7 @@ import {
   SETTINGS_UPDATE,
   type Settings,
   type SettingsInput,
-  type SettingsUpdateResult,
+  payload,
   useQuery,
 } from "../api";
 import { useBridge } from "../bridge";
@@ -220,7 +220,7 @@ export function SettingsView({
   onSaved?: () => void;
   multicurrency?: string[] | null;
 }) {
-  const query = useQuery<{ qbSettings: Settings; qbChannels: Channel[] }>(SETTINGS);
+  const query = useQuery(SETTINGS, {});
   if (query.loading && !query.data) return <Loading label="Loading the settings…" />;
   if (query.error || !query.data) {
     return (
@@ -281,8 +281,8 @@ function SettingsForm({
     }
     setSaving(true);
     try {
-      const data = await graphql<{ qbSettingsUpdate: SettingsUpdateResult }>(bridge, SETTINGS_UPDATE, { input });
-      const result = data.qbSettingsUpdate;
+      const data = await graphql(bridge, SETTINGS_UPDATE, { input });
+      const result = payload(data.qbSettingsUpdate);
       if (result.errors.length > 0 || !result.settings) {
         const byField: Partial<Record<FieldName, string>> = {};
         const other: string[] = [];

@@ -62,7 +62,7 @@ export function SetupView({
     setDownloading(true);
     setDownloadError(null);
     try {
-      const data = await graphql<{ qbWebConnectorFile: string }>(bridge, WEB_CONNECTOR_FILE);
+      const data = await graphql(bridge, WEB_CONNECTOR_FILE, {});
       saveFile(data.qbWebConnectorFile);
       setDownloaded(true);
     } catch (error) {

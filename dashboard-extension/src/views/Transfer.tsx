@@ -13,13 +13,12 @@ import {
   type ApiError,
   FOLLOW_UPS_QUEUE,
   graphql,
+  payload,
   PREVIEW,
-  type PreviewConnection,
   QUEUE,
   type SyncError,
   type SyncStatus,
   type TransferFilter,
-  useQuery,
 } from "../api";
 import { useBridge, useBridgeState } from "../bridge";
 import { Badge, Empty, ErrorNotice, Heading, Loading, Notice, Pager } from "../components/ui";
@@ -33,6 +32,7 @@ import {
   statusLabel,
   transactionLabel,
 } from "../format";
+import { usePagedQuery } from "../paging";
 import { type CustomerChoice, CustomerPicker } from "./CustomerPicker";
 
 export const PAGE_SIZE = 25;
@@ -88,17 +88,16 @@ export function TransferView({
   const [includeExported, setIncludeExported] = useState(false);
   // the filter of the last Preview: what the table shows and what Transfer queues
   const [applied, setApplied] = useState<TransferFilter | null>(null);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [selection, setSelection] = useState<Selection>({ mode: "all", excluded: new Set() });
   const [queueing, setQueueing] = useState(false);
   const [queueErrors, setQueueErrors] = useState<(SyncError | ApiError)[]>([]);
   const [queued, setQueued] = useState<Queued | null>(null);
   const resultHeading = useRef<HTMLHeadingElement>(null);
 
-  const after = cursors[cursors.length - 1];
-  const preview = useQuery<{ qbOrderTransferPreview: PreviewConnection }>(
+  const preview = usePagedQuery(
     PREVIEW,
-    { filter: applied ?? {}, first: PAGE_SIZE, after },
+    { filter: applied ?? {}, first: PAGE_SIZE },
+    (data) => data.qbOrderTransferPreview,
     { skip: applied === null },
   );
   const connection = preview.data?.qbOrderTransferPreview;
@@ -114,7 +113,7 @@ export function TransferView({
       dateTo: dateTo || null,
       includeExported,
     });
-    setCursors([null]);
+    preview.reset();
     setSelection({ mode: "all", excluded: new Set() });
     setQueueErrors([]);
     setQueued(null);
@@ -129,13 +128,8 @@ export function TransferView({
     setQueueing(true);
     setQueueErrors([]);
     try {
-      const data = await graphql<{
-        qbOrderTransferQueue: {
-          errors: SyncError[];
-          pendingOperation: { id: string; orderCount: number } | null;
-        };
-      }>(bridge, QUEUE, { input: queueInput(selection, applied) });
-      const result = data.qbOrderTransferQueue;
+      const data = await graphql(bridge, QUEUE, { input: queueInput(selection, applied) });
+      const result = payload(data.qbOrderTransferQueue);
       if (result.errors.length > 0 || !result.pendingOperation) {
         setQueueErrors(result.errors);
       } else {
@@ -164,13 +158,8 @@ export function TransferView({
     setQueueing(true);
     setQueueErrors([]);
     try {
-      const data = await graphql<{
-        qbFollowUpsQueue: {
-          errors: SyncError[];
-          pendingOperation: { id: string; orderCount: number } | null;
-        };
-      }>(bridge, FOLLOW_UPS_QUEUE, { ids: orderIds });
-      const result = data.qbFollowUpsQueue;
+      const data = await graphql(bridge, FOLLOW_UPS_QUEUE, { ids: orderIds });
+      const result = payload(data.qbFollowUpsQueue);
       if (result.errors.length > 0 || !result.pendingOperation) {
         setQueueErrors(result.errors);
       } else {
@@ -198,7 +187,7 @@ export function TransferView({
     );
   }
 
-  const rows = connection?.edges.map((e) => e.node) ?? [];
+  const rows = preview.nodes;
   const pageAllOn = rows.length > 0 && rows.every((r) => isSelected(selection, r.orderId));
   const pageSomeOn = rows.some((r) => isSelected(selection, r.orderId));
   // on this page, the chosen orders in QuickBooks that lack a payment, refund or void there
@@ -438,15 +427,7 @@ export function TransferView({
               </tbody>
             </table>
           </Box>
-          <Pager
-            label="Preview pages"
-            page={cursors.length}
-            hasPrevious={cursors.length > 1}
-            hasNext={connection.pageInfo.hasNextPage}
-            onPrevious={() => setCursors((c) => c.slice(0, -1))}
-            onNext={() => setCursors((c) => [...c, connection.pageInfo.endCursor])}
-            summary={plural(total, "order", "orders")}
-          />
+          <Pager label="Preview pages" pages={preview} summary={plural(total, "order", "orders")} />
           {queueErrors.length > 0 ? (
             <ErrorNotice
               title="The orders were not queued"
