@@ -253,6 +253,10 @@ export type QbSyncErrorCode =
   | 'CANNOT_MAP'
   /** Nothing was chosen, or nothing matches. */
   | 'EMPTY_SELECTION'
+  /** The home currency is not QuickBooks' own (multicurrency). */
+  | 'HOME_CURRENCY_MISMATCH'
+  /** QuickBooks has the record named but marks it inactive, and refuses transactions using it. */
+  | 'INACTIVE_IN_QUICKBOOKS'
   /** A value is not acceptable, or values contradict each other. */
   | 'INVALID'
   /** A value is not one of those allowed. */
@@ -261,6 +265,10 @@ export type QbSyncErrorCode =
   | 'INVALID_DATE_RANGE'
   /** An ID is malformed or of the wrong type. */
   | 'INVALID_ID'
+  /** The item named is of a type that cannot carry an amount on a line (a subtotal, group or payment item). */
+  | 'NOT_A_LINE_ITEM'
+  /** The item named is not a sales tax item, which QuickBooks needs to compute the tax. */
+  | 'NOT_A_SALES_TAX_ITEM'
   /** Something named does not exist or is not visible to you. */
   | 'NOT_FOUND'
   /** The order cannot be exported (its status or channel; the message names the setting). */
@@ -269,6 +277,8 @@ export type QbSyncErrorCode =
   | 'NOT_EXPORTED'
   /** The order did not fail, or it is in QuickBooks or on its way there already. */
   | 'NOT_FAILED'
+  /** Our copy of QuickBooks' lists has no record of that name (pick one, or add it in QuickBooks and refresh the lists). */
+  | 'NOT_IN_QUICKBOOKS'
   /** A number is smaller or larger than allowed. */
   | 'OUT_OF_RANGE'
   /** A value is missing. */
@@ -280,7 +290,9 @@ export type QbSyncErrorCode =
   /** Nothing changed since the order went to QuickBooks. */
   | 'UNCHANGED'
   /** Updates of edited orders are off in the settings. */
-  | 'UPDATES_OFF';
+  | 'UPDATES_OFF'
+  /** QuickBooks refuses an account of that type in that place (e.g. invoices post only to accounts receivable). */
+  | 'WRONG_ACCOUNT_TYPE';
 
 /** How sales tax reaches QuickBooks. */
 export type QbTaxMode =
