@@ -18,11 +18,14 @@ export {
   FAILED_ORDERS_RETRY,
   FOLLOW_UPS_QUEUE,
   HISTORY,
+  LIST_CHOICES,
+  LISTS_REFRESH,
   ORDER_EXPORT,
   ORDER_UPDATE,
   PENDING_OPERATIONS,
   PREVIEW,
   QUEUE,
+  QUICKBOOKS_LISTS,
   SETTINGS,
   SETTINGS_UPDATE,
   SYNC_STATUS,
@@ -211,3 +214,8 @@ export type Settings = G.SettingsFieldsFragment;
 export type SettingsInput = G.QbSettingsInput;
 export type Channel = G.QbSettingsQuery["qbChannels"][number];
 export type SettingsUpdateResult = G.QbSettingsUpdateMutation["qbSettingsUpdate"];
+/** What our copy of QuickBooks' lists says of a setting that names a record (QbSettingProblem). */
+export type SettingProblem = G.SettingProblemFieldsFragment;
+/** A record a setting's picker offers. */
+export type ListChoice = Edges<G.QbListChoicesQuery["qbQuickBooksListEntries"]>;
+export type QuickBooksLists = G.QbQuickBooksListsQuery["qbQuickBooksLists"];

@@ -223,6 +223,10 @@ const SETTINGS_FIELDS = /* GraphQL */ `
     arAccount salesTaxAccount giftCardAccount shippingItemName discountItemName giftCardItemName refundItemName taxMode salesTaxItemName refNumberPrefix className
     ordersPerRequest qbxmlVersion webConnectorUsername webConnectorPasswordSet companyFile
     timeZone runEveryMinutes listsMaxAgeHours companyCurrency exchangeRates canEdit
+    listProblems { ...SettingProblemFields }
+  }
+  fragment SettingProblemFields on QbSettingProblem {
+    field severity code message value
   }
 `;
 
@@ -242,5 +246,36 @@ export const SETTINGS_UPDATE = /* GraphQL */ `
     }
   }
   ${SETTINGS_FIELDS}
+  ${SYNC_ERROR}
+`;
+
+// --- QuickBooks' lists (qbQuickBooksLists, qbQuickBooksListEntries, qbQuickBooksListsRefresh) --
+
+/** The records a setting may name, for its picker. */
+export const LIST_CHOICES = /* GraphQL */ `
+  query QbListChoices($setting: String!, $search: String, $first: Int) {
+    qbQuickBooksListEntries(setting: $setting, search: $search, first: $first) {
+      totalCount
+      edges { node { listId fullName recordType } }
+    }
+  }
+`;
+
+export const QUICKBOOKS_LISTS = /* GraphQL */ `
+  query QbQuickBooksLists {
+    qbQuickBooksLists {
+      lists { key label count lastReadAt }
+      refreshWaiting
+    }
+  }
+`;
+
+export const LISTS_REFRESH = /* GraphQL */ `
+  mutation QbQuickBooksListsRefresh {
+    qbQuickBooksListsRefresh {
+      pendingOperation { id }
+      errors { ...SyncErrorFields }
+    }
+  }
   ${SYNC_ERROR}
 `;

@@ -157,6 +157,13 @@ export type QbPendingOperationStatus =
   /** Deleted */
   | 'DELETED';
 
+/** How much a problem of a setting matters. */
+export type QbSettingProblemSeverity =
+  /** Saving refuses it: QuickBooks would refuse what uses it. */
+  | 'ERROR'
+  /** Saved; says what will happen (e.g. the first export adds the item). */
+  | 'NOTICE';
+
 /** The settings to change; those left out keep their value. exportStartDate: null clears the date. */
 export type QbSettingsInput = {
   /** How orders reach QuickBooks. */
@@ -390,6 +397,20 @@ export type QbTransferHistoryQuery = { qbTransferHistory: { totalCount: number, 
 
 export type ExportRecordFieldsFragment = { id: string, orderId: string, orderNumber: number, transactionType: string, refNumber: string, txnId: string, state: QbExportState, statusCode: number | null, statusMessage: string, action: string, createdAt: string, updatedAt: string, automatic: boolean, linkedExisting: boolean, changedSinceExport: boolean };
 
+export type QbListChoicesQueryVariables = Exact<{
+  setting: string;
+  search?: string | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type QbListChoicesQuery = { qbQuickBooksListEntries: { totalCount: number, edges: Array<{ node: { listId: string, fullName: string, recordType: string } } | null> } };
+
+export type QbQuickBooksListsRefreshMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type QbQuickBooksListsRefreshMutation = { qbQuickBooksListsRefresh: { pendingOperation: { id: string } | null, errors: Array<{ field: string | null, message: string, code: QbSyncErrorCode }> } | null };
+
 export type QbOrderExportQueryVariables = Exact<{
   orderId: string | number;
 }>;
@@ -432,19 +453,26 @@ export type QbOrderTransferQueueMutationVariables = Exact<{
 
 export type QbOrderTransferQueueMutation = { qbOrderTransferQueue: { errors: Array<{ field: string | null, message: string, code: QbSyncErrorCode }>, pendingOperation: { id: string, orderCount: number, status: QbPendingOperationStatus, createdAt: string } | null } | null };
 
+export type QbQuickBooksListsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type QbQuickBooksListsQuery = { qbQuickBooksLists: { refreshWaiting: boolean, lists: Array<{ key: string, label: string, count: number, lastReadAt: string | null }> } };
+
 export type QbSettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type QbSettingsQuery = { qbSettings: { exportMode: QbExportMode, transactionType: QbTransactionType, checkDuplicates: boolean, exportStartDate: string | null, eligibleStatuses: Array<QbExportableOrderStatus>, channels: Array<string>, customerMode: QbCustomerMode, singleCustomerName: string, customerNameFormat: QbCustomerNameFormat, itemMode: QbItemMode, defaultItemName: string, missingItemAction: QbMissingItemAction, incomeAccount: string, depositToAccount: string, recordPayments: boolean, paymentMethods: Array<string>, recordRefunds: boolean, refundMoney: boolean, voidCancelled: boolean, updateEditedOrders: QbEditUpdates, arAccount: string, salesTaxAccount: string, giftCardAccount: string, shippingItemName: string, discountItemName: string, giftCardItemName: string, refundItemName: string, taxMode: QbTaxMode, salesTaxItemName: string, refNumberPrefix: string, className: string, ordersPerRequest: number, qbxmlVersion: string, webConnectorUsername: string, webConnectorPasswordSet: boolean, companyFile: string, timeZone: string, runEveryMinutes: number, listsMaxAgeHours: number, companyCurrency: string, exchangeRates: Array<string>, canEdit: boolean }, qbChannels: Array<{ slug: string, name: string }> };
+export type QbSettingsQuery = { qbSettings: { exportMode: QbExportMode, transactionType: QbTransactionType, checkDuplicates: boolean, exportStartDate: string | null, eligibleStatuses: Array<QbExportableOrderStatus>, channels: Array<string>, customerMode: QbCustomerMode, singleCustomerName: string, customerNameFormat: QbCustomerNameFormat, itemMode: QbItemMode, defaultItemName: string, missingItemAction: QbMissingItemAction, incomeAccount: string, depositToAccount: string, recordPayments: boolean, paymentMethods: Array<string>, recordRefunds: boolean, refundMoney: boolean, voidCancelled: boolean, updateEditedOrders: QbEditUpdates, arAccount: string, salesTaxAccount: string, giftCardAccount: string, shippingItemName: string, discountItemName: string, giftCardItemName: string, refundItemName: string, taxMode: QbTaxMode, salesTaxItemName: string, refNumberPrefix: string, className: string, ordersPerRequest: number, qbxmlVersion: string, webConnectorUsername: string, webConnectorPasswordSet: boolean, companyFile: string, timeZone: string, runEveryMinutes: number, listsMaxAgeHours: number, companyCurrency: string, exchangeRates: Array<string>, canEdit: boolean, listProblems: Array<{ field: string, severity: QbSettingProblemSeverity, code: string, message: string, value: string }> }, qbChannels: Array<{ slug: string, name: string }> };
 
-export type SettingsFieldsFragment = { exportMode: QbExportMode, transactionType: QbTransactionType, checkDuplicates: boolean, exportStartDate: string | null, eligibleStatuses: Array<QbExportableOrderStatus>, channels: Array<string>, customerMode: QbCustomerMode, singleCustomerName: string, customerNameFormat: QbCustomerNameFormat, itemMode: QbItemMode, defaultItemName: string, missingItemAction: QbMissingItemAction, incomeAccount: string, depositToAccount: string, recordPayments: boolean, paymentMethods: Array<string>, recordRefunds: boolean, refundMoney: boolean, voidCancelled: boolean, updateEditedOrders: QbEditUpdates, arAccount: string, salesTaxAccount: string, giftCardAccount: string, shippingItemName: string, discountItemName: string, giftCardItemName: string, refundItemName: string, taxMode: QbTaxMode, salesTaxItemName: string, refNumberPrefix: string, className: string, ordersPerRequest: number, qbxmlVersion: string, webConnectorUsername: string, webConnectorPasswordSet: boolean, companyFile: string, timeZone: string, runEveryMinutes: number, listsMaxAgeHours: number, companyCurrency: string, exchangeRates: Array<string>, canEdit: boolean };
+export type SettingsFieldsFragment = { exportMode: QbExportMode, transactionType: QbTransactionType, checkDuplicates: boolean, exportStartDate: string | null, eligibleStatuses: Array<QbExportableOrderStatus>, channels: Array<string>, customerMode: QbCustomerMode, singleCustomerName: string, customerNameFormat: QbCustomerNameFormat, itemMode: QbItemMode, defaultItemName: string, missingItemAction: QbMissingItemAction, incomeAccount: string, depositToAccount: string, recordPayments: boolean, paymentMethods: Array<string>, recordRefunds: boolean, refundMoney: boolean, voidCancelled: boolean, updateEditedOrders: QbEditUpdates, arAccount: string, salesTaxAccount: string, giftCardAccount: string, shippingItemName: string, discountItemName: string, giftCardItemName: string, refundItemName: string, taxMode: QbTaxMode, salesTaxItemName: string, refNumberPrefix: string, className: string, ordersPerRequest: number, qbxmlVersion: string, webConnectorUsername: string, webConnectorPasswordSet: boolean, companyFile: string, timeZone: string, runEveryMinutes: number, listsMaxAgeHours: number, companyCurrency: string, exchangeRates: Array<string>, canEdit: boolean, listProblems: Array<{ field: string, severity: QbSettingProblemSeverity, code: string, message: string, value: string }> };
+
+export type SettingProblemFieldsFragment = { field: string, severity: QbSettingProblemSeverity, code: string, message: string, value: string };
 
 export type QbSettingsUpdateMutationVariables = Exact<{
   input: QbSettingsInput;
 }>;
 
 
-export type QbSettingsUpdateMutation = { qbSettingsUpdate: { settings: { exportMode: QbExportMode, transactionType: QbTransactionType, checkDuplicates: boolean, exportStartDate: string | null, eligibleStatuses: Array<QbExportableOrderStatus>, channels: Array<string>, customerMode: QbCustomerMode, singleCustomerName: string, customerNameFormat: QbCustomerNameFormat, itemMode: QbItemMode, defaultItemName: string, missingItemAction: QbMissingItemAction, incomeAccount: string, depositToAccount: string, recordPayments: boolean, paymentMethods: Array<string>, recordRefunds: boolean, refundMoney: boolean, voidCancelled: boolean, updateEditedOrders: QbEditUpdates, arAccount: string, salesTaxAccount: string, giftCardAccount: string, shippingItemName: string, discountItemName: string, giftCardItemName: string, refundItemName: string, taxMode: QbTaxMode, salesTaxItemName: string, refNumberPrefix: string, className: string, ordersPerRequest: number, qbxmlVersion: string, webConnectorUsername: string, webConnectorPasswordSet: boolean, companyFile: string, timeZone: string, runEveryMinutes: number, listsMaxAgeHours: number, companyCurrency: string, exchangeRates: Array<string>, canEdit: boolean } | null, errors: Array<{ field: string | null, message: string, code: QbSyncErrorCode }> } | null };
+export type QbSettingsUpdateMutation = { qbSettingsUpdate: { settings: { exportMode: QbExportMode, transactionType: QbTransactionType, checkDuplicates: boolean, exportStartDate: string | null, eligibleStatuses: Array<QbExportableOrderStatus>, channels: Array<string>, customerMode: QbCustomerMode, singleCustomerName: string, customerNameFormat: QbCustomerNameFormat, itemMode: QbItemMode, defaultItemName: string, missingItemAction: QbMissingItemAction, incomeAccount: string, depositToAccount: string, recordPayments: boolean, paymentMethods: Array<string>, recordRefunds: boolean, refundMoney: boolean, voidCancelled: boolean, updateEditedOrders: QbEditUpdates, arAccount: string, salesTaxAccount: string, giftCardAccount: string, shippingItemName: string, discountItemName: string, giftCardItemName: string, refundItemName: string, taxMode: QbTaxMode, salesTaxItemName: string, refNumberPrefix: string, className: string, ordersPerRequest: number, qbxmlVersion: string, webConnectorUsername: string, webConnectorPasswordSet: boolean, companyFile: string, timeZone: string, runEveryMinutes: number, listsMaxAgeHours: number, companyCurrency: string, exchangeRates: Array<string>, canEdit: boolean, listProblems: Array<{ field: string, severity: QbSettingProblemSeverity, code: string, message: string, value: string }> } | null, errors: Array<{ field: string | null, message: string, code: QbSyncErrorCode }> } | null };
 
 export type QbSyncStatusQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -465,11 +493,14 @@ export const FAILED_COUNT = documents.FAILED_COUNT as TypedDocument<QbFailedCoun
 export const FAILED_ORDERS_RETRY = documents.FAILED_ORDERS_RETRY as TypedDocument<QbFailedOrdersRetryMutation, QbFailedOrdersRetryMutationVariables>;
 export const FOLLOW_UPS_QUEUE = documents.FOLLOW_UPS_QUEUE as TypedDocument<QbFollowUpsQueueMutation, QbFollowUpsQueueMutationVariables>;
 export const HISTORY = documents.HISTORY as TypedDocument<QbTransferHistoryQuery, QbTransferHistoryQueryVariables>;
+export const LIST_CHOICES = documents.LIST_CHOICES as TypedDocument<QbListChoicesQuery, QbListChoicesQueryVariables>;
+export const LISTS_REFRESH = documents.LISTS_REFRESH as TypedDocument<QbQuickBooksListsRefreshMutation, QbQuickBooksListsRefreshMutationVariables>;
 export const ORDER_EXPORT = documents.ORDER_EXPORT as TypedDocument<QbOrderExportQuery, QbOrderExportQueryVariables>;
 export const ORDER_UPDATE = documents.ORDER_UPDATE as TypedDocument<QbOrderUpdateInQuickbooksMutation, QbOrderUpdateInQuickbooksMutationVariables>;
 export const PENDING_OPERATIONS = documents.PENDING_OPERATIONS as TypedDocument<QbPendingOperationsQuery, QbPendingOperationsQueryVariables>;
 export const PREVIEW = documents.PREVIEW as TypedDocument<QbOrderTransferPreviewQuery, QbOrderTransferPreviewQueryVariables>;
 export const QUEUE = documents.QUEUE as TypedDocument<QbOrderTransferQueueMutation, QbOrderTransferQueueMutationVariables>;
+export const QUICKBOOKS_LISTS = documents.QUICKBOOKS_LISTS as TypedDocument<QbQuickBooksListsQuery, QbQuickBooksListsQueryVariables>;
 export const SETTINGS = documents.SETTINGS as TypedDocument<QbSettingsQuery, QbSettingsQueryVariables>;
 export const SETTINGS_UPDATE = documents.SETTINGS_UPDATE as TypedDocument<QbSettingsUpdateMutation, QbSettingsUpdateMutationVariables>;
 export const SYNC_STATUS = documents.SYNC_STATUS as TypedDocument<QbSyncStatusQuery, QbSyncStatusQueryVariables>;

@@ -91,7 +91,11 @@ export function mockApi(handlers: Record<string, Handler>) {
   });
   vi.stubGlobal("fetch", fetchMock);
   const named = (name: string) => calls.filter((c) => c.operationName === name);
-  return { calls, named, fetchMock };
+  /** answer `name` with `handler` from now on */
+  const handle = (name: string, handler: Handler) => {
+    handlers[name] = handler;
+  };
+  return { calls, named, handle, fetchMock };
 }
 
 export function never(): Promise<never> {

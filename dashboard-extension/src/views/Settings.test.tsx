@@ -49,7 +49,22 @@ const SETTINGS: Settings = {
   companyCurrency: "USD",
   exchangeRates: ["EUR=1.08", "PLN=0.25"],
   canEdit: true,
+  listProblems: [],
 };
+const READ_AT = "2026-12-01T10:00:00+00:00";
+const LISTS = {
+  lists: ["Accounts", "Sales tax codes", "Classes", "Payment methods", "Items", "Sales tax items", "Customers"].map(
+    (label) => ({ key: label.toLowerCase().replaceAll(" ", "_"), label, count: 3, lastReadAt: READ_AT }),
+  ),
+  refreshWaiting: false,
+};
+const ACCOUNTS = [
+  { listId: "A1", fullName: "Checking", recordType: "Bank" },
+  { listId: "A2", fullName: "Undeposited Funds", recordType: "OtherCurrentAsset" },
+];
+function choices(nodes: typeof ACCOUNTS, totalCount = nodes.length) {
+  return { qbQuickBooksListEntries: { totalCount, edges: nodes.map((node) => ({ node })) } };
+}
 const CHANNELS = [
   { slug: "default-channel", name: "Default channel" },
   { slug: "channel-pln", name: "Channel PLN" },
@@ -58,6 +73,9 @@ const CHANNELS = [
 function settingsApi(settings: Partial<Settings> = {}, update?: (variables: Record<string, unknown>) => unknown) {
   return mockApi({
     QbSettings: () => ({ qbSettings: { ...SETTINGS, ...settings }, qbChannels: CHANNELS }),
+    QbQuickBooksLists: () => ({ qbQuickBooksLists: LISTS }),
+    QbListChoices: (variables) =>
+      choices(ACCOUNTS.filter((a) => a.fullName.toLowerCase().includes(String(variables.search ?? "").toLowerCase()))),
     QbSettingsUpdate: (variables) =>
       update
         ? update(variables)
@@ -222,7 +240,7 @@ describe("SettingsView", () => {
 
   describe("payments", () => {
     const saleorBox = (row: number) => screen.getByRole("textbox", { name: `Saleor payment (method type or gateway), row ${row}` });
-    const quickbooksBox = (row: number) => screen.getByRole("textbox", { name: `QuickBooks payment method, row ${row}` });
+    const quickbooksBox = (row: number) => screen.getByRole("combobox", { name: `QuickBooks payment method, row ${row}` });
 
     it("offers recording payments by the deposit account, and each payment method as a row", async () => {
       settingsApi();
@@ -539,7 +557,7 @@ describe("SettingsView", () => {
       expect(refundMoney()).toHaveAccessibleDescription(
         /money going back against each credit memo, as a refund paid from the deposit account; off leaves the credit on the customer's account\.$/,
       );
-      const item = within(section).getByRole("textbox", { name: "Refund item" });
+      const item = within(section).getByRole("combobox", { name: "Refund item" });
       expect(item).toHaveValue("Saleor Refund");
       expect(item).toHaveAccessibleDescription(/refunded without naming lines, and for a refund's difference from its lines/);
       expect(voidCancelled()).toBeChecked();
@@ -612,7 +630,7 @@ describe("SettingsView", () => {
       expect(refundMoney()).toBeEnabled();
       await user.click(refundMoney());
       expect(refundMoney()).not.toBeChecked();
-      const item = screen.getByRole("textbox", { name: "Refund item" });
+      const item = screen.getByRole("combobox", { name: "Refund item" });
       await user.clear(item);
       await user.type(item, "Refunds");
       expect(screen.getByText("3 settings changed.")).toBeInTheDocument();
@@ -623,7 +641,7 @@ describe("SettingsView", () => {
         input: { recordRefunds: true, refundMoney: false, refundItemName: "Refunds" },
       });
       expect(refundMoney()).not.toBeChecked();
-      expect(screen.getByRole("textbox", { name: "Refund item" })).toHaveValue("Refunds");
+      expect(screen.getByRole("combobox", { name: "Refund item" })).toHaveValue("Refunds");
     });
 
     it("shows the server's objection to the refund item by the field and keeps it", async () => {
@@ -636,11 +654,11 @@ describe("SettingsView", () => {
       renderWithBridge(<SettingsView />);
       const user = userEvent.setup();
 
-      await user.clear(await screen.findByRole("textbox", { name: "Refund item" }));
+      await user.clear(await screen.findByRole("combobox", { name: "Refund item" }));
       await user.click(screen.getByRole("button", { name: "Save" }));
 
       expect(await screen.findByRole("alert")).toHaveTextContent("Nothing was saved");
-      const item = screen.getByRole("textbox", { name: "Refund item" });
+      const item = screen.getByRole("combobox", { name: "Refund item" });
       expect(item).toHaveAccessibleDescription(/must not be empty/);
       expect(item).toHaveAttribute("aria-invalid", "true");
       expect(item).toHaveValue("");
@@ -658,8 +676,8 @@ describe("SettingsView", () => {
     expect(screen.getByRole("switch", { name: "Record refunds as credit memos" })).toBeDisabled();
     expect(screen.getByRole("switch", { name: "Record the money refunded" })).toBeDisabled();
     expect(screen.getByRole("switch", { name: "Void cancelled orders" })).toBeDisabled();
-    expect(screen.getByRole("textbox", { name: "Refund item" })).toBeDisabled();
-    expect(screen.getByRole("textbox", { name: "QuickBooks payment method, row 1" })).toBeDisabled();
+    expect(screen.getByRole("combobox", { name: "Refund item" })).toBeDisabled();
+    expect(screen.getByRole("combobox", { name: "QuickBooks payment method, row 1" })).toBeDisabled();
     expect(screen.queryByRole("button", { name: "Add payment method" })).not.toBeInTheDocument();
     expect(screen.getByRole("textbox", { name: "Currency, row 1" })).toBeDisabled();
     expect(screen.getByRole("textbox", { name: "Home currency per 1 unit, row 2" })).toBeDisabled();
@@ -700,5 +718,133 @@ describe("SettingsView", () => {
 
     await waitFor(() => expect(api.named("QbSettingsUpdate")).toHaveLength(1));
     expect(api.named("QbSettingsUpdate")[0].variables).toEqual({ input: { listsMaxAgeHours: 6 } });
+  });
+
+  describe("names of QuickBooks records", () => {
+    it("offers the records QuickBooks' list has for the setting, narrowed by what is typed, and saves the one picked", async () => {
+      const api = settingsApi();
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      const box = await screen.findByRole("combobox", { name: "Deposit to account" });
+      await user.click(box);
+      const list = await screen.findByRole("listbox", { name: "QuickBooks accounts for Deposit to account" });
+      expect(within(list).getAllByRole("option").map((o) => o.textContent)).toEqual([
+        "Checkingbank", "Undeposited Fundsother current asset"]);
+      // every record first, not only the one already chosen
+      expect(api.named("QbListChoices")[0].variables).toEqual({ setting: "depositToAccount", search: "", first: 8 });
+
+      await user.clear(box);
+      await user.type(box, "che");
+      await waitFor(() => expect(api.named("QbListChoices").at(-1)?.variables.search).toBe("che"));
+      await waitFor(() => expect(within(list).getAllByRole("option")).toHaveLength(1));
+      await user.click(within(list).getByRole("option", { name: /Checking/ }));
+
+      expect(box).toHaveValue("Checking");
+      expect(screen.queryByRole("listbox")).not.toBeInTheDocument();
+      await user.click(screen.getByRole("button", { name: "Save" }));
+      await screen.findByText("Settings saved.");
+      expect(api.named("QbSettingsUpdate")[0].variables).toEqual({ input: { depositToAccount: "Checking" } });
+    });
+
+    it("picks with the keyboard and closes with Escape", async () => {
+      settingsApi();
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      const box = await screen.findByRole("combobox", { name: "Accounts receivable account" });
+      await user.click(box);
+      await screen.findAllByRole("option");
+      await user.keyboard("{ArrowDown}{ArrowDown}");
+      expect(box).toHaveAttribute("aria-activedescendant", screen.getAllByRole("option")[1].id);
+      await user.keyboard("{Enter}");
+      expect(box).toHaveValue("Undeposited Funds");
+      await user.keyboard("{ArrowDown}");
+      expect(await screen.findByRole("listbox")).toBeInTheDocument();
+      await user.keyboard("{Escape}");
+      expect(screen.queryByRole("listbox")).not.toBeInTheDocument();
+    });
+
+    it("shows what QuickBooks' lists say of each saved name until it is changed", async () => {
+      settingsApi({
+        listProblems: [
+          { field: "depositToAccount", severity: "ERROR", code: "inactive_in_quickbooks", value: "Undeposited Funds",
+            message: "The account \"Undeposited Funds\" is inactive in QuickBooks, which refuses transactions that use it: make it active in QuickBooks, or pick another." },
+          { field: "shippingItemName", severity: "NOTICE", code: "created_by_export", value: "Shipping",
+            message: "QuickBooks has no item named \"Shipping\" yet: the first export that needs it adds it (an other-charge item)." },
+        ],
+      });
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      const deposit = await screen.findByRole("combobox", { name: "Deposit to account" });
+      expect(deposit).toHaveAccessibleDescription(/is inactive in QuickBooks/);
+      expect(screen.getByRole("combobox", { name: "Shipping item" })).toHaveAccessibleDescription(/the first export that needs it adds it/);
+
+      await user.clear(deposit);
+      await user.type(deposit, "Checking");
+      expect(deposit).not.toHaveAccessibleDescription(/inactive/);
+    });
+
+    it("names the setting QuickBooks' lists refuse, saving nothing", async () => {
+      settingsApi({}, () => ({
+        qbSettingsUpdate: {
+          settings: null,
+          errors: [{ field: "depositToAccount", code: "NOT_IN_QUICKBOOKS",
+            message: "QuickBooks has no account named \"Undeposted Funds\": pick one from the list, or add it in QuickBooks and refresh the lists." }],
+        },
+      }));
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      const deposit = await screen.findByRole("combobox", { name: "Deposit to account" });
+      await user.clear(deposit);
+      await user.type(deposit, "Undeposted Funds");
+      await user.click(screen.getByRole("button", { name: "Save" }));
+
+      expect(await screen.findByText("Nothing was saved: correct the settings marked below.")).toBeInTheDocument();
+      expect(deposit).toHaveAccessibleDescription(/QuickBooks has no account named "Undeposted Funds"/);
+      expect(deposit).toHaveAttribute("aria-invalid", "true");
+    });
+
+    it("offers QuickBooks' payment methods in the payment method rows", async () => {
+      const api = settingsApi();
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      const cell = await screen.findByRole("combobox", { name: "QuickBooks payment method, row 1" });
+      await user.click(cell);
+      await screen.findByRole("listbox", { name: "QuickBooks payment methods" });
+      expect(api.named("QbListChoices")[0].variables).toMatchObject({ setting: "paymentMethods" });
+    });
+
+    it("says when the lists were read, and asks for a refresh", async () => {
+      const api = settingsApi();
+      let waiting = false;
+      api.handle("QbQuickBooksLists", () => ({ qbQuickBooksLists: { ...LISTS, refreshWaiting: waiting } }));
+      api.handle("QbQuickBooksListsRefresh", () => {
+        waiting = true;
+        return { qbQuickBooksListsRefresh: { pendingOperation: { id: "op" }, errors: [] } };
+      });
+      renderWithBridge(<SettingsView />);
+      const user = userEvent.setup();
+
+      const status = await screen.findByTestId("lists-status");
+      expect(status).toHaveTextContent(/as Web Connector last read them/);
+      await user.click(within(status).getByRole("button", { name: "Refresh QuickBooks lists" }));
+
+      expect(await within(status).findByText("A refresh waits for the next Web Connector update.")).toBeInTheDocument();
+      expect(within(status).getByRole("button", { name: "Refresh QuickBooks lists" })).toBeDisabled();
+    });
+
+    it("says when Web Connector never read the lists", async () => {
+      const api = settingsApi();
+      api.handle("QbQuickBooksLists", () => ({
+        qbQuickBooksLists: { ...LISTS, lists: LISTS.lists.map((l) => ({ ...l, lastReadAt: null })) },
+      }));
+      renderWithBridge(<SettingsView />);
+
+      expect(await screen.findByTestId("lists-status")).toHaveTextContent(/has not read QuickBooks' lists yet/);
+    });
   });
 });

@@ -9,14 +9,20 @@ import {
   type Channel,
   type ExportableOrderStatus,
   graphql,
+  LISTS_REFRESH,
+  QUICKBOOKS_LISTS,
+  type QuickBooksLists,
   SETTINGS,
   SETTINGS_UPDATE,
   type Settings,
   type SettingsInput,
+  type SettingProblem,
   payload,
   useQuery,
 } from "../api";
-import { useBridge } from "../bridge";
+import { useBridge, useBridgeState } from "../bridge";
+import { ListPicker } from "../components/ListPicker";
+import { formatAgo } from "../format";
 import { ErrorNotice, Heading, Loading, Notice } from "../components/ui";
 
 type Option<V extends string> = { value: V; label: string; help: string };
@@ -69,7 +75,7 @@ export const ORDER_STATUSES: { value: ExportableOrderStatus; label: string }[] =
   { value: "EXPIRED", label: "Expired" },
 ];
 
-type Editable = Omit<Settings, "qbxmlVersion" | "webConnectorPasswordSet" | "canEdit">;
+type Editable = Omit<Settings, "qbxmlVersion" | "webConnectorPasswordSet" | "canEdit" | "listProblems">;
 type Key = keyof Editable;
 /** One row of a list of pairs as typed: a payment method ("saleor=QuickBooks") or an exchange
  * rate ("CODE=rate"). */
@@ -92,6 +98,11 @@ type Draft = Omit<
 type FieldName = keyof Draft;
 /** The on/off settings, each shown as a switch. */
 type SwitchKey = "checkDuplicates" | "recordPayments" | "recordRefunds" | "refundMoney" | "voidCancelled";
+/** The settings that name a QuickBooks record, each chosen from QuickBooks' list. */
+type PickerKey =
+  | "depositToAccount" | "arAccount" | "className" | "refundItemName" | "singleCustomerName"
+  | "defaultItemName" | "incomeAccount" | "shippingItemName" | "discountItemName"
+  | "giftCardItemName" | "giftCardAccount" | "salesTaxItemName" | "salesTaxAccount";
 
 let nextRowKey = 0;
 const newRow = (left = "", right = ""): PairRow => ({ key: ++nextRowKey, left, right });
@@ -158,7 +169,7 @@ const EDITABLE: Key[] = [
 ];
 
 function toDraft(settings: Settings): Draft {
-  const { qbxmlVersion: _v, webConnectorPasswordSet: _p, canEdit: _c, ...rest } = settings;
+  const { qbxmlVersion: _v, webConnectorPasswordSet: _p, canEdit: _c, listProblems: _l, ...rest } = settings;
   return {
     ...rest,
     exportStartDate: settings.exportStartDate ?? "",
@@ -353,6 +364,30 @@ function SettingsForm({
     </Field>
   );
 
+  // what our copy of QuickBooks' lists says of a setting's saved name (none once it is edited:
+  // saving checks the new one)
+  const problemsOf = (key: FieldName): SettingProblem[] =>
+    String(draft[key]) === String(saved[key as keyof Settings]) ? saved.listProblems.filter((p) => p.field === key) : [];
+
+  /** A name of a QuickBooks record, with the records the setting may name to pick from. */
+  const picker = (key: PickerKey, label: string, help: string, what: string) => (
+    <Field name={key} label={label} help={help} error={errors[key]} problems={problemsOf(key)}>
+      {(describedBy) => (
+        <ListPicker
+          setting={key}
+          id={`qb-setting-${key}`}
+          label={`QuickBooks ${what} for ${label}`}
+          value={draft[key]}
+          disabled={readOnly}
+          invalid={Boolean(errors[key])}
+          describedBy={describedBy}
+          onChange={(value) => set(key, value)}
+          style={INPUT_STYLE}
+        />
+      )}
+    </Field>
+  );
+
   const toggle = (key: SwitchKey, label: string, help: string, disabled = false) => (
     <Field name={key} label={label} error={errors[key]} help={help}>
       {(describedBy) => (
@@ -390,6 +425,7 @@ function SettingsForm({
           You need the Manage plugins permission to change these settings.
         </Notice>
       ) : null}
+      <ListsStatus />
 
       <Section title="Export">
         {radio("exportMode", "Export mode", EXPORT_MODES)}
@@ -431,14 +467,15 @@ function SettingsForm({
 
       <Section title="Transactions">
         {radio("transactionType", "QuickBooks transaction type", TRANSACTION_TYPES)}
-        {text("depositToAccount", "Deposit to account", "Where sales receipts and received payments are deposited, and refunds paid from, e.g. Undeposited Funds.")}
+        {picker("depositToAccount", "Deposit to account", "Where sales receipts and received payments are deposited, and refunds paid from, e.g. Undeposited Funds.", "accounts")}
         {toggle("recordPayments", "Record payments on invoices",
           "When an order exported as an invoice is charged in Saleor, at once or in parts later, receive each payment in QuickBooks against that invoice, deposited to the deposit account above.")}
         <PaymentMethodsEditor rows={draft.paymentMethods} error={errors.paymentMethods} readOnly={readOnly}
+          problems={changedSettings(saved, draft).input.paymentMethods ? [] : saved.listProblems.filter((p) => p.field === "paymentMethods")}
           onChange={(rows) => set("paymentMethods", rows)} />
-        {text("arAccount", "Accounts receivable account", "For invoices, e.g. Accounts Receivable.")}
+        {picker("arAccount", "Accounts receivable account", "For invoices, e.g. Accounts Receivable.", "accounts")}
         {text("refNumberPrefix", "Number prefix", "Put before the Saleor order number in QuickBooks (at most 8 characters; the whole number must fit 11).")}
-        {text("className", "QuickBooks class", "Class for every transaction; empty for none.")}
+        {picker("className", "QuickBooks class", "Class for every transaction; empty for none.", "classes")}
       </Section>
 
       <Section title="Refunds and cancellations">
@@ -448,8 +485,8 @@ function SettingsForm({
           "Also record the money going back against each credit memo, as a refund paid from the deposit account; off leaves the credit on the customer's account." +
             (draft.recordRefunds ? "" : " Turn on Record refunds as credit memos to use this."),
           !draft.recordRefunds)}
-        {text("refundItemName", "Refund item",
-          "Other-charge item for money Saleor refunded without naming lines, and for a refund's difference from its lines, e.g. Saleor Refund.")}
+        {picker("refundItemName", "Refund item",
+          "Other-charge item for money Saleor refunded without naming lines, and for a refund's difference from its lines, e.g. Saleor Refund.", "items")}
         {toggle("voidCancelled", "Void cancelled orders",
           "When an order in QuickBooks is cancelled in Saleor and no money moved, void its invoice or sales receipt; when money moved, it is not voided and the order's QuickBooks documents (on the order's page) say why, for you to decide.")}
         {radio("updateEditedOrders", "When staff change an exported order's billing or shipping address", EDIT_UPDATES)}
@@ -457,7 +494,7 @@ function SettingsForm({
 
       <Section title="Customers">
         {radio("customerMode", "Customers", CUSTOMER_MODES)}
-        {text("singleCustomerName", "Single customer name", "The QuickBooks customer every order goes to with one customer for every order.")}
+        {picker("singleCustomerName", "Single customer name", "The QuickBooks customer every order goes to with one customer for every order.", "customers")}
         <Field name="customerNameFormat" label="Customer name format" error={errors.customerNameFormat}
           help={CUSTOMER_NAME_FORMATS.find((f) => f.value === draft.customerNameFormat)?.help ?? ""}>
           {(describedBy) => (
@@ -474,19 +511,19 @@ function SettingsForm({
 
       <Section title="Items and accounts">
         {radio("itemMode", "Items", ITEM_MODES)}
-        {text("defaultItemName", "Default item", "Item used with one item for every line, and as the fallback.")}
+        {picker("defaultItemName", "Default item", "Item used with one item for every line, and as the fallback.", "items")}
         {radio("missingItemAction", "When an item is missing in QuickBooks", MISSING_ITEM_ACTIONS)}
-        {text("incomeAccount", "Income account", "Account for items the export creates.")}
-        {text("shippingItemName", "Shipping item", "Other-charge item for shipping.")}
-        {text("discountItemName", "Discount item", "Other-charge item for vouchers and discounts (a negative line).")}
-        {text("giftCardItemName", "Gift card item", "Other-charge item for gift cards sold and gift cards applied.")}
-        {text("giftCardAccount", "Gift card account", "Account of the gift card item the export creates (a liability such as Gift Card Liability); empty uses the income account.")}
+        {picker("incomeAccount", "Income account", "Account for items the export creates.", "accounts")}
+        {picker("shippingItemName", "Shipping item", "Other-charge item for shipping.", "items")}
+        {picker("discountItemName", "Discount item", "Other-charge item for vouchers and discounts (a negative line).", "items")}
+        {picker("giftCardItemName", "Gift card item", "Other-charge item for gift cards sold and gift cards applied.", "items")}
+        {picker("giftCardAccount", "Gift card account", "Account of the gift card item the export creates (a liability such as Gift Card Liability); empty uses the income account.", "accounts")}
       </Section>
 
       <Section title="Sales tax">
         {radio("taxMode", "Sales tax", TAX_MODES)}
-        {text("salesTaxItemName", "Sales tax item", "Item for Saleor's tax, or QuickBooks' sales tax item.")}
-        {text("salesTaxAccount", "Sales tax account", "Account of the sales tax item the export creates, e.g. Sales Tax Payable.")}
+        {picker("salesTaxItemName", "Sales tax item", "Item for Saleor's tax, or QuickBooks' sales tax item.", "items")}
+        {picker("salesTaxAccount", "Sales tax account", "Account of the sales tax item the export creates, e.g. Sales Tax Payable.", "accounts")}
       </Section>
 
       <Section title="Web Connector and company">
@@ -530,6 +567,7 @@ function SettingsForm({
 function PaymentMethodsEditor(props: {
   rows: PairRow[];
   error?: string;
+  problems: SettingProblem[];
   readOnly: boolean;
   onChange: (rows: PairRow[]) => void;
 }) {
@@ -539,7 +577,8 @@ function PaymentMethodsEditor(props: {
       help="The QuickBooks payment method a received payment gets, by the Saleor payment's method type (e.g. card, gift_card) or gateway (e.g. mirumee.payments.stripe). A payment not listed gets none. Each QuickBooks payment method must exist in the company file (Lists → Customer & Vendor Profile Lists → Payment Method List)."
       columns={[
         { header: "Saleor payment (method type or gateway)", id: "saleor", placeholder: "e.g. card" },
-        { header: "QuickBooks payment method", id: "quickbooks", placeholder: "e.g. Credit Card" },
+        { header: "QuickBooks payment method", id: "quickbooks", placeholder: "e.g. Credit Card",
+          picker: { setting: "paymentMethods", what: "payment methods" } },
       ]}
       empty="None listed: payments are received without a payment method."
       addLabel="Add payment method" removeLabel={(row) => `Remove row ${row}`} />
@@ -584,6 +623,8 @@ function ExchangeRatesEditor({
 type PairColumn = {
   /** the column's header; each box is named "<header>, row <n>" */
   header: string;
+  /** a name of a QuickBooks record: the box offers those the setting may name */
+  picker?: { setting: string; what: string };
   /** a box's id is `<idPrefix>-<row key>-<id>` */
   id: string;
   placeholder: string;
@@ -608,6 +649,7 @@ function PairsEditor({
   removeLabel,
   rows,
   error,
+  problems = [],
   readOnly,
   onChange,
 }: {
@@ -623,6 +665,7 @@ function PairsEditor({
   removeLabel: (row: number) => string;
   rows: PairRow[];
   error?: string;
+  problems?: SettingProblem[];
   readOnly: boolean;
   onChange: (rows: PairRow[]) => void;
 }) {
@@ -669,12 +712,19 @@ function PairsEditor({
               <tr key={row.key} data-testid={rowTestId}>
                 {columns.map((column, i) => (
                   <td key={column.id} style={{ verticalAlign: "middle" }}>
-                    <input type="text" id={`${idPrefix}-${row.key}-${column.id}`} value={row[sides[i]]}
-                      aria-label={`${column.header}, row ${index + 1}`}
-                      placeholder={column.placeholder} autoComplete="off" disabled={readOnly}
-                      inputMode={column.inputMode} size={column.size}
-                      onChange={(e) => edit(row.key, sides[i], column.upperCase ? e.target.value.toUpperCase() : e.target.value)}
-                      style={cell} />
+                    {column.picker ? (
+                      <ListPicker setting={column.picker.setting} id={`${idPrefix}-${row.key}-${column.id}`}
+                        label={`QuickBooks ${column.picker.what}`} ariaLabel={`${column.header}, row ${index + 1}`}
+                        placeholder={column.placeholder} value={row[sides[i]]} disabled={readOnly}
+                        invalid={false} onChange={(value) => edit(row.key, sides[i], value)} style={cell} />
+                    ) : (
+                      <input type="text" id={`${idPrefix}-${row.key}-${column.id}`} value={row[sides[i]]}
+                        aria-label={`${column.header}, row ${index + 1}`}
+                        placeholder={column.placeholder} autoComplete="off" disabled={readOnly}
+                        inputMode={column.inputMode} size={column.size}
+                        onChange={(e) => edit(row.key, sides[i], column.upperCase ? e.target.value.toUpperCase() : e.target.value)}
+                        style={cell} />
+                    )}
                   </td>
                 ))}
                 {readOnly ? null : (
@@ -690,6 +740,7 @@ function PairsEditor({
           </tbody>
         </table>
       )}
+      <ListProblems id={`qb-setting-${name}-lists`} problems={problems} />
       {readOnly ? null : (
         <Box>
           <Button variant="secondary" id={`${idPrefix}-add`} onClick={add}>
@@ -710,6 +761,66 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
+/** When Web Connector last read QuickBooks' lists (the pickers' choices, what saving checks
+ * names against), and a button to have the next update read them again. */
+function ListsStatus() {
+  const bridge = useBridge();
+  const { locale } = useBridgeState();
+  const query = useQuery(QUICKBOOKS_LISTS, {});
+  const [asking, setAsking] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const lists: QuickBooksLists | null = query.data?.qbQuickBooksLists ?? null;
+  if (!lists) return null;
+  const unread = lists.lists.filter((l) => !l.lastReadAt);
+  const oldest = lists.lists.map((l) => l.lastReadAt).filter((at): at is string => Boolean(at)).sort()[0];
+  const refresh = async () => {
+    setAsking(true);
+    setProblem(null);
+    try {
+      const result = payload((await graphql(bridge, LISTS_REFRESH, {})).qbQuickBooksListsRefresh);
+      if (result.errors.length > 0) setProblem(result.errors.map((e) => e.message).join(" "));
+      query.reload();
+    } catch (error) {
+      setProblem(asApiError(error).message);
+    } finally {
+      setAsking(false);
+    }
+  };
+  return (
+    <Box display="flex" flexDirection="column" gap={2} data-testid="lists-status">
+      <Text size={3}>
+        {unread.length === lists.lists.length
+          ? "Web Connector has not read QuickBooks' lists yet: the account, item and customer boxes offer nothing to pick, and names are checked only at the first export."
+          : `The boxes offer QuickBooks' accounts, items, customers, classes and payment methods as Web Connector last read them (${oldest ? formatAgo(oldest, new Date(), locale) : ""}${unread.length ? `; not yet: ${unread.map((l) => l.label.toLowerCase()).join(", ")}` : ""}). Saving checks each name against them.`}
+      </Text>
+      <Box display="flex" gap={3} alignItems="center">
+        <Button variant="secondary" onClick={refresh} disabled={asking || lists.refreshWaiting}>
+          {asking ? "Asking…" : "Refresh QuickBooks lists"}
+        </Button>
+        {lists.refreshWaiting ? (
+          <Text size={2} color="default2">A refresh waits for the next Web Connector update.</Text>
+        ) : null}
+      </Box>
+      {problem ? <ErrorNotice title="Could not ask for a refresh" error={problem} /> : null}
+    </Box>
+  );
+}
+
+/** A saved name as our copy of QuickBooks' lists sees it: a problem, or what will happen. */
+function ListProblems({ id, problems }: { id: string; problems: SettingProblem[] }) {
+  if (problems.length === 0) return null;
+  return (
+    <Box id={id} display="flex" flexDirection="column" gap={1} data-testid="list-problem">
+      {problems.map((p) => (
+        <Text key={`${p.code}-${p.value}`} size={2} color={p.severity === "ERROR" ? "critical1" : "default2"}>
+          {p.severity === "ERROR" ? "QuickBooks: " : ""}
+          {p.message}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
 function FieldError({ id, message }: { id: string; message?: string }) {
   if (!message) return null;
   return (
@@ -724,16 +835,21 @@ function Field({
   label,
   help,
   error,
+  problems = [],
   children,
 }: {
   name: string;
   label: string;
   help: string;
   error?: string;
+  /** what our copy of QuickBooks' lists says of the saved value */
+  problems?: SettingProblem[];
   children: (describedBy: string) => ReactNode;
 }) {
   const helpId = `qb-setting-${name}-help`;
   const errorId = `qb-setting-${name}-error`;
+  const problemsId = `qb-setting-${name}-lists`;
+  const describedBy = [error ? errorId : "", problems.length ? problemsId : "", helpId].filter(Boolean).join(" ");
   return (
     <Box display="flex" flexDirection="column" gap={1}>
       <label htmlFor={`qb-setting-${name}`}>
@@ -741,8 +857,9 @@ function Field({
           {label}
         </Text>
       </label>
-      {children(error ? `${errorId} ${helpId}` : helpId)}
+      {children(describedBy)}
       <FieldError id={errorId} message={error} />
+      <ListProblems id={problemsId} problems={problems} />
       <Text id={helpId} size={2} color="default2">
         {help}
       </Text>
