@@ -375,6 +375,66 @@ async function history(t) {
   t.state.orderNumberOnPage = String(a);
 }
 
+/** The Settings tab's pickers: QuickBooks' lists as the history's Web Connector update read
+ * them (from the QuickBooks simulator's company); a deposit account and a payment-method
+ * mapping chosen from them are saved through the plugin configuration, and Saleor's own plugin
+ * page shows both. The settings are put back at the end. */
+async function settingsPickers(t) {
+  const lists = await t.qbGql(`{ qbQuickBooksLists { lists { key count lastReadAt } } }`);
+  const accounts = lists.qbQuickBooksLists.lists.find((l) => l.key === "accounts");
+  t.must(accounts?.lastReadAt, `Web Connector read QuickBooks' lists in the history's update (${JSON.stringify(lists.qbQuickBooksLists.lists.map((l) => [l.key, l.count]))})`);
+  const before = (await t.qbGql(`{ qbSettings { depositToAccount paymentMethods } }`)).qbSettings;
+  await t.goto(`/extensions/app/${encodeURIComponent(setup.appId)}`);
+  await t.appReady("the app page");
+  const app = t.app();
+  await app.getByRole("tab", { name: "Settings" }).click();
+  await app.getByTestId("lists-status").waitFor({ timeout: 30000 });
+  t.check(/as Web Connector last read them/.test(await app.getByTestId("lists-status").innerText()),
+    "the Settings tab says when QuickBooks' lists were read");
+
+  // the deposit account: only bank and other current asset accounts are offered
+  const deposit = app.getByRole("combobox", { name: "Deposit to account" });
+  await deposit.click();
+  await deposit.fill("");
+  const offered = app.getByRole("listbox", { name: "QuickBooks accounts for Deposit to account" });
+  await offered.getByRole("option").first().waitFor({ timeout: 30000 });
+  const names = (await offered.getByRole("option").allInnerTexts()).map((x) => x.split("\n")[0].trim());
+  t.check(names.includes("Checking") && names.includes("Undeposited Funds") && !names.includes("Sales"),
+    `the deposit account box offers QuickBooks' bank and other current asset accounts, not its income accounts (${names.join(", ")})`);
+  await deposit.pressSequentially("Chec");
+  await offered.getByRole("option", { name: /^Checking/ }).click();
+  t.check((await deposit.inputValue()) === "Checking", "picking Checking fills the box");
+
+  // a payment-method mapping: Saleor's "card" → QuickBooks' Visa, picked from QuickBooks' list
+  await app.getByRole("button", { name: "Add payment method" }).click();
+  const rows = app.getByTestId("payment-method-row");
+  const row = (await rows.count());
+  await app.getByRole("textbox", { name: `Saleor payment (method type or gateway), row ${row}` }).fill("card");
+  const method = app.getByRole("combobox", { name: `QuickBooks payment method, row ${row}` });
+  await method.click();
+  await method.pressSequentially("Vi");
+  await app.getByRole("listbox", { name: "QuickBooks payment methods" }).getByRole("option", { name: /^Visa/ }).click();
+  await t.shot("21-settings-pickers");
+  await app.getByRole("button", { name: "Save" }).click();
+  await app.getByText("Settings saved.").waitFor({ timeout: 30000 });
+  t.check(true, "Save saves the picked names");
+
+  // Saleor's own plugin page shows them: one source of truth
+  await t.goto(`/extensions/plugin/${encodeURIComponent("saleor_qb_sync")}`);
+  const field = t.page.locator('input[name="deposit_to_account"]');
+  await field.waitFor({ timeout: 30000 });
+  const shown = await field.inputValue();
+  const methods = await t.page.locator('input[name="payment_methods"]').inputValue();
+  t.check(shown === "Checking", `Saleor's plugin page shows the deposit account picked in the app (${shown})`);
+  t.check(methods.split(",").map((x) => x.trim()).includes("card=Visa"),
+    `Saleor's plugin page shows the payment method mapping picked in the app (${methods})`);
+  await t.shot("22-plugin-page-after-app-settings");
+
+  const restored = await t.qbGql(`mutation($input: QbSettingsInput!) { qbSettingsUpdate(input: $input) { errors { field message } } }`,
+    { input: { depositToAccount: before.depositToAccount, paymentMethods: before.paymentMethods } });
+  t.check(restored.qbSettingsUpdate.errors.length === 0, "cleanup: the deposit account and payment methods are put back");
+}
+
 async function webConnectorSetup(t) {
   await t.goto(`/extensions/app/${encodeURIComponent(setup.appId)}`);
   await t.appReady("the app page");
@@ -577,6 +637,7 @@ const SCREENS = [
   { name: "transfer-preview", required: true, run: transferPreview },
   { name: "pending-operations", run: pendingOperations },
   { name: "history", run: history },
+  { name: "settings-pickers", run: settingsPickers },
   { name: "web-connector-setup", run: webConnectorSetup },
   { name: "dark-theme", run: darkTheme },
   { name: "navigation-orders", run: navigationOrders },

@@ -208,9 +208,10 @@ def test_saleors_plugin_page_is_checked_against_quickbooks_lists_as_the_app_is(
         "id": PLUGIN_ID, "input": {"configuration": [
             {"name": "deposit_to_account", "value": "Undeposted Funds"}]}}))
 
-    # then: refused on that field, with the same words the app gives; nothing saved
+    # then: refused on that field (Saleor's mutations name fields in camelCase), with the same
+    # words the app gives; nothing saved
     errors = refused["data"]["pluginUpdate"]["errors"]
-    assert [e["field"] for e in errors] == ["deposit_to_account"]
+    assert [e["field"] for e in errors] == ["depositToAccount"]
     assert 'QuickBooks has no account named "Undeposted Funds"' in errors[0]["message"]
     assert stored("deposit_to_account") != "Undeposted Funds"
     app = qb_graphql(staff_api_client, UPDATE, {"input": {
