@@ -768,6 +768,14 @@ def attempts(pks: Iterable[int]) -> dict[int, ExportRecord]:
             ExportRecord.objects.filter(OneOf("pk", pks, "bigint"))} if pks else {}
 
 
+def latest_attempts(session: WebConnectorSession) -> dict[str, ExportRecord]:
+    """Each order's latest attempt in this session (a dry run reads what its session did)."""
+    latest: dict[str, ExportRecord] = {}
+    for record in ExportRecord.objects.filter(session=session).order_by("id"):
+        latest[str(record.order_id)] = record
+    return latest
+
+
 def first_order_numbers(operation_pks: Sequence[int], shown: int) -> dict[int, list[int]]:
     """The ``shown`` lowest order numbers of each operation, in one query."""
     numbers: dict[int, list[int]] = {pk: [] for pk in operation_pks}

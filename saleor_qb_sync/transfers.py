@@ -308,7 +308,7 @@ def parse_order_ids(values: Iterable[str], *, field: str = "orderIds") -> list[s
     return list(dict.fromkeys(ids))
 
 
-def _chosen_orders(source: OrderSource, actor: Actor, order_ids: Iterable[str], *,
+def chosen_orders(source: OrderSource, actor: Actor, order_ids: Iterable[str], *,
                    empty: str) -> tuple[list[str], dict[str, OrderSummary]]:
     """The chosen orders' UUIDs and summaries; refuses an empty choice (saying ``empty``) and
     orders that do not exist or are in a channel the actor cannot see."""
@@ -333,7 +333,7 @@ def _chosen_orders(source: OrderSource, actor: Actor, order_ids: Iterable[str], 
 def queue_orders(source: OrderSource, preferences: Preferences, actor: Actor,
                  order_ids: Iterable[str]) -> PendingOperation:
     """Queue exactly these orders (Saleor global ids or UUIDs)."""
-    ids, found = _chosen_orders(source, actor, order_ids,
+    ids, found = chosen_orders(source, actor, order_ids,
                                 empty="Choose at least one order to transfer.")
     refused = [reason for i in ids if (reason := ineligibility(found[i], preferences))]
     if refused:
@@ -357,7 +357,7 @@ def queue_follow_ups(source: OrderSource, preferences: Preferences, actor: Actor
         raise TransferError(
             "Automatic mode sends payments, refunds and voids with every Web Connector update; "
             "there is nothing to queue.", field="orderIds", code="automatic_mode")
-    ids, found = _chosen_orders(source, actor, order_ids, empty="Choose at least one order.")
+    ids, found = chosen_orders(source, actor, order_ids, empty="Choose at least one order.")
     in_quickbooks = {str(pk) for pk in ExportedOrder.objects.filter(order_id__in=ids)
                      .values_list("order_id", flat=True)}
     if absent := [i for i in ids if i not in in_quickbooks]:

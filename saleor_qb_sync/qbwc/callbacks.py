@@ -55,11 +55,17 @@ EXPIRED_MESSAGE = ("This Web Connector session has expired or is unknown; the ne
 
 
 class Engine:
-    """One instance per request: the store's preferences and orders."""
+    """One instance per request: the store's preferences and orders.
 
-    def __init__(self, preferences: Preferences, source: OrderSource) -> None:
+    ``claim=False`` (a dry run, ``dry_run.py``): the session works only on the orders put in
+    its work when it was opened; it claims none, reconciles nothing and sends nothing after
+    them (payments, edits, lists). Everything else is the same code."""
+
+    def __init__(self, preferences: Preferences, source: OrderSource, *,
+                 claim: bool = True) -> None:
         self.preferences = preferences
         self.source = source
+        self.claim = claim
 
     def server_version(self) -> str:
         return f"saleor-qb-sync {__version__}"
@@ -122,7 +128,7 @@ class Engine:
         row.qbxml_version = version
         ctx = self._context(session)
         try:
-            request = steps.next_request(ctx)
+            request = steps.next_request(ctx, claim=self.claim)
         except Exception:  # noqa: BLE001 - a server bug must end the session cleanly, logged
             logger.exception("saleor-qb-sync could not prepare work for Web Connector")
             session.say("saleor-qb-sync hit an internal error while preparing orders; the "
@@ -245,6 +251,8 @@ class Engine:
         return PERCENT_DONE
 
     def _has_more_work(self, session: sessions.Session) -> bool:
+        if not self.claim:  # only the orders it was given, and none is held any more
+            return False
         if reconcile.pending(self._context(session)):
             return True
         if ledger.waiting_items().exists():

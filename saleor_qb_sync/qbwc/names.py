@@ -29,6 +29,12 @@ def known(customers: Iterable[str], items: Iterable[str]) -> set[tuple[str, str]
     return {(kind, name) for kind, name in rows}
 
 
+def every() -> set[tuple[str, str]]:
+    """``(kind, name)`` of every name QuickBooks is known to have (a dry run seeds its
+    simulated company with them: the export never adds these again)."""
+    return set(QuickBooksName.objects.values_list("kind", "name"))
+
+
 def remember(names: Iterable[tuple[str, str]]) -> None:
     """``(kind, name)`` pairs QuickBooks confirmed (one statement)."""
     rows = [QuickBooksName(kind=kind, name=name) for kind, name in set(names) if name]

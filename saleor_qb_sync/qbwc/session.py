@@ -231,13 +231,20 @@ def open_session(username: str, *, automatic: bool, estimate) -> tuple[str, str]
         total = estimate()
         if total == 0:
             return "", "none"
-        ticket = secrets.token_hex(16)  # 128 random bits
-        now = clock.now()
-        WebConnectorSession.objects.create(
-            ticket_digest=ticket_digest(ticket), username=username, started_at=now,
-            last_seen_at=now, automatic=automatic, orders_total=total,
-            work=Work().to_json())
-    return ticket, ""
+        return start(username, automatic=automatic, total=total), ""
+
+
+def start(username: str, *, automatic: bool, total: int, work: Work | None = None) -> str:
+    """A new open session row and its ticket, with ``work`` to begin from. ``open_session``
+    decides whether one may open; a dry run (``dry_run``) opens its own inside a transaction
+    it rolls back, where no other session can see it."""
+    ticket = secrets.token_hex(16)  # 128 random bits
+    now = clock.now()
+    WebConnectorSession.objects.create(
+        ticket_digest=ticket_digest(ticket), username=username, started_at=now,
+        last_seen_at=now, automatic=automatic, orders_total=total,
+        work=(work or Work()).to_json())
+    return ticket
 
 
 def find(ticket: str | None, *, touch: bool = True,

@@ -29,15 +29,20 @@ from .context import Context
 __all__ = ["Context", "next_request", "read_answer"]
 
 
-def next_request(ctx: Context) -> str | None:
-    """The next message set for Web Connector, or None when nothing is left."""
+def next_request(ctx: Context, *, claim: bool = True) -> str | None:
+    """The next message set for Web Connector, or None when nothing is left.
+
+    ``claim=False``: only the waves already in the session's work (a dry run puts its orders
+    there): no order is claimed, no lost answer reconciled, nothing follows the orders."""
     work = ctx.session.work
-    if work.preflight is None and (request := _check(ctx)) is not None:
+    if work.preflight is None and (request := _check(ctx, claim)) is not None:
         return request
-    if (request := reconcile.request(ctx)) is not None:
+    if claim and (request := reconcile.request(ctx)) is not None:
         return request
     while True:
-        if not work.wave.claims and not write.next_wave(ctx):
+        if not work.wave.claims and not write.next_wave(ctx, claim=claim):
+            if not claim:
+                return None
             return follow_ups.request(ctx) or edits.request(ctx) or lists.request(ctx)
         if not work.wave.looked_up and (request := lookup.request(ctx)) is not None:
             return request
@@ -45,15 +50,15 @@ def next_request(ctx: Context) -> str | None:
             return request
 
 
-def _check(ctx: Context) -> str | None:
+def _check(ctx: Context, claim: bool = True) -> str | None:
     """The session's settings check: at the head of the first wave's look-up set, or alone
     when nothing is looked up or a lost answer must be reconciled first; None if not needed."""
     checks, meta = check.plan(ctx)
     if not checks:
         return None
     work = ctx.session.work
-    if not reconcile.pending(ctx) and (work.wave.claims or write.next_wave(ctx)) and (
-            not work.wave.looked_up):
+    if not (claim and reconcile.pending(ctx)) and (
+            work.wave.claims or write.next_wave(ctx, claim=claim)) and not work.wave.looked_up:
         lookups, lookup_meta = lookup.plan(ctx)
         if lookups:
             return ctx.store(MessageSetKind.LOOKUP, checks + lookups, {**meta, **lookup_meta})

@@ -36,14 +36,21 @@ WAVE_SETS = 4
 MAX_WAVE_ORDERS = 1_000
 
 
-def next_wave(ctx: Context) -> bool:
+def wave_size(preferences) -> int:
+    """The most orders one wave takes."""
+    return min(MAX_WAVE_ORDERS, WAVE_SETS * preferences.orders_per_request)
+
+
+def next_wave(ctx: Context, *, claim: bool = True) -> bool:
     """Start the next wave: one held back (halves of an unreadable set, orders tried again),
-    else newly claimed orders. False when there is nothing left."""
+    else (``claim``) newly claimed orders. False when there is nothing left."""
     work = ctx.session.work
     if work.next_waves:
         work.wave = work.next_waves.pop(0)
         return True
-    size = min(MAX_WAVE_ORDERS, WAVE_SETS * ctx.preferences.orders_per_request)
+    if not claim:
+        return False
+    size = wave_size(ctx.preferences)
     claims = ledger.claim_orders(ctx.session.row, ctx.source, size,
                                  automatic=automatic_work(ctx.preferences))
     work.wave = Wave(claims)
