@@ -505,3 +505,27 @@ def test_an_attempt_is_made_with_every_column_and_only_for_a_saved_message_set(s
         unsaved.pk, web_connector.pk, "t0")
     assert (stored.state, stored.automatic, stored.cause, stored.txn_id) == (
         ExportState.SENT, True, {}, "")
+
+
+def test_latest_attempts_are_each_orders_newest_in_that_session(configure, stored_order,
+                                                                 session):
+    # given: order 1 tried twice in one session, order 2 once, order 3 in another session
+    configure()
+    orders = {n: stored_order(n) for n in (1, 2, 3)}
+    first, other = session(), session("other")
+
+    def attempt(number, in_session):
+        return record_attempt(order_id=orders[number].order_id, order_number=number,
+                              transaction_type="Invoice", ref_number=str(number),
+                              session=in_session, operation_id=None)
+
+    attempt(1, first)
+    again, only = attempt(1, first), attempt(2, first)
+    attempt(3, other)
+
+    # when
+    latest = ledger.latest_attempts(first)
+
+    # then
+    assert {k: r.pk for k, r in latest.items()} == {orders[1].order_id: again.pk,
+                                                    orders[2].order_id: only.pk}

@@ -7,7 +7,16 @@ import math
 
 import pytest
 
-from saleor_qb_sync.models import ExportedOrder, MessageSet, WebConnectorSession
+from saleor_qb_sync.ledger import Claim
+from saleor_qb_sync.models import (
+    ExportedOrder,
+    ItemState,
+    MessageSet,
+    PendingOperationOrder,
+    SessionState,
+    WebConnectorSession,
+)
+from saleor_qb_sync.qbwc import session as sessions
 from saleor_qb_sync.qbwc.callbacks import (
     AUTH_NONE,
     EXPIRED_MESSAGE,
@@ -147,3 +156,34 @@ def test_a_client_older_than_2_1_0_30_is_refused_and_odd_versions_pass(configure
     assert engine.client_version("2.1.0.29").startswith("E:")
     assert engine.client_version("2.3.0.215") == ""
     assert engine.client_version("beta") == ""
+
+
+def test_an_engine_that_claims_nothing_sends_only_the_orders_in_its_work(
+        queued, source, quickbooks, stored_order):
+    # given: an order waits in a pending operation; the session's work holds another
+    preferences, documents = queued(1)
+    waiting = documents[0]
+    given = stored_order(90001, first_name="Given")
+    work = sessions.Work(next_waves=[sessions.Wave([Claim(given.order_id, given.number, None,
+                                                          given.channel_slug)])])
+    ticket = sessions.start("dry run", automatic=False, total=1, work=work)
+    engine = Engine(preferences, source, claim=False)
+    qb = quickbooks()
+
+    # when
+    sets, hcp, percent = [], qb.hcp_response(), None
+    while percent is None or 0 <= percent < 100:
+        xml = engine.send_request_xml(ticket, hcp, "C:\\Company.QBW", "US", 13, 0)
+        hcp = ""
+        sets.append(xml)
+        percent = engine.receive_response_xml(ticket, qb.process(xml), "", "")
+
+    # then: the given order is in QuickBooks, the queued one still waits, unclaimed
+    assert percent == 100
+    assert [t.ref_number for t in qb.transactions()] == [str(given.number)]
+    assert ExportedOrder.objects.filter(order_id=given.order_id).exists()
+    assert not ExportedOrder.objects.filter(order_id=waiting.order_id).exists()
+    assert set(PendingOperationOrder.objects.values_list("state", flat=True)) == {
+        ItemState.PENDING}
+    assert WebConnectorSession.objects.get(
+        ticket_digest=sessions.ticket_digest(ticket)).state == SessionState.CLOSED

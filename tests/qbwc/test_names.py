@@ -37,3 +37,10 @@ def test_knowing_many_names_is_one_statement_and_none_is_free():
         assert names.known([], []) == set()
     assert len(found) == 300
     assert len(queries) == 1
+
+
+def test_every_known_name_is_given_by_kind():
+    names.remember([(names.CUSTOMER, "Doe, Jane"), (names.ITEM, "TEE-M")])
+    assert names.every() == {(names.CUSTOMER, "Doe, Jane"), (names.ITEM, "TEE-M")}
+    names.forget(["Doe, Jane"], [])
+    assert names.every() == {(names.ITEM, "TEE-M")}

@@ -108,3 +108,18 @@ def test_closing_gives_back_the_unsent_and_keeps_the_sent_for_reconciling(
     assert dict(PendingOperationOrder.objects.values_list("order_number", "state")) == {
         1: ItemState.CLAIMED, 2: ItemState.PENDING, 3: ItemState.PENDING}
     assert not sessions.find(ticket, include_closed=True).work.busy
+
+
+def test_start_opens_a_session_with_the_work_given_even_beside_an_open_one(configure):
+    # given: a session is open (open_session would answer busy)
+    sessions.open_session("quickbooks", automatic=False, estimate=lambda: 3)
+    work = Work(next_waves=[Wave([Claim("a", 1, None, "web")])])
+
+    # when
+    ticket = sessions.start("dry run", automatic=False, total=1, work=work)
+
+    # then
+    session = sessions.find(ticket)
+    assert session.row.state == SessionState.OPEN and session.row.orders_total == 1
+    assert session.work == work
+    assert WebConnectorSession.objects.filter(state=SessionState.OPEN).count() == 2

@@ -123,3 +123,8 @@ def test_a_customer_the_cache_believes_in_but_quickbooks_lacks_is_added_on_the_r
     assert sorted(t.ref_number for t in qb.transactions()) == sorted(
         str(d.number) for d in documents)
     assert ExportedOrder.objects.count() == 3
+
+
+def test_a_wave_is_four_sets_of_orders_and_never_more_than_a_thousand(configure):
+    assert write.wave_size(configure(orders_per_request=10)) == 40
+    assert write.wave_size(configure(orders_per_request=250)) == write.MAX_WAVE_ORDERS == 1000
