@@ -8,6 +8,7 @@ import graphene
 
 from .. import quickbooks_lists
 from ..list_checks import Severity
+from ..dry_run import DryRunOutcome
 from ..models import ExportState, FollowUpKind, OperationKind, OperationStatus, SessionState
 from ..preferences import (
     NEVER_EXPORTED_STATUSES,
@@ -218,3 +219,15 @@ class QbSettingProblemSeverity(graphene.Enum):
             Severity.ERROR: "Saving refuses it: QuickBooks would refuse what uses it.",
             Severity.NOTICE: "Saved; says what will happen (e.g. the first export adds the "
                              "item)."})
+
+
+class QbDryRunOutcome(graphene.Enum):
+    class Meta:
+        enum = DryRunOutcome
+        description = _explained(
+            "What a Web Connector update would do with an order, as a dry run found.", {
+                DryRunOutcome.WOULD_LAND: "It would land in QuickBooks as the transaction shown.",
+                DryRunOutcome.WOULD_FAIL: "It would fail, for the reason given.",
+                DryRunOutcome.ALREADY_IN_QUICKBOOKS: ("It is in QuickBooks already (exported "
+                                                      "before); it was not tried again."),
+            })

@@ -83,7 +83,7 @@ ERROR_CODE_DESCRIPTIONS = {
     QbSyncErrorCode.OUT_OF_RANGE: "A number is smaller or larger than allowed.",
     QbSyncErrorCode.REQUIRED: "A value is missing.",
     QbSyncErrorCode.TOO_LONG: "A text is longer than QuickBooks allows.",
-    QbSyncErrorCode.TOO_MANY: "The selection is larger than one request may queue.",
+    QbSyncErrorCode.TOO_MANY: "The selection is larger than one request may take.",
     QbSyncErrorCode.UNCHANGED: "Nothing changed since the order went to QuickBooks.",
     QbSyncErrorCode.UPDATES_OFF: "Updates of edited orders are off in the settings.",
     QbSyncErrorCode.WRONG_ACCOUNT_TYPE: ("QuickBooks refuses an account of that type in that "

@@ -10,6 +10,7 @@ from .mutations.follow_ups_queue import QbFollowUpsQueue
 from .mutations.order_export_reset import QbOrderExportReset
 from .mutations.order_transfer_queue import QbOrderTransferQueue
 from .mutations.order_update_in_quickbooks import QbOrderUpdateInQuickbooks
+from .mutations.orders_dry_run import QbOrdersDryRun
 from .mutations.pending_operation_delete import QbPendingOperationDelete
 from .mutations.quickbooks_lists_refresh import QbQuickBooksListsRefresh
 from .mutations.settings_update import QbSettingsUpdate
@@ -159,6 +160,7 @@ class Query(graphene.ObjectType):
 
 class Mutation(graphene.ObjectType):
     qb_order_transfer_queue = QbOrderTransferQueue.Field()
+    qb_orders_dry_run = QbOrdersDryRun.Field()
     qb_follow_ups_queue = QbFollowUpsQueue.Field()
     qb_pending_operation_delete = QbPendingOperationDelete.Field()
     qb_order_export_reset = QbOrderExportReset.Field()

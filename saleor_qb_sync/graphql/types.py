@@ -7,7 +7,9 @@ import re
 from typing import Any
 
 import graphene
+from graphene.utils.str_converters import to_camel_case
 
+from ..dry_run import DryRunOutcome
 from ..ledger import first_order_numbers
 from ..qbxml import build
 from ..qbxml.edits import address_text
@@ -16,6 +18,7 @@ from ..saleor_ids import to_global_id
 from ..transfers import operations_with_counts
 from .enums import (
     QbDocumentKind,
+    QbDryRunOutcome,
     QbEditUpdates,
     QbExportMode,
     QbExportState,
@@ -867,3 +870,152 @@ class QbQuickBooksLists(graphene.ObjectType):
 
     class Meta:
         description = "What we hold of QuickBooks' lists and when Web Connector read them."
+
+
+# --- dry run ------------------------------------------------------------------------------------
+
+
+class QbOrdersDryRunInput(graphene.InputObjectType):
+    order_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        description="Exactly these orders (Saleor Order IDs). Give this or filter, not both.")
+    filter = graphene.Field(
+        QbOrderTransferFilterInput,
+        description="Every order this filter matches (as the transfer preview lists them). "
+        "Give this or orderIds, not both.")
+    exclude_order_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        description="Orders to leave out of the filter's matches (unchecked in the preview).")
+
+    class Meta:
+        description = "The orders to try against a simulated QuickBooks company."
+
+
+class QbDryRunOrder(graphene.ObjectType):
+    order_id = graphene.ID(required=True, description="The Saleor Order ID.")
+    order_number = graphene.Int(required=True, description="The order number.")
+    outcome = QbDryRunOutcome(required=True, description="What the update would do with it.")
+    transaction_type = graphene.String(
+        required=True, description="The QuickBooks transaction it becomes: Invoice, "
+        "SalesReceipt or SalesOrder; empty when it would not get that far.")
+    ref_number = graphene.String(
+        required=True, description="The transaction's RefNumber; empty when it would not get "
+        "that far.")
+    total = graphene.Field(
+        QbMoney, description="The transaction's total as it would be sent; null when it would "
+        "not be sent.")
+    customer = graphene.String(
+        required=True, description="The QuickBooks customer of the transaction; empty when it "
+        "would not be sent.")
+    reason = graphene.String(
+        required=True, description="Why it would fail (QuickBooks' message or ours, as a real "
+        "run records it in the history), or a note on how it lands; empty when there is none.")
+    action = graphene.String(
+        required=True, description="What a person should do about the failure, as a real run "
+        "records it; empty when nothing.")
+    setting = graphene.String(
+        description="The setting to change (its name in qbSettings), when a setting is the "
+        "cause; null otherwise.")
+    setting_label = graphene.String(
+        description="That setting's label in the Settings tab; null when there is none.")
+    status_code = graphene.Int(description="QuickBooks' statusCode, when it would answer.")
+    queued = graphene.Boolean(
+        required=True, description="It waits in a pending operation already: the next Web "
+        "Connector update sends it anyway.")
+
+    class Meta:
+        description = "One order of a dry run: what a Web Connector update would do with it."
+
+    @staticmethod
+    def resolve_order_id(root, info):
+        return to_global_id("Order", root.order_id)
+
+    @staticmethod
+    def resolve_order_number(root, info):
+        return root.number
+
+    @staticmethod
+    def resolve_total(root, info):
+        if root.total is None:
+            return None
+        return QbMoney(amount=root.total, currency=root.currency)
+
+    @staticmethod
+    def resolve_setting(root, info):
+        return to_camel_case(root.setting) if root.setting else None
+
+    @staticmethod
+    def resolve_setting_label(root, info):
+        return root.setting_label or None
+
+
+class QbDryRunSummary(graphene.ObjectType):
+    would_land = graphene.Int(required=True, description="Orders that would land.")
+    would_fail = graphene.Int(required=True, description="Orders that would fail.")
+    already_in_quickbooks = graphene.Int(
+        required=True, description="Orders that are in QuickBooks already, not tried again.")
+    customers_created = graphene.List(
+        graphene.NonNull(graphene.String), required=True,
+        description="Customers the update would create in QuickBooks, by name.")
+    items_created = graphene.List(
+        graphene.NonNull(graphene.String), required=True,
+        description="Items the update would create in QuickBooks, by name.")
+    lists_read = graphene.Boolean(
+        required=True, description="Whether every QuickBooks list was read at least once; "
+        "when not, every customer and item counts as new unless an earlier update found it.")
+    lists_never_read = graphene.List(
+        graphene.NonNull(graphene.String), required=True,
+        description="The QuickBooks lists never read (their labels, as in qbQuickBooksLists).")
+    lists_read_at = graphene.DateTime(
+        description="When the oldest of the lists read was last read; null when none was.")
+    schema_checked = graphene.Boolean(
+        required=True, description="Whether every request was checked against Intuit's qbXML "
+        "schema (only where the server has it).")
+    notes = graphene.List(
+        graphene.NonNull(graphene.String), required=True,
+        description="What to know to read the result, in sentences (e.g. the lists were never "
+        "read: refresh them).")
+
+    class Meta:
+        description = "What a dry run found, in sum."
+
+    @staticmethod
+    def resolve_would_land(root, info):
+        return root.count(DryRunOutcome.WOULD_LAND)
+
+    @staticmethod
+    def resolve_would_fail(root, info):
+        return root.count(DryRunOutcome.WOULD_FAIL)
+
+    @staticmethod
+    def resolve_already_in_quickbooks(root, info):
+        return root.count(DryRunOutcome.ALREADY_IN_QUICKBOOKS)
+
+    @staticmethod
+    def resolve_customers_created(root, info):
+        return sorted(root.customers_created, key=str.casefold)
+
+    @staticmethod
+    def resolve_items_created(root, info):
+        return sorted(root.items_created, key=str.casefold)
+
+    @staticmethod
+    def resolve_lists_read(root, info):
+        return not root.lists_never_read
+
+
+class QbDryRun(graphene.ObjectType):
+    orders = graphene.List(
+        graphene.NonNull(QbDryRunOrder), required=True,
+        description="Each order tried, in the order chosen (a filter's: oldest first).")
+    summary = graphene.Field(QbDryRunSummary, required=True, description="The counts and "
+                             "what the update would create.")
+
+    class Meta:
+        description = ("What a Web Connector update would do with the chosen orders, found by "
+                       "running them through the export against a simulated QuickBooks company "
+                       "seeded from QuickBooks' lists as last read. Nothing was kept.")
+
+    @staticmethod
+    def resolve_summary(root, info):
+        return root

@@ -12,7 +12,7 @@ OPERATIONS = {
               "qbQuickBooksListEntries"},
     "Mutation": {"qbOrderTransferQueue", "qbFollowUpsQueue", "qbPendingOperationDelete",
                  "qbOrderExportReset", "qbOrderUpdateInQuickbooks",
-                 "qbFailedOrdersRetry",
+                 "qbFailedOrdersRetry", "qbOrdersDryRun",
                  "qbSettingsUpdate", "qbQuickBooksListsRefresh"},
 }
 
