@@ -7,8 +7,8 @@ from enum import Enum
 import graphene
 
 from .. import quickbooks_lists
-from ..list_checks import Severity
 from ..dry_run import DryRunOutcome
+from ..list_checks import Severity
 from ..models import ExportState, FollowUpKind, OperationKind, OperationStatus, SessionState
 from ..preferences import (
     NEVER_EXPORTED_STATUSES,
