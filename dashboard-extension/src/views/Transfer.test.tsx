@@ -335,4 +335,43 @@ describe("TransferView", () => {
       await screen.findByText("Payments, refunds and voids of 1 order queued for QuickBooks"),
     ).toBeInTheDocument();
   });
+
+  it("dry-runs the same selection as Transfer would queue, queueing nothing", async () => {
+    const api = mockApi({
+      QbOrderTransferPreview: () => ({ qbOrderTransferPreview: connection(rows(1, 3)) }),
+      QbOrdersDryRun: () => ({
+        qbOrdersDryRun: {
+          errors: [],
+          dryRun: {
+            orders: [1, 3].map((n) => ({
+              orderId: `order-${n}`, orderNumber: n, outcome: "WOULD_LAND", transactionType: "SalesReceipt",
+              refNumber: String(n), total: { amount: 10 * n, currency: "USD" }, customer: `Customer ${n}`,
+              reason: "", action: "", setting: null, settingLabel: null, statusCode: 0, queued: false,
+            })),
+            summary: {
+              wouldLand: 2, wouldFail: 0, alreadyInQuickbooks: 0, customersCreated: [], itemsCreated: [],
+              listsRead: true, listsNeverRead: [], listsReadAt: "2026-11-30T08:00:00Z", schemaChecked: false, notes: [],
+            },
+          },
+        },
+      }),
+    });
+    renderWithBridge(<TransferView status={STATUS} />);
+    const user = await preview();
+
+    await user.click(await screen.findByRole("checkbox", { name: "Transfer order #2" }));
+    await user.click(screen.getByRole("button", { name: "Dry run 2 orders" }));
+
+    expect(await screen.findByTestId("dry-run-summary")).toHaveTextContent("2 orders would land");
+    expect(api.named("QbOrdersDryRun")[0].variables).toEqual({
+      input: {
+        filter: { customer: null, dateFrom: null, dateTo: null, includeExported: false },
+        excludeOrderIds: ["order-2"],
+      },
+    });
+    expect(api.named("QbOrderTransferQueue")).toHaveLength(0);
+    // another choice of orders: the result about the last one goes
+    await user.click(screen.getByRole("checkbox", { name: "Transfer order #3" }));
+    expect(screen.queryByTestId("dry-run-summary")).not.toBeInTheDocument();
+  });
 });

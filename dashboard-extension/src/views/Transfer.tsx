@@ -21,6 +21,7 @@ import {
   type TransferFilter,
 } from "../api";
 import { useBridge, useBridgeState } from "../bridge";
+import { DryRunButton } from "../components/DryRun";
 import { Badge, Empty, ErrorNotice, Heading, Loading, Notice, Pager } from "../components/ui";
 import {
   formatDate,
@@ -447,6 +448,9 @@ export function TransferView({
               Transfer queues the orders; they go to QuickBooks at the next Web Connector update.
             </Text>
           </Box>
+          {applied ? (
+            <DryRunButton input={queueInput(selection, applied)} count={count} disabled={queueing} />
+          ) : null}
           {rows.some((r) => r.followUpsDue.length > 0) ? (
             <Box display="flex" alignItems="center" gap={3}>
               <Button
