@@ -359,8 +359,9 @@ def simulated_company(preferences: Preferences
     """A company file like the store's QuickBooks as we last read it: its accounts, items
     (with their types), customers, sales tax codes, classes and payment methods, its
     preferences (sales tax, multicurrency, home currency) and currency list, and the names
-    earlier updates found. Returns it, the labels of the lists never read, and when the oldest
-    of the lists read was read."""
+    earlier updates found. Items of types the simulator does not model (inventory, groups…)
+    are non-inventory items there: a line names them the same way. Returns the company, the
+    labels of the lists never read, and when the oldest of the lists read was read."""
     pulls = {s.key: s.pulled_at for s in quickbooks_lists.summaries()}
     keys = [lst.key for lst in quickbooks_lists.LISTS]
     never_read = tuple(lst.label for lst in quickbooks_lists.LISTS if pulls.get(lst.key) is None)
