@@ -22,6 +22,7 @@ export {
   LISTS_REFRESH,
   ORDER_EXPORT,
   ORDER_UPDATE,
+  ORDERS_DRY_RUN,
   PENDING_OPERATIONS,
   PREVIEW,
   QUEUE,
@@ -198,6 +199,10 @@ export type EditUpdates = G.QbEditUpdates;
 
 export type ExportResetResult = G.QbOrderExportResetMutation["qbOrderExportReset"];
 export type FailedOrdersRetryResult = G.QbFailedOrdersRetryMutation["qbFailedOrdersRetry"];
+export type DryRunPayload = G.QbOrdersDryRunMutation["qbOrdersDryRun"];
+export type DryRun = NonNullable<NonNullable<DryRunPayload>["dryRun"]>;
+export type DryRunOrder = DryRun["orders"][number];
+export type DryRunInput = G.QbOrdersDryRunInput;
 
 // --- settings (qbSettings, qbChannels, qbSettingsUpdate) --------------------------------------
 

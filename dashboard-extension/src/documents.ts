@@ -124,6 +124,27 @@ export const QUEUE = /* GraphQL */ `
   ${SYNC_ERROR}
 `;
 
+/** What a Web Connector update would do with the chosen orders, against a simulated company;
+ * the input is the queue's (`{orderIds}` or `{filter, excludeOrderIds}`). Nothing is kept. */
+export const ORDERS_DRY_RUN = /* GraphQL */ `
+  mutation QbOrdersDryRun($input: QbOrdersDryRunInput!) {
+    qbOrdersDryRun(input: $input) {
+      errors { ...SyncErrorFields }
+      dryRun {
+        orders {
+          orderId orderNumber outcome transactionType refNumber total { amount currency }
+          customer reason action setting settingLabel statusCode queued
+        }
+        summary {
+          wouldLand wouldFail alreadyInQuickbooks customersCreated itemsCreated
+          listsRead listsNeverRead listsReadAt schemaChecked notes
+        }
+      }
+    }
+  }
+  ${SYNC_ERROR}
+`;
+
 /** On demand: queue what QuickBooks lacks for orders it has (payments, refunds, voids). */
 export const FOLLOW_UPS_QUEUE = /* GraphQL */ `
   mutation QbFollowUpsQueue($ids: [ID!]!) {

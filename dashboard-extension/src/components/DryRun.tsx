@@ -12,10 +12,11 @@ import {
   type ApiError,
   asApiError,
   type DryRun,
+  type DryRunInput,
   type DryRunOrder,
-  type DryRunPayload,
   graphql,
   ORDERS_DRY_RUN,
+  payload,
   type SyncError,
 } from "../api";
 import { useBridge, useBridgeState } from "../bridge";
@@ -24,8 +25,6 @@ import { Badge, ErrorNotice, Notice } from "./ui";
 
 /** The most orders one dry run takes (the server refuses more, saying so). */
 export const MAX_DRY_RUN_ORDERS = 500;
-
-export type DryRunInput = { orderIds: string[] } | { filter: unknown; excludeOrderIds: string[] };
 
 const OUTCOME: Record<DryRunOrder["outcome"], { label: string; tone: "success" | "error" | "info" }> = {
   WOULD_LAND: { label: "Would land", tone: "success" },
@@ -55,10 +54,10 @@ export function DryRunButton({ input, count, disabled }: { input: DryRunInput; c
     setErrors([]);
     setResult(null);
     try {
-      const data = await graphql<{ qbOrdersDryRun: DryRunPayload }>(bridge, ORDERS_DRY_RUN, { input });
-      const payload = data.qbOrdersDryRun;
-      if (payload.errors.length > 0 || !payload.dryRun) setErrors(payload.errors);
-      else setResult(payload.dryRun);
+      const data = await graphql(bridge, ORDERS_DRY_RUN, { input });
+      const answer = payload(data.qbOrdersDryRun);
+      if (answer.errors.length > 0 || !answer.dryRun) setErrors(answer.errors);
+      else setResult(answer.dryRun);
     } catch (error) {
       setErrors([asApiError(error)]);
     } finally {

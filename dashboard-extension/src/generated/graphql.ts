@@ -40,6 +40,15 @@ export type QbDocumentKind =
   /** Update */
   | 'MODIFICATION';
 
+/** What a Web Connector update would do with an order, as a dry run found. */
+export type QbDryRunOutcome =
+  /** It would land in QuickBooks as the transaction shown. */
+  | 'WOULD_LAND'
+  /** It would fail, for the reason given. */
+  | 'WOULD_FAIL'
+  /** It is in QuickBooks already (exported before); it was not tried again. */
+  | 'ALREADY_IN_QUICKBOOKS';
+
 /** What an edit in Saleor of an order that is in QuickBooks does to its transaction. */
 export type QbEditUpdates =
   /** Nothing: QuickBooks keeps what was exported. */
@@ -130,6 +139,16 @@ export type QbOrderTransferQueueInput = {
   /** Exactly these orders (Saleor Order IDs). Give this or filter, not both. */
   orderIds?: Array<string | number> | null | undefined;
   /** Every order this filter matches. Give this or orderIds, not both. */
+  filter?: QbOrderTransferFilterInput | null | undefined;
+  /** Orders to leave out of the filter's matches (unchecked in the preview). */
+  excludeOrderIds?: Array<string | number> | null | undefined;
+};
+
+/** The orders to try against a simulated QuickBooks company. */
+export type QbOrdersDryRunInput = {
+  /** Exactly these orders (Saleor Order IDs). Give this or filter, not both. */
+  orderIds?: Array<string | number> | null | undefined;
+  /** Every order this filter matches (as the transfer preview lists them). Give this or orderIds, not both. */
   filter?: QbOrderTransferFilterInput | null | undefined;
   /** Orders to leave out of the filter's matches (unchecked in the preview). */
   excludeOrderIds?: Array<string | number> | null | undefined;
@@ -292,7 +311,7 @@ export type QbSyncErrorCode =
   | 'REQUIRED'
   /** A text is longer than QuickBooks allows. */
   | 'TOO_LONG'
-  /** The selection is larger than one request may queue. */
+  /** The selection is larger than one request may take. */
   | 'TOO_MANY'
   /** Nothing changed since the order went to QuickBooks. */
   | 'UNCHANGED'
@@ -429,6 +448,13 @@ export type QbOrderUpdateInQuickbooksMutationVariables = Exact<{
 
 export type QbOrderUpdateInQuickbooksMutation = { qbOrderUpdateInQuickbooks: { errors: Array<{ field: string | null, message: string, code: QbSyncErrorCode }>, orderExport: { changedSinceExport: boolean, changesNoticedAt: string | null, changesProblem: string | null, updateRequestedAt: string | null, updateRequestedBy: string | null, editUpdates: QbEditUpdates, changesSinceExport: Array<{ field: QbOrderChangeField, label: string, before: string, after: string }> } | null } | null };
 
+export type QbOrdersDryRunMutationVariables = Exact<{
+  input: QbOrdersDryRunInput;
+}>;
+
+
+export type QbOrdersDryRunMutation = { qbOrdersDryRun: { errors: Array<{ field: string | null, message: string, code: QbSyncErrorCode }>, dryRun: { orders: Array<{ orderId: string, orderNumber: number, outcome: QbDryRunOutcome, transactionType: string, refNumber: string, customer: string, reason: string, action: string, setting: string | null, settingLabel: string | null, statusCode: number | null, queued: boolean, total: { amount: number, currency: string } | null }>, summary: { wouldLand: number, wouldFail: number, alreadyInQuickbooks: number, customersCreated: Array<string>, itemsCreated: Array<string>, listsRead: boolean, listsNeverRead: Array<string>, listsReadAt: string | null, schemaChecked: boolean, notes: Array<string> } } | null } | null };
+
 export type QbPendingOperationsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -497,6 +523,7 @@ export const LIST_CHOICES = documents.LIST_CHOICES as TypedDocument<QbListChoice
 export const LISTS_REFRESH = documents.LISTS_REFRESH as TypedDocument<QbQuickBooksListsRefreshMutation, QbQuickBooksListsRefreshMutationVariables>;
 export const ORDER_EXPORT = documents.ORDER_EXPORT as TypedDocument<QbOrderExportQuery, QbOrderExportQueryVariables>;
 export const ORDER_UPDATE = documents.ORDER_UPDATE as TypedDocument<QbOrderUpdateInQuickbooksMutation, QbOrderUpdateInQuickbooksMutationVariables>;
+export const ORDERS_DRY_RUN = documents.ORDERS_DRY_RUN as TypedDocument<QbOrdersDryRunMutation, QbOrdersDryRunMutationVariables>;
 export const PENDING_OPERATIONS = documents.PENDING_OPERATIONS as TypedDocument<QbPendingOperationsQuery, QbPendingOperationsQueryVariables>;
 export const PREVIEW = documents.PREVIEW as TypedDocument<QbOrderTransferPreviewQuery, QbOrderTransferPreviewQueryVariables>;
 export const QUEUE = documents.QUEUE as TypedDocument<QbOrderTransferQueueMutation, QbOrderTransferQueueMutationVariables>;
