@@ -248,7 +248,9 @@ async function transferPreview(t) {
   const recent = await t.saleorGql(`{ orders(first: 30, sortBy: {field: CREATED_AT, direction: DESC}) {
     edges { node { number created status metadata { key } } } } }`);
   const isPreviewOrder = (o) => o.metadata.some((m) => m.key === PREVIEW_ORDER_MARK);
-  t.state.previewOrders = recent.orders.edges.map((e) => e.node).filter(isPreviewOrder).map((o) => o.number);
+  const marked = await t.saleorGql(`query($m: [MetadataFilter!]) { orders(first: 20, filter: {metadata: $m}) {
+    edges { node { number } } } }`, { m: [{ key: PREVIEW_ORDER_MARK }] });
+  t.state.previewOrders = marked.orders.edges.map((e) => e.node.number);
   const exportable = recent.orders.edges.map((e) => e.node).filter((o) => ELIGIBLE.includes(o.status) && !isPreviewOrder(o));
   t.must(exportable.length >= 2, `Saleor has orders to preview (${exportable.length} recent ones)`);
   const day = exportable[0].created.slice(0, 10);
