@@ -2,6 +2,11 @@
 
 Usage: python run_web_connector.py <qbwc url>. The books are closed before 10 Jan 2026, so the
 earliest sample orders fail (the history then has failures to show).
+
+Prints one JSON line: how the update ended, its round trips and errors, ``transactions`` (how
+many the simulated company holds) and ``recorded``, each of them as QuickBooks recorded it
+(``Transaction.summary()``: type, RefNumber, customer, and every line's item, Desc, Quantity,
+Rate, Amount and SalesTaxCodeRef), for a caller to compare with what it expected.
 """
 
 import json
@@ -25,5 +30,6 @@ print(json.dumps({
     "round_trips": report.round_trips,
     "close_message": report.close_message,
     "transactions": len(quickbooks.transactions()),
+    "recorded": [txn.summary() for txn in quickbooks.transactions()],
     "errors": report.errors,
 }))

@@ -388,6 +388,27 @@ class Transaction:
     #: home-currency units per unit of ``currency`` (1 in the home currency)
     exchange_rate: Decimal = Decimal(1)
 
+    def summary(self) -> dict[str, object]:
+        """What QuickBooks recorded, as JSON-ready text: the type, RefNumber, customer, date,
+        each line's ItemRef FullName, Desc, Quantity, Rate, Amount and SalesTaxCodeRef (None
+        where the line has none), the subtotal, the sales tax and the total. Numbers are
+        strings as QuickBooks shows them (amounts to the cent), so nothing is rounded twice."""
+        def text(value: Decimal | None) -> str | None:
+            return None if value is None else format(value, "f")
+
+        return {
+            "type": self.kind, "txn_id": self.txn_id, "ref_number": self.ref_number,
+            "customer": self.customer_name, "txn_date": self.txn_date.isoformat(),
+            "currency": self.currency,
+            "lines": [{"item": ln.item_name, "description": ln.description,
+                       "quantity": text(ln.quantity), "rate": text(ln.rate),
+                       "rate_percent": text(ln.rate_percent), "amount": text(ln.amount),
+                       "sales_tax_code": ln.sales_tax_code} for ln in self.lines],
+            "subtotal": text(self.subtotal), "sales_tax_item": self.sales_tax_item,
+            "sales_tax_total": text(self.sales_tax_total),
+            "total_amount": text(self.total_amount),
+        }
+
     @property
     def total_amount_in_home_currency(self) -> Decimal:
         """``total_amount`` at ``exchange_rate``, to the cent (QuickBooks'

@@ -85,6 +85,17 @@ async function saleorGql(query, variables = {}) {
   if (body.errors) throw new Error(`Saleor GraphQL: ${JSON.stringify(body.errors).slice(0, 500)}`);
   return body.data;
 }
+/** Saleor's API as a storefront calls it: no token (a checkout of a guest customer). */
+async function publicGql(query, variables = {}) {
+  const response = await fetch(apiUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors) throw new Error(`Saleor GraphQL (storefront): ${JSON.stringify(body.errors).slice(0, 500)}`);
+  return body.data;
+}
 async function qbGql(query, variables = {}) {
   const response = await fetch(`${saleorBase}${ROUTE}graphql/`, {
     method: "POST",
@@ -232,9 +243,15 @@ async function transferPreview(t) {
   const app = t.app();
   await app.getByRole("tab", { name: "Transfer orders" }).click();
   // a date range holding a few of Saleor's orders: the day of the newest orders
+  // (not the order the preview-matches-quickbooks screen makes: it is kept out of the other
+  // screens' choices, so they do the same whether an earlier run left it or not)
   const recent = await t.saleorGql(`{ orders(first: 30, sortBy: {field: CREATED_AT, direction: DESC}) {
-    edges { node { number created status } } } }`);
-  const exportable = recent.orders.edges.map((e) => e.node).filter((o) => ELIGIBLE.includes(o.status));
+    edges { node { number created status metadata { key } } } } }`);
+  const isPreviewOrder = (o) => o.metadata.some((m) => m.key === PREVIEW_ORDER_MARK);
+  const marked = await t.saleorGql(`query($m: [MetadataFilter!]) { orders(first: 20, filter: {metadata: $m}) {
+    edges { node { number } } } }`, { m: [{ key: PREVIEW_ORDER_MARK }] });
+  t.state.previewOrders = marked.orders.edges.map((e) => e.node.number);
+  const exportable = recent.orders.edges.map((e) => e.node).filter((o) => ELIGIBLE.includes(o.status) && !isPreviewOrder(o));
   t.must(exportable.length >= 2, `Saleor has orders to preview (${exportable.length} recent ones)`);
   const day = exportable[0].created.slice(0, 10);
   const expected = await saleorOrdersIn(day, day);
@@ -326,7 +343,7 @@ async function history(t) {
   const app = t.app();
   const wsdl = process.env.QBWC_WSDL ?? path.join(shared, "qbwc-wsdl", "QBWebConnectorSvc.wsdl");
   const python = env("SALEOR_PYTHON");
-  const [a, b] = t.state.range.numbers;
+  const [a, b] = t.state.range.numbers.filter((n) => !(t.state.previewOrders ?? []).includes(n));
   // queue two orders from the app, by ticking just them
   await app.getByRole("tab", { name: "Transfer orders" }).click();
   await app.getByRole("form", { name: "Which orders" }).getByRole("button", { name: "Preview" }).click();
@@ -599,7 +616,7 @@ async function orderPopup(t) {
     await closePopup(t);
   }
   // an order never exported: queue it from the popup
-  const fresh = t.state.range.numbers.find((n) => !(t.state.exported ?? []).includes(n));
+  const fresh = t.state.range.numbers.find((n) => ![...(t.state.exported ?? []), ...(t.state.previewOrders ?? [])].includes(n));
   const order = await openOrderPopup(t, fresh, exported ? null : "16-order-page-menu");
   await t.shot("18-order-popup");
   await t.app().getByRole("button", { name: "Queue this order for QuickBooks" }).click();
@@ -612,9 +629,262 @@ async function orderPopup(t) {
   await closePopup(t);
 }
 
+// --- an order with a discount, shipping, a gift card and tax ------------------------------------
+/** The order the preview-matches-quickbooks screen checks carries this metadata key (set at
+ * checkoutComplete), and its guest customer this e-mail: a later run on the same database
+ * (SALEOR_DB_COPY=0) finds and reuses it. */
+const PREVIEW_ORDER_MARK = "qb-sync-preview-check";
+const PREVIEW_EMAIL = "qb-sync-preview@example.com";
+const PREVIEW_VOUCHER = "QB-SYNC-PREVIEW-10";
+const PREVIEW_TAX_RATE = 8.25; // set as the US flat rate only while the checkout is made, if none is set
+const PREVIEW_GIFT_CARD = 10; // in the channel's currency; the order's total stays above it
+const PREVIEW_ADDRESS = {
+  firstName: "Pat", lastName: "Preview", streetAddress1: "350 Fifth Avenue", city: "New York",
+  postalCode: "10118", country: "US", countryArea: "NY", phone: "+12125551234",
+};
+const ORDER_FIELDS = `id number status userEmail created metadata { key value }
+  total { gross { amount currency } net { amount } tax { amount } }
+  shippingPrice { gross { amount } } shippingMethodName discounts { type name amount { amount } }
+  voucherCode giftCards { id last4CodeChars }`;
+
+function mutationErrors(result, what) {
+  const errors = result?.errors ?? [];
+  if (errors.length) throw new Error(`${what}: ${JSON.stringify(errors).slice(0, 400)}`);
+  return result;
+}
+
+/** The order for the preview check, made through Saleor's public API the first time: a staff
+ * voucher (10 % off the entire order, voucherCreate + voucherChannelListingUpdate), a new
+ * $10 gift card (giftCardCreate), the US flat tax rate if the channel has none
+ * (taxCountryConfigurationUpdate; the channel's tax configuration switched to flat rates with
+ * taxConfigurationUpdate if needed), then a guest checkout in the USD channel as a storefront
+ * makes it: checkoutCreate with two of a shippable product and US addresses,
+ * checkoutDeliveryMethodUpdate with a priced shipping method, checkoutAddPromoCode for the
+ * voucher and for the gift card (Saleor's legacy gift card flow, which takes the card off the
+ * total), and checkoutComplete with the marker metadata. The remaining total is left unpaid:
+ * the channel allows unpaid orders (channelUpdate orderSettings.allowUnpaidOrders) only while
+ * checkoutComplete runs. The tax and channel settings are put back afterwards. */
+async function previewOrder(t) {
+  const found = await t.saleorGql(`query($m: [MetadataFilter!]) { orders(first: 5, filter: {metadata: $m}) {
+    edges { node { ${ORDER_FIELDS} } } } }`, { m: [{ key: PREVIEW_ORDER_MARK }] });
+  const existing = found.orders.edges.map((e) => e.node).find((o) => ELIGIBLE.includes(o.status) || o.status === "UNCONFIRMED");
+  if (existing) {
+    t.log(`     reusing order #${existing.number} made by an earlier run (metadata ${PREVIEW_ORDER_MARK})`);
+    return confirmed(t, existing);
+  }
+  const { channels } = await t.saleorGql(`{ channels { id slug currencyCode defaultCountry { code }
+    orderSettings { allowUnpaidOrders } } }`);
+  const channel = channels.find((c) => c.slug === "default-channel") ?? channels.find((c) => c.currencyCode === "USD");
+  t.must(channel, `Saleor has a USD channel for the preview order (${channels.map((c) => c.slug).join(", ")})`);
+  const restore = [];
+  try {
+    // tax: flat rates, charged, with a US rate
+    const configs = await t.saleorGql(`{ taxConfigurations(first: 50) { edges { node { id channel { slug }
+      chargeTaxes taxCalculationStrategy } } } }`);
+    const config = configs.taxConfigurations.edges.map((e) => e.node).find((c) => c.channel.slug === channel.slug);
+    if (config && (!config.chargeTaxes || config.taxCalculationStrategy !== "FLAT_RATES")) {
+      const update = (input) => t.saleorGql(`mutation($id: ID!, $input: TaxConfigurationUpdateInput!) {
+        taxConfigurationUpdate(id: $id, input: $input) { errors { field code message } } }`, { id: config.id, input });
+      mutationErrors((await update({ chargeTaxes: true, taxCalculationStrategy: "FLAT_RATES" })).taxConfigurationUpdate, "taxConfigurationUpdate");
+      restore.push(() => update({ chargeTaxes: config.chargeTaxes, taxCalculationStrategy: config.taxCalculationStrategy }));
+    }
+    const country = await t.saleorGql(`{ taxCountryConfiguration(countryCode: US) { taxClassCountryRates { rate taxClass { id } } } }`);
+    const rates = country.taxCountryConfiguration?.taxClassCountryRates ?? [];
+    const defaultRate = rates.find((r) => !r.taxClass)?.rate;
+    if (!defaultRate) {
+      const setRate = (rate) => t.saleorGql(`mutation($rates: [TaxClassRateInput!]!) {
+        taxCountryConfigurationUpdate(countryCode: US, updateTaxClassRates: $rates) { errors { field code message } } }`,
+      { rates: [{ rate }] });
+      mutationErrors((await setRate(PREVIEW_TAX_RATE)).taxCountryConfigurationUpdate, "taxCountryConfigurationUpdate");
+      restore.push(() => rates.length
+        ? setRate(defaultRate ?? 0)
+        : t.saleorGql(`mutation { taxCountryConfigurationDelete(countryCode: US) { errors { field code message } } }`));
+      t.log(`     US flat tax rate ${PREVIEW_TAX_RATE} % while the checkout is made (the channel had ${defaultRate ?? "none"})`);
+    }
+    // a voucher: 10 % off the entire order
+    const vouchers = await t.saleorGql(`query($s: String) { vouchers(first: 5, filter: {search: $s}) {
+      edges { node { id code } } } }`, { s: PREVIEW_VOUCHER });
+    let voucherId = vouchers.vouchers.edges.map((e) => e.node).find((v) => v.code === PREVIEW_VOUCHER)?.id;
+    if (!voucherId) {
+      const created = await t.saleorGql(`mutation($input: VoucherInput!) { voucherCreate(input: $input) {
+        voucher { id } errors { field code message } } }`, { input: {
+        name: "QuickBooks preview check (10 % off)", type: "ENTIRE_ORDER", discountValueType: "PERCENTAGE",
+        addCodes: [PREVIEW_VOUCHER] } });
+      voucherId = mutationErrors(created.voucherCreate, "voucherCreate").voucher.id;
+    }
+    mutationErrors((await t.saleorGql(`mutation($id: ID!, $input: VoucherChannelListingInput!) {
+      voucherChannelListingUpdate(id: $id, input: $input) { errors { field code message } } }`,
+    { id: voucherId, input: { addChannels: [{ channelId: channel.id, discountValue: 10, minAmountSpent: 0 }] } })).voucherChannelListingUpdate,
+    "voucherChannelListingUpdate");
+    // a gift card
+    const card = await t.saleorGql(`mutation($input: GiftCardCreateInput!) { giftCardCreate(input: $input) {
+      giftCard { id code } errors { field code message } } }`, { input: {
+      balance: { amount: PREVIEW_GIFT_CARD, currency: channel.currencyCode }, isActive: true,
+      note: "for the real-Dashboard tier's preview check" } });
+    const giftCard = mutationErrors(card.giftCardCreate, "giftCardCreate").giftCard;
+    // a shippable product in stock for the US
+    const products = await t.saleorGql(`query($c: String) { products(first: 40, channel: $c, filter: {giftCard: false, isPublished: true}) {
+      edges { node { name isAvailableForPurchase productType { isShippingRequired }
+        variants { id name quantityAvailable(countryCode: US) pricing { price { gross { amount } } } } } } } }`, { c: channel.slug });
+    const variant = products.products.edges.map((e) => e.node)
+      .filter((p) => p.productType.isShippingRequired && p.isAvailableForPurchase !== false)
+      .flatMap((p) => p.variants.map((v) => ({ ...v, product: p.name })))
+      .find((v) => (v.quantityAvailable ?? 0) >= 2 && (v.pricing?.price?.gross?.amount ?? 0) >= 15);
+    t.must(variant, "Saleor has a shippable product in stock for the US, at $15 or more");
+    // the storefront's checkout, as a guest
+    const checkoutFields = `id totalPrice { gross { amount } tax { amount } } subtotalPrice { gross { amount } }
+      shippingPrice { gross { amount } } discount { amount } giftCards { last4CodeChars }`;
+    const made = await publicGql(`mutation($input: CheckoutCreateInput!) { checkoutCreate(input: $input) {
+      checkout { id shippingMethods { id name active price { amount } } } errors { field code message } } }`,
+    { input: { channel: channel.slug, email: PREVIEW_EMAIL, lines: [{ variantId: variant.id, quantity: 2 }],
+      shippingAddress: PREVIEW_ADDRESS, billingAddress: PREVIEW_ADDRESS } });
+    const checkout = mutationErrors(made.checkoutCreate, "checkoutCreate").checkout;
+    const method = checkout.shippingMethods.find((m) => m.active !== false && m.price.amount > 0);
+    t.must(method, `the checkout offers a priced shipping method (${checkout.shippingMethods.map((m) => `${m.name} ${m.price.amount}`).join(", ")})`);
+    mutationErrors((await publicGql(`mutation($id: ID!, $m: ID!) { checkoutDeliveryMethodUpdate(id: $id, deliveryMethodId: $m) {
+      errors { field code message } } }`, { id: checkout.id, m: method.id })).checkoutDeliveryMethodUpdate, "checkoutDeliveryMethodUpdate");
+    let totals;
+    for (const code of [PREVIEW_VOUCHER, giftCard.code]) {
+      const added = await publicGql(`mutation($id: ID!, $code: String!) { checkoutAddPromoCode(id: $id, promoCode: $code) {
+        checkout { ${checkoutFields} } errors { field code message } } }`, { id: checkout.id, code });
+      totals = mutationErrors(added.checkoutAddPromoCode, `checkoutAddPromoCode(${code === PREVIEW_VOUCHER ? code : "the gift card"})`).checkout;
+    }
+    t.must(totals.discount.amount > 0 && totals.giftCards.length === 1 && totals.totalPrice.tax.amount > 0 &&
+      totals.totalPrice.gross.amount > 0,
+    `the checkout has a discount, shipping, a gift card and tax, with something left to pay (${JSON.stringify(totals)})`);
+    if (!channel.orderSettings.allowUnpaidOrders) {
+      const allow = (value) => t.saleorGql(`mutation($id: ID!, $input: ChannelUpdateInput!) { channelUpdate(id: $id, input: $input) {
+        errors { field code message } } }`, { id: channel.id, input: { orderSettings: { allowUnpaidOrders: value } } });
+      mutationErrors((await allow(true)).channelUpdate, "channelUpdate(allowUnpaidOrders)");
+      restore.push(() => allow(false));
+    }
+    const completed = await publicGql(`mutation($id: ID!, $m: [MetadataInput!]) { checkoutComplete(id: $id, metadata: $m) {
+      order { id number } errors { field code message } } }`,
+    { id: checkout.id, m: [{ key: PREVIEW_ORDER_MARK, value: "discount, shipping, gift card, tax" }] });
+    const { order } = mutationErrors(completed.checkoutComplete, "checkoutComplete");
+    t.log(`     made order #${order.number}: 2 × ${variant.product} ${variant.name}, ${method.name}, voucher ${PREVIEW_VOUCHER}, a ${PREVIEW_GIFT_CARD} gift card`);
+    const again = await t.saleorGql(`query($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`, { id: order.id });
+    return confirmed(t, again.order);
+  } finally {
+    for (const undo of restore.reverse()) await undo().catch((error) => t.log(`     could not restore a setting: ${error.message}`));
+  }
+}
+
+/** The order, confirmed by staff (orderConfirm) if the channel left it unconfirmed (populatedb's
+ * channels do not confirm new orders automatically): unconfirmed orders are never exported. */
+async function confirmed(t, order) {
+  if (order.status !== "UNCONFIRMED") return order;
+  const result = await t.saleorGql(`mutation($id: ID!) { orderConfirm(id: $id) { order { ${ORDER_FIELDS} }
+    errors { field code message } } }`, { id: order.id });
+  const { order: done } = mutationErrors(result.orderConfirm, "orderConfirm");
+  t.log(`     confirmed order #${done.number} (orderConfirm): ${done.status}`);
+  return done;
+}
+
+/** "$1,234.56", "-$10.00", "($10.00)", "1 234,56 zł" → a number (the Dashboard's locale). */
+function moneyValue(text) {
+  const negative = /[-−(]/.test(text);
+  const digits = text.replace(/[^\d.,]/g, "");
+  // the last separator followed by one or two digits is the decimal one
+  const match = /^(.*?)(?:[.,](\d{1,2}))?$/.exec(digits);
+  const value = Number(`${match[1].replace(/[.,]/g, "")}.${match[2] ?? "0"}`);
+  return negative ? -value : value;
+}
+const numberOrNull = (text) => (text === "—" || text === "" || text == null ? null : Number(text));
+const cents = (x) => Math.round(Number(x) * 100);
+
+/** The document preview of an order with a discount, shipping, a gift card and tax matches what
+ * the QuickBooks simulator records for it, line by line (issue 15). */
+async function previewMatchesQuickBooks(t) {
+  const order = await previewOrder(t);
+  t.must(order.total.tax.amount > 0 && order.discounts.length > 0 && order.giftCards.length > 0 && order.shippingPrice.gross.amount > 0,
+    `order #${order.number} has a discount (${order.discounts.map((d) => `${d.type} ${d.amount.amount}`).join(", ")}), shipping (${order.shippingMethodName} ${order.shippingPrice.gross.amount}), a gift card and tax (${order.total.tax.amount}); total ${order.total.gross.amount} ${order.total.gross.currency}`);
+  await openOrderPopup(t, order.number);
+  const app = t.app();
+  const table = app.getByRole("table", { name: "Lines as QuickBooks will receive them" });
+  await table.waitFor({ timeout: 30000 });
+  const facts = Object.fromEntries(await app.getByTestId("transaction-preview").locator("dl > div").evaluateAll((divs) =>
+    divs.map((d) => [d.querySelector("dt")?.textContent?.trim(), d.querySelector("dd")?.textContent?.trim()])));
+  const rows = await table.getByTestId("preview-line").evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent.trim())));
+  const preview = rows.map(([item, description, quantity, rate, amount, tax]) => ({ item, description, quantity, rate, amount, tax }));
+  const totalText = (await app.getByTestId("preview-total").innerText()).trim();
+  await t.shot("22-order-preview-lines");
+  t.check(cents(moneyValue(totalText)) === cents(order.total.gross.amount),
+    `the preview's total ${totalText} is Saleor's order total ${order.total.gross.amount}`);
+
+  // queue it from the popup, alone (an earlier screen's operation would go along otherwise,
+  // e.g. transfer-preview's when pending-operations is left out with --only), and let one Web
+  // Connector update take it to QuickBooks
+  const others = (await queuedOperations(t)).map((o) => o.id);
+  if (others.length) {
+    await t.qbGql(`mutation($ids: [ID!]!) { qbPendingOperationDelete(ids: $ids) { errors { message } } }`, { ids: others });
+    t.log(`     deleted ${others.length} queued operation(s) left by earlier screens`);
+  }
+  await app.getByRole("button", { name: "Queue this order for QuickBooks" }).click();
+  await app.getByText(/Queued for QuickBooks/).first().waitFor({ timeout: 30000 });
+  t.state.previewExported = order.number;
+  const queued = await queuedOperations(t);
+  t.check(queued.length === 1 && queued[0].orderCount === 1 && queued[0].orders.map(String).includes(String(order.number)),
+    `the popup queued order #${order.number}, the only order waiting for QuickBooks`);
+  await t.shot("23-order-preview-queued");
+  await closePopup(t);
+  const wsdl = process.env.QBWC_WSDL ?? path.join(shared, "qbwc-wsdl", "QBWebConnectorSvc.wsdl");
+  const result = spawnSync(env("SALEOR_PYTHON"), [path.join(extensionDir, "e2e", "run_web_connector.py"), `${t.saleorBase}${ROUTE}qbwc`], {
+    env: { ...process.env, QBWC_PASSWORD: setup.qbwcPassword, QBWC_WSDL: wsdl }, encoding: "utf-8",
+  });
+  t.must(result.status === 0, `one Web Connector update ran${result.status ? `: ${result.stderr.slice(-600)}` : ""}`);
+  const wc = JSON.parse(result.stdout.trim().split("\n").at(-1));
+  const recorded = wc.recorded.find((x) => x.ref_number === facts.Number);
+  t.must(recorded && wc.transactions === 1,
+    `the update put order #${order.number} into the QuickBooks simulator, with RefNumber ${facts.Number} (it holds ${wc.recorded.map((x) => `${x.type} ${x.ref_number}`).join(", ") || "nothing"}; errors ${JSON.stringify(wc.errors)})`);
+
+  // the comparison, line by line
+  t.check(recorded.type === (facts.Type ?? "").replace(/\s+/g, "") && recorded.customer === facts.Customer?.replace(/ \(in .*\)$/, ""),
+    `QuickBooks recorded a ${recorded.type} ${recorded.ref_number} for ${recorded.customer}, as the preview said (${facts.Type} ${facts.Number} for ${facts.Customer})`);
+  t.check(recorded.lines.length === preview.length, `QuickBooks has ${recorded.lines.length} lines, the preview ${preview.length}`);
+  const table_ = [];
+  preview.forEach((p, i) => {
+    const r = recorded.lines[i] ?? {};
+    const qty = numberOrNull(p.quantity);
+    const rate = numberOrNull(p.rate);
+    const derived = r.quantity != null && r.rate != null && cents(Number(r.rate) * Number(r.quantity)) === cents(r.amount);
+    const same = {
+      item: p.item === r.item,
+      description: (p.description === "—" ? "" : p.description) === (r.description ?? ""),
+      quantity: qty === (r.quantity == null ? null : Number(r.quantity)),
+      // no Rate sent: QuickBooks works it out from the quantity and the amount
+      rate: rate === null ? r.rate == null || derived : Number(r.rate) === rate,
+      amount: cents(moneyValue(p.amount)) === cents(r.amount),
+      // "item's own": the line leaves QuickBooks the item's own code
+      tax: p.tax === "item's own" ? true : p.tax === r.sales_tax_code,
+    };
+    const bad = Object.entries(same).filter(([, ok]) => !ok).map(([k]) => k);
+    table_.push(`${i + 1}. ${p.item} | ${p.description} | ${p.quantity} | ${p.rate} | ${p.amount} | ${p.tax}  ⇔  ` +
+      `${r.item} | ${r.description} | ${r.quantity} | ${r.rate} | ${r.amount} | ${r.sales_tax_code}`);
+    t.check(bad.length === 0, `line ${i + 1} (${p.item}, ${p.amount}) is the same in QuickBooks${bad.length ? `; differs in ${bad.join(", ")}: ${table_.at(-1)}` : ""}`);
+  });
+  t.log("     preview ⇔ QuickBooks (item | description | qty | rate | amount | tax):");
+  for (const line of table_) t.log(`       ${line}`);
+  t.check(cents(moneyValue(totalText)) === cents(recorded.total_amount),
+    `the preview's total ${totalText} is QuickBooks' total ${recorded.total_amount} (subtotal ${recorded.subtotal}, sales tax ${recorded.sales_tax_total})`);
+  // the kinds of line the order needs
+  const amounts = preview.map((p) => moneyValue(p.amount));
+  const discount = preview.findIndex((p, i) => amounts[i] < 0 && /discount/i.test(`${p.item} ${p.description}`));
+  const gift = preview.findIndex((p, i) => amounts[i] < 0 && /gift card/i.test(`${p.item} ${p.description}`));
+  const shipping = preview.findIndex((p) => p.description === order.shippingMethodName || /shipping/i.test(p.item));
+  const taxLine = preview.findIndex((p, i) => amounts[i] > 0 && /tax/i.test(`${p.item} ${p.description}`) && p.quantity === "—");
+  const quickbooksTax = Number(recorded.sales_tax_total) > 0 && recorded.lines.some((l) => l.sales_tax_code === "Tax");
+  t.check(discount >= 0 && gift >= 0 && shipping >= 0 && (taxLine >= 0 || quickbooksTax),
+    `the lines include a discount (line ${discount + 1}), shipping (line ${shipping + 1}), a gift card (line ${gift + 1}) and ` +
+    (taxLine >= 0 ? `a tax line (line ${taxLine + 1})` : `QuickBooks' sales tax on the taxable lines (${recorded.sales_tax_total})`));
+  t.check(gift >= 0 && cents(-amounts[gift]) === cents(PREVIEW_GIFT_CARD),
+    `the gift card line takes off the card's ${PREVIEW_GIFT_CARD} (${preview[gift]?.amount})`);
+}
+
 /** Put the lab back: the orders this run exported are offered for transfer again. */
 async function cleanup(t) {
-  const numbers = t.state.exported ?? [];
+  const numbers = [...(t.state.exported ?? []), ...(t.state.previewExported ? [t.state.previewExported] : [])];
   if (numbers.length) {
     const found = await t.saleorGql(`query($n: [String!]) { orders(first: 10, filter: {numbers: $n}) { edges { node { id } } } }`, { n: numbers });
     const ids = found.orders.edges.map((e) => e.node.id);
@@ -644,6 +914,7 @@ const SCREENS = [
   { name: "order-list-menu", run: orderListMenu },
   { name: "order-popup", run: orderPopup },
   { name: "narrow-1024", run: narrow },
+  { name: "preview-matches-quickbooks", run: previewMatchesQuickBooks },
   { name: "cleanup", always: true, run: cleanup },
 ];
 

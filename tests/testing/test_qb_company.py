@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from saleor_qb_sync.testing.qb_company import (
     ItemSpec,
     NameIndex,
     Transaction,
+    TxnLine,
 )
 
 CREATED = datetime(2026, 12, 1, tzinfo=UTC)
@@ -148,3 +150,39 @@ def test_a_name_removed_from_an_index_is_gone_whatever_its_case():
 
     # then
     assert "Web Customer" not in index
+
+
+def test_a_transactions_summary_is_what_quickbooks_recorded_as_json_ready_text():
+    # given: a product line, a line without a quantity, and a negative line
+    lines = [
+        TxnLine("1-1", "Mug", "Blue mug", Decimal("2"), Decimal("9.995"), None, Decimal("19.99"),
+                "Non", False),
+        TxnLine("2-1", "Shipping", None, None, None, None, Decimal("5.00"), "Tax", True),
+        TxnLine("3-1", "Gift card", "Gift card applied", None, None, None, Decimal("-10.00"),
+                "Non", False),
+    ]
+    txn = Transaction(
+        kind="Invoice", txn_id="1A2B-1", txn_number=1, time_created=CREATED,
+        edit_sequence="1", txn_date=CREATED.date(), ref_number="W1", customer_name="Doe, Jane",
+        lines=lines, subtotal=Decimal("14.99"), sales_tax_item="State Sales Tax",
+        sales_tax_percentage=Decimal("8.25"), sales_tax_total=Decimal("0.41"),
+        total_amount=Decimal("15.40"), currency="US Dollar")
+
+    # when
+    summary = txn.summary()
+
+    # then
+    assert json.loads(json.dumps(summary)) == summary
+    assert {k: summary[k] for k in ("type", "ref_number", "customer", "txn_date", "currency")} \
+        == {"type": "Invoice", "ref_number": "W1", "customer": "Doe, Jane",
+            "txn_date": "2026-12-01", "currency": "US Dollar"}
+    assert summary["lines"] == [
+        {"item": "Mug", "description": "Blue mug", "quantity": "2", "rate": "9.995",
+         "rate_percent": None, "amount": "19.99", "sales_tax_code": "Non"},
+        {"item": "Shipping", "description": None, "quantity": None, "rate": None,
+         "rate_percent": None, "amount": "5.00", "sales_tax_code": "Tax"},
+        {"item": "Gift card", "description": "Gift card applied", "quantity": None,
+         "rate": None, "rate_percent": None, "amount": "-10.00", "sales_tax_code": "Non"},
+    ]
+    assert (summary["subtotal"], summary["sales_tax_item"], summary["sales_tax_total"],
+            summary["total_amount"]) == ("14.99", "State Sales Tax", "0.41", "15.40")

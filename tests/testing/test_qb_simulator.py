@@ -139,6 +139,24 @@ def test_a_valid_invoice_is_added_and_the_response_validates_against_the_schema(
     assert sim.find_transaction("W1001").customer_name == "Doe, Jane"
 
 
+def test_a_recorded_invoices_summary_has_each_line_as_quickbooks_filled_it_in(sim):
+    # given: a rate QuickBooks derives (Quantity and Amount only) and the item's own tax code
+    lines = (line("T-Shirt", quantity="3", amount="45.00")
+             + line("Shipping", amount="7.50", tax="Tax"))
+    sim.process(message_set(invoice_add(lines=lines)))
+
+    # when
+    (summary,) = [txn.summary() for txn in sim.transactions()]
+
+    # then
+    assert (summary["type"], summary["ref_number"], summary["customer"]) \
+        == ("Invoice", "W1001", "Doe, Jane")
+    assert [(ln["item"], ln["quantity"], ln["rate"], ln["amount"], ln["sales_tax_code"])
+            for ln in summary["lines"]] == [
+        ("T-Shirt", "3", "15.00000", "45.00", "Tax"), ("Shipping", None, None, "7.50", "Tax")]
+    assert summary["total_amount"] == format(sim.find_transaction("W1001").total_amount, "f")
+
+
 def test_a_schema_invalid_message_set_is_rejected_whole_and_nothing_is_processed(sim):
     # given: a valid customer add, then an invoice with RefNumber after TxnDate swapped
     bad_invoice = invoice_add().replace(
