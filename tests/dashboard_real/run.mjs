@@ -431,7 +431,7 @@ async function settingsPickers(t) {
   await method.click();
   await method.pressSequentially("Vi");
   await app.getByRole("listbox", { name: "QuickBooks payment methods" }).getByRole("option", { name: /^Visa/ }).click();
-  await t.shot("21-settings-pickers");
+  await t.shot("24-settings-pickers");
   await app.getByRole("button", { name: "Save" }).click();
   await app.getByText("Settings saved.").waitFor({ timeout: 30000 });
   t.check(true, "Save saves the picked names");
@@ -445,7 +445,7 @@ async function settingsPickers(t) {
   t.check(shown === "Checking", `Saleor's plugin page shows the deposit account picked in the app (${shown})`);
   t.check(methods.split(",").map((x) => x.trim()).includes("card=Visa"),
     `Saleor's plugin page shows the payment method mapping picked in the app (${methods})`);
-  await t.shot("22-plugin-page-after-app-settings");
+  await t.shot("25-plugin-page-after-app-settings");
 
   const restored = await t.qbGql(`mutation($input: QbSettingsInput!) { qbSettingsUpdate(input: $input) { errors { field message } } }`,
     { input: { depositToAccount: before.depositToAccount, paymentMethods: before.paymentMethods } });
