@@ -88,7 +88,9 @@ def test_two_simultaneous_pick_ups_never_hand_the_same_order_to_two_sessions(
     assert len(first_ids) == len(set(first_ids)) and len(second_ids) == len(set(second_ids))
     assert not set(first_ids) & set(second_ids)
     assert set(first_ids) | set(second_ids) == order_ids
-    assert sorted((len(first_ids), len(second_ids))) == [10, 30]
+    # each at most its limit; how the 40 split depends on how the two lockers interleave
+    # (SKIP LOCKED: a row the other locked first is skipped, not waited for), e.g. 30/10, 29/11
+    assert max(len(first_ids), len(second_ids)) <= 30
     claimed = dict(PendingOperationOrder.objects.values_list("order_id", "session_id"))
     assert {str(k) for k, v in claimed.items() if v == first_pk} == set(first_ids)
     assert {str(k) for k, v in claimed.items() if v == second_pk} == set(second_ids)
