@@ -61,6 +61,11 @@ class Address:
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
 
+def customer_key(email: str) -> str:
+    """A buyer's e-mail as a customer mapping keys it: trimmed, in lower case."""
+    return (email or "").strip().lower()
+
+
 @dataclass(frozen=True, slots=True)
 class Customer:
     """Who bought: a registered user (``user_id`` set) or a guest known only by e-mail."""
@@ -74,6 +79,12 @@ class Customer:
     @property
     def is_guest(self) -> bool:
         return self.user_id is None
+
+    @property
+    def mapping_key(self) -> str:
+        """How a customer mapping names this buyer: the e-mail address in lower case (what a
+        guest and a registered user both have; the customers list groups orders by it)."""
+        return customer_key(self.email)
 
     @property
     def full_name(self) -> str:

@@ -469,3 +469,35 @@ class QuickBooksListPull(models.Model):
     #: the company's preferences (``list="preferences"``): sales tax, multicurrency, home
     #: currency, as Web Connector passed them
     details = models.JSONField(default=dict, blank=True)
+
+
+class ItemMapping(models.Model):
+    """A Saleor SKU that QuickBooks knows under another item name (``mappings``, its one
+    writer): its lines use that item, which is never added."""
+
+    #: the SKU as Saleor spells it (trimmed)
+    sku = models.CharField(max_length=255, unique=True)
+    #: the QuickBooks item's full name ("Parent:Child" for a sub-item)
+    item_full_name = models.CharField(max_length=limits.FULL_NAME_REF)
+    #: its ListID when it was picked from our copy of QuickBooks' items
+    item_list_id = models.CharField(max_length=limits.ID, blank=True, default="")
+    #: who set it (staff e-mail or app) and when (our clock)
+    set_by = models.CharField(max_length=255, blank=True, default="")
+    set_at = models.DateTimeField()
+
+
+class CustomerMapping(models.Model):
+    """A Saleor buyer whose orders go to a customer QuickBooks already has (``mappings``, its
+    one writer), confirmed by a person: never added."""
+
+    #: the buyer's e-mail in lower case (``documents.customer_key``)
+    email = models.CharField(max_length=254, unique=True)
+    #: the QuickBooks customer's full name ("Parent:Job" for a job)
+    customer_full_name = models.CharField(max_length=limits.CUSTOMER_FULL_NAME)
+    #: its ListID when it was picked from our copy of QuickBooks' customers
+    customer_list_id = models.CharField(max_length=limits.ID, blank=True, default="")
+    #: its currency in QuickBooks (multicurrency), from our copy of the list
+    currency = models.CharField(max_length=64, blank=True, default="")
+    #: who confirmed it (staff e-mail or app) and when (our clock)
+    confirmed_by = models.CharField(max_length=255, blank=True, default="")
+    confirmed_at = models.DateTimeField()

@@ -16,7 +16,8 @@ from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, F, Func, Lookup, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf, Trim
 
 from .documents import OrderDocument
 from .models import ExportedOrder
@@ -50,6 +51,9 @@ class OrderFilter:
     only_queued: bool = False
     #: also match draft and unconfirmed orders (to say why one cannot be exported)
     any_status: bool = False
+    #: leave out orders whose buyer staff mapped to a QuickBooks customer (``mappings``), and
+    #: orders without an e-mail address, which cannot be mapped
+    skip_mapped_customers: bool = False
 
     def created_range(self) -> tuple[datetime | None, datetime | None]:
         """[start, end) in aware datetimes; date_to is inclusive."""
@@ -91,6 +95,17 @@ class OrderSummary:
     customer_user_id: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class SkuSummary:
+    """A SKU of the store's order lines (gift cards aside)."""
+
+    sku: str
+    #: the product name of its newest line
+    product_name: str
+    #: how many orders have it
+    order_count: int
+
+
 class OrderRef(NamedTuple):
     order_id: str
     number: int
@@ -121,6 +136,10 @@ class OrderSource(Protocol):
                   ) -> tuple[list[CustomerSummary], int]:
         """Customers who have orders ``flt`` matches (so their counts are what the preview
         lists: exported channels, eligible statuses, the caller's channels), by name or e-mail."""
+
+    def skus(self, flt: OrderFilter) -> list[SkuSummary]:
+        """Every SKU of the lines of the orders ``flt`` matches (lines without SKU and gift
+        cards left out), by SKU, in one query."""
 
 
 def is_exported(order_pk_field: str) -> Exists:
@@ -214,4 +233,21 @@ def filter_orders(qs: QuerySet, flt: OrderFilter, *, pk: str, channel: str,
         qs = qs.filter(~is_queued(pk))
     if flt.only_queued:
         qs = qs.filter(is_queued(pk))
+    if flt.skip_mapped_customers:
+        qs = qs.alias(qb_customer_key=customer_key_expression(emails)).exclude(
+            qb_customer_key="").filter(~is_mapped_customer("qb_customer_key"))
     return qs
+
+
+def customer_key_expression(emails: Sequence[str]) -> Func:
+    """The buyer's e-mail as a customer mapping keys it (``documents.customer_key``): the first
+    of ``emails`` that is not empty, trimmed, in lower case."""
+    return Lower(Trim(Coalesce(*(NullIf(F(e), Value("")) for e in emails), Value(""),
+                               output_field=CharField())))
+
+
+def is_mapped_customer(key_field: str) -> Exists:
+    """The subquery "staff mapped this buyer to a QuickBooks customer"."""
+    from .models import CustomerMapping
+
+    return Exists(CustomerMapping.objects.filter(email=OuterRef(key_field)))

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from . import clock, ledger
+from . import clock, ledger, mappings
 from .company import known_currencies
 from .documents import OrderDocument
 from .errors import MappingError, TransferError
@@ -41,7 +41,8 @@ from .models import (
 from .order_source import OneOf, OrderFilter, OrderRef, OrderSource, OrderSummary
 from .preferences import NEVER_EXPORTED_STATUSES, ExportMode, Preferences
 from .qbxml.currency import CompanyCurrencies
-from .qbxml.mapping import plan_order
+from .qbxml.mapping import Plan, plan_order
+from .qbxml.records import NO_MAPPINGS, NameMappings
 from .saleor_ids import InvalidGlobalId, to_global_id, uuid_from_global_id
 
 #: The most orders one queue request may cover (a filter can select more than a page shows).
@@ -77,6 +78,9 @@ class PreviewRow:
     last_export: LastExport | None
     planned_transaction_type: str | None
     warnings: tuple[str, ...]
+    #: the QuickBooks customer its transaction would name (a mapped one first); None when it
+    #: cannot be exported
+    quickbooks_customer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,22 +173,25 @@ def preview(source: OrderSource, preferences: Preferences, flt: OrderFilter, *,
     documents = source.load(ids)
     last = last_exports(ids)
     currencies = known_currencies()
+    by_hand = mappings.current() if documents else NO_MAPPINGS
     rows = []
     for summary in summaries:
         document = documents.get(summary.order_id)
-        planned, warnings = _plan(document, preferences, currencies) if document else (None, ())
+        plan, warnings = (_plan(document, preferences, currencies, by_hand) if document
+                          else (None, ()))
         rows.append(PreviewRow(
             order=summary,
             exported=summary.order_id in last,
             last_export=last.get(summary.order_id),
-            planned_transaction_type=planned,
+            planned_transaction_type=plan.kind.value if plan else None,
             warnings=warnings,
+            quickbooks_customer=plan.customer_name if plan else None,
         ))
     return PreviewPage(rows=rows, total=total, queued=queued)
 
 
-def _plan(document: OrderDocument, preferences: Preferences,
-          currencies: CompanyCurrencies) -> tuple[str | None, tuple[str, ...]]:
+def _plan(document: OrderDocument, preferences: Preferences, currencies: CompanyCurrencies,
+          by_hand: NameMappings) -> tuple[Plan | None, tuple[str, ...]]:
     warnings: list[str] = []
     if preferences.export_start_date:
         local = document.created_at.astimezone(ZoneInfo(preferences.time_zone)).date()
@@ -193,10 +200,10 @@ def _plan(document: OrderDocument, preferences: Preferences,
                             f"({preferences.export_start_date.isoformat()})")
     try:
         # the checks and warnings of the mapping, without the records a preview does not show
-        kind, planned = plan_order(document, preferences, currencies)
+        plan = plan_order(document, preferences, currencies, by_hand)
     except MappingError as exc:
         return None, (*warnings, f"cannot be exported: {exc.message}")
-    return kind.value, (*warnings, *planned)
+    return plan, (*warnings, *plan.warnings)
 
 
 def last_exports(order_ids: Sequence[str]) -> dict[str, LastExport]:

@@ -35,6 +35,7 @@ class QbSyncErrorCode(Enum):
     INVALID_ID = "invalid_id"
     NOT_A_LINE_ITEM = "not_a_line_item"
     NOT_A_SALES_TAX_ITEM = "not_a_sales_tax_item"
+    LISTS_NEVER_READ = "lists_never_read"
     NOT_FOUND = "not_found"
     NOT_EXPORTABLE = "not_exportable"
     NOT_EXPORTED = "not_exported"
@@ -69,6 +70,8 @@ ERROR_CODE_DESCRIPTIONS = {
                                       "amount on a line (a subtotal, group or payment item)."),
     QbSyncErrorCode.NOT_A_SALES_TAX_ITEM: ("The item named is not a sales tax item, which "
                                            "QuickBooks needs to compute the tax."),
+    QbSyncErrorCode.LISTS_NEVER_READ: ("QuickBooks' lists were never read, so a name cannot be "
+                                       "checked; refresh them first."),
     QbSyncErrorCode.NOT_FOUND: "Something named does not exist or is not visible to you.",
     QbSyncErrorCode.NOT_EXPORTABLE: ("The order cannot be exported (its status or channel; "
                                       "the message names the setting)."),

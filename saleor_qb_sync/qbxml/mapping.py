@@ -1,10 +1,14 @@
 """From an order and the store's preferences to the QuickBooks records that represent it.
 
-``map_order(order, preferences, currencies)`` returns a ``MappedOrder`` (see ``records``): the
-transaction (invoice, sales receipt or sales order), the customer and the items it references,
-and warnings a person can act on. Everything here is already fitted to QuickBooks' limits
-(``limits``, ``text.fit``), so builders and look-ups use exactly the names the transaction
-references. ``currencies`` is what QuickBooks said of its currencies (``qbxml.currency``).
+``map_order(order, preferences, currencies, mappings)`` returns a ``MappedOrder`` (see
+``records``): the transaction (invoice, sales receipt or sales order), the customer and the
+items it references, and warnings a person can act on. ``mappings`` is what staff mapped by hand
+(``records.NameMappings``, read by the caller once per batch): a mapped SKU's line uses the
+QuickBooks item it was mapped to, and a mapped buyer's order goes to the QuickBooks customer it
+was mapped to, before any other rule; neither is ever added to QuickBooks. Everything here is
+already fitted to QuickBooks' limits (``limits``, ``text.fit``), so builders and look-ups use
+exactly the names the transaction references. ``currencies`` is what QuickBooks said of its
+currencies (``qbxml.currency``).
 
 How money maps (``tax_mode=line_item``, the default): product lines at their undiscounted net
 price, one discount line for everything vouchers and promotions took off, shipping at its net
@@ -42,10 +46,13 @@ from .currency import (
     home_currency,
 )
 from .records import (
+    NO_MAPPINGS,
     CustomerRecord,
     ItemKind,
     ItemRecord,
+    MappedCustomer,
     MappedOrder,
+    NameMappings,
     QbAddress,
     Transaction,
     TransactionLine,
@@ -84,9 +91,13 @@ def ref_number(order_number: int, preferences: Preferences) -> str:
 
 
 def customer_name(order: OrderDocument, preferences: Preferences,
-                  booked: Booking | None = None) -> str:
-    """The customer's QuickBooks name; one booked in a foreign currency (multicurrency) is
-    another customer, named with the currency's code: "Jane Doe (EUR)"."""
+                  booked: Booking | None = None, mappings: NameMappings = NO_MAPPINGS) -> str:
+    """The customer's QuickBooks name: the one staff mapped the buyer to, else by the customer
+    rule; one booked in a foreign currency (multicurrency) is another customer, named with the
+    currency's code: "Jane Doe (EUR)"."""
+    mapped = mapped_customer(order, mappings)
+    if mapped is not None:
+        return mapped.full_name
     suffix = f" ({order.currency})" if booked is not None else ""
     room = limits.CUSTOMER_NAME - len(suffix)
     if preferences.customer_mode == CustomerMode.SINGLE_CUSTOMER:
@@ -95,6 +106,14 @@ def customer_name(order: OrderDocument, preferences: Preferences,
     return (text.fit(_raw_customer_name(order, preferences), room)
             or text.fit(order.customer.email.replace(":", " "), room)
             or f"Saleor guest {order.number}") + suffix
+
+
+def mapped_customer(order: OrderDocument, mappings: NameMappings) -> MappedCustomer | None:
+    """The QuickBooks customer staff mapped this order's buyer to, or None."""
+    found = mappings.customer_for(order.customer.mapping_key)
+    if found is None:
+        return None
+    return MappedCustomer(text.fit(found.full_name, limits.CUSTOMER_FULL_NAME), found.currency)
 
 
 def _raw_customer_name(order: OrderDocument, preferences: Preferences) -> str:
@@ -117,12 +136,26 @@ def _raw_customer_name(order: OrderDocument, preferences: Preferences) -> str:
     return name.replace(":", " ")
 
 
-def product_item_name(line: OrderLine, preferences: Preferences) -> str | None:
-    """The QuickBooks item for a product line, or None when the rule says to fail."""
+def mapped_item_name(line: OrderLine, mappings: NameMappings) -> str | None:
+    """The QuickBooks item staff mapped this line's SKU to (a full name, "Parent:Child" for a
+    sub-item), or None."""
+    if line.is_gift_card:
+        return None
+    found = mappings.item_for(line.sku)
+    return text.fit(found, limits.FULL_NAME_REF) if found else None
+
+
+def product_item_name(line: OrderLine, preferences: Preferences,
+                      mappings: NameMappings = NO_MAPPINGS) -> str | None:
+    """The QuickBooks item for a product line: the one its SKU is mapped to, else by the item
+    rule; None when the rule says to fail."""
+    mapped = mapped_item_name(line, mappings)
+    if mapped:
+        return mapped
     if preferences.item_mode == ItemMode.SINGLE_ITEM:
         return text.fit(preferences.default_item_name, limits.ITEM_NAME)
-    if line.sku and text.fit(line.sku.replace(":", " "), limits.ITEM_NAME):
-        return text.fit(line.sku.replace(":", " "), limits.ITEM_NAME)
+    if line.sku and sku_item_name(line.sku):
+        return sku_item_name(line.sku)
     action = preferences.missing_item_action
     if action == MissingItemAction.USE_DEFAULT:
         return text.fit(preferences.default_item_name, limits.ITEM_NAME)
@@ -131,6 +164,12 @@ def product_item_name(line: OrderLine, preferences: Preferences) -> str | None:
             preferences.default_item_name, limits.ITEM_NAME
         )
     return None
+
+
+def sku_item_name(sku: str) -> str:
+    """The item a SKU names under the item rule ``by_sku``: fitted to QuickBooks' item names
+    (":" separates sub-items there); "" when nothing of it is left."""
+    return text.fit(sku.replace(":", " "), limits.ITEM_NAME)
 
 
 def no_sku_rule(preferences: Preferences) -> str:
@@ -180,10 +219,14 @@ class _Checked:
     warnings: tuple[str, ...]
     #: how a foreign-currency order is booked (multicurrency); None in the home currency
     booked: Booking | None = None
+    #: the QuickBooks customer staff mapped the buyer to; None: the customer rule's
+    mapped_customer: MappedCustomer | None = None
+    #: per line, whether its item is one staff mapped (referenced, never added)
+    mapped_lines: tuple[bool, ...] = ()
 
 
 def _check(order: OrderDocument, preferences: Preferences,
-           currencies: CompanyCurrencies) -> _Checked:
+           currencies: CompanyCurrencies, mappings: NameMappings = NO_MAPPINGS) -> _Checked:
     """The checks of ``map_order`` in its order: the currency, the RefNumber, the totals, a
     line without an item; raises ``MappingError`` for the first that fails."""
     converted = conversion_note(order, preferences, currencies)
@@ -197,7 +240,7 @@ def _check(order: OrderDocument, preferences: Preferences,
                            code="inconsistent_totals")
     line_items: list[str | None] = []
     for line in order.lines:
-        name = None if line.is_gift_card else product_item_name(line, preferences)
+        name = None if line.is_gift_card else product_item_name(line, preferences, mappings)
         if name is None and not line.is_gift_card:
             raise MappingError(
                 order.number,
@@ -209,10 +252,21 @@ def _check(order: OrderDocument, preferences: Preferences,
     warnings = [f"amounts {converted}"] if converted else []
     if booked is not None:
         warnings.append(booking_note(order, preferences, booked))
-    name = customer_name(order, preferences, booked)
+    mapped = mapped_customer(order, mappings)
+    if mapped is not None and booked is not None and mapped.currency and (
+            mapped.currency != booked.currency_name):
+        raise MappingError(
+            order.number,
+            f'its buyer is mapped to the QuickBooks customer "{mapped.full_name}", whose '
+            f"currency is {mapped.currency}, but the order is in {booked.currency_name}; map "
+            "the buyer to a customer in that currency or remove the mapping",
+            code="mapped_customer_currency",
+        )
+    name = customer_name(order, preferences, booked, mappings)
     room = limits.CUSTOMER_NAME - (len(order.currency) + 3 if booked is not None else 0)
-    if preferences.customer_mode == CustomerMode.PER_CUSTOMER and text.would_change(
-        _raw_customer_name(order, preferences), room
+    if mapped is None and preferences.customer_mode == CustomerMode.PER_CUSTOMER and (
+            text.would_change(
+        _raw_customer_name(order, preferences), room)
     ):
         raw = " ".join(_raw_customer_name(order, preferences).split())
         change = "shortened" if len(raw) > room else "spelled"
@@ -222,27 +276,41 @@ def _check(order: OrderDocument, preferences: Preferences,
         preferences.item_mode == ItemMode.BY_SKU
     ):
         warnings.append(f"a line has no SKU: {no_sku_rule(preferences)}")
-    if any(ln.sku and len(ln.sku.strip()) > limits.ITEM_NAME for ln in order.lines):
+    mapped_lines = tuple(mapped_item_name(ln, mappings) is not None for ln in order.lines)
+    if any(ln.sku and len(ln.sku.strip()) > limits.ITEM_NAME
+           for ln, by_hand in zip(order.lines, mapped_lines, strict=True) if not by_hand):
         warnings.append(f"a SKU is longer than QuickBooks' {limits.ITEM_NAME} characters and "
                         "will be shortened")
     return _Checked(order, kind, ref, converted, name, tuple(line_items), tuple(warnings),
-                    booked)
+                    booked, mapped, mapped_lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a preview row shows of an order: the transaction it becomes, for which QuickBooks
+    customer, and the warnings ``map_order`` gives with it."""
+
+    kind: TxnKind
+    customer_name: str
+    warnings: tuple[str, ...]
 
 
 def plan_order(order: OrderDocument, preferences: Preferences,
-               currencies: CompanyCurrencies = SINGLE_CURRENCY
-               ) -> tuple[TxnKind, tuple[str, ...]]:
-    """The transaction an order becomes and the warnings ``map_order`` gives with it, or the
-    ``MappingError`` it raises, without building the records (what a preview row shows)."""
-    checked = _check(order, preferences, currencies)
-    return checked.kind, checked.warnings
+               currencies: CompanyCurrencies = SINGLE_CURRENCY,
+               mappings: NameMappings = NO_MAPPINGS) -> Plan:
+    """The transaction an order becomes, its customer and the warnings ``map_order`` gives with
+    it, or the ``MappingError`` it raises, without building the records (a preview row)."""
+    checked = _check(order, preferences, currencies, mappings)
+    return Plan(checked.kind, checked.customer_name, checked.warnings)
 
 
 def map_order(order: OrderDocument, preferences: Preferences,
-              currencies: CompanyCurrencies = SINGLE_CURRENCY) -> MappedOrder:
+              currencies: CompanyCurrencies = SINGLE_CURRENCY,
+              mappings: NameMappings = NO_MAPPINGS) -> MappedOrder:
     """Map one order; raises ``MappingError`` when it cannot become a transaction.
-    ``currencies``: what QuickBooks last said of its currencies (one currency until then)."""
-    checked = _check(order, preferences, currencies)
+    ``currencies``: what QuickBooks last said of its currencies (one currency until then);
+    ``mappings``: what staff mapped (SKUs to items, buyers to customers), used first."""
+    checked = _check(order, preferences, currencies, mappings)
     booked = checked.booked
     order, kind, ref, converted = (checked.order, checked.kind, checked.ref_number,
                                    checked.converted)
@@ -261,11 +329,12 @@ def map_order(order: OrderDocument, preferences: Preferences,
     #: discounts by the taxability of the lines they came off (QuickBooks computes tax on the
     #: taxable lines net of their discounts in quickbooks_tax_item mode)
     discounts = {True: ZERO, False: ZERO}
-    for line, name in zip(order.lines, checked.line_items, strict=True):
+    for line, name, by_hand in zip(order.lines, checked.line_items, checked.mapped_lines,
+                                   strict=True):
         if name is None:  # a gift card line
             name = use_item(text.fit(preferences.gift_card_item_name, limits.ITEM_NAME),
                             ItemKind.OTHER_CHARGE, "Gift card", preferences.gift_card_account)
-        else:
+        elif not by_hand:  # a mapped item is QuickBooks' own: referenced, never added
             use_item(name, ItemKind.NON_INVENTORY, line.product_name)
         quantity = Decimal(line.quantity)
         actual = to_cents(line.total_price_net)
@@ -358,8 +427,9 @@ def map_order(order: OrderDocument, preferences: Preferences,
             preferences.sales_tax_item_name, limits.ITEM_SALES_TAX_REF),
         exchange_rate=booked.exchange_rate if booked is not None else None,
     )
-    customer = _customer_record(order, preferences, name, bill_address, ship_address,
-                                booked.currency_name if booked is not None else "")
+    customer = CustomerRecord(name=name, existing=True) if checked.mapped_customer else (
+        _customer_record(order, preferences, name, bill_address, ship_address,
+                         booked.currency_name if booked is not None else ""))
     return MappedOrder(transaction, customer, tuple(items.values()), checked.warnings)
 
 

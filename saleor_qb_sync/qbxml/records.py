@@ -9,7 +9,8 @@ limits (``limits``, ``text.fit``), so a builder sends exactly the names a transa
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -59,6 +60,38 @@ class CustomerRecord:
     ship_address: QbAddress | None = None
     #: QuickBooks' name of the customer's currency (multicurrency); empty: the home currency
     currency: str = ""
+    #: a customer staff mapped to one QuickBooks already has: referenced, never added
+    existing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MappedCustomer:
+    """The QuickBooks customer staff chose for a Saleor buyer."""
+
+    full_name: str
+    #: its currency in QuickBooks (multicurrency), as our copy of the list says; "" if unknown
+    currency: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NameMappings:
+    """What staff mapped by hand, read once per batch (``mappings.current``) and passed in:
+    Saleor SKUs to QuickBooks items named differently, buyers to QuickBooks customers."""
+
+    #: a SKU as Saleor spells it (trimmed) → the QuickBooks item's full name
+    items: Mapping[str, str] = field(default_factory=dict)
+    #: a buyer's e-mail in lower case (``documents.customer_key``) → the QuickBooks customer
+    customers: Mapping[str, MappedCustomer] = field(default_factory=dict)
+
+    def item_for(self, sku: str | None) -> str | None:
+        return self.items.get(sku.strip()) if sku else None
+
+    def customer_for(self, key: str) -> MappedCustomer | None:
+        return self.customers.get(key) if key else None
+
+
+#: nothing mapped (the default of every mapping function)
+NO_MAPPINGS = NameMappings()
 
 
 @dataclass(frozen=True, slots=True)

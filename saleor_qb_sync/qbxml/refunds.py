@@ -30,13 +30,15 @@ from ..errors import MappingError
 from ..preferences import Preferences, TaxMode
 from . import limits, text
 from .currency import ar_account_for, follow_up_rate, in_currency_of
-from .mapping import RATE_PLACES, product_item_name
+from .mapping import RATE_PLACES, mapped_item_name, product_item_name
 from .payments import Received
 from .records import (
+    NO_MAPPINGS,
     CardRefund,
     CreditMemo,
     ItemKind,
     ItemRecord,
+    NameMappings,
     OrderOnFile,
     Transaction,
     TransactionLine,
@@ -60,9 +62,10 @@ def unitemized_source(order_id: str) -> str:
 
 def due_credit_memos(order: OrderDocument, on_file: OrderOnFile,
                      credited: Mapping[str, Received], preferences: Preferences, *,
-                     today: date) -> Due:
+                     today: date, mappings: NameMappings = NO_MAPPINGS) -> Due:
     """The refunds Saleor made on ``order`` that QuickBooks has no credit memo for yet.
-    ``credited``: per source, the live credit memos (amount, count) and the last refused.
+    ``credited``: per source, the live credit memos (amount, count) and the last refused;
+    ``mappings``: what staff mapped (a mapped SKU's line goes on its QuickBooks item).
     Amounts in the currency of the order's transaction (its own, or the home currency)."""
     order = in_currency_of(order, on_file.currency, preferences)
     memos: list[CreditMemo] = []
@@ -75,7 +78,7 @@ def due_credit_memos(order: OrderDocument, on_file: OrderOnFile,
         if refund.amount <= ZERO or already.count or already.refused == to_cents(refund.amount):
             continue
         numbered += 1
-        lines, items = _itemized_lines(order, refund, preferences)
+        lines, items = _itemized_lines(order, refund, preferences, mappings)
         memos.append(_memo(order, on_file, source, 1, numbered, lines, items, preferences,
                            _day(refund.created_at, preferences, today),
                            f"Saleor refund of order #{order.number}"
@@ -136,7 +139,8 @@ def _memo(order: OrderDocument, on_file: OrderOnFile, source: str, sequence: int
     return CreditMemo(source, sequence, transaction, items)
 
 
-def _itemized_lines(order: OrderDocument, refund: Refund, preferences: Preferences
+def _itemized_lines(order: OrderDocument, refund: Refund, preferences: Preferences,
+                    mappings: NameMappings = NO_MAPPINGS
                     ) -> tuple[tuple[TransactionLine, ...], tuple[ItemRecord, ...]]:
     line_item_tax = preferences.tax_mode == TaxMode.LINE_ITEM
     by_id = {line.line_id: line for line in order.lines}
@@ -147,8 +151,9 @@ def _itemized_lines(order: OrderDocument, refund: Refund, preferences: Preferenc
         line = by_id.get(refunded.line_id)
         if line is None or refunded.quantity <= 0 or line.quantity <= 0:
             continue
-        name, item = _line_item(line, preferences)
-        items.setdefault(name, item)
+        name, item = _line_item(line, preferences, mappings)
+        if item is not None:  # a mapped item is QuickBooks' own: never added
+            items.setdefault(name, item)
         share = Decimal(refunded.quantity) / Decimal(line.quantity)
         rate = line.total_price_net / Decimal(line.quantity)
         lines.append(TransactionLine(
@@ -184,11 +189,15 @@ def _itemized_lines(order: OrderDocument, refund: Refund, preferences: Preferenc
     return tuple(lines), tuple(items.values())
 
 
-def _line_item(line: OrderLine, preferences: Preferences) -> tuple[str, ItemRecord]:
+def _line_item(line: OrderLine, preferences: Preferences, mappings: NameMappings
+               ) -> tuple[str, ItemRecord | None]:
     if line.is_gift_card:
         name = text.fit(preferences.gift_card_item_name, limits.ITEM_NAME)
         return name, ItemRecord(name, ItemKind.OTHER_CHARGE, "Gift card",
                                 preferences.gift_card_account or preferences.income_account)
+    mapped = mapped_item_name(line, mappings)
+    if mapped:
+        return mapped, None
     name = product_item_name(line, preferences) or text.fit(preferences.refund_item_name,
                                                             limits.ITEM_NAME)
     return name, ItemRecord(name, ItemKind.NON_INVENTORY,

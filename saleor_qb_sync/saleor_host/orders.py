@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import CharField, Count, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from saleor.order.models import Order
+from saleor.order.models import OrderLine as SaleorOrderLine
 
 from ..documents import (
     ZERO,
@@ -33,6 +34,7 @@ from ..order_source import (
     OrderFilter,
     OrderRef,
     OrderSummary,
+    SkuSummary,
     filter_orders,
 )
 from ..saleor_ids import InvalidGlobalId, from_global_id
@@ -114,6 +116,17 @@ class SaleorOrderSource:
                                 user_id=str(r["user_id"]) if r["user_id"] else None,
                                 order_count=r["order_count"])
                 for r in grouped[offset:offset + limit]], total
+
+    def skus(self, flt: OrderFilter) -> list[SkuSummary]:
+        rows = (SaleorOrderLine.objects.filter(order_id__in=self.filtered(flt).values("id"))
+                .exclude(product_sku__isnull=True).exclude(product_sku="")
+                .exclude(is_gift_card=True)
+                .values("product_sku")
+                .annotate(order_count=Count("order_id", distinct=True),
+                          product_name=Max("product_name"))
+                .order_by("product_sku"))
+        return [SkuSummary(r["product_sku"], r["product_name"] or "", r["order_count"])
+                for r in rows]
 
 
 def _user_pk(value: str) -> str:

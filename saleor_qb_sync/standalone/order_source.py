@@ -16,6 +16,7 @@ from ..order_source import (
     OrderFilter,
     OrderRef,
     OrderSummary,
+    SkuSummary,
     filter_orders,
 )
 from ..saleor_ids import InvalidGlobalId, from_global_id
@@ -71,6 +72,19 @@ class SampleOrderSource:
         return [CustomerSummary(email=r["customer_email"], name=r["name"] or "",
                                 user_id=r["user_id"], order_count=r["order_count"])
                 for r in grouped[offset:offset + limit]], total
+
+    def skus(self, flt: OrderFilter) -> list[SkuSummary]:
+        orders, params = self.filtered(flt).values("order_id").query.sql_with_params()
+        table = SampleOrderDocument._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT btrim(line->>'sku') AS sku, max(line->>'product_name'), "  # noqa: S608 - our model's table and Django's own SQL
+                f"count(DISTINCT d.order_id) FROM {table} d, "
+                "jsonb_array_elements(d.document->'lines') AS line "
+                f"WHERE d.order_id IN ({orders}) AND coalesce(btrim(line->>'sku'), '') <> '' "
+                "AND NOT coalesce((line->>'is_gift_card')::boolean, false) "
+                "GROUP BY 1 ORDER BY 1", params)
+            return [SkuSummary(sku, name or "", count) for sku, name, count in cursor.fetchall()]
 
 
 #: ``OrderSummary``'s fields, in order: the columns of the same names

@@ -19,8 +19,15 @@ from saleor_qb_sync.preferences import (
     TransactionType,
 )
 from saleor_qb_sync.qbxml import build
-from saleor_qb_sync.qbxml.mapping import map_order
-from saleor_qb_sync.qbxml.records import ItemKind, TxnKind
+from saleor_qb_sync.qbxml.currency import CompanyCurrencies
+from saleor_qb_sync.qbxml.mapping import Plan, map_order, plan_order
+from saleor_qb_sync.qbxml.records import (
+    CustomerRecord,
+    ItemKind,
+    MappedCustomer,
+    NameMappings,
+    TxnKind,
+)
 from saleor_qb_sync.qbxml.schema import validate
 
 from .factories import order, order_line
@@ -320,3 +327,92 @@ def test_with_quickbooks_tax_the_discount_is_split_by_the_taxability_of_the_disc
                       if ln.item_name == preferences.discount_item_name]
     assert sorted((ln.amount, ln.taxable) for ln in discount_lines) == [
         (Decimal("-10.00"), False), (Decimal("-10.00"), True)]
+
+
+# --- what staff mapped by hand comes first ----------------------------------------------------
+
+MAPPED = NameMappings(items={"TEE-M": "Shirts:T-shirt medium"},
+                      customers={"jane@example.com": MappedCustomer("Doe Family Trust")})
+
+
+def jane(**overrides):
+    return order(customer=Customer(email="Jane@Example.com ", first_name="Jane",
+                                   last_name="Doe"), **overrides)
+
+
+def test_a_mapped_sku_uses_its_quickbooks_item_and_is_never_created():
+    # given: one mapped line and one that follows the item rule
+    document = jane(lines=(order_line(sku="TEE-M"), dataclasses.replace(
+        order_line(sku="MUG", name="Mug"), line_id="T3JkZXJMaW5lOjI=")))
+    # when
+    mapped = map_order(document, Preferences(), mappings=MAPPED)
+    # then
+    assert [ln.item_name for ln in mapped.transaction.lines][:2] == [
+        "Shirts:T-shirt medium", "MUG"]
+    assert "Shirts:T-shirt medium" not in {i.name for i in mapped.items}
+    assert "MUG" in {i.name for i in mapped.items}
+
+
+@pytest.mark.parametrize("prefs", [
+    Preferences(item_mode=ItemMode.SINGLE_ITEM),
+    Preferences(missing_item_action=MissingItemAction.FAIL),
+])
+def test_the_mapping_comes_before_the_single_item_and_the_missing_item_rules(prefs):
+    mapped = map_order(jane(), prefs, mappings=MAPPED)
+    assert mapped.transaction.lines[0].item_name == "Shirts:T-shirt medium"
+    assert "Shirts:T-shirt medium" not in {i.name for i in mapped.items}
+
+
+def test_a_long_mapped_sku_gives_no_warning_that_it_will_be_shortened():
+    long_sku = "TEE-" + "M" * 40
+    document = jane(lines=(order_line(sku=long_sku),))
+    unmapped = map_order(document, Preferences())
+    mapped = map_order(document, Preferences(), mappings=NameMappings(items={long_sku: "Tee"}))
+    assert any("will be shortened" in w for w in unmapped.warnings)
+    assert not any("will be shortened" in w for w in mapped.warnings)
+
+
+def test_a_mapped_buyers_order_goes_to_the_existing_quickbooks_customer_never_added():
+    # when
+    mapped = map_order(jane(), Preferences(), mappings=MAPPED)
+    single = map_order(jane(), Preferences(customer_mode=CustomerMode.SINGLE_CUSTOMER),
+                       mappings=MAPPED)
+    other = map_order(order(customer=Customer(email="bob@example.com")), Preferences(),
+                      mappings=MAPPED)
+    # then: by e-mail in any case, in either customer mode
+    assert mapped.transaction.customer_name == "Doe Family Trust"
+    assert mapped.customer == CustomerRecord(name="Doe Family Trust", existing=True)
+    assert single.transaction.customer_name == "Doe Family Trust"
+    assert not other.customer.existing
+    assert other.transaction.customer_name != "Doe Family Trust"
+
+
+def test_a_foreign_order_of_a_buyer_mapped_to_a_customer_in_another_currency_is_refused():
+    company = CompanyCurrencies(True, "USD", (("USD", "US Dollar"), ("EUR", "Euro")), ())
+    document = jane(currency="EUR")
+    in_dollars = NameMappings(customers={"jane@example.com": MappedCustomer(
+        "Doe Family Trust", "US Dollar")})
+    in_euros = NameMappings(customers={"jane@example.com": MappedCustomer(
+        "Doe Family Trust EUR", "Euro")})
+    with pytest.raises(MappingError) as refused:
+        map_order(document, Preferences(), company, mappings=in_dollars)
+    mapped = map_order(document, Preferences(), company, mappings=in_euros)
+    assert refused.value.code == "mapped_customer_currency"
+    assert "US Dollar" in refused.value.message and "Euro" in refused.value.message
+    assert mapped.transaction.customer_name == "Doe Family Trust EUR"
+    assert mapped.transaction.currency == "EUR"
+
+
+def test_the_preview_plan_names_the_mapped_customer_as_the_transaction_does():
+    plan = plan_order(jane(), Preferences(), mappings=MAPPED)
+    mapped = map_order(jane(), Preferences(), mappings=MAPPED)
+    assert plan == Plan(mapped.transaction.kind, "Doe Family Trust", mapped.warnings)
+
+
+def test_a_transaction_with_a_mapped_sub_item_and_customer_is_what_intuits_schema_accepts(
+        qbxml_schema):
+    mapped = map_order(jane(), Preferences(), mappings=MAPPED)
+    request = build.message_set([build.transaction_add(mapped.transaction, "1")])
+    assert validate(request, qbxml_schema) == []
+    assert b"<FullName>Shirts:T-shirt medium</FullName>" in request
+    assert b"<FullName>Doe Family Trust</FullName>" in request

@@ -21,7 +21,7 @@ from saleor_qb_sync.preferences import (
     TransactionType,
 )
 from saleor_qb_sync.qbxml import build, limits, text
-from saleor_qb_sync.qbxml.mapping import map_order, plan_order
+from saleor_qb_sync.qbxml.mapping import Plan, map_order, plan_order
 from saleor_qb_sync.qbxml.parse import parse_response, parse_xml
 from saleor_qb_sync.qbxml.records import ORDER_TXN_KINDS, MappedOrder, TxnKind
 from saleor_qb_sync.qbxml.schema import validate
@@ -296,4 +296,5 @@ def test_the_preview_plan_is_what_the_mapping_makes_of_any_order(order, prefs, a
     # then: the same transaction type and warnings, or the same refusal
     assert plan_refused == refused
     if mapped is not None:
-        assert planned == (mapped.transaction.kind, mapped.warnings)
+        assert planned == Plan(mapped.transaction.kind, mapped.transaction.customer_name,
+                               mapped.warnings)

@@ -14,7 +14,7 @@ from saleor_qb_sync.errors import MappingError
 from saleor_qb_sync.preferences import Preferences
 from saleor_qb_sync.qbxml import build
 from saleor_qb_sync.qbxml.payments import Received
-from saleor_qb_sync.qbxml.records import OrderOnFile
+from saleor_qb_sync.qbxml.records import NameMappings, OrderOnFile
 from saleor_qb_sync.qbxml.refunds import (
     card_refund,
     due_credit_memos,
@@ -199,3 +199,17 @@ def test_a_refund_of_a_euro_sales_receipt_is_credited_and_given_back_in_euros(qb
     xml = build.message_set([build.transaction_add(txn, "c0"),
                              build.card_refund_add(given_back, "r0")])
     assert validate(xml, qbxml_schema) == []
+
+
+def test_a_refunded_line_of_a_mapped_sku_is_credited_on_its_quickbooks_item_never_created():
+    # given: the T-shirt's SKU is mapped to a QuickBooks item of another name
+    refund = Refund("granted:6", Decimal("12.30"), (RefundLine("T3JkZXJMaW5lOjE=", 1),),
+                    created_at=datetime(2026, 11, 30, 9, tzinfo=UTC))
+    mappings = NameMappings(items={"TEE-M": "Shirts:T-shirt medium"})
+    # when
+    [memo] = due_credit_memos(taxed_order(refund, refunded="12.30"), on_file(), {},
+                              Preferences(), today=TODAY, mappings=mappings).credit_memos
+    # then
+    assert memo.transaction.lines[0].item_name == "Shirts:T-shirt medium"
+    assert "Shirts:T-shirt medium" not in {i.name for i in memo.items}
+    assert memo_total(memo) == Decimal("12.30")

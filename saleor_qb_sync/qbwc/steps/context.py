@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ... import mappings
 from ...company import known_currencies, session_currencies
 from ...models import MessageSet, MessageSetKind, MessageSetState
 from ...order_source import OrderSource
@@ -13,6 +14,7 @@ from ...preferences import Preferences
 from ...qbxml import build
 from ...qbxml.answers import with_asked
 from ...qbxml.currency import CompanyCurrencies
+from ...qbxml.records import NameMappings
 from ..session import Session
 
 
@@ -23,6 +25,15 @@ class Context:
     preferences: Preferences
     source: OrderSource
     session: Session
+    #: what staff mapped, read at most once per callback (``name_mappings``)
+    _mappings: NameMappings | None = None
+
+    def name_mappings(self) -> NameMappings:
+        """SKUs and buyers staff mapped to QuickBooks items and customers (``mappings``), read
+        on first use in this callback and reused by every batch of it."""
+        if self._mappings is None:
+            self._mappings = mappings.current()
+        return self._mappings
 
     @property
     def currencies(self) -> CompanyCurrencies:

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from ... import clock, ledger
+from ... import clock, ledger, mappings
 from ...documents import ZERO, ChargeStatus
 from ...errors import MappingError
 from ...models import FollowUpKind, FollowUpRecord, MessageSet, MessageSetKind, OperationKind
@@ -35,7 +35,9 @@ from ...qbxml.cancellations import Cancellation, cancellation
 from ...qbxml.mapping import map_order
 from ...qbxml.payments import due_payments
 from ...qbxml.records import (
+    NO_MAPPINGS,
     CreditMemo,
+    NameMappings,
     OrderOnFile,
     ReceivedPayment,
     document_guid,
@@ -412,6 +414,8 @@ def _refunds(preferences: Preferences, source: OrderSource, orders: list[OrderOn
         return [], [], []
     ids = [o.order_id for o in orders]
     documents = source.load(ids)
+    # what staff mapped: a refunded line of a mapped SKU goes back on the item it was sold on
+    by_hand = mappings.current() if preferences.record_refunds and documents else NO_MAPPINGS
     credited = ledger.received(ids, FollowUpKind.CREDIT_MEMO)
     paid = ledger.received(ids, FollowUpKind.PAYMENT) if preferences.void_cancelled else {}
     voided = ledger.received(ids, FollowUpKind.VOID) if preferences.void_cancelled else {}
@@ -430,12 +434,12 @@ def _refunds(preferences: Preferences, source: OrderSource, orders: list[OrderOn
                 voids.append((cancelled, on_file))
         if not preferences.record_refunds or not (document.refunds or document.total_refunded):
             continue
-        on_file = _with_customer(preferences, on_file, document)
+        on_file = _with_customer(preferences, on_file, document, by_hand)
         if on_file is None:
             continue
         try:
             due = due_credit_memos(document, on_file, credited.get(on_file.order_id, {}),
-                                   preferences, today=today)
+                                   preferences, today=today, mappings=by_hand)
         except MappingError as exc:
             warnings.append(f"Order #{on_file.order_number}: its refund cannot go to "
                             f"QuickBooks: {exc.message}")
@@ -494,15 +498,16 @@ def _refund(refund, memo: FollowUpRecord, request_id: str) -> ledger.FollowUp:
         payment_method=refund.payment_method)
 
 
-def _with_customer(preferences: Preferences, on_file: OrderOnFile, document
-                   ) -> OrderOnFile | None:
+def _with_customer(preferences: Preferences, on_file: OrderOnFile, document,
+                   by_hand: NameMappings = NO_MAPPINGS) -> OrderOnFile | None:
     """``on_file`` with its QuickBooks customer: the one the ledger kept, else (rows written
     before it kept one, all in the home currency) the mapping's now; None when the order no
     longer maps."""
     if on_file.customer_name:
         return on_file
     try:
-        return replace(on_file, customer_name=map_order(document, preferences).customer.name)
+        return replace(on_file, customer_name=map_order(
+            document, preferences, mappings=by_hand).customer.name)
     except MappingError:
         return None
 

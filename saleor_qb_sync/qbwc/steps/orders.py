@@ -10,7 +10,7 @@ from ...order_source import OrderFilter
 from ...preferences import ItemMode, MissingItemAction
 from ...qbxml import limits
 from ...qbxml.mapping import kind_for_charge, map_order, ref_number
-from ...qbxml.records import ItemKind, ItemRecord, MappedOrder, TxnKind
+from ...qbxml.records import NO_MAPPINGS, ItemKind, ItemRecord, MappedOrder, TxnKind
 from .context import Context
 
 
@@ -21,9 +21,11 @@ class Prepared:
 
 
 def prepare(ctx: Context, claims: list[Claim]) -> tuple[list[Prepared], list[Unsent]]:
-    """Each order mapped (one load for all of them), or, if it cannot be, why."""
+    """Each order mapped (one load for all of them, staff's mappings first), or, if it cannot
+    be, why."""
     documents = ctx.source.load([c.order_id for c in claims])
     currencies = ctx.currencies
+    by_hand = ctx.name_mappings() if documents else NO_MAPPINGS
     ready: list[Prepared] = []
     unsent: list[Unsent] = []
     for claim in claims:
@@ -32,7 +34,7 @@ def prepare(ctx: Context, claims: list[Claim]) -> tuple[list[Prepared], list[Uns
             unsent.append(_vanished(claim))
             continue
         try:
-            mapped = map_order(document, ctx.preferences, currencies)
+            mapped = map_order(document, ctx.preferences, currencies, by_hand)
         except MappingError as exc:
             unsent.append(_unmappable(ctx, claim, exc))
             continue

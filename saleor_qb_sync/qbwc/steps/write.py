@@ -137,7 +137,8 @@ def _adds_for(mapped, present: set[tuple[str, str]], start: int
     with its requestID and what it is for."""
     out: list[tuple[str, str, dict]] = []
     customer = mapped.customer
-    if customer.name and (names.CUSTOMER, customer.name) not in present:
+    # a customer staff mapped is one QuickBooks has: never added
+    if customer.name and not customer.existing and (names.CUSTOMER, customer.name) not in present:
         request_id = f"a{start}"
         out.append((build.customer_add_xml(customer, request_id), request_id,
                     {"kind": "customer", "name": customer.name}))
