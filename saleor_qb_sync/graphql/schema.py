@@ -5,8 +5,23 @@ from __future__ import annotations
 import graphene
 
 from .enums import QbQuickBooksListKey
+from .mappings import (
+    QbCustomerMappingConnection,
+    QbItemMappingConnection,
+    QbUnmappedCustomerConnection,
+    QbUnmappedSkuConnection,
+    resolve_customer_mappings,
+    resolve_item_mappings,
+    resolve_unmapped_customers,
+    resolve_unmapped_skus,
+    search_argument,
+)
+from .mutations.customer_mapping_delete import QbCustomerMappingDelete
+from .mutations.customer_mapping_set import QbCustomerMappingSet
 from .mutations.failed_orders_retry import QbFailedOrdersRetry
 from .mutations.follow_ups_queue import QbFollowUpsQueue
+from .mutations.item_mapping_delete import QbItemMappingDelete
+from .mutations.item_mapping_set import QbItemMappingSet
 from .mutations.order_export_reset import QbOrderExportReset
 from .mutations.order_transfer_queue import QbOrderTransferQueue
 from .mutations.order_update_in_quickbooks import QbOrderUpdateInQuickbooks
@@ -106,6 +121,36 @@ class Query(graphene.ObjectType):
         first=first_argument(), after=after_argument(),
         description="Our copy of one QuickBooks list, a page at a time, for choosing a name "
         "(the Settings tab's pickers). Requires MANAGE_ORDERS.")
+    qb_item_mappings = graphene.Field(
+        QbItemMappingConnection, required=True,
+        search=graphene.String(description="Part of a SKU or an item name."),
+        first=first_argument(),
+        after=after_argument(),
+        description="Saleor SKUs mapped to QuickBooks items of other names, by SKU. "
+        "Requires MANAGE_ORDERS.")
+    qb_unmapped_skus = graphene.Field(
+        QbUnmappedSkuConnection, required=True,
+        search=graphene.String(description="Part of a SKU or a product name."),
+        first=first_argument(),
+        after=after_argument(),
+        description="SKUs of the orders the store exports (exported ones included, in the "
+        "channels you may see) that have no mapping and whose item, by the item rule, is not "
+        "in our copy of QuickBooks' items; by SKU. Requires MANAGE_ORDERS.")
+    qb_customer_mappings = graphene.Field(
+        QbCustomerMappingConnection, required=True,
+        search=graphene.String(description="Part of an e-mail address or a customer name."),
+        first=first_argument(),
+        after=after_argument(),
+        description="Saleor customers mapped to existing QuickBooks customers, by e-mail. "
+        "Requires MANAGE_ORDERS.")
+    qb_unmapped_customers = graphene.Field(
+        QbUnmappedCustomerConnection, required=True,
+        search=search_argument(),
+        first=first_argument(),
+        after=after_argument(),
+        description="Customers of the orders the store exports (exported ones included, in "
+        "the channels you may see) with no mapping, by e-mail, each with the QuickBooks "
+        "customers that look alike. Requires MANAGE_ORDERS.")
     qb_channels = graphene.List(
         graphene.NonNull(QbChannel), required=True,
         description="The store's channels (those you may see), to choose which to export. "
@@ -154,6 +199,22 @@ class Query(graphene.ObjectType):
                                                include_inactive, first, after)
 
     @staticmethod
+    def resolve_qb_item_mappings(root, info, search=None, first=None, after=None):
+        return resolve_item_mappings(info.context, search, first, after)
+
+    @staticmethod
+    def resolve_qb_unmapped_skus(root, info, search=None, first=None, after=None):
+        return resolve_unmapped_skus(info.context, search, first, after)
+
+    @staticmethod
+    def resolve_qb_customer_mappings(root, info, search=None, first=None, after=None):
+        return resolve_customer_mappings(info.context, search, first, after)
+
+    @staticmethod
+    def resolve_qb_unmapped_customers(root, info, search=None, first=None, after=None):
+        return resolve_unmapped_customers(info.context, search, first, after)
+
+    @staticmethod
     def resolve_qb_channels(root, info):
         return resolve_channels(info.context)
 
@@ -169,6 +230,10 @@ class Mutation(graphene.ObjectType):
     qb_settings_update = QbSettingsUpdate.Field()
     qb_quick_books_lists_refresh = QbQuickBooksListsRefresh.Field(
         name="qbQuickBooksListsRefresh")
+    qb_item_mapping_set = QbItemMappingSet.Field()
+    qb_item_mapping_delete = QbItemMappingDelete.Field()
+    qb_customer_mapping_set = QbCustomerMappingSet.Field()
+    qb_customer_mapping_delete = QbCustomerMappingDelete.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -197,6 +197,10 @@ class QbOrderTransferPreviewRow(graphene.ObjectType):
     warnings = graphene.List(
         graphene.NonNull(graphene.String), required=True,
         description="What a person should know before transferring it.")
+    quickbooks_customer = graphene.String(
+        name="quickbooksCustomer",
+        description="The QuickBooks customer its transaction would name: the one the customer "
+        "is mapped to, else by the customer rule; null when it cannot be exported.")
     follow_ups_due = graphene.List(
         graphene.NonNull(QbFollowUpDue), required=True,
         description="For an order in QuickBooks: the payments, credit memos, refunds and voids "

@@ -9,11 +9,14 @@ OPERATIONS = {
     "Query": {"qbOrderTransferPreview", "qbOrderExport", "qbCustomers", "qbPendingOperations",
               "qbTransferHistory", "qbSyncStatus", "qbWebConnectorFile",
               "qbSettings", "qbChannels", "qbQuickBooksLists",
-              "qbQuickBooksListEntries"},
+              "qbQuickBooksListEntries",
+              "qbItemMappings", "qbUnmappedSkus", "qbCustomerMappings", "qbUnmappedCustomers"},
     "Mutation": {"qbOrderTransferQueue", "qbFollowUpsQueue", "qbPendingOperationDelete",
                  "qbOrderExportReset", "qbOrderUpdateInQuickbooks",
                  "qbFailedOrdersRetry", "qbOrdersDryRun",
-                 "qbSettingsUpdate", "qbQuickBooksListsRefresh"},
+                 "qbSettingsUpdate", "qbQuickBooksListsRefresh",
+                 "qbItemMappingSet", "qbItemMappingDelete", "qbCustomerMappingSet",
+                 "qbCustomerMappingDelete"},
 }
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import graphene
 
-from ...errors import TransferError
+from ...errors import AuthenticationError, TransferError
+from ...routes import MANAGE_PLUGINS
 from ...transfers import operations_with_counts
 from ..errors import QbSyncErrorType, error_type_from
 from ..types import prefetch_order_numbers
@@ -40,3 +41,10 @@ def with_counts(operations):
     by_pk = {op.pk: op for op in operations_with_counts().filter(
         pk__in=[op.pk for op in operations])}
     return prefetch_order_numbers([by_pk[op.pk] for op in operations])
+
+
+def require_manage_plugins(context, what: str) -> None:
+    """Refuse a change of the settings' kind (the mappings too) without MANAGE_PLUGINS."""
+    if not context.host.has_permission(context.request, MANAGE_PLUGINS):
+        raise AuthenticationError(f"You need the MANAGE_PLUGINS permission to {what}.",
+                                  code="permission_denied")
