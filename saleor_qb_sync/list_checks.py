@@ -82,7 +82,7 @@ _ACCOUNT_WORDS = {
     "OtherIncome": "other income",
 }
 #: item types that cannot be a line with an amount of its own
-_NOT_A_LINE = frozenset({"ItemSubtotal", "ItemGroup", "ItemSalesTaxGroup", "ItemPayment"})
+NOT_A_LINE = frozenset({"ItemSubtotal", "ItemGroup", "ItemSalesTaxGroup", "ItemPayment"})
 _SALES_TAX_ITEMS = frozenset({"ItemSalesTax", "ItemSalesTaxGroup"})
 #: the item settings, each a line the export may add (and creates when QuickBooks lacks it)
 _ITEMS = ("default_item_name", "shipping_item_name", "discount_item_name",
@@ -119,7 +119,7 @@ def choices_for(name: str, preferences: Preferences) -> Choices | None:
     if name == "sales_tax_item_name" and preferences.tax_mode is TaxMode.QUICKBOOKS_TAX_ITEM:
         return Choices(key, _SALES_TAX_ITEMS)
     if name in _ITEMS:
-        return Choices(key, excluded=_NOT_A_LINE)
+        return Choices(key, excluded=NOT_A_LINE)
     return Choices(key)
 
 
@@ -249,7 +249,7 @@ def _items(preferences: Preferences, name: str, found) -> list[ListProblem]:
         return [ListProblem(name, Severity.ERROR, "not_a_sales_tax_item", (
             f"\"{value}\" is not a sales tax item in QuickBooks; for QuickBooks to compute the "
             "tax, pick a sales tax item (or group)."), value)]
-    if not tax_item and entry.record_type in _NOT_A_LINE:
+    if not tax_item and entry.record_type in NOT_A_LINE:
         return [ListProblem(name, Severity.ERROR, "not_a_line_item", (
             f"\"{value}\" is a {_item_words(entry.record_type)} in QuickBooks, which cannot "
             "carry an amount of its own on a line: pick a service, non-inventory, "

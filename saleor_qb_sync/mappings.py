@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -30,7 +29,8 @@ from django.db.models.functions import Lower
 from . import clock, quickbooks_lists
 from .documents import customer_key
 from .errors import TransferError
-from .models import CustomerMapping, ItemMapping, QuickBooksListEntry, QuickBooksListPull
+from .list_checks import NOT_A_LINE
+from .models import CustomerMapping, ItemMapping, QuickBooksListEntry
 from .order_source import CustomerSummary, OrderFilter, OrderSource
 from .qbxml import limits
 from .qbxml.mapping import sku_item_name
@@ -229,28 +229,25 @@ def _pulled_entry(lst: quickbooks_lists.QuickBooksList, full_name: str, what: st
     if len(full_name) > limit:
         raise TransferError(f"A QuickBooks {what} name is at most {limit} characters.",
                             field=field, code="too_long")
-    if not (QuickBooksListPull.objects.filter(list=lst.key, pulled_at__isnull=False).exists()
-            or QuickBooksListEntry.objects.filter(list=lst.key).exists()):
+    entry = quickbooks_lists.find(lst.key, [full_name]).get(full_name.lower())
+    if entry is None and not quickbooks_lists.read_lists([lst.key]):
         raise TransferError(
             f"QuickBooks' {lst.label.lower()} have not been read yet, so “{full_name}” cannot be "
             "checked: refresh QuickBooks' lists (or let Web Connector run an update) first.",
             field=field, code="lists_never_read")
-    entry = (QuickBooksListEntry.objects.annotate(lower=Lower("full_name"))
-             .filter(list=lst.key, lower=full_name.lower()).order_by("-is_active").first())
     if entry is None:
         raise TransferError(
-            f"QuickBooks has no {what} named “{full_name}” (in the list as last read "
-            f"{_when(lst.key)}). Pick one from the list, or refresh QuickBooks' lists if it was "
-            "just added.", field=field, code="not_in_quickbooks")
+            f"QuickBooks has no {what} named “{full_name}” (in its list as last read). Pick one "
+            "from the list, or refresh QuickBooks' lists if it was just added.",
+            field=field, code="not_in_quickbooks")
     if not entry.is_active:
         raise TransferError(
             f"The QuickBooks {what} “{entry.full_name}” is inactive; QuickBooks refuses "
             "transactions that use it. Make it active in QuickBooks, or pick another.",
             field=field, code="inactive_in_quickbooks")
+    if lst is quickbooks_lists.ITEMS and entry.record_type in NOT_A_LINE:
+        raise TransferError(
+            f"“{entry.full_name}” is a {entry.record_type} in QuickBooks, which cannot carry an "
+            "amount of its own on a line: pick a service, non-inventory, inventory, "
+            "other-charge or discount item.", field=field, code="not_a_line_item")
     return entry
-
-
-def _when(key: str) -> str:
-    pull = QuickBooksListPull.objects.filter(list=key).first()
-    at: datetime | None = pull.pulled_at if pull else None
-    return f"on {at:%Y-%m-%d %H:%M} UTC" if at else "partly"

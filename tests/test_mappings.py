@@ -92,13 +92,18 @@ def test_before_the_lists_were_ever_read_a_mapping_is_refused_saying_so(at):
     assert "have not been read yet" in refused.value.message
 
 
-def test_an_inactive_item_or_an_empty_sku_is_refused(at):
-    pulled("items", entry("I1", "Old shirt", is_active=False))
+def test_an_inactive_item_one_that_cannot_be_a_line_or_an_empty_sku_is_refused(at):
+    pulled("items", entry("I1", "Old shirt", is_active=False),
+           entry("I2", "Subtotal", record_type="ItemSubtotal"))
     with pytest.raises(TransferError) as inactive:
         mappings.set_item("TS", "Old shirt", by="staff@example.com")
+    with pytest.raises(TransferError) as subtotal:
+        mappings.set_item("TS", "subtotal", by="staff@example.com")
     with pytest.raises(TransferError) as empty:
         mappings.set_item("  ", "Old shirt", by="staff@example.com")
-    assert (inactive.value.code, empty.value.code) == ("inactive_in_quickbooks", "required")
+    assert (inactive.value.code, subtotal.value.code, empty.value.code) == (
+        "inactive_in_quickbooks", "not_a_line_item", "required")
+    assert mappings.current().items == {}
 
 
 def test_deleting_an_item_mapping_and_one_that_does_not_exist(at):

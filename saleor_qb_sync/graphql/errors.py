@@ -33,9 +33,9 @@ class QbSyncErrorCode(Enum):
     INVALID_CHOICE = "invalid_choice"
     INVALID_DATE_RANGE = "invalid_date_range"
     INVALID_ID = "invalid_id"
+    LISTS_NEVER_READ = "lists_never_read"
     NOT_A_LINE_ITEM = "not_a_line_item"
     NOT_A_SALES_TAX_ITEM = "not_a_sales_tax_item"
-    LISTS_NEVER_READ = "lists_never_read"
     NOT_FOUND = "not_found"
     NOT_EXPORTABLE = "not_exportable"
     NOT_EXPORTED = "not_exported"
@@ -66,12 +66,12 @@ ERROR_CODE_DESCRIPTIONS = {
     QbSyncErrorCode.INVALID_CHOICE: "A value is not one of those allowed.",
     QbSyncErrorCode.INVALID_DATE_RANGE: "The start date is after the end date.",
     QbSyncErrorCode.INVALID_ID: "An ID is malformed or of the wrong type.",
+    QbSyncErrorCode.LISTS_NEVER_READ: ("QuickBooks' lists were never read, so a name cannot be "
+                                       "checked; refresh them first."),
     QbSyncErrorCode.NOT_A_LINE_ITEM: ("The item named is of a type that cannot carry an "
                                       "amount on a line (a subtotal, group or payment item)."),
     QbSyncErrorCode.NOT_A_SALES_TAX_ITEM: ("The item named is not a sales tax item, which "
                                            "QuickBooks needs to compute the tax."),
-    QbSyncErrorCode.LISTS_NEVER_READ: ("QuickBooks' lists were never read, so a name cannot be "
-                                       "checked; refresh them first."),
     QbSyncErrorCode.NOT_FOUND: "Something named does not exist or is not visible to you.",
     QbSyncErrorCode.NOT_EXPORTABLE: ("The order cannot be exported (its status or channel; "
                                       "the message names the setting)."),
