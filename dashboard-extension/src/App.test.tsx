@@ -99,6 +99,25 @@ describe("App", () => {
     expect(within(panel).getByRole("heading", { name: "Web Connector set-up" })).toBeInTheDocument();
   });
 
+  it("has a Mappings tab with the items and the customers QuickBooks names differently", async () => {
+    const api = mockApi({
+      ...statusApi(),
+      QbUnmappedSkus: () => ({ qbUnmappedSkus: connection([]) }),
+      QbItemMappings: () => ({ qbItemMappings: connection([]) }),
+      QbUnmappedCustomers: () => ({ qbUnmappedCustomers: connection([]) }),
+      QbCustomerMappings: () => ({ qbCustomerMappings: connection([]) }),
+    });
+    renderWithBridge(<Screens search="" />);
+
+    await userEvent.setup().click(await screen.findByRole("tab", { name: "Mappings" }));
+
+    const panel = await screen.findByRole("tabpanel");
+    expect(within(panel).getByRole("heading", { name: "Mappings" })).toBeInTheDocument();
+    expect(await within(panel).findByText("Every SKU has its QuickBooks item")).toBeInTheDocument();
+    expect(await within(panel).findByText("Every customer is mapped")).toBeInTheDocument();
+    expect(api.named("QbUnmappedCustomers")).toHaveLength(1);
+  });
+
   it("refreshes the status line when orders are queued and when an operation is deleted", async () => {
     let waiting = 0;
     mockApi({

@@ -8,6 +8,7 @@ import { useBridgeState } from "./bridge";
 import { ErrorNotice, Loading } from "./components/ui";
 import { plural } from "./format";
 import { HistoryView } from "./views/History";
+import { MappingsView } from "./views/Mappings";
 import { OrderPanel } from "./views/OrderPanel";
 import { PendingView } from "./views/Pending";
 import { SettingsView } from "./views/Settings";
@@ -19,6 +20,7 @@ export const TABS = [
   { id: "pending", label: "Pending operations" },
   { id: "history", label: "History" },
   { id: "setup", label: "Web Connector set-up" },
+  { id: "mappings", label: "Mappings" },
   { id: "settings", label: "Settings" },
 ] as const;
 export type TabId = (typeof TABS)[number]["id"];
@@ -154,6 +156,7 @@ export function Screens({ search = window.location.search }: { search?: string }
     pending: <PendingView onChanged={status.reload} />,
     history: <HistoryView />,
     setup: <SetupView status={sync} onReload={status.reload} />,
+    mappings: <MappingsView />,
     settings: (
       <SettingsView
         onSaved={status.reload}
