@@ -110,3 +110,23 @@ def test_a_search_too_long_or_a_bad_cursor_is_a_typed_error_not_a_crash(api):
     bad_cursor = api(UNMAPPED_CUSTOMERS, {"after": "not-a-cursor"})
     assert too_long.status == 200 and too_long.error_codes == ["INVALID"]
     assert bad_cursor.status == 200 and bad_cursor.error_codes == ["INVALID"]
+
+
+PREVIEW = """
+query Preview($filter: QbOrderTransferFilterInput!) {
+  qbOrderTransferPreview(filter: $filter) { edges { node { number quickbooksCustomer } } }
+}
+"""
+
+
+def test_the_preview_names_the_quickbooks_customer_a_mapped_buyers_order_goes_to(api):
+    # given
+    pulled("customers", ("C1", "Acme Corp:Store 2"))
+    stored(1, "TEE-M", email="buyer@acme.example", first_name="Al", last_name="Buyer")
+    stored(2, "TEE-M", email="bob@example.com", first_name="Bob", last_name="Smith")
+    mappings.set_customer("Buyer@Acme.example", "Acme Corp:Store 2", by="owner@example.com")
+    # when
+    rows = edges(api(PREVIEW, {"filter": {}}).data["qbOrderTransferPreview"])
+    # then
+    assert {r["number"]: r["quickbooksCustomer"] for r in rows} == {
+        1: "Acme Corp:Store 2", 2: "Bob Smith"}
