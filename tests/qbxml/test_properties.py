@@ -23,7 +23,13 @@ from saleor_qb_sync.preferences import (
 from saleor_qb_sync.qbxml import build, limits, text
 from saleor_qb_sync.qbxml.mapping import Plan, map_order, plan_order
 from saleor_qb_sync.qbxml.parse import parse_response, parse_xml
-from saleor_qb_sync.qbxml.records import ORDER_TXN_KINDS, MappedOrder, TxnKind
+from saleor_qb_sync.qbxml.records import (
+    ORDER_TXN_KINDS,
+    MappedCustomer,
+    MappedOrder,
+    NameMappings,
+    TxnKind,
+)
 from saleor_qb_sync.qbxml.schema import validate
 from saleor_qb_sync.qbxml.status import classify
 from tests.strategies import orders, preferences, with_fitting_number
@@ -298,3 +304,39 @@ def test_the_preview_plan_is_what_the_mapping_makes_of_any_order(order, prefs, a
     if mapped is not None:
         assert planned == Plan(mapped.transaction.kind, mapped.transaction.customer_name,
                                mapped.warnings)
+
+
+@QUICK
+@given(order=orders(), prefs=preferences(), data=st.data())
+def test_what_staff_mapped_changes_names_never_amounts_and_the_preview_agrees(order, prefs,
+                                                                            data):
+    # given: some of the order's SKUs mapped, and perhaps its buyer
+    skus = sorted({ln.sku.strip() for ln in order.lines if ln.sku and ln.sku.strip()})
+    chosen = data.draw(st.lists(st.sampled_from(skus), unique=True)) if skus else []
+    by_hand = NameMappings(
+        items={sku: f"Mapped:Item {n}" for n, sku in enumerate(chosen)},
+        customers={order.customer.mapping_key: MappedCustomer("Mapped Customer")}
+        if order.customer.mapping_key and data.draw(st.booleans()) else {})
+    # when
+    plain, refused = _mapped_or_refused(map_order, order, prefs)
+    mapped, mapped_refused = _mapped_or_refused(
+        lambda o, p: map_order(o, p, mappings=by_hand), order, prefs)
+    planned, plan_refused = _mapped_or_refused(
+        lambda o, p: plan_order(o, p, mappings=by_hand), order, prefs)
+    # then: the same refusal, or the same amounts on the mapped names
+    assert mapped_refused == refused == plan_refused
+    if plain is None:
+        return
+    txn = mapped.transaction
+    assert [ln.amount for ln in txn.lines] == [ln.amount for ln in plain.transaction.lines]
+    assert txn.lines_total == plain.transaction.lines_total
+    for line, before, after in zip(order.lines, plain.transaction.lines, txn.lines,
+                                   strict=False):
+        sku = (line.sku or "").strip()
+        assert after.item_name == (by_hand.items[sku] if sku in by_hand.items
+                                   and not line.is_gift_card else before.item_name)
+    assert not {i.name for i in mapped.items} & set(by_hand.items.values())
+    assert mapped.customer.existing == bool(by_hand.customers)
+    if by_hand.customers:
+        assert txn.customer_name == "Mapped Customer"
+    assert planned == Plan(txn.kind, txn.customer_name, mapped.warnings)
