@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 
 from . import clock, quickbooks_lists
@@ -68,11 +68,13 @@ class UnmappedSku:
 
 def item_mappings(search: str = "", *, offset: int = 0, limit: int = 20
                   ) -> tuple[list[ItemMapping], int]:
-    """A page of the item mappings, by SKU, and how many match ``search`` (SKU or item)."""
+    """A page of the item mappings, by SKU, and how many match ``search`` (SKU or item); each
+    with ``in_quickbooks``: our copy of QuickBooks' items still has it, active."""
     qs = ItemMapping.objects.all()
     if search:
         qs = qs.filter(Q(sku__icontains=search) | Q(item_full_name__icontains=search))
-    return list(qs.order_by("sku")[offset:offset + limit]), qs.count()
+    page = qs.annotate(in_quickbooks=_still_in(quickbooks_lists.ITEMS, "item_full_name"))
+    return list(page.order_by("sku")[offset:offset + limit]), qs.count()
 
 
 def set_item(sku: str, item_full_name: str, *, by: str) -> ItemMapping:
@@ -88,12 +90,15 @@ def set_item(sku: str, item_full_name: str, *, by: str) -> ItemMapping:
     mapping, _ = ItemMapping.objects.update_or_create(sku=sku, defaults={
         "item_full_name": entry.full_name, "item_list_id": entry.list_id, "set_by": by,
         "set_at": clock.now()})
+    mapping.in_quickbooks = True  # just checked
     return mapping
 
 
 def delete_item(sku: str) -> ItemMapping:
     """Remove the mapping of ``sku`` (its lines follow the item rule again); returns it."""
-    mapping = ItemMapping.objects.filter(sku=(sku or "").strip()).first()
+    mapping = ItemMapping.objects.annotate(
+        in_quickbooks=_still_in(quickbooks_lists.ITEMS, "item_full_name")).filter(
+        sku=(sku or "").strip()).first()
     if mapping is None:
         raise TransferError(f"The SKU “{sku}” has no mapping.", field="sku", code="not_found")
     mapping.delete()
@@ -144,11 +149,20 @@ class UnmappedCustomer:
 def customer_mappings(search: str = "", *, offset: int = 0, limit: int = 20
                       ) -> tuple[list[CustomerMapping], int]:
     """A page of the customer mappings, by e-mail, and how many match ``search`` (e-mail or
-    QuickBooks customer)."""
+    QuickBooks customer); each with ``in_quickbooks`` as for items."""
     qs = CustomerMapping.objects.all()
     if search:
         qs = qs.filter(Q(email__icontains=search) | Q(customer_full_name__icontains=search))
-    return list(qs.order_by("email")[offset:offset + limit]), qs.count()
+    page = qs.annotate(in_quickbooks=_still_in(quickbooks_lists.CUSTOMERS,
+                                               "customer_full_name"))
+    return list(page.order_by("email")[offset:offset + limit]), qs.count()
+
+
+def _still_in(lst: quickbooks_lists.QuickBooksList, name_field: str) -> Exists:
+    """The subquery "our copy of ``lst`` has this mapping's record, active" (a full read drops
+    what QuickBooks deleted; a rename there leaves the old name here without a record)."""
+    return Exists(QuickBooksListEntry.objects.annotate(lower=Lower("full_name")).filter(
+        list=lst.key, is_active=True, lower=Lower(OuterRef(name_field))))
 
 
 def set_customer(email: str, customer_full_name: str, *, by: str) -> CustomerMapping:
@@ -166,12 +180,15 @@ def set_customer(email: str, customer_full_name: str, *, by: str) -> CustomerMap
     mapping, _ = CustomerMapping.objects.update_or_create(email=key, defaults={
         "customer_full_name": entry.full_name, "customer_list_id": entry.list_id,
         "currency": entry.currency, "confirmed_by": by, "confirmed_at": clock.now()})
+    mapping.in_quickbooks = True  # just checked
     return mapping
 
 
 def delete_customer(email: str) -> CustomerMapping:
     """Remove the buyer's mapping (their orders follow the customer rule again); returns it."""
-    mapping = CustomerMapping.objects.filter(email=customer_key(email)).first()
+    mapping = CustomerMapping.objects.annotate(
+        in_quickbooks=_still_in(quickbooks_lists.CUSTOMERS, "customer_full_name")).filter(
+        email=customer_key(email)).first()
     if mapping is None:
         raise TransferError(f"The customer “{email}” has no mapping.", field="email",
                             code="not_found")

@@ -191,3 +191,21 @@ def test_current_reads_every_mapping_in_two_statements(at):
     assert len(queries) == 2
     assert current.item_for(" MUG") == "Mugs"
     assert current.customer_for("a@acme.example") == MappedCustomer("Acme Corp", "")
+
+
+def test_a_mapping_whose_record_is_gone_or_inactive_in_quickbooks_says_so(at):
+    # given: mapped while QuickBooks had them; then a read finds one inactive, one gone
+    pulled("items", entry("I1", "Mugs"), entry("I2", "Caps"))
+    pulled("customers", entry("C1", "Acme Corp"))
+    mappings.set_item("MUG", "Mugs", by="staff@example.com")
+    mappings.set_item("CAP", "Caps", by="staff@example.com")
+    mappings.set_customer("a@acme.example", "Acme Corp", by="staff@example.com")
+    quickbooks_lists.store("items", [entry("I1", "Mugs", is_active=False)])
+    quickbooks_lists.store("customers", [entry("C1", "Acme Corp Ltd")])
+    # when
+    items, _ = mappings.item_mappings()
+    customers, _ = mappings.customer_mappings()
+    # then
+    assert {m.sku: m.in_quickbooks for m in items} == {"CAP": True, "MUG": False}
+    assert [m.in_quickbooks for m in customers] == [False]
+    assert mappings.delete_item("CAP").in_quickbooks is True

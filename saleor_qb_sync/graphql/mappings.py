@@ -30,6 +30,11 @@ class QbItemMapping(graphene.ObjectType):
                                    "picked from QuickBooks' list; empty otherwise.")
     set_by = graphene.String(required=True, description="Who set it: a staff e-mail or an app.")
     set_at = graphene.DateTime(required=True, description="When it was set.")
+    in_quickbooks = graphene.Boolean(
+        name="inQuickBooks", required=True,
+        description="Our copy of QuickBooks' items, as last read, still has the item, active; "
+        "false when it was deleted, renamed or made inactive there: QuickBooks would refuse the "
+        "lines, so map the SKU again.")
 
     class Meta:
         description = ("A Saleor SKU that QuickBooks knows under another item name: its lines "
@@ -75,6 +80,11 @@ class QbCustomerMapping(graphene.ObjectType):
     confirmed_by = graphene.String(required=True,
                                    description="Who confirmed it: a staff e-mail or an app.")
     confirmed_at = graphene.DateTime(required=True, description="When it was confirmed.")
+    in_quickbooks = graphene.Boolean(
+        name="inQuickBooks", required=True,
+        description="Our copy of QuickBooks' customers, as last read, still has the customer, "
+        "active; false when it was deleted, renamed or made inactive there: QuickBooks would "
+        "refuse the orders, so confirm another.")
 
     class Meta:
         description = ("A Saleor customer whose orders go to a customer QuickBooks already "

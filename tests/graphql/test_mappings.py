@@ -21,7 +21,9 @@ query Unmapped($search: String, $first: Int, $after: String) {
 }
 """
 ITEM_MAPPINGS = """
-query { qbItemMappings { totalCount edges { node { sku itemFullName itemListId setBy } } } }
+query { qbItemMappings { totalCount edges { node {
+  sku itemFullName itemListId setBy inQuickBooks
+} } } }
 """
 UNMAPPED_CUSTOMERS = """
 query Unmapped($search: String, $first: Int, $after: String) {
@@ -37,7 +39,7 @@ query Unmapped($search: String, $first: Int, $after: String) {
 """
 CUSTOMER_MAPPINGS = """
 query { qbCustomerMappings { totalCount edges { node {
-  email customerFullName customerListId confirmedBy confirmedAt
+  email customerFullName customerListId confirmedBy confirmedAt inQuickBooks
 } } } }
 """
 def test_unmapped_skus_leave_out_what_quickbooks_has_and_what_is_mapped_page_by_page(api):
@@ -56,7 +58,7 @@ def test_unmapped_skus_leave_out_what_quickbooks_has_and_what_is_mapped_page_by_
     assert [n["sku"] for n in edges(found)] == ["CAP-7"]
     assert api(ITEM_MAPPINGS).data["qbItemMappings"] == {"totalCount": 1, "edges": [{"node": {
         "sku": "TS-RED-M", "itemFullName": "Shirts:T-shirt red M", "itemListId": "I2",
-        "setBy": "owner@example.com"}}]}
+        "setBy": "owner@example.com", "inQuickBooks": True}}]}
 
 
 def test_unmapped_customers_come_with_suggestions_and_mapped_ones_are_listed_apart(api):
@@ -84,7 +86,7 @@ def test_unmapped_customers_come_with_suggestions_and_mapped_ones_are_listed_apa
     [row] = edges(mapped)
     assert (row["email"], row["customerFullName"], row["customerListId"], row["confirmedBy"]) \
         == ("buyer@acme.example", "Acme Corp", "C3", "owner@example.com")
-    assert row["confirmedAt"]
+    assert row["confirmedAt"] and row["inQuickBooks"] is True
 
 
 def test_unmapped_ones_are_only_those_of_the_channels_the_caller_may_see(api):

@@ -18,6 +18,7 @@ const ITEM_MAPPING = {
   itemFullName: "Kitchen:Mug",
   setBy: "owner@example.com",
   setAt: "2026-12-01T12:00:00Z",
+  inQuickBooks: true,
 };
 
 function itemHandlers(extra: Record<string, (v: Record<string, unknown>) => unknown> = {}) {
@@ -167,6 +168,22 @@ describe("ItemMappings", () => {
     );
   });
 
+  it("warns of a mapping whose item QuickBooks no longer has", async () => {
+    mockApi(
+      itemHandlers({
+        QbItemMappings: () => ({
+          qbItemMappings: connection([ITEM_MAPPING, { ...ITEM_MAPPING, sku: "OLD-1", inQuickBooks: false }]),
+        }),
+      }),
+    );
+    renderWithBridge(<ItemMappings />);
+
+    const [kept, gone] = await screen.findAllByTestId("item-mapping");
+    expect(kept).not.toHaveTextContent("Not in QuickBooks");
+    expect(gone).toHaveTextContent("Not in QuickBooks");
+    expect(gone).toHaveTextContent("QuickBooks would refuse the lines");
+  });
+
   it("says when every SKU has its item", async () => {
     mockApi(
       itemHandlers({
@@ -203,6 +220,7 @@ function customerHandlers(extra: Record<string, (v: Record<string, unknown>) => 
           currency: "US Dollar",
           confirmedBy: "owner@example.com",
           confirmedAt: "2026-12-01T12:00:00Z",
+          inQuickBooks: true,
         },
       ]),
     }),

@@ -28,7 +28,7 @@ import {
 } from "../api";
 import { useBridge, useBridgeState } from "../bridge";
 import { ConfirmPanel } from "../components/ConfirmPanel";
-import { Empty, ErrorNotice, Heading, Loading, Notice, Pager } from "../components/ui";
+import { Badge, Empty, ErrorNotice, Heading, Loading, Notice, Pager } from "../components/ui";
 import { formatDateTime, plural } from "../format";
 import { QuickBooksRecordPicker } from "./QuickBooksRecordPicker";
 
@@ -125,6 +125,21 @@ function ListState<N>({
   if (!query.data) return null;
   if (query.data.edges.length === 0) return <>{empty}</>;
   return <>{children(query.data)}</>;
+}
+
+/** A mapping whose record QuickBooks' list, as last read, no longer has (or has inactive). */
+function NotInQuickBooks({ what }: { what: "item" | "customer" }) {
+  return (
+    <>
+      <br />
+      <Badge tone="warning">Not in QuickBooks</Badge>{" "}
+      <Text size={2} color="default2">
+        QuickBooks' {what}s, as last read, no longer have it active: QuickBooks would refuse the{" "}
+        {what === "item" ? "lines" : "orders"}. Map {what === "item" ? "the SKU" : "the customer"}{" "}
+        again.
+      </Text>
+    </>
+  );
 }
 
 // --- items ------------------------------------------------------------------------------------
@@ -301,7 +316,10 @@ export function ItemMappings() {
                   {connection.edges.map(({ node }) => (
                     <tr key={node.sku} data-testid="item-mapping">
                       <td className="qb-wrap">{node.sku}</td>
-                      <td className="qb-wrap">{node.itemFullName}</td>
+                      <td className="qb-wrap">
+                        {node.itemFullName}
+                        {node.inQuickBooks ? null : <NotInQuickBooks what="item" />}
+                      </td>
                       <td className="qb-wrap">
                         {node.setBy || "—"}, {formatDateTime(node.setAt, locale)}
                       </td>
@@ -550,6 +568,7 @@ export function CustomerMappings() {
                       <td className="qb-wrap">
                         {node.customerFullName}
                         {node.currency ? ` (${node.currency})` : ""}
+                        {node.inQuickBooks ? null : <NotInQuickBooks what="customer" />}
                       </td>
                       <td className="qb-wrap">
                         {node.confirmedBy || "—"}, {formatDateTime(node.confirmedAt, locale)}

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 DELETE = """
 mutation Delete($email: String!) {
   qbCustomerMappingDelete(email: $email) {
-    customerMapping { email customerFullName }
+    customerMapping { email customerFullName inQuickBooks }
     errors { field code }
   }
 }
@@ -31,7 +31,8 @@ def test_a_mapping_is_removed_by_e_mail_in_any_case(api):
         "qbCustomerMappingDelete"]
     # then
     assert first == {"customerMapping": {"email": "buyer@acme.example",
-                                         "customerFullName": "Acme Corp"}, "errors": []}
+                                         "customerFullName": "Acme Corp",
+                                         "inQuickBooks": True}, "errors": []}
     assert second["errors"] == [{"field": "email", "code": "NOT_FOUND"}]
     assert mappings.current().customers == {}
 

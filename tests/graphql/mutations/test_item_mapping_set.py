@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 SET = """
 mutation Set($sku: String!, $item: String!) {
   qbItemMappingSet(sku: $sku, itemFullName: $item) {
-    itemMapping { sku itemFullName itemListId setBy setAt }
+    itemMapping { sku itemFullName itemListId setBy setAt inQuickBooks }
     errors { field message code }
   }
 }
@@ -34,6 +34,7 @@ def test_a_sku_is_mapped_to_the_item_as_quickbooks_spells_it(api):
     mapping = result["itemMapping"]
     assert (mapping["sku"], mapping["itemFullName"], mapping["itemListId"], mapping["setBy"]) \
         == ("TS-RED-M", "Shirts:T-shirt red M", "I9", "owner@example.com")
+    assert mapping["inQuickBooks"] is True
     assert mappings.current().items == {"TS-RED-M": "Shirts:T-shirt red M"}
 
 
