@@ -11,6 +11,9 @@ import type { TypedDocument } from "./generated/graphql";
 
 // the documents, typed by `npm run codegen` (src/documents.ts, src/generated/graphql.ts)
 export {
+  CUSTOMER_MAPPING_DELETE,
+  CUSTOMER_MAPPING_SET,
+  CUSTOMER_MAPPINGS,
   CUSTOMERS,
   DELETE_PENDING,
   EXPORT_RESET,
@@ -18,6 +21,9 @@ export {
   FAILED_ORDERS_RETRY,
   FOLLOW_UPS_QUEUE,
   HISTORY,
+  ITEM_MAPPING_DELETE,
+  ITEM_MAPPING_SET,
+  ITEM_MAPPINGS,
   LIST_CHOICES,
   LISTS_REFRESH,
   ORDER_EXPORT,
@@ -30,6 +36,8 @@ export {
   SETTINGS,
   SETTINGS_UPDATE,
   SYNC_STATUS,
+  UNMAPPED_CUSTOMERS,
+  UNMAPPED_SKUS,
   WEB_CONNECTOR_FILE,
 } from "./generated/graphql";
 export type { TypedDocument } from "./generated/graphql";
@@ -224,3 +232,11 @@ export type SettingProblem = G.SettingProblemFieldsFragment;
 /** A record a setting's picker offers. */
 export type ListChoice = Edges<G.QbListChoicesQuery["qbQuickBooksListEntries"]>;
 export type QuickBooksLists = G.QbQuickBooksListsQuery["qbQuickBooksLists"];
+
+// --- mappings (qbItemMappings, qbUnmappedSkus, qbCustomerMappings, qbUnmappedCustomers) -------
+
+export type UnmappedSku = Edges<G.QbUnmappedSkusQuery["qbUnmappedSkus"]>;
+export type ItemMapping = G.ItemMappingFieldsFragment;
+export type UnmappedCustomer = Edges<G.QbUnmappedCustomersQuery["qbUnmappedCustomers"]>;
+export type CustomerSuggestion = UnmappedCustomer["suggestions"][number];
+export type CustomerMapping = G.CustomerMappingFieldsFragment;

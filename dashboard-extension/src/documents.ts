@@ -300,3 +300,112 @@ export const LISTS_REFRESH = /* GraphQL */ `
   }
   ${SYNC_ERROR}
 `;
+
+// --- mappings (qbItemMappings, qbUnmappedSkus, qbCustomerMappings, qbUnmappedCustomers) -------
+
+const ITEM_MAPPING = /* GraphQL */ `
+  fragment ItemMappingFields on QbItemMapping {
+    sku itemFullName setBy setAt inQuickBooks
+  }
+`;
+
+const CUSTOMER_MAPPING = /* GraphQL */ `
+  fragment CustomerMappingFields on QbCustomerMapping {
+    email customerFullName currency confirmedBy confirmedAt inQuickBooks
+  }
+`;
+
+export const UNMAPPED_SKUS = /* GraphQL */ `
+  query QbUnmappedSkus($search: String, $first: Int, $after: String) {
+    qbUnmappedSkus(search: $search, first: $first, after: $after) {
+      totalCount
+      pageInfo { ...PageInfoFields }
+      edges { node { sku productName orderCount ruleItemName } }
+    }
+  }
+  ${PAGE_INFO}
+`;
+
+export const ITEM_MAPPINGS = /* GraphQL */ `
+  query QbItemMappings($first: Int, $after: String) {
+    qbItemMappings(first: $first, after: $after) {
+      totalCount
+      pageInfo { ...PageInfoFields }
+      edges { node { ...ItemMappingFields } }
+    }
+  }
+  ${PAGE_INFO}
+  ${ITEM_MAPPING}
+`;
+
+export const UNMAPPED_CUSTOMERS = /* GraphQL */ `
+  query QbUnmappedCustomers($search: String, $first: Int, $after: String) {
+    qbUnmappedCustomers(search: $search, first: $first, after: $after) {
+      totalCount
+      pageInfo { ...PageInfoFields }
+      edges {
+        node {
+          email name orderCount
+          suggestions { matchedBy customer { listId fullName isActive email currency } }
+        }
+      }
+    }
+  }
+  ${PAGE_INFO}
+`;
+
+export const CUSTOMER_MAPPINGS = /* GraphQL */ `
+  query QbCustomerMappings($first: Int, $after: String) {
+    qbCustomerMappings(first: $first, after: $after) {
+      totalCount
+      pageInfo { ...PageInfoFields }
+      edges { node { ...CustomerMappingFields } }
+    }
+  }
+  ${PAGE_INFO}
+  ${CUSTOMER_MAPPING}
+`;
+
+export const ITEM_MAPPING_SET = /* GraphQL */ `
+  mutation QbItemMappingSet($sku: String!, $itemFullName: String!) {
+    qbItemMappingSet(sku: $sku, itemFullName: $itemFullName) {
+      itemMapping { ...ItemMappingFields }
+      errors { ...SyncErrorFields }
+    }
+  }
+  ${ITEM_MAPPING}
+  ${SYNC_ERROR}
+`;
+
+export const ITEM_MAPPING_DELETE = /* GraphQL */ `
+  mutation QbItemMappingDelete($sku: String!) {
+    qbItemMappingDelete(sku: $sku) {
+      itemMapping { ...ItemMappingFields }
+      errors { ...SyncErrorFields }
+    }
+  }
+  ${ITEM_MAPPING}
+  ${SYNC_ERROR}
+`;
+
+export const CUSTOMER_MAPPING_SET = /* GraphQL */ `
+  mutation QbCustomerMappingSet($email: String!, $customerFullName: String!) {
+    qbCustomerMappingSet(email: $email, customerFullName: $customerFullName) {
+      customerMapping { ...CustomerMappingFields }
+      errors { ...SyncErrorFields }
+    }
+  }
+  ${CUSTOMER_MAPPING}
+  ${SYNC_ERROR}
+`;
+
+export const CUSTOMER_MAPPING_DELETE = /* GraphQL */ `
+  mutation QbCustomerMappingDelete($email: String!) {
+    qbCustomerMappingDelete(email: $email) {
+      customerMapping { ...CustomerMappingFields }
+      errors { ...SyncErrorFields }
+    }
+  }
+  ${CUSTOMER_MAPPING}
+  ${SYNC_ERROR}
+`;

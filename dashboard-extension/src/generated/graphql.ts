@@ -267,6 +267,13 @@ export type QbSettingsInput = {
   webConnectorPassword?: string | null | undefined;
 };
 
+/** Why a QuickBooks customer is suggested for a Saleor customer. */
+export type QbSuggestionMatch =
+  /** It has the same e-mail address (in any case). */
+  | 'EMAIL'
+  /** It has the same name (in any case). */
+  | 'NAME';
+
 /** Why a mutation of the QuickBooks sync API could not be carried out. */
 export type QbSyncErrorCode =
   /** Web Connector already picked the operation up. */
@@ -291,6 +298,8 @@ export type QbSyncErrorCode =
   | 'INVALID_DATE_RANGE'
   /** An ID is malformed or of the wrong type. */
   | 'INVALID_ID'
+  /** QuickBooks' lists were never read, so a name cannot be checked; refresh them first. */
+  | 'LISTS_NEVER_READ'
   /** The item named is of a type that cannot carry an amount on a line (a subtotal, group or payment item). */
   | 'NOT_A_LINE_ITEM'
   /** The item named is not a sales tax item, which QuickBooks needs to compute the tax. */
@@ -359,6 +368,35 @@ export type QbWebConnectorSessionState =
   /** Dropped */
   | 'DROPPED';
 
+export type QbCustomerMappingDeleteMutationVariables = Exact<{
+  email: string;
+}>;
+
+
+export type QbCustomerMappingDeleteMutation = { qbCustomerMappingDelete: { customerMapping: { email: string, customerFullName: string, currency: string, confirmedBy: string, confirmedAt: string, inQuickBooks: boolean } | null, errors: Array<{ field: string | null, message: string, code: QbSyncErrorCode }> } | null };
+
+export type CustomerMappingFieldsFragment = { email: string, customerFullName: string, currency: string, confirmedBy: string, confirmedAt: string, inQuickBooks: boolean };
+
+export type SyncErrorFieldsFragment = { field: string | null, message: string, code: QbSyncErrorCode };
+
+export type QbCustomerMappingSetMutationVariables = Exact<{
+  email: string;
+  customerFullName: string;
+}>;
+
+
+export type QbCustomerMappingSetMutation = { qbCustomerMappingSet: { customerMapping: { email: string, customerFullName: string, currency: string, confirmedBy: string, confirmedAt: string, inQuickBooks: boolean } | null, errors: Array<{ field: string | null, message: string, code: QbSyncErrorCode }> } | null };
+
+export type QbCustomerMappingsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type QbCustomerMappingsQuery = { qbCustomerMappings: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { email: string, customerFullName: string, currency: string, confirmedBy: string, confirmedAt: string, inQuickBooks: boolean } } | null> } };
+
+export type PageInfoFieldsFragment = { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
+
 export type QbCustomersQueryVariables = Exact<{
   search?: string | null | undefined;
   first?: number | null | undefined;
@@ -368,16 +406,12 @@ export type QbCustomersQueryVariables = Exact<{
 
 export type QbCustomersQuery = { qbCustomers: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { email: string, name: string, userId: string | null, orderCount: number } } | null> } };
 
-export type PageInfoFieldsFragment = { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
-
 export type QbPendingOperationDeleteMutationVariables = Exact<{
   ids: Array<string | number> | string | number;
 }>;
 
 
 export type QbPendingOperationDeleteMutation = { qbPendingOperationDelete: { errors: Array<{ field: string | null, message: string, code: QbSyncErrorCode }>, pendingOperations: Array<{ id: string }> } | null };
-
-export type SyncErrorFieldsFragment = { field: string | null, message: string, code: QbSyncErrorCode };
 
 export type QbOrderExportResetMutationVariables = Exact<{
   orderIds: Array<string | number> | string | number;
@@ -415,6 +449,31 @@ export type QbTransferHistoryQueryVariables = Exact<{
 export type QbTransferHistoryQuery = { qbTransferHistory: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, orderId: string, orderNumber: number, transactionType: string, refNumber: string, txnId: string, state: QbExportState, statusCode: number | null, statusMessage: string, action: string, createdAt: string, updatedAt: string, automatic: boolean, linkedExisting: boolean, changedSinceExport: boolean } } | null> } };
 
 export type ExportRecordFieldsFragment = { id: string, orderId: string, orderNumber: number, transactionType: string, refNumber: string, txnId: string, state: QbExportState, statusCode: number | null, statusMessage: string, action: string, createdAt: string, updatedAt: string, automatic: boolean, linkedExisting: boolean, changedSinceExport: boolean };
+
+export type QbItemMappingDeleteMutationVariables = Exact<{
+  sku: string;
+}>;
+
+
+export type QbItemMappingDeleteMutation = { qbItemMappingDelete: { itemMapping: { sku: string, itemFullName: string, setBy: string, setAt: string, inQuickBooks: boolean } | null, errors: Array<{ field: string | null, message: string, code: QbSyncErrorCode }> } | null };
+
+export type ItemMappingFieldsFragment = { sku: string, itemFullName: string, setBy: string, setAt: string, inQuickBooks: boolean };
+
+export type QbItemMappingSetMutationVariables = Exact<{
+  sku: string;
+  itemFullName: string;
+}>;
+
+
+export type QbItemMappingSetMutation = { qbItemMappingSet: { itemMapping: { sku: string, itemFullName: string, setBy: string, setAt: string, inQuickBooks: boolean } | null, errors: Array<{ field: string | null, message: string, code: QbSyncErrorCode }> } | null };
+
+export type QbItemMappingsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type QbItemMappingsQuery = { qbItemMappings: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { sku: string, itemFullName: string, setBy: string, setAt: string, inQuickBooks: boolean } } | null> } };
 
 export type QbListChoicesQueryVariables = Exact<{
   setting: string;
@@ -505,6 +564,24 @@ export type QbSyncStatusQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type QbSyncStatusQuery = { qbSyncStatus: { exportMode: QbExportMode, queuedOperations: number, queuedOrders: number, configurationComplete: boolean, missingConfiguration: Array<string>, webConnectorUsername: string, runEveryMinutes: number, expectedCheckInBy: string | null, checkInOverdue: boolean, quickbooksProblems: Array<string>, quickbooksMulticurrency: boolean, quickbooksCurrencies: Array<string>, lastCheckIn: { at: string, startedAt: string, summary: string, state: QbWebConnectorSessionState, ordersDone: number, ordersFailed: number, lastError: string } | null } };
 
+export type QbUnmappedCustomersQueryVariables = Exact<{
+  search?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type QbUnmappedCustomersQuery = { qbUnmappedCustomers: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { email: string, name: string, orderCount: number, suggestions: Array<{ matchedBy: QbSuggestionMatch, customer: { listId: string, fullName: string, isActive: boolean, email: string, currency: string } }> } } | null> } };
+
+export type QbUnmappedSkusQueryVariables = Exact<{
+  search?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type QbUnmappedSkusQuery = { qbUnmappedSkus: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { sku: string, productName: string, orderCount: number, ruleItemName: string } } | null> } };
+
 export type QbWebConnectorFileQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -512,6 +589,9 @@ export type QbWebConnectorFileQuery = { qbWebConnectorFile: string };
 
 // --- the documents of src/documents.ts, typed ---------------------------------------------------
 
+export const CUSTOMER_MAPPING_DELETE = documents.CUSTOMER_MAPPING_DELETE as TypedDocument<QbCustomerMappingDeleteMutation, QbCustomerMappingDeleteMutationVariables>;
+export const CUSTOMER_MAPPING_SET = documents.CUSTOMER_MAPPING_SET as TypedDocument<QbCustomerMappingSetMutation, QbCustomerMappingSetMutationVariables>;
+export const CUSTOMER_MAPPINGS = documents.CUSTOMER_MAPPINGS as TypedDocument<QbCustomerMappingsQuery, QbCustomerMappingsQueryVariables>;
 export const CUSTOMERS = documents.CUSTOMERS as TypedDocument<QbCustomersQuery, QbCustomersQueryVariables>;
 export const DELETE_PENDING = documents.DELETE_PENDING as TypedDocument<QbPendingOperationDeleteMutation, QbPendingOperationDeleteMutationVariables>;
 export const EXPORT_RESET = documents.EXPORT_RESET as TypedDocument<QbOrderExportResetMutation, QbOrderExportResetMutationVariables>;
@@ -519,6 +599,9 @@ export const FAILED_COUNT = documents.FAILED_COUNT as TypedDocument<QbFailedCoun
 export const FAILED_ORDERS_RETRY = documents.FAILED_ORDERS_RETRY as TypedDocument<QbFailedOrdersRetryMutation, QbFailedOrdersRetryMutationVariables>;
 export const FOLLOW_UPS_QUEUE = documents.FOLLOW_UPS_QUEUE as TypedDocument<QbFollowUpsQueueMutation, QbFollowUpsQueueMutationVariables>;
 export const HISTORY = documents.HISTORY as TypedDocument<QbTransferHistoryQuery, QbTransferHistoryQueryVariables>;
+export const ITEM_MAPPING_DELETE = documents.ITEM_MAPPING_DELETE as TypedDocument<QbItemMappingDeleteMutation, QbItemMappingDeleteMutationVariables>;
+export const ITEM_MAPPING_SET = documents.ITEM_MAPPING_SET as TypedDocument<QbItemMappingSetMutation, QbItemMappingSetMutationVariables>;
+export const ITEM_MAPPINGS = documents.ITEM_MAPPINGS as TypedDocument<QbItemMappingsQuery, QbItemMappingsQueryVariables>;
 export const LIST_CHOICES = documents.LIST_CHOICES as TypedDocument<QbListChoicesQuery, QbListChoicesQueryVariables>;
 export const LISTS_REFRESH = documents.LISTS_REFRESH as TypedDocument<QbQuickBooksListsRefreshMutation, QbQuickBooksListsRefreshMutationVariables>;
 export const ORDER_EXPORT = documents.ORDER_EXPORT as TypedDocument<QbOrderExportQuery, QbOrderExportQueryVariables>;
@@ -531,4 +614,6 @@ export const QUICKBOOKS_LISTS = documents.QUICKBOOKS_LISTS as TypedDocument<QbQu
 export const SETTINGS = documents.SETTINGS as TypedDocument<QbSettingsQuery, QbSettingsQueryVariables>;
 export const SETTINGS_UPDATE = documents.SETTINGS_UPDATE as TypedDocument<QbSettingsUpdateMutation, QbSettingsUpdateMutationVariables>;
 export const SYNC_STATUS = documents.SYNC_STATUS as TypedDocument<QbSyncStatusQuery, QbSyncStatusQueryVariables>;
+export const UNMAPPED_CUSTOMERS = documents.UNMAPPED_CUSTOMERS as TypedDocument<QbUnmappedCustomersQuery, QbUnmappedCustomersQueryVariables>;
+export const UNMAPPED_SKUS = documents.UNMAPPED_SKUS as TypedDocument<QbUnmappedSkusQuery, QbUnmappedSkusQueryVariables>;
 export const WEB_CONNECTOR_FILE = documents.WEB_CONNECTOR_FILE as TypedDocument<QbWebConnectorFileQuery, QbWebConnectorFileQueryVariables>;

@@ -25,8 +25,11 @@ function itemHandlers(extra: Record<string, (v: Record<string, unknown>) => unkn
   return {
     QbUnmappedSkus: () => ({ qbUnmappedSkus: connection([unmappedSku("TS-RED-M"), unmappedSku("CAP-1")]) }),
     QbItemMappings: () => ({ qbItemMappings: connection([ITEM_MAPPING]) }),
-    QbQuickBooksRecords: () => ({
-      qbQuickBooksListEntries: connection([record("I1", "Shirts:T-shirt red M"), record("I2", "Shirts:T-shirt blue")]),
+    QbListChoices: () => ({
+      qbQuickBooksListEntries: connection([
+        { listId: "I1", fullName: "Shirts:T-shirt red M", recordType: "ItemInventory" },
+        { listId: "I2", fullName: "Shirts:T-shirt blue", recordType: "ItemNonInventory" },
+      ]),
     }),
     ...extra,
   };
@@ -69,11 +72,15 @@ describe("ItemMappings", () => {
     const { dispatched } = renderWithBridge(<ItemMappings />);
 
     await user.click(await screen.findByRole("button", { name: "Map SKU TS-RED-M to a QuickBooks item" }));
-    await user.type(screen.getByLabelText("QuickBooks item for SKU TS-RED-M"), "red");
+    const box = screen.getByRole("combobox", { name: "QuickBooks item for SKU TS-RED-M" });
+    await user.type(box, "red");
+    // the items a line may carry: what a setting naming an item may name
     await waitFor(() =>
-      expect(api.named("QbQuickBooksRecords").at(-1)?.variables).toEqual({ list: "ITEMS", search: "red", first: 10 }),
+      expect(api.named("QbListChoices").at(-1)?.variables).toEqual({ setting: "defaultItemName", search: "red", first: 8 }),
     );
-    await user.click(await screen.findByRole("button", { name: "Shirts:T-shirt red M" }));
+    await user.click(await screen.findByRole("option", { name: /Shirts:T-shirt red M/ }));
+    expect(box).toHaveValue("Shirts:T-shirt red M");
+    await user.click(screen.getByRole("button", { name: "Map" }));
 
     await waitFor(() =>
       expect(api.named("QbItemMappingSet")[0]?.variables).toEqual({
@@ -85,7 +92,7 @@ describe("ItemMappings", () => {
     await waitFor(() => expect(api.named("QbUnmappedSkus")).toHaveLength(2));
     expect(api.named("QbItemMappings")).toHaveLength(2);
     expect(dispatched.some((a) => a.type === "notification")).toBe(true);
-    expect(screen.queryByLabelText("QuickBooks item for SKU TS-RED-M")).not.toBeInTheDocument();
+    expect(screen.queryByRole("combobox", { name: "QuickBooks item for SKU TS-RED-M" })).not.toBeInTheDocument();
   });
 
   it("shows why QuickBooks' list refused the item, and keeps the picker open", async () => {
@@ -109,21 +116,27 @@ describe("ItemMappings", () => {
     renderWithBridge(<ItemMappings />);
 
     await user.click(await screen.findByRole("button", { name: "Map SKU CAP-1 to a QuickBooks item" }));
-    await user.click(await screen.findByRole("button", { name: "Shirts:T-shirt blue" }));
+    await user.type(screen.getByRole("combobox", { name: "QuickBooks item for SKU CAP-1" }), "Shirts:T-shirt blue");
+    await user.click(screen.getByRole("button", { name: "Map" }));
 
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("SKU CAP-1 was not mapped");
     expect(alert).toHaveTextContent("is inactive");
-    expect(screen.getByLabelText("QuickBooks item for SKU CAP-1")).toBeInTheDocument();
+    expect(screen.getByRole("combobox", { name: "QuickBooks item for SKU CAP-1" })).toHaveValue("Shirts:T-shirt blue");
   });
 
-  it("says when QuickBooks' items were never read", async () => {
-    mockApi(itemHandlers({ QbQuickBooksRecords: () => ({ qbQuickBooksListEntries: connection([]) }) }));
+  it("maps nothing until a name is chosen or typed", async () => {
+    const api = mockApi(itemHandlers({ QbListChoices: () => ({ qbQuickBooksListEntries: connection([]) }) }));
     const user = userEvent.setup();
     renderWithBridge(<ItemMappings />);
 
     await user.click(await screen.findByRole("button", { name: "Map SKU CAP-1 to a QuickBooks item" }));
-    expect(await screen.findByText(/Our copy of QuickBooks' items is empty/)).toBeInTheDocument();
+    await user.click(screen.getByRole("combobox", { name: "QuickBooks item for SKU CAP-1" }));
+    expect(await screen.findByText("Nothing in our copy of QuickBooks' list to choose from yet.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Map" })).toBeDisabled();
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(api.named("QbItemMappingSet")).toHaveLength(0);
+    expect(screen.getByRole("button", { name: "Map SKU CAP-1 to a QuickBooks item" })).toBeInTheDocument();
   });
 
   it("removes a mapping after confirming", async () => {
@@ -224,7 +237,7 @@ function customerHandlers(extra: Record<string, (v: Record<string, unknown>) => 
         },
       ]),
     }),
-    QbQuickBooksRecords: () => ({ qbQuickBooksListEntries: connection([record("C9", "Robert Smith")]) }),
+    QbListChoices: () => ({ qbQuickBooksListEntries: connection([{ listId: "C9", fullName: "Robert Smith", recordType: "" }]) }),
     ...extra,
   };
 }
@@ -283,11 +296,14 @@ describe("CustomerMappings", () => {
     renderWithBridge(<CustomerMappings />);
 
     await user.click(await screen.findByRole("button", { name: "Pick a QuickBooks customer for jane@example.com" }));
-    expect(screen.getByLabelText("QuickBooks customer for jane@example.com")).toHaveValue("Jane Doe");
+    const box = screen.getByRole("combobox", { name: "QuickBooks customer for jane@example.com" });
+    expect(box).toHaveValue("Jane Doe");
+    await user.click(box);
     await waitFor(() =>
-      expect(api.named("QbQuickBooksRecords").at(-1)?.variables).toEqual({ list: "CUSTOMERS", search: "Jane Doe", first: 10 }),
+      expect(api.named("QbListChoices").at(-1)?.variables).toMatchObject({ setting: "singleCustomerName" }),
     );
-    await user.click(await screen.findByRole("button", { name: "Robert Smith" }));
+    await user.click(await screen.findByRole("option", { name: /Robert Smith/ }));
+    await user.click(screen.getByRole("button", { name: "Map" }));
 
     await waitFor(() =>
       expect(api.named("QbCustomerMappingSet")[0]?.variables).toEqual({

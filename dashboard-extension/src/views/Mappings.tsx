@@ -4,7 +4,7 @@
  * mapped (deletable). Changing them needs the Manage plugins permission, like the settings. */
 import { actions } from "@saleor/app-sdk/app-bridge";
 import { Box, Button, Text } from "@saleor/macaw-ui";
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, useEffect, useId, useState } from "react";
 
 import {
   asApiError,
@@ -18,34 +18,26 @@ import {
   ITEM_MAPPING_SET,
   ITEM_MAPPINGS,
   type ItemMapping,
-  type QuickBooksRecord,
   type SyncError,
+  type TypedDocument,
   UNMAPPED_CUSTOMERS,
   UNMAPPED_SKUS,
   type UnmappedCustomer,
-  type UnmappedSku,
-  useQuery,
 } from "../api";
 import { useBridge, useBridgeState } from "../bridge";
 import { ConfirmPanel } from "../components/ConfirmPanel";
+import { ListPicker } from "../components/ListPicker";
 import { Badge, Empty, ErrorNotice, Heading, Loading, Notice, Pager } from "../components/ui";
 import { formatDateTime, plural } from "../format";
-import { QuickBooksRecordPicker } from "./QuickBooksRecordPicker";
+import { type PagedQuery, usePagedQuery } from "../paging";
+
+/** The pickers offer what a setting naming an item or the single customer may name: items that
+ * can carry a line, and customers (qbQuickBooksListEntries(setting: …)); the mapping mutations
+ * check the name the same way. */
+const ITEM_CHOICES = "defaultItemName";
+const CUSTOMER_CHOICES = "singleCustomerName";
 
 export const PAGE_SIZE = 20;
-
-/** The `after` cursors of the pages before the current one; a new search starts over. */
-function useCursors(reset: unknown) {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  useEffect(() => setCursors([null]), [reset]);
-  return {
-    after: cursors[cursors.length - 1],
-    page: cursors.length,
-    previous: () => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)),
-    next: (cursor: string | null) => setCursors((c) => [...c, cursor]),
-    first: () => setCursors([null]),
-  };
-}
 
 function useDebounced(value: string) {
   const [debounced, setDebounced] = useState(value.trim());
@@ -63,16 +55,17 @@ function useChange() {
   const bridge = useBridge();
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
-  const run = async <T extends Record<string, { errors: SyncError[] }>>(
-    mutation: string,
-    variables: Record<string, unknown>,
+  const run = async <D, V>(
+    mutation: TypedDocument<D, V>,
+    variables: V,
+    errorsOf: (data: D) => SyncError[] | undefined,
     { failed, done, then }: { failed: string; done: string; then: () => void },
   ) => {
     setBusy(true);
     setOutcome(null);
     try {
-      const data = await graphql<T>(bridge, mutation, variables);
-      const errors = Object.values(data)[0]?.errors ?? [];
+      const data = await graphql(bridge, mutation, variables);
+      const errors = errorsOf(data) ?? [];
       if (errors.length > 0) {
         setOutcome({ tone: "error", title: failed, message: errors.map((e) => e.message).join(" ") });
         return;
@@ -107,24 +100,68 @@ function SearchBox({ label, value, onChange }: { label: string; value: string; o
   );
 }
 
-function ListState<N>({
+function ListState<D, N>({
   query,
   loadingLabel,
   errorTitle,
   empty,
   children,
 }: {
-  query: { data: Connection<N> | null | undefined; loading: boolean; error: Error | null; reload: () => void };
+  query: PagedQuery<D, N>;
   loadingLabel: string;
   errorTitle: string;
   empty: ReactNode;
-  children: (connection: Connection<N>) => ReactNode;
+  children: (connection: Connection<N>, nodes: N[]) => ReactNode;
 }) {
-  if (query.loading && !query.data) return <Loading label={loadingLabel} />;
+  if (query.loading && !query.connection) return <Loading label={loadingLabel} />;
   if (query.error) return <ErrorNotice title={errorTitle} error={query.error} onRetry={query.reload} />;
-  if (!query.data) return null;
-  if (query.data.edges.length === 0) return <>{empty}</>;
-  return <>{children(query.data)}</>;
+  if (!query.connection) return null;
+  if (query.nodes.length === 0) return <>{empty}</>;
+  return <>{children(query.connection, query.nodes)}</>;
+}
+
+/** A name typed or picked from QuickBooks' list, and the button that maps to it. */
+function MapTo({
+  choices,
+  label,
+  initial = "",
+  busy,
+  onMap,
+  onCancel,
+}: {
+  choices: string;
+  label: string;
+  initial?: string;
+  busy: boolean;
+  onMap: (fullName: string) => void;
+  onCancel: () => void;
+}) {
+  const id = useId();
+  const [value, setValue] = useState(initial);
+  return (
+    <Box display="flex" flexDirection="column" gap={2}>
+      <label className="qb-field" htmlFor={id}>
+        <span>{label}</span>
+      </label>
+      <ListPicker
+        setting={choices}
+        id={id}
+        label={label}
+        value={value}
+        onChange={setValue}
+        disabled={busy}
+        invalid={false}
+      />
+      <Box display="flex" gap={2}>
+        <Button variant="primary" size="small" disabled={busy || !value.trim()} onClick={() => onMap(value.trim())}>
+          {busy ? "Saving…" : "Map"}
+        </Button>
+        <Button variant="tertiary" size="small" onClick={onCancel} disabled={busy}>
+          Cancel
+        </Button>
+      </Box>
+    </Box>
+  );
 }
 
 /** A mapping whose record QuickBooks' list, as last read, no longer has (or has inactive). */
@@ -148,41 +185,33 @@ export function ItemMappings() {
   const { locale } = useBridgeState();
   const [search, setSearch] = useState("");
   const debounced = useDebounced(search);
-  const unmappedPages = useCursors(debounced);
-  const mappedPages = useCursors(null);
   const [picking, setPicking] = useState<string | null>(null);
   const [removing, setRemoving] = useState<ItemMapping | null>(null);
   const change = useChange();
-  const unmapped = useQuery<{ qbUnmappedSkus: Connection<UnmappedSku> }>(UNMAPPED_SKUS, {
-    search: debounced || null,
-    first: PAGE_SIZE,
-    after: unmappedPages.after,
-  });
-  const mapped = useQuery<{ qbItemMappings: Connection<ItemMapping> }>(ITEM_MAPPINGS, {
-    first: PAGE_SIZE,
-    after: mappedPages.after,
-  });
+  const unmapped = usePagedQuery(UNMAPPED_SKUS, { search: debounced || null, first: PAGE_SIZE },
+                                 (data) => data.qbUnmappedSkus);
+  const mapped = usePagedQuery(ITEM_MAPPINGS, { first: PAGE_SIZE }, (data) => data.qbItemMappings);
   const reload = () => {
     unmapped.reload();
     mapped.reload();
   };
 
-  const map = (sku: string, item: QuickBooksRecord) =>
-    change.run(ITEM_MAPPING_SET, { sku, itemFullName: item.fullName }, {
+  const map = (sku: string, itemFullName: string) =>
+    change.run(ITEM_MAPPING_SET, { sku, itemFullName }, (data) => data.qbItemMappingSet?.errors, {
       failed: `SKU ${sku} was not mapped`,
-      done: `SKU ${sku} now uses the QuickBooks item “${item.fullName}”.`,
+      done: `SKU ${sku} now uses the QuickBooks item “${itemFullName}”.`,
       then: () => {
         setPicking(null);
         reload();
       },
     });
   const remove = (mapping: ItemMapping) =>
-    change.run(ITEM_MAPPING_DELETE, { sku: mapping.sku }, {
+    change.run(ITEM_MAPPING_DELETE, { sku: mapping.sku }, (data) => data.qbItemMappingDelete?.errors, {
       failed: `The mapping of SKU ${mapping.sku} was not removed`,
       done: `SKU ${mapping.sku} follows the item rule again.`,
       then: () => {
         setRemoving(null);
-        mappedPages.first();
+        mapped.reset();
         reload();
       },
     });
@@ -200,7 +229,7 @@ export function ItemMappings() {
       <OutcomeNotice outcome={change.outcome} />
       <SearchBox label="Search SKUs or products" value={search} onChange={setSearch} />
       <ListState
-        query={{ ...unmapped, data: unmapped.data?.qbUnmappedSkus }}
+        query={unmapped}
         loadingLabel="Loading SKUs without an item…"
         errorTitle="Could not load the SKUs without an item"
         empty={
@@ -211,7 +240,7 @@ export function ItemMappings() {
           </Empty>
         }
       >
-        {(connection) => (
+        {(connection, nodes) => (
           <>
             <Box overflowX="auto">
               <table className="qb-table" aria-label="SKUs without a QuickBooks item" aria-busy={unmapped.loading}>
@@ -227,7 +256,7 @@ export function ItemMappings() {
                   </tr>
                 </thead>
                 <tbody>
-                  {connection.edges.map(({ node }) => (
+                  {nodes.map((node) => (
                     <tr key={node.sku} data-testid="unmapped-sku">
                       <td className="qb-wrap">{node.sku}</td>
                       <td className="qb-wrap">{node.productName}</td>
@@ -238,11 +267,11 @@ export function ItemMappings() {
                       </td>
                       <td>
                         {picking === node.sku ? (
-                          <QuickBooksRecordPicker
-                            list="ITEMS"
+                          <MapTo
+                            choices={ITEM_CHOICES}
                             label={`QuickBooks item for SKU ${node.sku}`}
                             busy={change.busy}
-                            onPick={(item) => map(node.sku, item)}
+                            onMap={(name) => map(node.sku, name)}
                             onCancel={() => setPicking(null)}
                           />
                         ) : (
@@ -266,11 +295,7 @@ export function ItemMappings() {
             </Box>
             <Pager
               label="Pages of SKUs without an item"
-              page={unmappedPages.page}
-              hasPrevious={unmappedPages.page > 1}
-              hasNext={connection.pageInfo.hasNextPage}
-              onPrevious={unmappedPages.previous}
-              onNext={() => unmappedPages.next(connection.pageInfo.endCursor)}
+              pages={unmapped}
               summary={plural(connection.totalCount, "SKU", "SKUs")}
             />
           </>
@@ -293,12 +318,12 @@ export function ItemMappings() {
         </ConfirmPanel>
       ) : null}
       <ListState
-        query={{ ...mapped, data: mapped.data?.qbItemMappings }}
+        query={mapped}
         loadingLabel="Loading mapped SKUs…"
         errorTitle="Could not load the mapped SKUs"
         empty={<Text size={3} color="default2">No SKU is mapped yet.</Text>}
       >
-        {(connection) => (
+        {(connection, nodes) => (
           <>
             <Box overflowX="auto">
               <table className="qb-table" aria-label="Mapped SKUs" aria-busy={mapped.loading}>
@@ -313,7 +338,7 @@ export function ItemMappings() {
                   </tr>
                 </thead>
                 <tbody>
-                  {connection.edges.map(({ node }) => (
+                  {nodes.map((node) => (
                     <tr key={node.sku} data-testid="item-mapping">
                       <td className="qb-wrap">{node.sku}</td>
                       <td className="qb-wrap">
@@ -343,11 +368,7 @@ export function ItemMappings() {
             </Box>
             <Pager
               label="Pages of mapped SKUs"
-              page={mappedPages.page}
-              hasPrevious={mappedPages.page > 1}
-              hasNext={connection.pageInfo.hasNextPage}
-              onPrevious={mappedPages.previous}
-              onNext={() => mappedPages.next(connection.pageInfo.endCursor)}
+              pages={mapped}
               summary={plural(connection.totalCount, "mapping", "mappings")}
             />
           </>
@@ -365,40 +386,35 @@ export function CustomerMappings() {
   const { locale } = useBridgeState();
   const [search, setSearch] = useState("");
   const debounced = useDebounced(search);
-  const unmappedPages = useCursors(debounced);
-  const mappedPages = useCursors(null);
   const [picking, setPicking] = useState<string | null>(null);
   const [removing, setRemoving] = useState<CustomerMapping | null>(null);
   const change = useChange();
-  const unmapped = useQuery<{ qbUnmappedCustomers: Connection<UnmappedCustomer> }>(
-    UNMAPPED_CUSTOMERS,
-    { search: debounced || null, first: PAGE_SIZE, after: unmappedPages.after },
-  );
-  const mapped = useQuery<{ qbCustomerMappings: Connection<CustomerMapping> }>(CUSTOMER_MAPPINGS, {
-    first: PAGE_SIZE,
-    after: mappedPages.after,
-  });
+  const unmapped = usePagedQuery(UNMAPPED_CUSTOMERS, { search: debounced || null, first: PAGE_SIZE },
+                                 (data) => data.qbUnmappedCustomers);
+  const mapped = usePagedQuery(CUSTOMER_MAPPINGS, { first: PAGE_SIZE }, (data) => data.qbCustomerMappings);
   const reload = () => {
     unmapped.reload();
     mapped.reload();
   };
 
-  const confirm = (customer: UnmappedCustomer, record: QuickBooksRecord) =>
-    change.run(CUSTOMER_MAPPING_SET, { email: customer.email, customerFullName: record.fullName }, {
+  const confirm = (customer: UnmappedCustomer, customerFullName: string) =>
+    change.run(CUSTOMER_MAPPING_SET, { email: customer.email, customerFullName },
+               (data) => data.qbCustomerMappingSet?.errors, {
       failed: `${customer.email} was not mapped`,
-      done: `The orders of ${customer.email} now go to the QuickBooks customer “${record.fullName}”.`,
+      done: `The orders of ${customer.email} now go to the QuickBooks customer “${customerFullName}”.`,
       then: () => {
         setPicking(null);
         reload();
       },
     });
   const remove = (mapping: CustomerMapping) =>
-    change.run(CUSTOMER_MAPPING_DELETE, { email: mapping.email }, {
+    change.run(CUSTOMER_MAPPING_DELETE, { email: mapping.email },
+               (data) => data.qbCustomerMappingDelete?.errors, {
       failed: `The mapping of ${mapping.email} was not removed`,
       done: `The orders of ${mapping.email} follow the customer settings again.`,
       then: () => {
         setRemoving(null);
-        mappedPages.first();
+        mapped.reset();
         reload();
       },
     });
@@ -416,7 +432,7 @@ export function CustomerMappings() {
       <OutcomeNotice outcome={change.outcome} />
       <SearchBox label="Search customers by name or e-mail" value={search} onChange={setSearch} />
       <ListState
-        query={{ ...unmapped, data: unmapped.data?.qbUnmappedCustomers }}
+        query={unmapped}
         loadingLabel="Loading customers without a mapping…"
         errorTitle="Could not load the customers without a mapping"
         empty={
@@ -427,7 +443,7 @@ export function CustomerMappings() {
           </Empty>
         }
       >
-        {(connection) => (
+        {(connection, nodes) => (
           <>
             <Box overflowX="auto">
               <table className="qb-table" aria-label="Customers without a mapping" aria-busy={unmapped.loading}>
@@ -442,7 +458,7 @@ export function CustomerMappings() {
                   </tr>
                 </thead>
                 <tbody>
-                  {connection.edges.map(({ node }) => (
+                  {nodes.map((node) => (
                     <tr key={node.email} data-testid="unmapped-customer">
                       <td className="qb-wrap">
                         {node.name || node.email}
@@ -470,7 +486,7 @@ export function CustomerMappings() {
                                   size="small"
                                   disabled={change.busy || !s.customer.isActive}
                                   aria-label={`Confirm ${s.customer.fullName} for ${node.email}`}
-                                  onClick={() => confirm(node, s.customer)}
+                                  onClick={() => confirm(node, s.customer.fullName)}
                                 >
                                   Confirm “{s.customer.fullName}”
                                 </Button>{" "}
@@ -485,12 +501,12 @@ export function CustomerMappings() {
                       </td>
                       <td>
                         {picking === node.email ? (
-                          <QuickBooksRecordPicker
-                            list="CUSTOMERS"
+                          <MapTo
+                            choices={CUSTOMER_CHOICES}
                             label={`QuickBooks customer for ${node.email}`}
-                            initialSearch={node.name}
+                            initial={node.name}
                             busy={change.busy}
-                            onPick={(record) => confirm(node, record)}
+                            onMap={(name) => confirm(node, name)}
                             onCancel={() => setPicking(null)}
                           />
                         ) : (
@@ -514,11 +530,7 @@ export function CustomerMappings() {
             </Box>
             <Pager
               label="Pages of customers without a mapping"
-              page={unmappedPages.page}
-              hasPrevious={unmappedPages.page > 1}
-              hasNext={connection.pageInfo.hasNextPage}
-              onPrevious={unmappedPages.previous}
-              onNext={() => unmappedPages.next(connection.pageInfo.endCursor)}
+              pages={unmapped}
               summary={plural(connection.totalCount, "customer", "customers")}
             />
           </>
@@ -542,12 +554,12 @@ export function CustomerMappings() {
         </ConfirmPanel>
       ) : null}
       <ListState
-        query={{ ...mapped, data: mapped.data?.qbCustomerMappings }}
+        query={mapped}
         loadingLabel="Loading mapped customers…"
         errorTitle="Could not load the mapped customers"
         empty={<Text size={3} color="default2">No customer is mapped yet.</Text>}
       >
-        {(connection) => (
+        {(connection, nodes) => (
           <>
             <Box overflowX="auto">
               <table className="qb-table" aria-label="Mapped customers" aria-busy={mapped.loading}>
@@ -562,7 +574,7 @@ export function CustomerMappings() {
                   </tr>
                 </thead>
                 <tbody>
-                  {connection.edges.map(({ node }) => (
+                  {nodes.map((node) => (
                     <tr key={node.email} data-testid="customer-mapping">
                       <td className="qb-wrap">{node.email}</td>
                       <td className="qb-wrap">
@@ -593,11 +605,7 @@ export function CustomerMappings() {
             </Box>
             <Pager
               label="Pages of mapped customers"
-              page={mappedPages.page}
-              hasPrevious={mappedPages.page > 1}
-              hasNext={connection.pageInfo.hasNextPage}
-              onPrevious={mappedPages.previous}
-              onNext={() => mappedPages.next(connection.pageInfo.endCursor)}
+              pages={mapped}
               summary={plural(connection.totalCount, "mapping", "mappings")}
             />
           </>
