@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Lower
 
 from . import clock, quickbooks_lists
@@ -41,12 +41,22 @@ MAX_SUGGESTIONS = 5
 
 
 def current() -> NameMappings:
-    """Every mapping, as the export uses them (two statements; read once per batch)."""
-    items = dict(ItemMapping.objects.values_list("sku", "item_full_name"))
-    customers = {email: MappedCustomer(name, currency) for email, name, currency in
-                 CustomerMapping.objects.values_list("email", "customer_full_name",
-                                                     "currency")}
-    return NameMappings(items, customers)
+    """Every mapping, as the export uses them (one statement, both tables; read once per
+    batch and per preview page)."""
+    text = CharField()
+    items = (ItemMapping.objects
+             .annotate(kind=Value("item", output_field=text), no_currency=Value("", text))
+             .values_list("kind", "sku", "item_full_name", "no_currency"))
+    people = (CustomerMapping.objects.annotate(kind=Value("customer", output_field=text))
+              .values_list("kind", "email", "customer_full_name", "currency"))
+    by_sku: dict[str, str] = {}
+    customers: dict[str, MappedCustomer] = {}
+    for kind, key, name, currency in items.union(people, all=True):
+        if kind == "item":
+            by_sku[key] = name
+        else:
+            customers[key] = MappedCustomer(name, currency)
+    return NameMappings(by_sku, customers)
 
 
 # --- item mappings ----------------------------------------------------------------------------

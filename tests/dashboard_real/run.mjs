@@ -452,6 +452,69 @@ async function settingsPickers(t) {
   t.check(restored.qbSettingsUpdate.errors.length === 0, "cleanup: the deposit account and payment methods are put back");
 }
 
+/** The Transfer screen's dry run and the Mappings tab, against QuickBooks' lists as the
+ * history's Web Connector update read them: a dry run of two orders says what would land and
+ * leaves no pending operation and no export; a SKU QuickBooks has no item for is mapped to an
+ * item picked from QuickBooks' list, shown as mapped, and the mapping removed again. */
+async function dryRunAndMappings(t) {
+  const app = t.app();
+  const candidates = t.state.range.numbers.filter((n) => ![...(t.state.exported ?? []), ...(t.state.previewOrders ?? [])].includes(n));
+  t.must(candidates.length >= 2, `two orders not exported yet to try (${candidates.join(", ")})`);
+  const [a, b] = candidates;
+  const pendingBefore = (await queuedOperations(t)).length;
+  await app.getByRole("tab", { name: "Transfer orders" }).click();
+  await app.getByRole("form", { name: "Which orders" }).getByRole("button", { name: "Preview" }).click();
+  const table = app.getByRole("table", { name: "Orders to transfer" });
+  await table.waitFor();
+  await app.getByRole("button", { name: "Select none" }).click();
+  for (const n of [a, b]) await table.getByRole("checkbox", { name: `Transfer order #${n}` }).check();
+  await app.getByRole("button", { name: "Dry run 2 orders" }).click();
+  const result = app.getByRole("region", { name: "Dry run result" });
+  await result.waitFor({ timeout: 60000 });
+  const summary = await result.getByTestId("dry-run-summary").innerText();
+  const rows = await result.getByRole("table", { name: "Dry run by order" }).locator("tbody tr").allInnerTexts();
+  t.check(/Dry run: 2 orders would land, 0 would fail/.test(summary),
+    `a dry run of orders #${a} and #${b} says both would land (${summary.replace(/\s+/g, " ")})`);
+  t.check([a, b].every((n) => rows.some((r) => orderNo(n).test(r) && /Would land/.test(r))),
+    `each order's row says it would land (${rows.map((r) => r.replace(/\s+/g, " ").slice(0, 60)).join(" | ")})`);
+  await t.shot("26-dry-run");
+  const pendingAfter = (await queuedOperations(t)).length;
+  const found = await t.saleorGql(`query($n: [String!]) { orders(first: 2, filter: {numbers: $n}) { edges { node { id } } } }`, { n: [String(a), String(b)] });
+  const states = [];
+  for (const edge of found.orders.edges) {
+    const exp = await t.qbGql(`query($id: ID!) { qbOrderExport(orderId: $id) { state } }`, { id: edge.node.id });
+    states.push(exp.qbOrderExport.state);
+  }
+  t.check(pendingAfter === pendingBefore && states.every((s) => s !== "DONE"),
+    `the dry run queued nothing and exported nothing (pending ${pendingBefore} → ${pendingAfter}; states ${states.join(", ")})`);
+
+  await app.getByRole("tab", { name: "Mappings" }).click();
+  const unmapped = app.getByRole("table", { name: "SKUs without a QuickBooks item" });
+  await unmapped.waitFor({ timeout: 30000 });
+  const row = unmapped.getByTestId("unmapped-sku").first();
+  const sku = (await row.locator("td").first().innerText()).trim();
+  t.check(Boolean(sku), `the Mappings tab lists Saleor SKUs QuickBooks has no item for (first: ${sku})`);
+  await row.getByRole("button", { name: `Map SKU ${sku} to a QuickBooks item` }).click();
+  const box = app.getByRole("combobox", { name: `QuickBooks item for SKU ${sku}` });
+  await box.click();
+  const option = app.getByRole("listbox", { name: `QuickBooks item for SKU ${sku}` }).getByRole("option").first();
+  await option.waitFor({ timeout: 30000 });
+  const item = (await option.locator("span").first().innerText()).trim();
+  await option.click();
+  await app.getByRole("button", { name: "Map", exact: true }).click();
+  const mapped = app.getByRole("table", { name: "Mapped SKUs" }).getByTestId("item-mapping").filter({ hasText: sku });
+  await mapped.first().waitFor({ timeout: 30000 });
+  t.check((await mapped.first().innerText()).includes(item), `SKU ${sku} is mapped to the QuickBooks item picked from the list (${item})`);
+  const api = await t.qbGql(`{ qbItemMappings(first: 100) { edges { node { sku itemFullName } } } }`);
+  t.check(api.qbItemMappings.edges.some((e) => e.node.sku === sku && e.node.itemFullName === item),
+    "the API lists the mapping the tab saved");
+  await t.shot("27-mappings");
+  await app.getByRole("button", { name: `Remove the mapping of SKU ${sku}` }).click();
+  await app.getByRole("button", { name: "Remove", exact: true }).click();
+  await mapped.first().waitFor({ state: "detached", timeout: 30000 });
+  t.check(true, `the mapping of SKU ${sku} is removed again`);
+}
+
 async function webConnectorSetup(t) {
   await t.goto(`/extensions/app/${encodeURIComponent(setup.appId)}`);
   await t.appReady("the app page");
@@ -908,6 +971,7 @@ const SCREENS = [
   { name: "pending-operations", run: pendingOperations },
   { name: "history", run: history },
   { name: "settings-pickers", run: settingsPickers },
+  { name: "dry-run-and-mappings", run: dryRunAndMappings },
   { name: "web-connector-setup", run: webConnectorSetup },
   { name: "dark-theme", run: darkTheme },
   { name: "navigation-orders", run: navigationOrders },
