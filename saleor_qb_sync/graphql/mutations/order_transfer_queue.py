@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import graphene
 
-from ...errors import TransferError
 from ...transfers import queue_filter, queue_orders
-from ..filters import order_filter
 from ..types import QbOrderTransferQueueInput, QbPendingOperation
-from .mutation_common import QbSyncBaseMutation, with_counts
+from .mutation_common import QbSyncBaseMutation, chosen_orders, with_counts
 
 
 class QbOrderTransferQueue(QbSyncBaseMutation):
@@ -28,22 +26,10 @@ class QbOrderTransferQueue(QbSyncBaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, /, input):
         context = info.context
-        order_ids = input.get("order_ids")
-        flt = input.get("filter")
-        exclude = input.get("exclude_order_ids") or []
-        if order_ids is not None and flt is not None:
-            raise TransferError("Give either orderIds or a filter, not both.",
-                                field="orderIds", code="invalid")
-        if order_ids is None and flt is None:
-            raise TransferError("Give the orderIds to queue, or a filter.", field="orderIds",
-                                code="required")
+        order_ids, flt, exclude = chosen_orders(context, input, "queue")
         if order_ids is not None:
-            if exclude:
-                raise TransferError("excludeOrderIds only applies with a filter.",
-                                    field="excludeOrderIds", code="invalid")
             operation = queue_orders(context.source, context.preferences, context.actor,
                                      order_ids)
         else:
-            operation = queue_filter(context.source, context.actor,
-                                     order_filter(context, flt), exclude)
+            operation = queue_filter(context.source, context.actor, flt, exclude)
         return cls(pending_operation=with_counts([operation])[0], errors=[])

@@ -5,10 +5,8 @@ from __future__ import annotations
 import graphene
 
 from ...dry_run import dry_run_filter, dry_run_orders
-from ...errors import TransferError
-from ..filters import order_filter
 from ..types import QbDryRun, QbOrdersDryRunInput
-from .mutation_common import QbSyncBaseMutation
+from .mutation_common import QbSyncBaseMutation, chosen_orders
 
 
 class QbOrdersDryRun(QbSyncBaseMutation):
@@ -31,22 +29,10 @@ class QbOrdersDryRun(QbSyncBaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, /, input):
         context = info.context
-        order_ids = input.get("order_ids")
-        flt = input.get("filter")
-        exclude = input.get("exclude_order_ids") or []
-        if order_ids is not None and flt is not None:
-            raise TransferError("Give either orderIds or a filter, not both.",
-                                field="orderIds", code="invalid")
-        if order_ids is None and flt is None:
-            raise TransferError("Give the orderIds to try, or a filter.", field="orderIds",
-                                code="required")
+        order_ids, flt, exclude = chosen_orders(context, input, "try")
         if order_ids is not None:
-            if exclude:
-                raise TransferError("excludeOrderIds only applies with a filter.",
-                                    field="excludeOrderIds", code="invalid")
             result = dry_run_orders(context.source, context.preferences, context.actor,
                                     order_ids)
         else:
-            result = dry_run_filter(context.source, context.preferences,
-                                    order_filter(context, flt), exclude)
+            result = dry_run_filter(context.source, context.preferences, flt, exclude)
         return cls(dry_run=result, errors=[])
