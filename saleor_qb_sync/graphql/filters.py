@@ -14,6 +14,24 @@ from .context import QbSyncContext
 #: UTC+14) must be datetimes Python can hold (years 1 to 9999; PostgreSQL holds more)
 EARLIEST_DATE = date(1, 1, 2)
 LATEST_DATE = date(9999, 12, 30)
+#: the longest text a search argument takes (an e-mail address's limit)
+MAX_SEARCH_LENGTH = 254
+
+
+def search_text(search: str | None) -> str:
+    """A search argument, trimmed; a longer one than ``MAX_SEARCH_LENGTH`` is refused."""
+    search = (search or "").strip()
+    if len(search) > MAX_SEARCH_LENGTH:
+        raise TransferError(f"Search for at most {MAX_SEARCH_LENGTH} characters.",
+                            field="search", code="invalid")
+    return search
+
+
+def orders_with_customers(context: QbSyncContext) -> OrderFilter:
+    """The orders whose customers (and SKUs) are listed for choosing: those the store exports
+    (its channels and statuses), exported ones included, in the channels the caller may see."""
+    return transfer_filter(context.preferences, context.actor, include_exported=True,
+                           skip_queued=False)
 
 
 def check_date(value: date | None, field: str) -> date | None:

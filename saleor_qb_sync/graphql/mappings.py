@@ -10,16 +10,13 @@ from __future__ import annotations
 import graphene
 
 from .. import mappings
-from ..errors import TransferError
-from ..order_source import OrderFilter
 from ..saleor_ids import to_global_id
-from ..transfers import transfer_filter
 from .context import QbSyncContext
+from .filters import orders_with_customers, search_text
 from .pagination import CountableConnection, connection, page_window
 from .types import QbQuickBooksListEntry
 
 #: the longest search accepted (an e-mail address is at most 254 characters)
-MAX_SEARCH_LENGTH = 254
 
 
 class QbItemMapping(graphene.ObjectType):
@@ -173,42 +170,27 @@ def search_argument() -> graphene.String:
 # --- resolvers ------------------------------------------------------------------------------
 
 
-def _search(search: str | None) -> str:
-    search = (search or "").strip()
-    if len(search) > MAX_SEARCH_LENGTH:
-        raise TransferError(f"Search for at most {MAX_SEARCH_LENGTH} characters.",
-                            field="search", code="invalid")
-    return search
-
-
-def _orders(context: QbSyncContext) -> OrderFilter:
-    """The orders whose SKUs and customers are looked at: those the store exports (its
-    channels and statuses), exported ones included, in the channels the caller may see."""
-    return transfer_filter(context.preferences, context.actor, include_exported=True,
-                           skip_queued=False)
-
-
 def resolve_item_mappings(context: QbSyncContext, search, first, after):
     offset, limit = page_window(first, after)
-    rows, total = mappings.item_mappings(_search(search), offset=offset, limit=limit)
+    rows, total = mappings.item_mappings(search_text(search), offset=offset, limit=limit)
     return connection(QbItemMappingConnection, rows, offset, total)
 
 
 def resolve_unmapped_skus(context: QbSyncContext, search, first, after):
     offset, limit = page_window(first, after)
-    rows, total = mappings.unmapped_skus(context.source, _orders(context), _search(search),
-                                         offset=offset, limit=limit)
+    rows, total = mappings.unmapped_skus(context.source, orders_with_customers(context),
+                                         search_text(search), offset=offset, limit=limit)
     return connection(QbUnmappedSkuConnection, rows, offset, total)
 
 
 def resolve_customer_mappings(context: QbSyncContext, search, first, after):
     offset, limit = page_window(first, after)
-    rows, total = mappings.customer_mappings(_search(search), offset=offset, limit=limit)
+    rows, total = mappings.customer_mappings(search_text(search), offset=offset, limit=limit)
     return connection(QbCustomerMappingConnection, rows, offset, total)
 
 
 def resolve_unmapped_customers(context: QbSyncContext, search, first, after):
     offset, limit = page_window(first, after)
-    rows, total = mappings.unmapped_customers(context.source, _orders(context),
-                                              _search(search), offset=offset, limit=limit)
+    rows, total = mappings.unmapped_customers(context.source, orders_with_customers(context),
+                                              search_text(search), offset=offset, limit=limit)
     return connection(QbUnmappedCustomerConnection, rows, offset, total)

@@ -20,10 +20,9 @@ from ..transfers import (
     order_export_state,
     preview,
     queued_counts,
-    transfer_filter,
 )
 from .context import QbSyncContext
-from .filters import order_filter
+from .filters import order_filter, orders_with_customers, search_text
 from .pagination import connection, page_window
 from .types import (
     PAGE_IN_QUICKBOOKS,
@@ -39,10 +38,6 @@ from .types import (
 )
 
 logger = logging.getLogger(__name__)
-
-#: the longest customer search accepted (an e-mail address is at most 254 characters)
-MAX_SEARCH_LENGTH = 254
-
 
 def resolve_order_transfer_preview(context: QbSyncContext, filter, first, after):
     offset, limit = page_window(first, after)
@@ -62,14 +57,10 @@ def resolve_order_export(context: QbSyncContext, order_id: str):
 
 def resolve_customers(context: QbSyncContext, search, first, after):
     offset, limit = page_window(first, after)
-    search = (search or "").strip()
-    if len(search) > MAX_SEARCH_LENGTH:
-        raise TransferError(f"Search for at most {MAX_SEARCH_LENGTH} characters.",
-                            field="search", code="invalid")
     # the orders the preview would list for "all customers", exported ones included
-    flt = transfer_filter(context.preferences, context.actor, include_exported=True,
-                          skip_queued=False)
-    customers, total = context.source.customers(search, flt, offset=offset, limit=limit)
+    customers, total = context.source.customers(search_text(search),
+                                                orders_with_customers(context),
+                                                offset=offset, limit=limit)
     return connection(QbCustomerConnection, customers, offset, total)
 
 
@@ -150,10 +141,7 @@ def resolve_quickbooks_list_entries(context: QbSyncContext, list_key, setting, s
     """A page of one list for a picker: by ``list_key``, or the records setting ``setting``
     (camelCase) may name (``list_checks.choices_for``): one of the two."""
     offset, limit = page_window(first, after)
-    search = (search or "").strip()
-    if len(search) > MAX_SEARCH_LENGTH:
-        raise TransferError(f"Search for at most {MAX_SEARCH_LENGTH} characters.",
-                            field="search", code="invalid")
+    search = search_text(search)
     if (list_key is None) == (setting is None):
         raise TransferError("Give either list or setting.", field="list", code="invalid")
     choices = list_checks.Choices(list_key) if list_key else list_checks.choices_for(

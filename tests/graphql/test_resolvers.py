@@ -18,8 +18,8 @@ from django.utils import timezone
 from saleor_qb_sync.checkin import record_check_in
 from saleor_qb_sync.errors import TransferError
 from saleor_qb_sync.graphql.context import QbSyncContext
+from saleor_qb_sync.graphql.filters import MAX_SEARCH_LENGTH
 from saleor_qb_sync.graphql.resolvers import (
-    MAX_SEARCH_LENGTH,
     resolve_customers,
     resolve_order_transfer_preview,
     resolve_sync_status,
