@@ -207,15 +207,23 @@ def _inactive(name: str, value: str, what: str) -> ListProblem:
         "use it: make it active in QuickBooks, or pick another."), value)
 
 
+def _unusable(name: str, value: str, entry, what: str) -> ListProblem | None:
+    """Why a record the export never creates cannot be named: QuickBooks lacks it, or marks it
+    inactive."""
+    if entry is None:
+        return _missing(name, value, what)
+    if not entry.is_active:
+        return _inactive(name, value, what)
+    return None
+
+
 def _accounts(preferences: Preferences, name: str, found) -> list[ListProblem]:
     value = getattr(preferences, name).strip()
     if not value:
         return []
     entry = found.get(value.lower())
-    if entry is None:
-        return [_missing(name, value, "account")]
-    if not entry.is_active:
-        return [_inactive(name, value, "account")]
+    if problem := _unusable(name, value, entry, "account"):
+        return [problem]
     rule = _ACCOUNT_TYPES[name]
     kind = _ACCOUNT_WORDS.get(entry.record_type, entry.record_type or "unknown")
     setting = SETTING_LABELS[name].lower()
@@ -273,24 +281,16 @@ def _class(preferences: Preferences, name: str, found) -> list[ListProblem]:
     value = preferences.class_name.strip()
     if not value:
         return []
-    entry = found.get(value.lower())
-    if entry is None:
-        return [_missing(name, value, "class")]
-    if not entry.is_active:
-        return [_inactive(name, value, "class")]
-    return []
+    problem = _unusable(name, value, found.get(value.lower()), "class")
+    return [problem] if problem else []
 
 
 def _payment_methods(preferences: Preferences, name: str, found) -> list[ListProblem]:
     problems = []
     for pair in preferences.payment_methods:
         saleor, value = pair.split("=", 1)
-        entry = found.get(value.lower())
-        if entry is None:
-            problem = _missing(name, value, "payment method")
-        elif not entry.is_active:
-            problem = _inactive(name, value, "payment method")
-        else:
+        problem = _unusable(name, value, found.get(value.lower()), "payment method")
+        if problem is None:
             continue
         problems.append(ListProblem(name, problem.severity, problem.code,
                                     f"{saleor}: {problem.message}", value))
