@@ -471,7 +471,7 @@ function SettingsForm({
         {toggle("recordPayments", "Record payments on invoices",
           "When an order exported as an invoice is charged in Saleor, at once or in parts later, receive each payment in QuickBooks against that invoice, deposited to the deposit account above.")}
         <PaymentMethodsEditor rows={draft.paymentMethods} error={errors.paymentMethods} readOnly={readOnly}
-          problems={changedSettings(saved, draft).input.paymentMethods ? [] : saved.listProblems.filter((p) => p.field === "paymentMethods")}
+          problems={input.paymentMethods ? [] : saved.listProblems.filter((p) => p.field === "paymentMethods")}
           onChange={(rows) => set("paymentMethods", rows)} />
         {picker("arAccount", "Accounts receivable account", "For invoices, e.g. Accounts Receivable.", "accounts")}
         {text("refNumberPrefix", "Number prefix", "Put before the Saleor order number in QuickBooks (at most 8 characters; the whole number must fit 11).")}
