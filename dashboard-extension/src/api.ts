@@ -171,7 +171,7 @@ export type PageInfo = G.PageInfoFieldsFragment;
 /** A Relay connection as the documents select it (an edge may be null in the schema). */
 export type Connection<N> = { totalCount: number; pageInfo: PageInfo; edges: ({ node: N } | null)[] };
 /** The nodes of a connection (the schema lets an edge be null: those are left out). */
-export function nodesOf<N>(connection: Connection<N> | null | undefined): N[] {
+export function nodesOf<N>(connection: Pick<Connection<N>, "edges"> | null | undefined): N[] {
   return connection ? connection.edges.flatMap((edge) => (edge ? [edge.node] : [])) : [];
 }
 

@@ -8,7 +8,7 @@
 import { Text } from "@saleor/macaw-ui";
 import { type CSSProperties, type KeyboardEvent, useEffect, useId, useState } from "react";
 
-import { LIST_CHOICES, type ListChoice, useQuery } from "../api";
+import { LIST_CHOICES, type ListChoice, nodesOf, useQuery } from "../api";
 
 /** Choices shown at once; the list says how many more a longer text would narrow down. */
 export const CHOICES_SHOWN = 8;
@@ -73,7 +73,7 @@ export function ListPicker({
   const search = useDebounced(typed ? value.trim() : "", SEARCH_DELAY_MS);
   const query = useQuery(LIST_CHOICES, { setting, search, first: CHOICES_SHOWN }, { skip: !open });
   const connection = query.data?.qbQuickBooksListEntries ?? null;
-  const choices: ListChoice[] = connection ? connection.edges.flatMap((edge) => (edge ? [edge.node] : [])) : [];
+  const choices: ListChoice[] = nodesOf(connection);
   const more = connection ? connection.totalCount - choices.length : 0;
 
   const close = () => {
