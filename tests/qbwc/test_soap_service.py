@@ -204,3 +204,28 @@ def test_an_expired_ticket_gets_end_of_session_answers_and_its_work_goes_back(
     assert (result(sent, "sendRequestXML").text or "") == ""
     assert "expired" in result(error, "getLastError").text
     assert WebConnectorSession.objects.get().state == SessionState.DROPPED
+
+
+def test_a_call_runs_with_the_garbage_collector_paused(client, configure, monkeypatch, db):
+    # given: the engine's serverVersion notes whether automatic collection is on
+    import gc
+
+    from saleor_qb_sync.qbwc.callbacks import Engine
+
+    seen = []
+    original = Engine.server_version
+
+    def server_version(self):
+        seen.append(gc.isenabled())
+        return original(self)
+
+    monkeypatch.setattr(Engine, "server_version", server_version)
+    gc.enable()
+
+    # when
+    response = post(client, envelope("serverVersion"))
+
+    # then: off during the call (qbwc/collection.py), on again after it
+    assert response.status_code == 200
+    assert seen == [False]
+    assert gc.isenabled()
