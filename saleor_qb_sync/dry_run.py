@@ -188,7 +188,7 @@ def dry_run_filter(source: OrderSource, preferences: Preferences, flt: OrderFilt
     summaries, _ = source.search(
         OrderFilter(order_ids=tuple(m.order_id for m in matches), include_exported=True,
                     any_status=True, allowed_channels=flt.allowed_channels),
-        offset=0, limit=len(matches))
+        offset=0, limit=len(matches), count=False)
     by_id = {s.order_id: s for s in summaries}
     return dry_run([by_id[m.order_id] for m in matches if m.order_id in by_id], source,
                    preferences)

@@ -74,7 +74,7 @@ def request_update(source: OrderSource, preferences: Preferences, actor: Actor,
     uuid = parse_order_ids([order_id], field="orderId")[0]
     summaries, _ = source.search(OrderFilter(order_ids=(uuid,), include_exported=True,
                                              any_status=True, allowed_channels=actor.channels),
-                                 offset=0, limit=1)
+                                 offset=0, limit=1, count=False)
     if not summaries:
         raise TransferError("There is no such order, or it is in a channel you cannot see.",
                             field="orderId", code="not_found")

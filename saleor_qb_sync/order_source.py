@@ -121,9 +121,13 @@ class CustomerSummary:
 
 
 class OrderSource(Protocol):
-    def search(self, flt: OrderFilter, *, offset: int, limit: int
-               ) -> tuple[list[OrderSummary], int]:
-        """A page of matching orders, newest first, and the number of all matches."""
+    def filtered(self, flt: OrderFilter) -> QuerySet:
+        """Every order ``flt`` matches, unordered (to count them, ``counting``)."""
+
+    def search(self, flt: OrderFilter, *, offset: int, limit: int, count: bool = True
+               ) -> tuple[list[OrderSummary], int | None]:
+        """A page of matching orders, newest first, and the number of all matches (None
+        when not asked for: ``count=False`` spares the statement)."""
 
     def search_ids(self, flt: OrderFilter, *, exclude: Iterable[str] = (),
                    limit: int | None = None) -> list[OrderRef]:

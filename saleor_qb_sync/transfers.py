@@ -23,6 +23,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from . import clock, ledger, mappings
 from .company import known_currencies
+from .counting import count_alongside
 from .documents import OrderDocument
 from .errors import MappingError, TransferError
 from .models import (
@@ -160,15 +161,17 @@ def automatic_work(preferences: Preferences) -> OrderFilter | None:
 
 def preview(source: OrderSource, preferences: Preferences, flt: OrderFilter, *,
             offset: int = 0, limit: int = 100) -> PreviewPage:
-    queued = 0
+    queued = None
     if flt.skip_queued and not queued_items().exists():
         # nothing waits in a pending operation (the usual state between Web Connector runs):
         # no match is left out for it, so neither the count nor the page asks about the queue
         flt = replace(flt, skip_queued=False)
     elif flt.skip_queued:
-        queued = source.search(replace(flt, skip_queued=False, only_queued=True), offset=0,
-                               limit=0)[1]
-    summaries, total = source.search(flt, offset=offset, limit=limit)
+        queued = count_alongside(source.filtered(replace(flt, skip_queued=False,
+                                                         only_queued=True)))
+    # the number of all matches is counted beside the page (counting.py): half its time
+    total = count_alongside(source.filtered(flt))
+    summaries, _ = source.search(flt, offset=offset, limit=limit, count=False)
     ids = [s.order_id for s in summaries]
     documents = source.load(ids)
     last = last_exports(ids)
@@ -187,7 +190,7 @@ def preview(source: OrderSource, preferences: Preferences, flt: OrderFilter, *,
             warnings=warnings,
             quickbooks_customer=plan.customer_name if plan else None,
         ))
-    return PreviewPage(rows=rows, total=total, queued=queued)
+    return PreviewPage(rows=rows, total=total(), queued=queued() if queued else 0)
 
 
 def _plan(document: OrderDocument, preferences: Preferences, currencies: CompanyCurrencies,
@@ -324,7 +327,7 @@ def chosen_orders(source: OrderSource, actor: Actor, order_ids: Iterable[str], *
         raise TransferError(empty, field="orderIds", code="empty_selection")
     flt = OrderFilter(order_ids=tuple(ids), include_exported=True, any_status=True,
                       allowed_channels=actor.channels)
-    summaries, _ = source.search(flt, offset=0, limit=len(ids))
+    summaries, _ = source.search(flt, offset=0, limit=len(ids), count=False)
     found = {summary.order_id: summary for summary in summaries}
     missing = [i for i in ids if i not in found]
     if missing:
@@ -554,7 +557,8 @@ def retry_failed_orders(source: OrderSource, preferences: Preferences, actor: Ac
                             field="orderIds", code="too_many")
     flt = OrderFilter(order_ids=tuple(sorted(failed)), include_exported=True, any_status=True,
                       allowed_channels=actor.channels)
-    summaries, _ = source.search(flt, offset=0, limit=max(len(failed), 1)) if failed else ([], 0)
+    summaries = (source.search(flt, offset=0, limit=len(failed), count=False)[0] if failed
+                 else [])
     waiting = queued_order_ids([s.order_id for s in summaries])
     refs = [OrderRef(s.order_id, s.number, s.channel_slug) for s in summaries
             if s.order_id not in waiting and ineligibility(s, preferences) is None]

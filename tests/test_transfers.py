@@ -893,15 +893,37 @@ def test_with_nothing_queued_the_preview_asks_nothing_about_the_queue(
     for number in (1, 2):
         stored_order(number)
     asked = []
-    spy = type("Spy", (), {"search": lambda _, flt, **kw: asked.append(flt) or source.search(
-        flt, **kw), "load": lambda _, ids: source.load(ids)})()
+    spy = type("Spy", (), {
+        "search": lambda _, flt, **kw: asked.append(flt) or source.search(flt, **kw),
+        "filtered": lambda _, flt: asked.append(flt) or source.filtered(flt),
+        "load": lambda _, ids: source.load(ids)})()
 
     # when
     page = preview(spy, preferences, transfer_filter(preferences, STAFF))
 
-    # then: one search, for the page and its count, without the queue's subquery
+    # then: the page and its count, neither with the queue's subquery
     assert (numbers(page), page.total, page.queued) == ([2, 1], 2, 0)
-    assert [(f.skip_queued, f.only_queued) for f in asked] == [(False, False)]
+    assert [(f.skip_queued, f.only_queued) for f in asked] == [(False, False)] * 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_counts_come_from_a_second_connection_and_agree(
+        configure, stored_order, source, session):
+    # given: committed orders, as the Dashboard's preview sees them: 1 and 2 wait in a pending
+    # operation, 3 is in QuickBooks, 4 and 5 are neither
+    preferences = configure()
+    documents = [stored_order(number) for number in range(1, 6)]
+    queue_orders(source, preferences, STAFF, [documents[0].order_id, documents[1].order_id])
+    mark_exported(documents[2], session())
+
+    # when: counted beside the page (counting.py), on a connection of their own
+    page = preview(source, preferences, transfer_filter(preferences, STAFF))
+    everything = preview(source, preferences,
+                         transfer_filter(preferences, STAFF, include_exported=True), limit=1)
+
+    # then
+    assert (numbers(page), page.total, page.queued) == ([5, 4], 2, 2)
+    assert (numbers(everything), everything.total, everything.queued) == ([5], 3, 2)
 
 
 # --- pending operations ---------------------------------------------------------------------

@@ -14,7 +14,10 @@ at the largest message set), and a cycle made during it lives until the call end
 
 Collection is process-wide, so calls on several threads share one pause: it starts with the
 first, ends with the last, and the collector is switched back on only if it was on when the
-pause began (a host that turned it off itself keeps it off).
+pause began (a host that turned it off itself keeps it off). Whatever else the host runs on
+other threads meanwhile runs without automatic collection for that long too; the cycles it
+leaves are collected with ours when the pause ends. Nothing else of the collector is changed:
+its thresholds, its generations and the host's own ``gc.collect()`` calls are left alone.
 """
 
 from __future__ import annotations

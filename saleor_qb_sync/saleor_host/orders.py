@@ -55,10 +55,10 @@ class SaleorOrderSource:
                              emails=("user_email", "user__email"), user="user_id",
                              user_pk=_user_pk)
 
-    def search(self, flt: OrderFilter, *, offset: int, limit: int
-               ) -> tuple[list[OrderSummary], int]:
+    def search(self, flt: OrderFilter, *, offset: int, limit: int, count: bool = True
+               ) -> tuple[list[OrderSummary], int | None]:
         qs = self.filtered(flt)
-        total = qs.count()
+        total = qs.count() if count else None
         if limit <= 0:
             return [], total
         rows = (qs.order_by("-created_at", "-number")

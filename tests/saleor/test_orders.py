@@ -104,6 +104,22 @@ def test_the_preview_lists_real_orders_of_both_channels(
     assert rows[store_orders["voucher"].number]["customerName"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_preview_counts_on_a_second_connection(
+        qb_configure, store_orders, manage_orders_staff_client):
+    # given: committed orders, as a store's preview sees them (no test transaction around it,
+    # so the count runs beside the page on a connection of its own: counting.py)
+    qb_configure(exchange_rates="PLN=0.25")
+
+    # when
+    page = preview(manage_orders_staff_client, first=2)
+    one_channel = preview(manage_orders_staff_client, {"channel": "c-pln"})
+
+    # then
+    assert page["totalCount"] == 4 and len(page["edges"]) == 2
+    assert one_channel["totalCount"] == 1
+
+
 def test_the_preview_filters_by_channel_and_customer(
         qb_plugin, store_orders, manage_orders_staff_client):
     pln = preview(manage_orders_staff_client, {"channel": "c-pln"})

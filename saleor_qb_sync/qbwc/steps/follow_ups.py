@@ -383,7 +383,7 @@ def _charged(source: OrderSource, order_ids: list[str]) -> set[str]:
         return set()
     summaries, _ = source.search(
         OrderFilter(order_ids=tuple(order_ids), include_exported=True, any_status=True),
-        offset=0, limit=len(order_ids))
+        offset=0, limit=len(order_ids), count=False)
     return {s.order_id for s in summaries if s.charge_status != ChargeStatus.NONE}
 
 

@@ -57,7 +57,7 @@ def number(ctx: Context, claims: list[Claim]) -> tuple[list[Numbered], list[Unse
     ids = tuple(c.order_id for c in claims)
     summaries, _ = ctx.source.search(
         OrderFilter(order_ids=ids, include_exported=True, any_status=True),
-        offset=0, limit=len(ids))
+        offset=0, limit=len(ids), count=False)
     charge = {s.order_id: s.charge_status for s in summaries}
     numbered: list[Numbered] = []
     unsent: list[Unsent] = []
