@@ -206,11 +206,17 @@ def test_an_expired_ticket_gets_end_of_session_answers_and_its_work_goes_back(
     assert WebConnectorSession.objects.get().state == SessionState.DROPPED
 
 
-def test_a_call_runs_with_the_garbage_collector_paused(client, configure, monkeypatch, db):
-    # given: the engine's serverVersion notes whether automatic collection is on
+@pytest.mark.parametrize(("setting", "during"), [(None, False), (True, False), (False, True)])
+def test_a_call_runs_with_the_garbage_collector_paused_unless_the_host_says_not(
+        client, configure, monkeypatch, db, settings, setting, during):
+    # given: the engine's serverVersion notes whether automatic collection is on; the host's
+    # SALEOR_QB_SYNC_PAUSE_COLLECTOR unset, on or off
     import gc
 
     from saleor_qb_sync.qbwc.callbacks import Engine
+
+    if setting is not None:
+        settings.SALEOR_QB_SYNC_PAUSE_COLLECTOR = setting
 
     seen = []
     original = Engine.server_version
@@ -225,7 +231,7 @@ def test_a_call_runs_with_the_garbage_collector_paused(client, configure, monkey
     # when
     response = post(client, envelope("serverVersion"))
 
-    # then: off during the call (qbwc/collection.py), on again after it
+    # then: off during the call (qbwc/collection.py) unless turned off, on again after it
     assert response.status_code == 200
-    assert seen == [False]
+    assert seen == [during]
     assert gc.isenabled()
