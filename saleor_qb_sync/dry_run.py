@@ -185,10 +185,10 @@ def dry_run_filter(source: OrderSource, preferences: Preferences, flt: OrderFilt
         raise TransferError("No orders match this selection; nothing was tried.",
                             field="filter", code="empty_selection")
     _check_size(len(matches), field="filter")
-    summaries, _ = source.search(
+    summaries = source.search(
         OrderFilter(order_ids=tuple(m.order_id for m in matches), include_exported=True,
                     any_status=True, allowed_channels=flt.allowed_channels),
-        offset=0, limit=len(matches), count=False)
+        offset=0, limit=len(matches))
     by_id = {s.order_id: s for s in summaries}
     return dry_run([by_id[m.order_id] for m in matches if m.order_id in by_id], source,
                    preferences)

@@ -72,9 +72,9 @@ def request_update(source: OrderSource, preferences: Preferences, actor: Actor,
     """A person asks for the order's changes to go to QuickBooks at the next Web Connector
     update. Raises ``TransferError`` (field ``orderId``) when it cannot."""
     uuid = parse_order_ids([order_id], field="orderId")[0]
-    summaries, _ = source.search(OrderFilter(order_ids=(uuid,), include_exported=True,
-                                             any_status=True, allowed_channels=actor.channels),
-                                 offset=0, limit=1, count=False)
+    summaries = source.search(OrderFilter(order_ids=(uuid,), include_exported=True,
+                                          any_status=True, allowed_channels=actor.channels),
+                              offset=0, limit=1)
     if not summaries:
         raise TransferError("There is no such order, or it is in a channel you cannot see.",
                             field="orderId", code="not_found")

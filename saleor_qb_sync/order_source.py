@@ -122,12 +122,11 @@ class CustomerSummary:
 
 class OrderSource(Protocol):
     def filtered(self, flt: OrderFilter) -> QuerySet:
-        """Every order ``flt`` matches, unordered (to count them, ``counting``)."""
+        """Every order ``flt`` matches, unordered: to count them (``.count()``, or
+        ``counting.count_alongside``)."""
 
-    def search(self, flt: OrderFilter, *, offset: int, limit: int, count: bool = True
-               ) -> tuple[list[OrderSummary], int | None]:
-        """A page of matching orders, newest first, and the number of all matches (None
-        when not asked for: ``count=False`` spares the statement)."""
+    def search(self, flt: OrderFilter, *, offset: int, limit: int) -> list[OrderSummary]:
+        """A page of matching orders, newest first."""
 
     def search_ids(self, flt: OrderFilter, *, exclude: Iterable[str] = (),
                    limit: int | None = None) -> list[OrderRef]:

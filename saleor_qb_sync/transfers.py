@@ -171,7 +171,7 @@ def preview(source: OrderSource, preferences: Preferences, flt: OrderFilter, *,
                                                          only_queued=True)))
     # the number of all matches is counted beside the page (counting.py): half its time
     total = count_alongside(source.filtered(flt))
-    summaries, _ = source.search(flt, offset=offset, limit=limit, count=False)
+    summaries = source.search(flt, offset=offset, limit=limit)
     ids = [s.order_id for s in summaries]
     documents = source.load(ids)
     last = last_exports(ids)
@@ -327,7 +327,7 @@ def chosen_orders(source: OrderSource, actor: Actor, order_ids: Iterable[str], *
         raise TransferError(empty, field="orderIds", code="empty_selection")
     flt = OrderFilter(order_ids=tuple(ids), include_exported=True, any_status=True,
                       allowed_channels=actor.channels)
-    summaries, _ = source.search(flt, offset=0, limit=len(ids), count=False)
+    summaries = source.search(flt, offset=0, limit=len(ids))
     found = {summary.order_id: summary for summary in summaries}
     missing = [i for i in ids if i not in found]
     if missing:
@@ -557,8 +557,7 @@ def retry_failed_orders(source: OrderSource, preferences: Preferences, actor: Ac
                             field="orderIds", code="too_many")
     flt = OrderFilter(order_ids=tuple(sorted(failed)), include_exported=True, any_status=True,
                       allowed_channels=actor.channels)
-    summaries = (source.search(flt, offset=0, limit=len(failed), count=False)[0] if failed
-                 else [])
+    summaries = source.search(flt, offset=0, limit=len(failed))
     waiting = queued_order_ids([s.order_id for s in summaries])
     refs = [OrderRef(s.order_id, s.number, s.channel_slug) for s in summaries
             if s.order_id not in waiting and ineligibility(s, preferences) is None]

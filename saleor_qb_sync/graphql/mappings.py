@@ -16,8 +16,6 @@ from .filters import orders_with_customers, search_text
 from .pagination import CountableConnection, connection, page_window
 from .types import QbQuickBooksListEntry
 
-#: the longest search accepted (an e-mail address is at most 254 characters)
-
 
 class QbItemMapping(graphene.ObjectType):
     sku = graphene.String(required=True, description="The Saleor SKU.")

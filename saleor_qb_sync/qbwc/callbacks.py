@@ -227,8 +227,7 @@ class Engine:
         reconcile = ledger.to_reconcile().count()
         automatic = 0
         if self.preferences.is_automatic:
-            automatic = self.source.search(automatic_filter(self.preferences), offset=0,
-                                           limit=0)[1]
+            automatic = self.source.filtered(automatic_filter(self.preferences)).count()
             # failed orders whose cause may be gone: the session's preflight checks them
             automatic += int(automatic == 0 and ledger.has_retryable_failures())
         total = queued + reconcile + automatic

@@ -55,13 +55,10 @@ class SaleorOrderSource:
                              emails=("user_email", "user__email"), user="user_id",
                              user_pk=_user_pk)
 
-    def search(self, flt: OrderFilter, *, offset: int, limit: int, count: bool = True
-               ) -> tuple[list[OrderSummary], int | None]:
-        qs = self.filtered(flt)
-        total = qs.count() if count else None
+    def search(self, flt: OrderFilter, *, offset: int, limit: int) -> list[OrderSummary]:
         if limit <= 0:
-            return [], total
-        rows = (qs.order_by("-created_at", "-number")
+            return []
+        rows = (self.filtered(flt).order_by("-created_at", "-number")
                 .annotate(customer_name=_customer_name_expression())
                 .values("id", "number", "created_at", "channel__slug", "currency",
                         "total_gross_amount", "status", "charge_status", "user_email",
@@ -76,7 +73,7 @@ class SaleorOrderSource:
                 customer_name=r["customer_name"] or "",
                 customer_user_id=str(r["user_id"]) if r["user_id"] else None)
             for r in rows
-        ], total
+        ]
 
     def search_ids(self, flt: OrderFilter, *, exclude: Iterable[str] = (),
                    limit: int | None = None) -> list[OrderRef]:

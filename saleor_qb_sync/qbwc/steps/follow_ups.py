@@ -381,9 +381,9 @@ def _charged(source: OrderSource, order_ids: list[str]) -> set[str]:
     """Those of these orders Saleor has charged something on (from their summaries)."""
     if not order_ids:
         return set()
-    summaries, _ = source.search(
+    summaries = source.search(
         OrderFilter(order_ids=tuple(order_ids), include_exported=True, any_status=True),
-        offset=0, limit=len(order_ids), count=False)
+        offset=0, limit=len(order_ids))
     return {s.order_id for s in summaries if s.charge_status != ChargeStatus.NONE}
 
 

@@ -55,9 +55,9 @@ def number(ctx: Context, claims: list[Claim]) -> tuple[list[Numbered], list[Unse
     """The type and RefNumber each order will have, by the mapping's own rules, from the
     orders' summaries (a look-up of thousands of orders needs no more than that)."""
     ids = tuple(c.order_id for c in claims)
-    summaries, _ = ctx.source.search(
+    summaries = ctx.source.search(
         OrderFilter(order_ids=ids, include_exported=True, any_status=True),
-        offset=0, limit=len(ids), count=False)
+        offset=0, limit=len(ids))
     charge = {s.order_id: s.charge_status for s in summaries}
     numbered: list[Numbered] = []
     unsent: list[Unsent] = []
